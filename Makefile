@@ -1,0 +1,128 @@
+# pvhkit: builds every app under apps/ (and the test images under tests/apps/) into PVH images,
+# and runs the tests. `make help` lists the targets.
+
+BUILD ?= build
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' $(1) $(2);)
+
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+STRIP := strip
+HOSTCC := gcc
+
+# Xen's ABI comes from libxen-dev's headers, seen through a directory that holds nothing else,
+# so no host libc header can be found by accident.
+XEN_INC := $(BUILD)/xen-include
+GCC_INC := $(shell $(CC) -print-file-name=include)
+
+# x86-64 baseline only (no AVX: QEMU 7.2's emulated AVX faulted in the rig); no red zone,
+# because interrupts arrive on the same stack; frame pointers for backtraces.
+GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
+	-isystem $(GCC_INC) -isystem $(XEN_INC) -I. -Iinclude \
+	-D__XEN_INTERFACE_VERSION__=0x00040e00 \
+	-march=x86-64 -mtune=generic -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections -MMD -MP
+# the kernel itself never touches SSE, so interrupts need not save it
+KERNEL_CFLAGS := $(GUEST_CFLAGS) -mgeneral-regs-only
+APP_CFLAGS := $(GUEST_CFLAGS) -mno-avx -mno-avx2
+LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack --gc-sections \
+	-T arch/x86/link.ld
+
+KERNEL_SRCS := $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c drivers/console/*.c lib/*.c)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_SRCS)))
+
+APP_DIRS := $(patsubst %/app.mk,%,$(wildcard apps/*/app.mk tests/apps/*/app.mk))
+APPS := $(notdir $(APP_DIRS))
+IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
+
+.PHONY: all clean help setup test test-unit test-qemu run run-qemu bench
+.DEFAULT_GOAL := all
+all: $(IMAGES)
+
+$(XEN_INC)/xen:
+	$(Q)mkdir -p $(XEN_INC)
+	$(Q)test -d /usr/include/xen || tools/setup build
+	$(Q)ln -sfn /usr/include/xen $@
+
+$(BUILD)/%.o: %.c | $(XEN_INC)/xen
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(if $(filter apps/% tests/apps/%,$<),$(APP_CFLAGS),$(KERNEL_CFLAGS)) -c $< -o $@
+
+$(BUILD)/%.o: %.S | $(XEN_INC)/xen
+	$(call say,AS,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+# One image per app, linked twice: the second pass adds the symbol table for backtraces,
+# placed after all code so no function moves (checked by comparing both passes' function lists).
+define app_rules
+SRCS :=
+include $(1)/app.mk
+$(2)_OBJS := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$$(SRCS)) $(BUILD)/$(1)/app_name.o
+
+$(BUILD)/$(1)/app_name.c: $(1)/app.mk
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)echo 'const char app_name[] = "$(2)";' > $$@
+
+$(BUILD)/$(1)/app_name.o: $(BUILD)/$(1)/app_name.c
+	$$(Q)$(CC) $(APP_CFLAGS) -c $$< -o $$@
+
+$(BUILD)/$(2).pass1.elf: $(KERNEL_OBJS) $$($(2)_OBJS) arch/x86/link.ld
+	$$(call say,LD,$$@)
+	$$(Q)$(LD) $(LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS)
+
+$(BUILD)/$(2).ksyms.S: $(BUILD)/$(2).pass1.elf tools/gen-ksyms
+	$$(Q)tools/gen-ksyms $$< > $$@
+
+$(BUILD)/$(2).elf: $(BUILD)/$(2).pass1.elf $(BUILD)/$(2).ksyms.o
+	$$(call say,LD,$$@)
+	$$(Q)$(LD) $(LDFLAGS) -Map=$(BUILD)/$(2).map -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(BUILD)/$(2).ksyms.o
+	$$(Q)tools/gen-ksyms --list $(BUILD)/$(2).pass1.elf > $(BUILD)/$(2).funcs1
+	$$(Q)tools/gen-ksyms --list $$@ > $(BUILD)/$(2).funcs2
+	$$(Q)cmp -s $(BUILD)/$(2).funcs1 $(BUILD)/$(2).funcs2 || \
+		{ echo "$$@: functions moved between link passes; backtraces would lie" >&2; rm -f $$@; exit 1; }
+
+$(BUILD)/$(2)-stripped.elf: $(BUILD)/$(2).elf
+	$$(Q)$(STRIP) -o $$@ $$<
+endef
+$(foreach d,$(APP_DIRS),$(eval $(call app_rules,$(d),$(notdir $(d)))))
+
+$(BUILD)/%.ksyms.o: $(BUILD)/%.ksyms.S
+	$(Q)$(CC) -c $< -o $@
+
+-include $(KERNEL_OBJS:.o=.d) $(foreach a,$(APPS),$($(a)_OBJS:.o=.d))
+
+# ---- tests ----
+include tests/unit/unit.mk
+
+test-qemu: all
+	$(Q)tools/setup test
+	$(Q)tests/qemu/run
+
+test: test-unit test-qemu
+
+# ---- running ----
+APP ?= hello
+ON ?= qemu
+run: run-$(ON)
+
+run-qemu: $(BUILD)/$(APP).elf
+	$(Q)tools/setup test
+	tools/qemu-run $(BUILD)/$(APP).elf $(if $(CMDLINE),--cmdline "$(CMDLINE)")
+
+setup:
+	tools/setup all
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make              build every app into $(BUILD)/<app>.elf (V=1 shows commands)"
+	@echo "make run          boot APP (default hello) ON=qemu; CMDLINE='...' passes a command line"
+	@echo "make test         unit tests, then QEMU boot tests"
+	@echo "make test-unit    Criterion unit tests (host)"
+	@echo "make test-qemu    boot tests under QEMU's PVH loader"

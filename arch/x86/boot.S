@@ -1,0 +1,299 @@
+/* PVH entry: 32-bit protected mode with paging off -> copy start info -> page tables -> long mode -> C. */
+#include <xen/elfnote.h>
+#include "kernel/bootraw.h"
+
+#define CR0_PE (1 << 0)
+#define CR0_WP (1 << 16)
+#define CR0_PG (1 << 31)
+#define CR4_PAE (1 << 5)
+#define MSR_EFER 0xc0000080
+#define EFER_LME (1 << 8)
+#define EFER_NXE (1 << 11)
+#define PTE_P 0x1
+#define PTE_W 0x2
+#define PTE_PS 0x80
+
+/* The note that makes this ELF a PVH image: Xen and QEMU jump to pvh_start32. */
+	.section .note.Xen, "a", @note
+	.balign 4
+	.long 4, 4, XEN_ELFNOTE_PHYS32_ENTRY
+	.asciz "Xen"
+	.balign 4
+	.long pvh_start32
+	.balign 4
+	.long 4, 7, XEN_ELFNOTE_GUEST_OS
+	.asciz "Xen"
+	.balign 4
+	.asciz "pvhkit"
+	.balign 4
+
+	.section .text.boot, "ax"
+	.code32
+	.globl pvh_start32
+pvh_start32:
+	/* The ABI gives no stack: ours is in BSS, which the loader zeroed and nothing else uses yet. */
+	cli
+	cld
+	mov $boot_stack_top, %esp
+	mov %ebx, boot_raw + BOOTRAW_OFF_EBX
+	cmpl $BOOT_START_MAGIC, (%ebx)
+	jne bad_magic
+	call copy_start_info
+	call check_long_mode
+
+	/* Clear BSS inline: a call would keep its return address on the stack being cleared. */
+	mov $__bss_start, %edi
+	mov $__bss_end, %ecx
+	sub %edi, %ecx
+	xor %eax, %eax
+	rep stosb
+
+	call build_boot_page_tables
+	mov $boot_pml4, %eax
+	mov %eax, %cr3
+	mov %cr4, %eax
+	or $CR4_PAE, %eax
+	mov %eax, %cr4
+	mov $MSR_EFER, %ecx
+	rdmsr
+	or $EFER_LME, %eax
+	or boot_efer_nx, %eax
+	wrmsr
+	mov %cr0, %eax
+	or $(CR0_PG | CR0_WP | CR0_PE), %eax
+	mov %eax, %cr0
+	lgdt boot_gdt_ptr
+	ljmp $0x08, $start64
+
+/* copy_start_info: %ebx = start info. Copies it and what it points to into boot_raw. */
+copy_start_info:
+	mov %ebx, %esi
+	mov $boot_raw + BOOTRAW_OFF_SI, %edi
+	mov $SI_SIZE, %ecx
+	rep movsb
+	/* the version-0 structure is shorter: do not trust the v1 fields we copied */
+	cmpl $1, SI_VERSION(%ebx)
+	jae 1f
+	movl $0, boot_raw + BOOTRAW_OFF_SI + SI_MEMMAP_PADDR
+	movl $0, boot_raw + BOOTRAW_OFF_SI + SI_MEMMAP_PADDR + 4
+	movl $0, boot_raw + BOOTRAW_OFF_SI + SI_MEMMAP_ENTRIES
+1:
+	/* command line: byte by byte up to its NUL, so nothing past it is ever read */
+	mov SI_CMDLINE_PADDR(%ebx), %eax
+	mov SI_CMDLINE_PADDR + 4(%ebx), %edx
+	mov $boot_raw + BOOTRAW_OFF_CMDLINE, %edi
+	mov $BOOTRAW_CMDLINE_MAX, %ecx
+	call copy_string
+	jc 1f
+	orl $BOOTRAW_HAVE_CMDLINE, boot_raw + BOOTRAW_OFF_COPIED
+1:
+	/* memory map: at most BOOTRAW_MEMMAP_MAX entries */
+	mov boot_raw + BOOTRAW_OFF_SI + SI_MEMMAP_ENTRIES, %ecx
+	cmp $BOOTRAW_MEMMAP_MAX, %ecx
+	jbe 2f
+	mov $BOOTRAW_MEMMAP_MAX, %ecx
+2:	imul $MEMMAP_ENTRY_SIZE, %ecx
+	mov boot_raw + BOOTRAW_OFF_SI + SI_MEMMAP_PADDR, %eax
+	mov boot_raw + BOOTRAW_OFF_SI + SI_MEMMAP_PADDR + 4, %edx
+	mov $boot_raw + BOOTRAW_OFF_MEMMAP, %edi
+	call copy_region
+	jc 1f
+	orl $BOOTRAW_HAVE_MEMMAP, boot_raw + BOOTRAW_OFF_COPIED
+1:
+	/* module list: at most BOOTRAW_MODS_MAX entries, then each module's command line */
+	mov SI_NR_MODULES(%ebx), %ecx
+	cmp $BOOTRAW_MODS_MAX, %ecx
+	jbe 2f
+	mov $BOOTRAW_MODS_MAX, %ecx
+2:	push %ecx
+	shl $5, %ecx /* MOD_ENTRY_SIZE */
+	mov SI_MODLIST_PADDR(%ebx), %eax
+	mov SI_MODLIST_PADDR + 4(%ebx), %edx
+	mov $boot_raw + BOOTRAW_OFF_MODLIST, %edi
+	call copy_region
+	pop %ecx
+	jc 9f
+	orl $BOOTRAW_HAVE_MODLIST, boot_raw + BOOTRAW_OFF_COPIED
+	xor %ebp, %ebp /* module index */
+3:	cmp %ecx, %ebp
+	jae 9f
+	push %ecx
+	mov %ebp, %esi
+	shl $5, %esi
+	mov boot_raw + BOOTRAW_OFF_MODLIST + MOD_CMDLINE_PADDR(%esi), %eax
+	mov boot_raw + BOOTRAW_OFF_MODLIST + MOD_CMDLINE_PADDR + 4(%esi), %edx
+	mov %ebp, %edi
+	shl $8, %edi /* BOOTRAW_MODCMD_MAX */
+	add $boot_raw + BOOTRAW_OFF_MODCMD, %edi
+	mov $BOOTRAW_MODCMD_MAX, %ecx
+	call copy_string
+	jc 4f
+	lea 3(%ebp), %ecx
+	mov $1, %eax
+	shl %cl, %eax
+	or %eax, boot_raw + BOOTRAW_OFF_COPIED
+4:	pop %ecx
+	inc %ebp
+	jmp 3b
+9:	ret
+
+/* copy_region: copy %ecx bytes from physical %edx:%eax to %edi. CF set when absent or not below 4 GiB. */
+copy_region:
+	call source_ok
+	jc 1f
+	add %eax, %ecx
+	jc 1f
+	sub %eax, %ecx
+	mov %eax, %esi
+	rep movsb
+	clc
+1:	ret
+
+/* copy_string: like copy_region, but stops after the NUL; at most %ecx bytes. */
+copy_string:
+	call source_ok
+	jc 2f
+	mov %eax, %esi
+1:	lodsb
+	stosb
+	test %al, %al
+	jz 2f
+	test %esi, %esi /* wrapped past 4 GiB */
+	jz 3f
+	loop 1b
+2:	clc
+	ret
+3:	stc
+	ret
+
+/* source_ok: CF clear iff %edx:%eax is present (non-zero) and below 4 GiB (paging is off). */
+source_ok:
+	test %edx, %edx
+	jnz 1f
+	test %eax, %eax
+	jz 1f
+	clc
+	ret
+1:	stc
+	ret
+
+/* check_long_mode: stop with a message on CPUs without long mode; note whether NX exists. */
+check_long_mode:
+	mov $0x80000000, %eax
+	cpuid
+	cmp $0x80000001, %eax
+	jb 1f
+	mov $0x80000001, %eax
+	cpuid
+	bt $29, %edx
+	jnc 1f
+	bt $20, %edx
+	jnc 2f
+	movl $EFER_NXE, boot_efer_nx
+2:	ret
+1:	mov $msg_no_lm, %esi
+	jmp die32
+
+/* build_boot_page_tables: identity map the first 4 GiB with 2 MiB pages; C refines it later. */
+build_boot_page_tables:
+	mov $boot_pdpt + (PTE_P | PTE_W), %eax
+	mov %eax, boot_pml4
+	mov $boot_pd, %edi
+	mov $boot_pdpt, %esi
+	xor %ecx, %ecx
+1:	lea PTE_P | PTE_W(%edi), %eax
+	mov %eax, (%esi, %ecx, 8)
+	add $4096, %edi
+	inc %ecx
+	cmp $4, %ecx
+	jne 1b
+	mov $boot_pd, %edi
+	mov $(PTE_P | PTE_W | PTE_PS), %eax
+	xor %edx, %edx /* high half of the physical address */
+	xor %ecx, %ecx
+2:	mov %eax, (%edi, %ecx, 8)
+	mov %edx, 4(%edi, %ecx, 8)
+	add $0x200000, %eax
+	adc $0, %edx
+	inc %ecx
+	cmp $2048, %ecx
+	jne 2b
+	ret
+
+bad_magic:
+	mov $msg_bad_magic, %esi
+	jmp die32
+
+/* die32: print the string at %esi on port 0xE9 and COM1, then stop this vCPU. */
+die32:
+1:	lodsb
+	test %al, %al
+	jz 2f
+	outb %al, $0xe9
+	mov $0x3f8, %dx
+	outb %al, %dx
+	jmp 1b
+	/* On Xen, hlt with interrupts off takes the vCPU down; elsewhere it just stops. */
+2:	cli
+	hlt
+	jmp 2b
+
+	.code64
+start64:
+	mov $0x10, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %ss
+	xor %eax, %eax
+	mov %eax, %fs
+	mov %eax, %gs
+	mov $boot_stack_top, %rsp
+	xor %ebp, %ebp /* ends backtraces */
+	mov $boot_raw, %edi
+	call kernel_main
+	ud2
+
+	.section .rodata.boot, "a"
+msg_bad_magic:
+	.asciz "pvhkit: bad hvm_start_info magic at %ebx: not started by a PVH loader, stopping\n"
+msg_no_lm:
+	.asciz "pvhkit: this CPU has no long mode (x86-64), stopping\n"
+
+	.section .data.boot, "aw"
+	.balign 8
+boot_gdt:
+	.quad 0
+	.quad 0x00af9a000000ffff /* 0x08: 64-bit code */
+	.quad 0x00cf92000000ffff /* 0x10: data */
+boot_gdt_end:
+boot_gdt_ptr:
+	.word boot_gdt_end - boot_gdt - 1
+	.long boot_gdt
+/* EFER_NXE when the CPU has NX; kept outside BSS because it is set before BSS is cleared */
+	.globl boot_efer_nx
+boot_efer_nx:
+	.long 0
+
+/* The staging area: not part of the BSS we clear (the loader zeroed it). */
+	.section .bootstage, "aw", @nobits
+	.balign 4096
+	.globl boot_raw
+boot_raw:
+	.skip BOOTRAW_SIZE
+
+	.bss
+	.balign 4096
+	.globl boot_pml4, boot_pdpt, boot_pd
+boot_pml4:
+	.skip 4096
+boot_pdpt:
+	.skip 4096
+boot_pd:
+	.skip 4 * 4096
+	.balign 4096
+	/* the guard page: unmapped by paging_init so an overflow faults instead of corrupting */
+	.globl boot_stack_guard, boot_stack_top
+boot_stack_guard:
+	.skip 4096
+	.skip 16384
+boot_stack_top:

@@ -1,0 +1,96 @@
+/* Privileged x86 instructions as inline functions, and the CPU set-up entry points. */
+#ifndef ARCH_X86_CPU_H
+#define ARCH_X86_CPU_H
+
+#include <stdint.h>
+
+#define CR0_MP (1ul << 1)
+#define CR0_EM (1ul << 2)
+#define CR0_TS (1ul << 3)
+#define CR0_WP (1ul << 16)
+#define CR4_OSFXSR (1ul << 9)
+#define CR4_OSXMMEXCPT (1ul << 10)
+#define MSR_EFER 0xc0000080
+#define EFER_NXE (1ul << 11)
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c,
+			 uint32_t *d)
+{
+	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+#define DEFINE_CR(n)                                                                   \
+	static inline unsigned long read_cr##n(void)                                   \
+	{                                                                              \
+		unsigned long v;                                                       \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                      \
+		return v;                                                              \
+	}                                                                              \
+	static inline void write_cr##n(unsigned long v)                                \
+	{                                                                              \
+		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");             \
+	}
+DEFINE_CR(0)
+DEFINE_CR(2)
+DEFINE_CR(3)
+DEFINE_CR(4)
+#undef DEFINE_CR
+
+static inline void irq_disable(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+static inline void invlpg(uintptr_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/* Stops this CPU for good. On Xen PVH, hlt with interrupts off takes the vCPU down. */
+static inline __attribute__((noreturn)) void cpu_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void cpu_init(void);
+void traps_init(void);
+void paging_init(uint64_t ram_top);
+/* everything below this address is identity-mapped */
+uint64_t paging_mapped_top(void);
+
+#endif

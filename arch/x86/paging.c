@@ -1,0 +1,93 @@
+/* The kernel's final identity map: W^X for the image, a hole at page 0 and under the boot stack. */
+#include <stdint.h>
+#include "arch/x86/cpu.h"
+#include "kernel/pmem.h"
+#include "kernel/printk.h"
+#include "kernel/shutdown.h"
+#include "lib/string.h"
+
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_PS (1ull << 7)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define SZ_2M (2ull << 20)
+#define SZ_1G (1ull << 30)
+#define SZ_4G (4ull << 30)
+
+extern char _image_start[], _etext[], __rodata_start[], __rodata_end[], _end[];
+extern char boot_stack_guard[];
+extern uint32_t boot_efer_nx;
+
+static uint64_t mapped_top = SZ_4G; /* what boot.S mapped */
+static uint64_t nx;
+
+uint64_t paging_mapped_top(void)
+{
+	return mapped_top;
+}
+
+static uint64_t *table_alloc(void)
+{
+	uint64_t *t = page_alloc(1);
+
+	if (!t)
+		panic("out of memory for page tables");
+	memset(t, 0, PAGE_SIZE);
+	return t;
+}
+
+/* The table the entry points to, created on first use. */
+static uint64_t *next_table(uint64_t *entry)
+{
+	if (!(*entry & PTE_P))
+		*entry = (uintptr_t)table_alloc() | PTE_P | PTE_W;
+	return (uint64_t *)(uintptr_t)(*entry & PTE_ADDR);
+}
+
+/* Permissions of one 4 KiB page of the low region that holds the image. */
+static uint64_t small_page_flags(uint64_t a)
+{
+	if (a == 0 || a == (uintptr_t)boot_stack_guard)
+		return 0; /* null pointers and boot-stack overflows fault */
+	if (a >= (uintptr_t)_image_start && a < (uintptr_t)_etext)
+		return PTE_P;
+	if (a >= (uintptr_t)__rodata_start && a < (uintptr_t)__rodata_end)
+		return PTE_P | nx;
+	return PTE_P | PTE_W | nx;
+}
+
+static void map_2m(uint64_t *pml4, uint64_t a, uint64_t low_end)
+{
+	uint64_t *pdpt = next_table(&pml4[(a >> 39) & 511]);
+	uint64_t *pd = next_table(&pdpt[(a >> 30) & 511]);
+	uint64_t *pde = &pd[(a >> 21) & 511];
+
+	if (a >= low_end) {
+		*pde = a | PTE_P | PTE_W | PTE_PS | nx;
+		return;
+	}
+	uint64_t *pt = next_table(pde);
+	for (int i = 0; i < 512; i++) {
+		uint64_t p = a + (uint64_t)i * PAGE_SIZE;
+		uint64_t f = small_page_flags(p);
+
+		pt[i] = f ? p | f : 0;
+	}
+}
+
+void paging_init(uint64_t ram_top)
+{
+	uint64_t top = ram_top > SZ_4G ? (ram_top + SZ_1G - 1) & ~(SZ_1G - 1) : SZ_4G;
+	uint64_t low_end = ((uintptr_t)_end + SZ_2M - 1) & ~(SZ_2M - 1);
+	uint64_t *pml4;
+
+	nx = boot_efer_nx ? PTE_NX : 0;
+	pml4 = table_alloc();
+	for (uint64_t a = 0; a < top; a += SZ_2M)
+		map_2m(pml4, a, low_end);
+	write_cr3((uintptr_t)pml4);
+	mapped_top = top;
+	pr_info("paging: identity map up to %#lx, text r-x, rodata r--, data rw-%s\n", top,
+		nx ? ", NX on" : " (no NX on this CPU)");
+}

@@ -1,0 +1,21 @@
+/* Port 0xE9 output: Xen logs it as "(dN) ..." and QEMU shows it with -debugcon. */
+#include "arch/x86/cpu.h"
+#include "drivers/console/early.h"
+#include "kernel/console.h"
+
+#define DEBUGCON_PORT 0xe9
+
+static void debugcon_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		outb(DEBUGCON_PORT, (uint8_t)s[i]);
+}
+
+static struct console_sink debugcon_sink = { .name = "debugcon", .write = debugcon_write };
+
+/* QEMU's debugcon reads back 0xE9; Xen handles the port for every HVM/PVH guest. */
+void debugcon_console_init(int on_xen)
+{
+	if (on_xen || inb(DEBUGCON_PORT) == DEBUGCON_PORT)
+		console_register(&debugcon_sink);
+}

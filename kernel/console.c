@@ -1,0 +1,27 @@
+/* The console multiplexer: one lock, a list of sinks (UART, port 0xE9, later the Xen PV console). */
+#include "kernel/console.h"
+#include "arch/x86/spinlock.h"
+
+static struct console_sink *sinks;
+static spinlock_t console_lock = SPINLOCK_INIT;
+
+void console_register(struct console_sink *sink)
+{
+	unsigned long f = spin_lock_irqsave(&console_lock);
+	struct console_sink **p = &sinks;
+
+	while (*p)
+		p = &(*p)->next;
+	sink->next = NULL;
+	*p = sink;
+	spin_unlock_irqrestore(&console_lock, f);
+}
+
+void console_write(const char *s, size_t n)
+{
+	unsigned long f = spin_lock_irqsave(&console_lock);
+
+	for (struct console_sink *k = sinks; k; k = k->next)
+		k->write(s, n);
+	spin_unlock_irqrestore(&console_lock, f);
+}

@@ -1,0 +1,89 @@
+/* The boot sequence, from the first C instruction to the application's main() and back out. */
+#include "arch/x86/cpu.h"
+#include "arch/x86/xen.h"
+#include "drivers/console/early.h"
+#include "kernel/boot.h"
+#include "kernel/errno.h"
+#include "kernel/heap.h"
+#include "kernel/mem.h"
+#include "kernel/pmem.h"
+#include "kernel/printk.h"
+#include "kernel/shutdown.h"
+#include "lib/string.h"
+
+#define PVHKIT_VERSION "0.1"
+
+struct bootinfo boot_info;
+struct cmdline boot_cmdline;
+static char cmdline_buf[BOOTRAW_CMDLINE_MAX];
+
+extern char _image_start[], _end[];
+extern const char app_name[];
+extern int main(int argc, char **argv);
+void kernel_main(struct boot_raw *raw);
+void startinfo_report(const struct bootinfo *bi);
+
+static void options_apply(void)
+{
+	static const char *const known[] = { "loglevel" };
+	unsigned long level;
+
+	for (int i = 0; i < boot_cmdline.nopts; i++) {
+		const char *o = boot_cmdline.opts[i];
+		unsigned k = 0;
+
+		while (k < sizeof(known) / sizeof(known[0]) &&
+		       (strncmp(o, known[k], strlen(known[k])) ||
+			(o[strlen(known[k])] != '=' && o[strlen(known[k])])))
+			k++;
+		if (k == sizeof(known) / sizeof(known[0]))
+			pr_warn("unknown kernel option '%s' ignored (app arguments go after \" -- \")\n",
+				o);
+	}
+	int r = cmdline_opt_uint(&boot_cmdline, "loglevel", &level);
+	if (r == 0 && level <= LOG_DEBUG)
+		printk_loglevel = (int)level;
+	else if (r != -ENOENT)
+		pr_warn("loglevel= takes a number from 0 to 7\n");
+	if (boot_cmdline.unterminated_quote)
+		pr_warn("command line: unterminated quote, closed at the end\n");
+	if (boot_cmdline.dropped)
+		pr_warn("command line: %d words beyond the limit of %d dropped\n",
+			boot_cmdline.dropped, CMDLINE_ARGS_MAX);
+}
+
+static void hypervisor_init(void)
+{
+	if (!xen.present) {
+		pr_info("hypervisor: Xen not detected; Xen services not available\n");
+		return;
+	}
+	int r = xen_hypercall_init();
+	pr_info("hypervisor: Xen %u.%u (CPUID base %#x), hypercall page %s\n", xen.version >> 16,
+		xen.version & 0xffff, xen.cpuid_base, r ? "FAILED" : "installed");
+}
+
+void kernel_main(struct boot_raw *raw)
+{
+	xen_detect();
+	uart_console_init();
+	debugcon_console_init(xen.present);
+	cpu_init();
+	traps_init();
+	pr_info("pvhkit %s (%s): started through the PVH entry\n", PVHKIT_VERSION, app_name);
+	if (startinfo_parse(raw, (uintptr_t)_image_start, (uintptr_t)_end, &boot_info))
+		panic("start info has a bad magic");
+	memcpy(cmdline_buf, boot_info.cmdline, strlen(boot_info.cmdline) + 1);
+	cmdline_parse(cmdline_buf, app_name, &boot_cmdline);
+	options_apply();
+	startinfo_report(&boot_info);
+	hypervisor_init();
+
+	uint64_t top = mem_init(&boot_info);
+	if (!top)
+		panic("no usable RAM: the start info has no memory map%s",
+		      xen.present ? " (the XENMEM_memory_map fallback is not implemented yet)" : "");
+	paging_init(top);
+	heap_init(&(struct heap_pages){ page_alloc, page_free });
+	kernel_exit(main(boot_cmdline.argc, boot_cmdline.argv));
+}

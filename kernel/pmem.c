@@ -1,0 +1,154 @@
+/* The physical page allocator: a bitmap over [0, top of RAM), protected by a spinlock. */
+#include <stddef.h>
+#include "kernel/errno.h"
+#include "kernel/pmem.h"
+
+struct pmem kernel_pmem;
+
+static int bit_test(const struct pmem *pm, uint64_t i)
+{
+	return (pm->bitmap[i / 64] >> (i % 64)) & 1;
+}
+
+static void bit_set(struct pmem *pm, uint64_t i)
+{
+	pm->bitmap[i / 64] |= 1ull << (i % 64);
+}
+
+static void bit_clear(struct pmem *pm, uint64_t i)
+{
+	pm->bitmap[i / 64] &= ~(1ull << (i % 64));
+}
+
+uint64_t pmem_bitmap_bytes(uint64_t top)
+{
+	uint64_t pages = top >> PAGE_SHIFT;
+
+	return (pages + 63) / 64 * 8;
+}
+
+void pmem_init(struct pmem *pm, uint64_t *bitmap, uint64_t top)
+{
+	*pm = (struct pmem){ .bitmap = bitmap, .npages = top >> PAGE_SHIFT, .hint = 1 };
+	for (uint64_t i = 0; i < pmem_bitmap_bytes(top) / 8; i++)
+		bitmap[i] = ~0ull;
+}
+
+void pmem_add_free(struct pmem *pm, uint64_t start, uint64_t end)
+{
+	uint64_t first = (start + PAGE_SIZE - 1) >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+
+	if (first == 0)
+		first = 1; /* page 0 stays unavailable: a null pointer must never be a valid page */
+	if (last > pm->npages)
+		last = pm->npages;
+	if (first >= last || pm->nusable == MEMMAP_RANGES_MAX)
+		return;
+	pm->usable[pm->nusable++] = (struct mem_range){ first << PAGE_SHIFT, last << PAGE_SHIFT };
+	for (uint64_t i = first; i < last; i++) {
+		if (bit_test(pm, i)) {
+			bit_clear(pm, i);
+			pm->total_pages++;
+			pm->free_pages++;
+		}
+	}
+}
+
+static int is_usable(const struct pmem *pm, uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < pm->nusable; i++)
+		if (start >= pm->usable[i].start && end <= pm->usable[i].end)
+			return 1;
+	return 0;
+}
+
+/* First run of n clear bits in [from, to); returns its index or 0. */
+static uint64_t find_run(const struct pmem *pm, uint64_t from, uint64_t to, uint64_t n)
+{
+	uint64_t run = 0;
+
+	for (uint64_t i = from; i < to; i++) {
+		if (!(i % 64) && pm->bitmap[i / 64] == ~0ull && i + 64 <= to) {
+			run = 0;
+			i += 63; /* skip a fully used word */
+			continue;
+		}
+		run = bit_test(pm, i) ? 0 : run + 1;
+		if (run == n)
+			return i + 1 - n;
+	}
+	return 0;
+}
+
+static uint64_t alloc_locked(struct pmem *pm, uint64_t n, uint64_t limit_pages)
+{
+	uint64_t first = 0, to = limit_pages < pm->npages ? limit_pages : pm->npages;
+
+	if (n == 0 || n > pm->free_pages)
+		return 0;
+	if (pm->hint < to)
+		first = find_run(pm, pm->hint, to, n);
+	if (!first)
+		first = find_run(pm, 1, to, n);
+	if (!first)
+		return 0;
+	for (uint64_t i = first; i < first + n; i++)
+		bit_set(pm, i);
+	pm->free_pages -= n;
+	pm->allocs++;
+	pm->hint = first + n;
+	return first << PAGE_SHIFT;
+}
+
+uint64_t pmem_alloc_below(struct pmem *pm, uint64_t n, uint64_t limit)
+{
+	unsigned long f = spin_lock_irqsave(&pm->lock);
+	uint64_t r = alloc_locked(pm, n, limit >> PAGE_SHIFT);
+
+	spin_unlock_irqrestore(&pm->lock, f);
+	return r;
+}
+
+uint64_t pmem_alloc(struct pmem *pm, uint64_t n)
+{
+	return pmem_alloc_below(pm, n, UINT64_MAX);
+}
+
+int pmem_free(struct pmem *pm, uint64_t addr, uint64_t n)
+{
+	uint64_t first = addr >> PAGE_SHIFT;
+	int ret = 0;
+	unsigned long f = spin_lock_irqsave(&pm->lock);
+
+	/* check the whole run before changing anything: a bad free must not half-happen */
+	if ((addr & (PAGE_SIZE - 1)) || n == 0 || first + n < first ||
+	    !is_usable(pm, addr, (first + n) << PAGE_SHIFT)) {
+		ret = -EINVAL;
+	} else {
+		for (uint64_t i = first; i < first + n; i++)
+			if (!bit_test(pm, i))
+				ret = -EINVAL;
+	}
+	if (ret) {
+		pm->bad_frees++;
+	} else {
+		for (uint64_t i = first; i < first + n; i++)
+			bit_clear(pm, i);
+		pm->free_pages += n;
+		pm->frees++;
+		if (first < pm->hint)
+			pm->hint = first;
+	}
+	spin_unlock_irqrestore(&pm->lock, f);
+	return ret;
+}
+
+void *page_alloc(uint64_t n)
+{
+	return (void *)(uintptr_t)pmem_alloc(&kernel_pmem, n);
+}
+
+void page_free(void *p, uint64_t n)
+{
+	pmem_free(&kernel_pmem, (uintptr_t)p, n);
+}

@@ -1,0 +1,38 @@
+/* Kernel logging: formats a message and hands it to the console in one piece. */
+#include "kernel/printk.h"
+#include "kernel/console.h"
+#include "lib/fmt.h"
+
+#define PRINTK_BUF 512
+
+int printk_loglevel = LOG_INFO;
+
+int vprintk(int level, const char *fmt, va_list ap)
+{
+	char buf[PRINTK_BUF];
+	int n;
+
+	if (level > printk_loglevel)
+		return 0;
+	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= (int)sizeof(buf)) {
+		/* say it was cut rather than lose the end silently */
+		n = sizeof(buf) - 1;
+		buf[n - 4] = '.';
+		buf[n - 3] = '.';
+		buf[n - 2] = '.';
+		buf[n - 1] = '\n';
+	}
+	console_write(buf, n);
+	return n;
+}
+
+int printk(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vprintk(level, fmt, ap);
+	va_end(ap);
+	return n;
+}

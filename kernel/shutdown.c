@@ -1,0 +1,54 @@
+/* Ends the guest: SCHEDOP_shutdown on Xen, isa-debug-exit on QEMU, else a clean stop with interrupts off. */
+#include <stdarg.h>
+#include "arch/x86/cpu.h"
+#include "arch/x86/hypercall.h"
+#include "arch/x86/traps.h"
+#include "arch/x86/xen.h"
+#include "kernel/printk.h"
+#include "kernel/shutdown.h"
+
+#define DEBUG_EXIT_PORT 0xf4
+#define DEBUG_EXIT_CRASH 0x7f
+
+static __attribute__((noreturn)) void platform_off(unsigned xen_reason, uint32_t qemu_code)
+{
+	if (xen.hypercalls) {
+		struct sched_shutdown s = { .reason = xen_reason };
+
+		HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
+	}
+	/* QEMU exits with (code << 1) | 1 when isa-debug-exit is present; otherwise this is ignored */
+	outl(DEBUG_EXIT_PORT, qemu_code);
+	cpu_halt_forever();
+}
+
+void kernel_exit(int status)
+{
+	printk(LOG_EMERG, "EXIT: %d\n", status);
+	platform_off(SHUTDOWN_poweroff, (uint32_t)status & 0x7f);
+}
+
+void kernel_crash(const char *why)
+{
+	printk(LOG_EMERG, "CRASH: %s\n", why);
+	platform_off(SHUTDOWN_crash, DEBUG_EXIT_CRASH);
+}
+
+void kernel_crash_now(void)
+{
+	platform_off(SHUTDOWN_crash, DEBUG_EXIT_CRASH);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	irq_disable();
+	printk(LOG_EMERG, "PANIC: ");
+	va_start(ap, fmt);
+	vprintk(LOG_EMERG, fmt, ap);
+	va_end(ap);
+	printk(LOG_EMERG, "\n");
+	backtrace_print((uintptr_t)panic, (uintptr_t)__builtin_frame_address(0));
+	kernel_crash("panic");
+}
