@@ -47,12 +47,12 @@ $(XEN_INC)/xen:
 	$(Q)test -d /usr/include/xen || tools/setup build
 	$(Q)ln -sfn /usr/include/xen $@
 
-$(BUILD)/%.o: %.c | $(XEN_INC)/xen
+$(BUILD)/%.o: %.c Makefile | $(XEN_INC)/xen
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(if $(filter apps/% tests/apps/%,$<),$(APP_CFLAGS),$(KERNEL_CFLAGS)) -c $< -o $@
 
-$(BUILD)/%.o: %.S | $(XEN_INC)/xen
+$(BUILD)/%.o: %.S Makefile | $(XEN_INC)/xen
 	$(call say,AS,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
@@ -68,7 +68,7 @@ $(BUILD)/$(1)/app_name.c: $(1)/app.mk
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)echo 'const char app_name[] = "$(2)";' > $$@
 
-$(BUILD)/$(1)/app_name.o: $(BUILD)/$(1)/app_name.c
+$(BUILD)/$(1)/app_name.o: $(BUILD)/$(1)/app_name.c Makefile
 	$$(Q)$(CC) $(APP_CFLAGS) -c $$< -o $$@
 
 $(BUILD)/$(2).pass1.elf: $(KERNEL_OBJS) $$($(2)_OBJS) arch/x86/link.ld

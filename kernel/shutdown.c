@@ -49,6 +49,6 @@ void panic(const char *fmt, ...)
 	vprintk(LOG_EMERG, fmt, ap);
 	va_end(ap);
 	printk(LOG_EMERG, "\n");
-	backtrace_print((uintptr_t)panic, (uintptr_t)__builtin_frame_address(0));
+	backtrace_print((uintptr_t)panic, 0, (uintptr_t)__builtin_frame_address(0));
 	kernel_crash("panic");
 }

@@ -16,7 +16,7 @@ static void print_memmap(void)
 			ram += r.size;
 	}
 	pvh_format_size(size, sizeof(size), ram);
-	pvh_printf("  RAM total: %s\n", size);
+	pvh_printf("  RAM total: %s (%lu bytes)\n", size, ram);
 }
 
 static void print_modules(void)

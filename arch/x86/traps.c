@@ -88,7 +88,7 @@ static void trap_dump(const struct trap_frame *f)
 	printk(LOG_EMERG, "  R13 %016lx  R14 %016lx  R15 %016lx\n", f->r13, f->r14, f->r15);
 	printk(LOG_EMERG, "  CR0 %016lx  CR3 %016lx  CR4 %016lx\n", read_cr0(), read_cr3(),
 	       read_cr4());
-	backtrace_print(f->rip, f->rbp);
+	backtrace_print(f->rip, f->rsp, f->rbp);
 }
 
 void trap_handler(struct trap_frame *f)

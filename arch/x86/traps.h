@@ -12,6 +12,7 @@ struct trap_frame {
 };
 
 void trap_handler(struct trap_frame *f);
-void backtrace_print(uint64_t rip, uint64_t rbp);
+/* rsp may be 0 when unknown; it only helps with frameless leaf functions */
+void backtrace_print(uint64_t rip, uint64_t rsp, uint64_t rbp);
 
 #endif
