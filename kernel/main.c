@@ -18,6 +18,7 @@ struct cmdline boot_cmdline;
 static char cmdline_buf[BOOTRAW_CMDLINE_MAX];
 
 extern char _image_start[], _end[];
+extern uint64_t boot_tsc_entry;
 extern const char app_name[];
 extern int main(int argc, char **argv);
 void kernel_main(struct boot_raw *raw);
@@ -85,5 +86,6 @@ void kernel_main(struct boot_raw *raw)
 		      xen.present ? " (the XENMEM_memory_map fallback is not implemented yet)" : "");
 	paging_init(top);
 	heap_init(&(struct heap_pages){ page_alloc, page_free });
+	pr_debug("boot: %lu TSC ticks from the PVH entry to main\n", rdtsc() - boot_tsc_entry);
 	kernel_exit(main(boot_cmdline.argc, boot_cmdline.argv));
 }

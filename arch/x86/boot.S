@@ -34,6 +34,10 @@ pvh_start32:
 	/* The ABI gives no stack: ours is in BSS, which the loader zeroed and nothing else uses yet. */
 	cli
 	cld
+	/* the first thing measured: under QEMU -icount, TSC ticks count instructions from here */
+	rdtsc
+	mov %eax, boot_tsc_entry
+	mov %edx, boot_tsc_entry + 4
 	mov $boot_stack_top, %esp
 	mov %ebx, boot_raw + BOOTRAW_OFF_EBX
 	cmpl $BOOT_START_MAGIC, (%ebx)
@@ -269,6 +273,9 @@ boot_gdt_end:
 boot_gdt_ptr:
 	.word boot_gdt_end - boot_gdt - 1
 	.long boot_gdt
+	.globl boot_tsc_entry
+boot_tsc_entry:
+	.quad 0
 /* EFER_NXE when the CPU has NX; kept outside BSS because it is set before BSS is cleared */
 	.globl boot_efer_nx
 boot_efer_nx:
