@@ -114,6 +114,10 @@ run-qemu: $(BUILD)/$(APP).elf
 	$(Q)tools/setup test
 	tools/qemu-run $(BUILD)/$(APP).elf $(if $(CMDLINE),--cmdline "$(CMDLINE)")
 
+bench: all
+	$(Q)tools/setup test
+	$(Q)tools/bench $(BUILD)
+
 setup:
 	tools/setup all
 

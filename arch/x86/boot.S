@@ -49,8 +49,9 @@ pvh_start32:
 	mov $__bss_start, %edi
 	mov $__bss_end, %ecx
 	sub %edi, %ecx
+	shr $2, %ecx /* both ends are page-aligned (link.ld) */
 	xor %eax, %eax
-	rep stosb
+	rep stosl
 
 	call build_boot_page_tables
 	mov $boot_pml4, %eax

@@ -21,6 +21,7 @@ extern uint32_t boot_efer_nx;
 
 static uint64_t mapped_top = SZ_4G; /* what boot.S mapped */
 static uint64_t nx;
+static int huge_1g; /* the CPU has 1 GiB pages */
 
 uint64_t paging_mapped_top(void)
 {
@@ -57,6 +58,16 @@ static uint64_t small_page_flags(uint64_t a)
 	return PTE_P | PTE_W | nx;
 }
 
+/* Maps the 1 GiB at a with one entry; returns 0 when it must be split into 2 MiB pages. */
+static int map_1g(uint64_t *pml4, uint64_t a, uint64_t low_end)
+{
+	if (!huge_1g || a < low_end)
+		return 0;
+	uint64_t *pdpt = next_table(&pml4[(a >> 39) & 511]);
+	pdpt[(a >> 30) & 511] = a | PTE_P | PTE_W | PTE_PS | nx;
+	return 1;
+}
+
 static void map_2m(uint64_t *pml4, uint64_t a, uint64_t low_end)
 {
 	uint64_t *pdpt = next_table(&pml4[(a >> 39) & 511]);
@@ -82,10 +93,18 @@ void paging_init(uint64_t ram_top)
 	uint64_t low_end = ((uintptr_t)_end + SZ_2M - 1) & ~(SZ_2M - 1);
 	uint64_t *pml4;
 
+	uint32_t eax, ebx, ecx, edx;
+
+	cpuid(0x80000001, 0, &eax, &ebx, &ecx, &edx);
+	huge_1g = (edx >> 26) & 1;
 	nx = boot_efer_nx ? PTE_NX : 0;
 	pml4 = table_alloc();
-	for (uint64_t a = 0; a < top; a += SZ_2M)
-		map_2m(pml4, a, low_end);
+	for (uint64_t g = 0; g < top; g += SZ_1G) {
+		if (map_1g(pml4, g, low_end))
+			continue;
+		for (uint64_t a = g; a < g + SZ_1G; a += SZ_2M)
+			map_2m(pml4, a, low_end);
+	}
 	write_cr3((uintptr_t)pml4);
 	mapped_top = top;
 	pr_info("paging: identity map up to %#lx, text r-x, rodata r--, data rw-%s\n", top,
