@@ -14,7 +14,7 @@ int pvh_printf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = vprintk(LOG_EMERG, fmt, ap); /* app output is never filtered by loglevel */
+	int n = vprintk_always(LOG_INFO, fmt, ap);
 	va_end(ap);
 	return n;
 }

@@ -13,15 +13,25 @@ void console_register(struct console_sink *sink)
 	while (*p)
 		p = &(*p)->next;
 	sink->next = NULL;
+	sink->max_level = 7;
 	*p = sink;
 	spin_unlock_irqrestore(&console_lock, f);
 }
 
-void console_write(const char *s, size_t n)
+void console_set_level(struct console_sink *sink, int max_level)
+{
+	unsigned long f = spin_lock_irqsave(&console_lock);
+
+	sink->max_level = max_level;
+	spin_unlock_irqrestore(&console_lock, f);
+}
+
+void console_write(int level, const char *s, size_t n)
 {
 	unsigned long f = spin_lock_irqsave(&console_lock);
 
 	for (struct console_sink *k = sinks; k; k = k->next)
-		k->write(s, n);
+		if (level <= k->max_level)
+			k->write(s, n);
 	spin_unlock_irqrestore(&console_lock, f);
 }

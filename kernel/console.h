@@ -7,11 +7,14 @@
 struct console_sink {
 	const char *name;
 	void (*write)(const char *s, size_t n);
+	int max_level; /* receives messages at this printk level or more urgent */
 	struct console_sink *next;
 };
 
+/* Adds a sink that receives every level; console_set_level narrows it later. */
 void console_register(struct console_sink *sink);
-/* Writes to every sink, in registration order, under one lock so lines never interleave. */
-void console_write(const char *s, size_t n);
+void console_set_level(struct console_sink *sink, int max_level);
+/* Writes to every sink that takes this level, under one lock so lines never interleave. */
+void console_write(int level, const char *s, size_t n);
 
 #endif

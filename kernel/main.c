@@ -1,14 +1,22 @@
 /* The boot sequence, from the first C instruction to the application's main() and back out. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/xen.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/percpu.h"
 #include "drivers/console/early.h"
+#include "drivers/console/xencons.h"
 #include "kernel/boot.h"
 #include "kernel/errno.h"
+#include "kernel/evtchn.h"
+#include "kernel/gnttab.h"
 #include "kernel/heap.h"
 #include "kernel/mem.h"
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/shutdown.h"
+#include "kernel/time.h"
+#include "kernel/timer.h"
 #include "lib/string.h"
 
 #define PVHKIT_VERSION "0.1"
@@ -64,13 +72,44 @@ static void hypervisor_init(void)
 		xen.version & 0xffff, xen.cpuid_base, r ? "FAILED" : "installed");
 }
 
+/* Each service reports for itself; a failure leaves that service "not available", nothing more. */
+static void report(const char *what, int r)
+{
+	if (r)
+		pr_warn("%s: not available (%d)\n", what, r);
+}
+
+static void xen_services_init(void)
+{
+	if (!xen.hypercalls)
+		return;
+	report("shared info", xen_shared_info_init());
+	report("event channels", evtchn_init());
+	report("time", time_init());
+	report("timers", timer_init());
+	report("PV console", xencons_init());
+	report("grant table", gnttab_init());
+}
+
+static void report_boot_time(void)
+{
+	uint64_t ticks = rdtsc() - boot_tsc_entry, hz = time_tsc_hz();
+
+	pr_debug("boot: %lu TSC ticks from the PVH entry to main\n", ticks);
+	if (hz)
+		pr_info("boot: %lu us from the PVH entry to main\n", ticks * 1000000 / hz);
+}
+
 void kernel_main(struct boot_raw *raw)
 {
+	percpu_init(0, 0);
 	xen_detect();
+	this_cpu()->vcpu_id = xen.boot_vcpu_id;
 	uart_console_init();
 	debugcon_console_init(xen.present);
 	cpu_init();
 	traps_init();
+	pic_disable();
 	pr_info("pvhkit %s (%s): started through the PVH entry\n", PVHKIT_VERSION, app_name);
 	if (startinfo_parse(raw, (uintptr_t)_image_start, (uintptr_t)_end, &boot_info))
 		panic("start info has a bad magic");
@@ -86,6 +125,9 @@ void kernel_main(struct boot_raw *raw)
 		      xen.present ? " (the XENMEM_memory_map fallback is not implemented yet)" : "");
 	paging_init(top);
 	heap_init(&(struct heap_pages){ page_alloc, page_free });
-	pr_debug("boot: %lu TSC ticks from the PVH entry to main\n", rdtsc() - boot_tsc_entry);
+	xen_services_init();
+	sched_init();
+	irq_enable();
+	report_boot_time();
 	kernel_exit(main(boot_cmdline.argc, boot_cmdline.argv));
 }

@@ -9,11 +9,16 @@ int printk_loglevel = LOG_INFO;
 
 int vprintk(int level, const char *fmt, va_list ap)
 {
+	if (level > printk_loglevel)
+		return 0;
+	return vprintk_always(level, fmt, ap);
+}
+
+int vprintk_always(int level, const char *fmt, va_list ap)
+{
 	char buf[PRINTK_BUF];
 	int n;
 
-	if (level > printk_loglevel)
-		return 0;
 	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n >= (int)sizeof(buf)) {
 		/* say it was cut rather than lose the end silently */
@@ -23,7 +28,7 @@ int vprintk(int level, const char *fmt, va_list ap)
 		buf[n - 2] = '.';
 		buf[n - 1] = '\n';
 	}
-	console_write(buf, n);
+	console_write(level, buf, n);
 	return n;
 }
 

@@ -15,6 +15,8 @@ extern int printk_loglevel;
 
 int printk(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int vprintk(int level, const char *fmt, va_list ap);
+/* Ignores the loglevel (for output the app asked for); the level still picks the sinks. */
+int vprintk_always(int level, const char *fmt, va_list ap);
 
 #define pr_err(...) printk(LOG_ERR, "error: " __VA_ARGS__)
 #define pr_warn(...) printk(LOG_WARN, "warning: " __VA_ARGS__)

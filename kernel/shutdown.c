@@ -4,17 +4,32 @@
 #include "arch/x86/hypercall.h"
 #include "arch/x86/traps.h"
 #include "arch/x86/xen.h"
+#include "drivers/console/xencons.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 #define DEBUG_EXIT_CRASH 0x7f
 
-static __attribute__((noreturn)) void platform_off(unsigned xen_reason, uint32_t qemu_code)
+/* Reason codes the toolstack sees for a non-zero exit status: 128 + (status & 127). */
+#define XEN_EXIT_CODE_BASE 0x80
+#define CONSOLE_DRAIN_NS 2000000000ull
+
+/* xen_code: what `xl` reports as the shutdown reason code. */
+static __attribute__((noreturn)) void platform_off(unsigned xen_reason, unsigned xen_code,
+						   uint32_t qemu_code)
 {
+	irq_disable();
 	if (xen.hypercalls) {
 		struct sched_shutdown s = { .reason = xen_reason };
 
+		/* the last lines must reach xenconsoled before the domain is gone */
+		xencons_flush(CONSOLE_DRAIN_NS);
+		if (xen_code != xen_reason) {
+			/* Xen reports this code instead of the reason given below */
+			struct sched_shutdown code = { .reason = xen_code };
+			HYPERVISOR_sched_op(SCHEDOP_shutdown_code, &code);
+		}
 		HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 	}
 	/* QEMU exits with (code << 1) | 1 when isa-debug-exit is present; otherwise this is ignored */
@@ -25,18 +40,20 @@ static __attribute__((noreturn)) void platform_off(unsigned xen_reason, uint32_t
 void kernel_exit(int status)
 {
 	printk(LOG_EMERG, "EXIT: %d\n", status);
-	platform_off(SHUTDOWN_poweroff, (uint32_t)status & 0x7f);
+	platform_off(SHUTDOWN_poweroff,
+		     status ? XEN_EXIT_CODE_BASE | (status & 0x7f) : SHUTDOWN_poweroff,
+		     (uint32_t)status & 0x7f);
 }
 
 void kernel_crash(const char *why)
 {
 	printk(LOG_EMERG, "CRASH: %s\n", why);
-	platform_off(SHUTDOWN_crash, DEBUG_EXIT_CRASH);
+	platform_off(SHUTDOWN_crash, SHUTDOWN_crash, DEBUG_EXIT_CRASH);
 }
 
 void kernel_crash_now(void)
 {
-	platform_off(SHUTDOWN_crash, DEBUG_EXIT_CRASH);
+	platform_off(SHUTDOWN_crash, SHUTDOWN_crash, DEBUG_EXIT_CRASH);
 }
 
 void panic(const char *fmt, ...)

@@ -96,6 +96,7 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 }
 
 void cpu_init(void);
+void pic_disable(void);
 void traps_init(void);
 void paging_init(uint64_t ram_top);
 /* everything below this address is identity-mapped */

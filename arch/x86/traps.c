@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
+#include "arch/x86/irq.h"
 #include "arch/x86/traps.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
@@ -96,8 +97,8 @@ void trap_handler(struct trap_frame *f)
 	static int depth;
 
 	if (f->vector >= 32) {
-		/* nothing is wired to interrupts yet: say so and carry on */
-		printk(LOG_WARN, "unexpected interrupt, vector %lu\n", f->vector);
+		if (!irq_dispatch((unsigned)f->vector))
+			printk(LOG_WARN, "unexpected interrupt, vector %lu\n", f->vector);
 		return;
 	}
 	if (++depth > 1) {

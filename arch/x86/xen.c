@@ -4,6 +4,7 @@
 #include "arch/x86/hypercall.h"
 #include "arch/x86/xen.h"
 #include "kernel/errno.h"
+#include <xen/arch-x86/cpuid.h>
 
 #define CPUID_SCAN_END 0x40010000u
 #define XEN_SIG_EBX 0x566e6558 /* "XenV" */
@@ -12,6 +13,9 @@
 #define POISON 0xc3		/* ret: a stale page returns instead of running garbage */
 
 struct xen_info xen;
+struct shared_info *xen_shared_info;
+/* the guest frame Xen maps its shared info onto */
+static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
 
 /* The page Xen overwrites with its call stubs: executable, so it lives in .text. */
 __asm__(".section .text.hypercall_page, \"ax\"\n"
@@ -33,6 +37,10 @@ void xen_detect(void)
 			xen.cpuid_base = base;
 			cpuid(base + 1, 0, &a, &b, &c, &d);
 			xen.version = a;
+			cpuid(base + 4, 0, &a, &b, &c, &d);
+			xen.hvm_features = a;
+			if (a & XEN_HVM_CPUID_VCPU_ID_PRESENT)
+				xen.boot_vcpu_id = b;
 			return;
 		}
 	}
@@ -52,5 +60,34 @@ int xen_hypercall_init(void)
 	if (((volatile uint8_t *)hypercall_page)[0] == POISON)
 		return -EIO;
 	xen.hypercalls = 1;
+	return 0;
+}
+
+int xen_shared_info_init(void)
+{
+	struct xen_add_to_physmap xatp = { .domid = DOMID_SELF,
+					   .space = XENMAPSPACE_shared_info,
+					   .idx = 0,
+					   .gpfn = (uintptr_t)shared_info_page >> 12 };
+
+	if (!xen.hypercalls)
+		return -ENODEV;
+	long r = HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp);
+	if (r)
+		return (int)r;
+	xen_shared_info = (struct shared_info *)shared_info_page;
+	return 0;
+}
+
+int xen_hvm_get_param(uint32_t index, uint64_t *value)
+{
+	struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index };
+
+	if (!xen.hypercalls)
+		return -ENODEV;
+	long r = HYPERVISOR_hvm_op(HVMOP_get_param, &p);
+	if (r)
+		return (int)r;
+	*value = p.value;
 	return 0;
 }

@@ -9,6 +9,8 @@ struct xen_info {
 	int hypercalls;	      /* the hypercall page is installed and checked */
 	uint32_t cpuid_base;  /* 0x40000000 + 0x100 * i */
 	uint32_t version;     /* major << 16 | minor, from CPUID */
+	uint32_t hvm_features; /* XEN_HVM_CPUID_* from leaf +4 */
+	uint32_t boot_vcpu_id; /* the BSP's vCPU id (leaf +4 EBX when present, else 0) */
 };
 
 extern struct xen_info xen;
@@ -17,5 +19,13 @@ extern struct xen_info xen;
 void xen_detect(void);
 /* Installs the hypercall page; returns 0 or a negative errno. */
 int xen_hypercall_init(void);
+
+struct shared_info;
+/* Xen's shared info page, or NULL before xen_shared_info_init() or without Xen. */
+extern struct shared_info *xen_shared_info;
+int xen_shared_info_init(void);
+
+/* HVM_PARAM_* of this domain: 0 or a negative errno. */
+int xen_hvm_get_param(uint32_t index, uint64_t *value);
 
 #endif

@@ -2,6 +2,7 @@
 #include "arch/x86/cpu.h"
 #include "drivers/console/early.h"
 #include "kernel/console.h"
+#include "kernel/printk.h"
 
 #define DEBUGCON_PORT 0xe9
 
@@ -12,6 +13,17 @@ static void debugcon_write(const char *s, size_t n)
 }
 
 static struct console_sink debugcon_sink = { .name = "debugcon", .write = debugcon_write };
+
+void early_console_emergency_only(void)
+{
+	console_set_level(&debugcon_sink, LOG_EMERG);
+}
+
+void early_emergency(const char *s)
+{
+	while (*s)
+		outb(DEBUGCON_PORT, (uint8_t)*s++);
+}
 
 /* QEMU's debugcon reads back 0xE9; Xen handles the port for every HVM/PVH guest. */
 void debugcon_console_init(int on_xen)

@@ -4,5 +4,9 @@
 
 void uart_console_init(void);
 void debugcon_console_init(int on_xen);
+/* Once a better console exists, port 0xE9 keeps only emergencies (crash dumps, exit lines). */
+void early_console_emergency_only(void);
+/* Writes straight to port 0xE9, without the console lock: for messages from inside a sink. */
+void early_emergency(const char *s);
 
 #endif

@@ -1,0 +1,149 @@
+/*
+ * The Xen PV console ring. Output waits for room (never drops); the backend's indices are
+ * checked, and a ring whose indices make no sense is abandoned with a message on port 0xE9.
+ */
+#include "arch/x86/hypercall.h"
+#include "arch/x86/xen.h"
+#include "drivers/console/early.h"
+#include "drivers/console/xencons.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/evtchn.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include <xen/io/console.h>
+
+#define IN_BUF 1024
+
+static volatile struct xencons_interface *ring;
+static evtchn_port_t port;
+static struct xencons_stats stats;
+static char in_buf[IN_BUF];
+static unsigned in_head, in_tail; /* free-running */
+
+static void notify(void)
+{
+	struct evtchn_send s = { .port = port };
+
+	HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+}
+
+/* The backend owns out_cons: it may only move forward, and never past what we produced. */
+static int out_used(XENCONS_RING_IDX prod, XENCONS_RING_IDX *used)
+{
+	XENCONS_RING_IDX cons = __atomic_load_n(&ring->out_cons, __ATOMIC_ACQUIRE);
+
+	*used = prod - cons;
+	return *used <= sizeof(ring->out);
+}
+
+static void ring_broken(void)
+{
+	stats.ring_errors++;
+	ring = NULL;
+	early_emergency("xencons: backend moved out_cons outside the ring; PV console abandoned\n");
+}
+
+static void xencons_write(const char *s, size_t n)
+{
+	XENCONS_RING_IDX prod, used;
+
+	if (!ring)
+		return;
+	prod = ring->out_prod;
+	while (n) {
+		if (!out_used(prod, &used)) {
+			ring_broken();
+			return;
+		}
+		if (used == sizeof(ring->out)) {
+			/* full: let xenconsoled run, never drop */
+			stats.full_waits++;
+			notify();
+			HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+			continue;
+		}
+		XENCONS_RING_IDX start = prod;
+
+		for (; n && used < sizeof(ring->out); n--, used++, s++, prod++)
+			ring->out[MASK_XENCONS_IDX(prod, ring->out)] = *s;
+		stats.bytes_out += prod - start;
+		__atomic_store_n(&ring->out_prod, prod, __ATOMIC_RELEASE);
+		notify();
+	}
+}
+
+static struct console_sink xencons_sink = { .name = "xencons", .write = xencons_write };
+
+static void xencons_input(evtchn_port_t p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	if (!ring)
+		return;
+	XENCONS_RING_IDX cons = ring->in_cons;
+	XENCONS_RING_IDX prod = __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE);
+
+	if (prod - cons > sizeof(ring->in)) {
+		stats.ring_errors++; /* a producer index beyond the ring: skip to it, read nothing */
+		cons = prod;
+	}
+	for (; cons != prod; cons++) {
+		char c = ring->in[MASK_XENCONS_IDX(cons, ring->in)];
+
+		if (in_head - in_tail < IN_BUF) {
+			in_buf[in_head++ % IN_BUF] = c;
+			stats.bytes_in++;
+		}
+	}
+	__atomic_store_n(&ring->in_cons, cons, __ATOMIC_RELEASE);
+	notify();
+}
+
+int xencons_init(void)
+{
+	uint64_t pfn, evtchn;
+	int r;
+
+	if ((r = xen_hvm_get_param(HVM_PARAM_CONSOLE_PFN, &pfn)) ||
+	    (r = xen_hvm_get_param(HVM_PARAM_CONSOLE_EVTCHN, &evtchn)))
+		return r;
+	if (!pfn || evtchn >= (1u << 12))
+		return -ENODEV;
+	ring = (volatile struct xencons_interface *)(uintptr_t)(pfn << 12);
+	port = (evtchn_port_t)evtchn;
+	if (evtchn_available())
+		evtchn_bind(port, xencons_input, NULL);
+	console_register(&xencons_sink);
+	early_console_emergency_only();
+	return 0;
+}
+
+int xencons_flush(uint64_t timeout_ns)
+{
+	uint64_t start = time_monotonic_ns();
+	XENCONS_RING_IDX used;
+
+	/* the yield bound covers the case of no clock at all */
+	for (unsigned long i = 0; ring && out_used(ring->out_prod, &used) && used; i++) {
+		if (i > 1000000 || (time_available() && time_monotonic_ns() - start > timeout_ns))
+			return -ETIMEDOUT;
+		notify();
+		HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+	}
+	return 0;
+}
+
+size_t xencons_read(char *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n && in_tail != __atomic_load_n(&in_head, __ATOMIC_ACQUIRE))
+		buf[got++] = in_buf[in_tail++ % IN_BUF];
+	return got;
+}
+
+void xencons_get_stats(struct xencons_stats *st)
+{
+	*st = stats;
+}

@@ -1,0 +1,211 @@
+/* Xen event channels: all ports masked at start, one upcall vector, handlers looked up per port. */
+#include "arch/x86/apic.h"
+#include "arch/x86/hypercall.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/xen.h"
+#include "kernel/errno.h"
+#include "kernel/evtchn.h"
+#include "kernel/evtchn_scan.h"
+#include "kernel/heap.h"
+#include "kernel/printk.h"
+#include <xen/arch-x86/cpuid.h>
+
+struct port_info {
+	evtchn_handler_t fn;
+	void *arg;
+	uint64_t count;
+};
+
+static struct port_info *ports; /* EVTCHN_2L_PORTS entries, from the heap */
+static int percpu_vector;	/* delivered through the LAPIC: needs an EOI */
+static uint64_t unbound_events; /* pending on a port nobody handles */
+
+int evtchn_available(void)
+{
+	return ports != NULL;
+}
+
+static void dispatch(unsigned port, void *ctx)
+{
+	struct port_info *p = &ports[port];
+	evtchn_handler_t fn = __atomic_load_n(&p->fn, __ATOMIC_ACQUIRE);
+
+	(void)ctx;
+	if (!fn) {
+		unbound_events++;
+		return;
+	}
+	p->count++;
+	fn(port, p->arg);
+}
+
+static void upcall(void *arg)
+{
+	struct cpu *c = this_cpu();
+	struct vcpu_info *vi = &xen_shared_info->vcpu_info[c->vcpu_id];
+
+	(void)arg;
+	c->upcalls++;
+	/* cleared before the scan, so an event arriving during it raises a new upcall */
+	do {
+		__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
+		evtchn_scan(&vi->evtchn_pending_sel, xen_shared_info->evtchn_pending,
+			    xen_shared_info->evtchn_mask, dispatch, NULL);
+	} while (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE));
+	if (percpu_vector)
+		lapic_eoi();
+}
+
+/* Per-vCPU vector through the LAPIC where Xen offers it, else the domain-wide callback vector. */
+static int hook_upcall(void)
+{
+	if (xen.hvm_features & XEN_HVM_CPUID_UPCALL_VECTOR) {
+		struct xen_hvm_evtchn_upcall_vector v = { .vcpu = this_cpu()->vcpu_id,
+							  .vector = IRQ_VECTOR_EVTCHN };
+		lapic_enable();
+		if (HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &v) == 0) {
+			percpu_vector = 1;
+			return 0;
+		}
+	}
+	struct xen_hvm_param p = { .domid = DOMID_SELF,
+				   .index = HVM_PARAM_CALLBACK_IRQ,
+				   .value = (2ull << 56) | IRQ_VECTOR_EVTCHN };
+	return (int)HYPERVISOR_hvm_op(HVMOP_set_param, &p);
+}
+
+int evtchn_init(void)
+{
+	if (!xen_shared_info)
+		return -ENODEV;
+	for (unsigned w = 0; w < EVTCHN_2L_PORTS / EVTCHN_WORD_BITS; w++)
+		__atomic_store_n(&xen_shared_info->evtchn_mask[w], ~0ull, __ATOMIC_SEQ_CST);
+	ports = kzalloc(EVTCHN_2L_PORTS * sizeof(*ports));
+	if (!ports)
+		return -ENOMEM;
+	int r = irq_register(IRQ_VECTOR_EVTCHN, upcall, NULL);
+	if (!r)
+		r = hook_upcall();
+	if (r) {
+		kfree(ports);
+		ports = NULL;
+		return r;
+	}
+	pr_info("evtchn: 2-level, upcall vector %#x (%s)\n", IRQ_VECTOR_EVTCHN,
+		percpu_vector ? "per vCPU, through the LAPIC" : "domain-wide callback");
+	return 0;
+}
+
+static int port_ok(evtchn_port_t port)
+{
+	return ports && port < EVTCHN_2L_PORTS;
+}
+
+void evtchn_mask(evtchn_port_t port)
+{
+	if (port_ok(port))
+		__atomic_fetch_or(&xen_shared_info->evtchn_mask[port / 64], 1ull << (port % 64),
+				  __ATOMIC_SEQ_CST);
+}
+
+void evtchn_unmask(evtchn_port_t port)
+{
+	if (!port_ok(port))
+		return;
+	/* Xen re-raises an event that became pending while the port was masked */
+	struct evtchn_unmask u = { .port = port };
+	HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &u);
+}
+
+int evtchn_bind(evtchn_port_t port, evtchn_handler_t fn, void *arg)
+{
+	if (!port_ok(port) || !fn)
+		return -EINVAL;
+	evtchn_mask(port);
+	ports[port].arg = arg;
+	ports[port].count = 0;
+	__atomic_store_n(&ports[port].fn, fn, __ATOMIC_RELEASE);
+	evtchn_unmask(port);
+	return 0;
+}
+
+void evtchn_unbind(evtchn_port_t port)
+{
+	if (!port_ok(port))
+		return;
+	evtchn_mask(port);
+	__atomic_store_n(&ports[port].fn, NULL, __ATOMIC_RELEASE);
+}
+
+int evtchn_notify(evtchn_port_t port)
+{
+	struct evtchn_send s = { .port = port };
+
+	if (!ports)
+		return -ENODEV;
+	return (int)HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+}
+
+int evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port)
+{
+	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = remote };
+
+	if (!ports)
+		return -ENODEV;
+	int r = (int)HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+	if (!r)
+		*port = a.port;
+	return r;
+}
+
+int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port)
+{
+	struct evtchn_bind_interdomain b = { .remote_dom = remote, .remote_port = remote_port };
+
+	if (!ports)
+		return -ENODEV;
+	int r = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &b);
+	if (!r)
+		*port = b.local_port;
+	return r;
+}
+
+int evtchn_bind_virq(uint32_t virq, uint32_t vcpu, evtchn_port_t *port)
+{
+	struct evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
+
+	if (!ports)
+		return -ENODEV;
+	int r = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &b);
+	if (!r)
+		*port = b.port;
+	return r;
+}
+
+int evtchn_bind_ipi(uint32_t vcpu, evtchn_port_t *port)
+{
+	struct evtchn_bind_ipi b = { .vcpu = vcpu };
+
+	if (!ports)
+		return -ENODEV;
+	int r = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b);
+	if (!r)
+		*port = b.port;
+	return r;
+}
+
+int evtchn_close(evtchn_port_t port)
+{
+	struct evtchn_close c = { .port = port };
+
+	if (!port_ok(port))
+		return -EINVAL;
+	evtchn_unbind(port);
+	return (int)HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
+}
+
+uint64_t evtchn_count(evtchn_port_t port)
+{
+	return port_ok(port) ? __atomic_load_n(&ports[port].count, __ATOMIC_ACQUIRE) : 0;
+}

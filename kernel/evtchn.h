@@ -1,0 +1,33 @@
+/* Xen event channels (2-level ABI): binding, handlers, masking, notification. */
+#ifndef KERNEL_EVTCHN_H
+#define KERNEL_EVTCHN_H
+
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+typedef void (*evtchn_handler_t)(evtchn_port_t port, void *arg);
+
+/* Masks every port and hooks the upcall; 0 or a negative errno (-ENODEV without Xen). */
+int evtchn_init(void);
+int evtchn_available(void);
+
+/* Attaches a handler (run with interrupts off, must not block) and unmasks the port. */
+int evtchn_bind(evtchn_port_t port, evtchn_handler_t fn, void *arg);
+/* Masks the port and detaches its handler; the port stays open. */
+void evtchn_unbind(evtchn_port_t port);
+void evtchn_mask(evtchn_port_t port);
+void evtchn_unmask(evtchn_port_t port);
+int evtchn_notify(evtchn_port_t port);
+
+int evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
+int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port);
+int evtchn_bind_virq(uint32_t virq, uint32_t vcpu, evtchn_port_t *port);
+int evtchn_bind_ipi(uint32_t vcpu, evtchn_port_t *port);
+/* Unbinds and closes the port. */
+int evtchn_close(evtchn_port_t port);
+
+/* Events delivered to a handler on this port so far. */
+uint64_t evtchn_count(evtchn_port_t port);
+
+#endif

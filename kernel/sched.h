@@ -1,0 +1,53 @@
+/* Threads and the scheduler: cooperative, one run queue under a lock, an idle thread per CPU. */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kernel/timerq.h"
+#include "kernel/waitq.h"
+
+enum thread_state { THREAD_RUNNING, THREAD_RUNNABLE, THREAD_BLOCKED, THREAD_EXITED };
+
+struct thread {
+	uint64_t rsp;
+	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE image: apps use SSE */
+	enum thread_state state;
+	int id;
+	const char *name;
+	void (*fn)(void *arg);
+	void *arg;
+	void *stack;
+	size_t stack_size;
+	struct thread *next; /* run-queue link */
+	int reapable;	     /* exited and off its stack: join may free it */
+	struct thread *joiner;
+};
+
+#define THREAD_STACK_DEFAULT (16 * 1024)
+
+/* Turns the boot flow into the first thread and creates the idle thread. */
+void sched_init(void);
+int sched_running(void);
+
+/* NULL when out of memory. The thread starts runnable. */
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, size_t stack_size);
+/* Waits for t to exit and frees it (one joiner per thread); 0 or -EINVAL. */
+int thread_join(struct thread *t);
+__attribute__((noreturn)) void thread_exit(void);
+struct thread *thread_self(void);
+/* Threads alive (created, not yet joined), the boot and idle threads excluded. */
+unsigned thread_count(void);
+
+/* Gives the CPU to another runnable thread, if any. */
+void sched_yield(void);
+/* Parks the current thread until sched_wake; the caller marked it blocked first. */
+void schedule(void);
+void sched_set_blocked(void);
+void sched_set_running(void);
+void sched_wake(struct thread *t);
+
+/* Sleeps at least ns nanoseconds (0, or -ENODEV without a clock). */
+int sched_sleep_ns(uint64_t ns);
+
+#endif

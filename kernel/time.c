@@ -1,0 +1,83 @@
+/* pvclock and wall clock, read under the version locks Xen uses while it updates them. */
+#include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/xen.h"
+#include "kernel/errno.h"
+#include "kernel/pvclock.h"
+#include "kernel/time.h"
+#include <stdint.h>
+#include <xen/xen.h>
+
+static int ready;
+
+static void snapshot(struct pvclock_snapshot *s, uint64_t *tsc)
+{
+	volatile struct vcpu_time_info *t = &xen_shared_info->vcpu_info[this_cpu()->vcpu_id].time;
+	uint32_t v;
+
+	/* odd version: Xen is writing; a changed version: we read a torn copy */
+	do {
+		v = t->version;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s->tsc_timestamp = t->tsc_timestamp;
+		s->system_time = t->system_time;
+		s->mul = t->tsc_to_system_mul;
+		s->shift = t->tsc_shift;
+		*tsc = rdtsc();
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((v & 1) || v != t->version);
+}
+
+int time_init(void)
+{
+	if (!xen_shared_info)
+		return -ENODEV;
+	ready = 1;
+	return 0;
+}
+
+int time_available(void)
+{
+	return ready;
+}
+
+uint64_t time_monotonic_ns(void)
+{
+	struct pvclock_snapshot s;
+	uint64_t tsc;
+
+	if (!ready)
+		return 0;
+	snapshot(&s, &tsc);
+	return pvclock_ns(&s, tsc);
+}
+
+uint64_t time_wall_ns(void)
+{
+	volatile struct shared_info *sh = xen_shared_info;
+	uint64_t sec, nsec;
+	uint32_t v;
+
+	if (!ready)
+		return 0;
+	do {
+		v = sh->wc_version;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		sec = ((uint64_t)sh->wc_sec_hi << 32) | sh->wc_sec;
+		nsec = sh->wc_nsec;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((v & 1) || v != sh->wc_version);
+	/* the wall clock holds the time at system time 0 */
+	return sec * NSEC_PER_SEC + nsec + time_monotonic_ns();
+}
+
+uint64_t time_tsc_hz(void)
+{
+	struct pvclock_snapshot s;
+	uint64_t tsc;
+
+	if (!ready)
+		return 0;
+	snapshot(&s, &tsc);
+	return pvclock_tsc_hz(s.mul, s.shift);
+}
