@@ -90,10 +90,11 @@ static struct block *alloc_locked(size_t size)
 
 void *kmalloc(size_t size)
 {
-	if (size == 0 || size > UINT64_MAX / 2)
+	if (size == 0)
 		return NULL;
 	unsigned long fl = spin_lock_irqsave(&heap_lock);
-	struct block *b = alloc_locked(size);
+	/* a size this large can never be met (and would overflow below), but it is a failure too */
+	struct block *b = size > UINT64_MAX / 2 ? NULL : alloc_locked(size);
 
 	if (b) {
 		int c = class_for(size + sizeof(struct block));

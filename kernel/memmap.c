@@ -118,12 +118,17 @@ int memmap_ram_ranges(const struct hvm_memmap_table_entry *map, unsigned n, stru
 	/* a range both RAM and reserved is not ours to use */
 	for (unsigned i = 0; i < n; i++) {
 		const struct hvm_memmap_table_entry *e = &map[i];
+		uint64_t end = e->addr + e->size;
 
-		if (e->type == XEN_HVM_MEMMAP_TYPE_RAM || e->size == 0 || e->addr + e->size < e->addr ||
-		    !intersects(out, count, e->addr, e->addr + e->size))
+		if (e->type == XEN_HVM_MEMMAP_TYPE_RAM || e->size == 0)
+			continue;
+		/* one running off the top (counted above) still reserves all from its start */
+		if (end < e->addr)
+			end = UINT64_MAX;
+		if (!intersects(out, count, e->addr, end))
 			continue;
 		rep->overlaps++;
-		count = memmap_subtract(out, count, max, e->addr, e->addr + e->size, &rep->dropped);
+		count = memmap_subtract(out, count, max, e->addr, end, &rep->dropped);
 	}
 
 	/* only whole pages are usable */

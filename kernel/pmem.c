@@ -36,7 +36,9 @@ void pmem_init(struct pmem *pm, uint64_t *bitmap, uint64_t top)
 
 void pmem_add_free(struct pmem *pm, uint64_t start, uint64_t end)
 {
-	uint64_t first = (start + PAGE_SIZE - 1) >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+	/* rounded up without start + PAGE_SIZE - 1, which wraps to page 0 near the top */
+	uint64_t first = (start >> PAGE_SHIFT) + !!(start & (PAGE_SIZE - 1));
+	uint64_t last = end >> PAGE_SHIFT;
 
 	if (first == 0)
 		first = 1; /* page 0 stays unavailable: a null pointer must never be a valid page */
@@ -56,10 +58,18 @@ void pmem_add_free(struct pmem *pm, uint64_t start, uint64_t end)
 
 static int is_usable(const struct pmem *pm, uint64_t start, uint64_t end)
 {
-	for (unsigned i = 0; i < pm->nusable; i++)
-		if (start >= pm->usable[i].start && end <= pm->usable[i].end)
-			return 1;
-	return 0;
+	/* a run may span ranges that were added separately but touch: walk it range by range */
+	while (start < end) {
+		unsigned i = 0;
+
+		while (i < pm->nusable &&
+		       !(start >= pm->usable[i].start && start < pm->usable[i].end))
+			i++;
+		if (i == pm->nusable)
+			return 0;
+		start = pm->usable[i].end;
+	}
+	return 1;
 }
 
 /* First run of n clear bits in [from, to); returns its index or 0. */
@@ -121,7 +131,8 @@ int pmem_free(struct pmem *pm, uint64_t addr, uint64_t n)
 	unsigned long f = spin_lock_irqsave(&pm->lock);
 
 	/* check the whole run before changing anything: a bad free must not half-happen */
-	if ((addr & (PAGE_SIZE - 1)) || n == 0 || first + n < first ||
+	/* bounded by the bitmap first: a huge n would wrap the end address back into range */
+	if ((addr & (PAGE_SIZE - 1)) || n == 0 || first >= pm->npages || n > pm->npages - first ||
 	    !is_usable(pm, addr, (first + n) << PAGE_SHIFT)) {
 		ret = -EINVAL;
 	} else {

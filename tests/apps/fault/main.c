@@ -1,5 +1,9 @@
-/* fault: takes an exception on purpose (argument pf, ud, gp, de, stack or null) to test the trap path. */
+/*
+ * fault: ends badly on purpose, to test the trap and exit paths. Argument: pf, null, ud, gp, de,
+ * stack (an exception), panic (a kernel panic), or "exit N" (returns N from main).
+ */
 #include <pvhkit/kernel.h>
+#include "kernel/shutdown.h"
 
 static int strequal(const char *a, const char *b)
 {
@@ -68,6 +72,15 @@ int main(int argc, char **argv)
 		fault_de(0);
 	else if (strequal(what, "stack"))
 		fault_stack(0);
+	else if (strequal(what, "panic"))
+		panic("panicking on purpose (%s)", what);
+	else if (strequal(what, "exit") && argc > 2) {
+		int n = 0;
+
+		for (const char *p = argv[2]; *p >= '0' && *p <= '9'; p++)
+			n = n * 10 + (*p - '0');
+		return n;
+	}
 	else {
 		pvh_printf("fault: unknown fault '%s'\n", what);
 		return 2;

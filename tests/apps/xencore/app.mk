@@ -1,0 +1,2 @@
+# xencore: the Xen platform core exercised on a real Xen (tests/xen)
+SRCS := main.c
