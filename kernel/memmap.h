@@ -22,8 +22,9 @@ struct memmap_report {
 };
 
 /*
- * RAM ranges from the map: zero-sized and wrapping entries dropped, overlapping RAM merged,
- * anything also covered by a non-RAM entry removed (a reservation wins), page-aligned inward.
+ * RAM ranges from the map: zero-sized entries and wrapping RAM entries dropped, overlapping RAM
+ * merged, anything also covered by a non-RAM entry removed (a reservation wins; one that wraps
+ * reserves everything above its start), page-aligned inward.
  * Returns the number of ranges in out.
  */
 int memmap_ram_ranges(const struct hvm_memmap_table_entry *map, unsigned n, struct mem_range *out,

@@ -32,7 +32,8 @@ static void emit_str(struct out *o, const struct spec *s, const char *str)
 
 	if (!str)
 		str = "(null)";
-	while (str[len] && (s->prec < 0 || len < s->prec))
+	/* the precision is checked first: with one, the array need not be NUL-terminated */
+	while ((s->prec < 0 || len < s->prec) && str[len])
 		len++;
 	if (!s->left)
 		pad(o, ' ', s->width - len);
@@ -66,7 +67,8 @@ static void emit_num(struct out *o, const struct spec *s, uint64_t v, int neg, u
 		prefix = " ";
 	if (s->alt && base == 16 && n && !(n == 1 && tmp[0] == '0'))
 		prefix = upper ? "0X" : "0x";
-	if (s->alt && base == 8 && tmp[n - 1] != '0')
+	/* '#' raises an octal precision just enough for a leading 0 (0 with .0 still prints 0) */
+	if (s->alt && base == 8 && s->prec <= n && (n == 0 || tmp[n - 1] != '0'))
 		prefix = "0";
 
 	int plen = 0;
@@ -183,14 +185,11 @@ static void convert(struct out *o, char c, struct spec *s, va_list *ap)
 		break;
 	}
 	case 'u':
-		emit_num(o, s, arg_unsigned(s, ap), 0, 10, 0);
-		break;
 	case 'o':
-		emit_num(o, s, arg_unsigned(s, ap), 0, 8, 0);
-		break;
 	case 'x':
 	case 'X':
-		emit_num(o, s, arg_unsigned(s, ap), 0, 16, c == 'X');
+		s->plus = s->space = 0; /* a sign or its space belongs to signed conversions only */
+		emit_num(o, s, arg_unsigned(s, ap), 0, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X');
 		break;
 	case 'p':
 		s->alt = 1;
@@ -278,14 +277,19 @@ void fmt_size(char *buf, size_t n, unsigned long long bytes)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	unsigned u = 0;
-	unsigned long long whole = bytes, rem = 0;
+	unsigned long long whole = bytes;
 
 	while (whole >= 1024 && u < 6) {
-		rem = whole % 1024;
 		whole /= 1024;
 		u++;
 	}
-	unsigned tenth = (unsigned)(rem * 10 / 1024); /* truncated, so a size is never overstated */
+	/*
+	 * The tenth comes from everything below the unit, not just the last remainder, or
+	 * 1.1006 MiB would print as 1 MiB. Truncated, so a size is never overstated; the
+	 * remainder is below 2^60, so times 10 it still fits.
+	 */
+	unsigned long long unit = 1ull << (10 * u), rem = bytes & (unit - 1);
+	unsigned tenth = (unsigned)(rem * 10 / unit);
 	if (tenth)
 		fmt_snprintf(buf, n, "%llu.%u %s", whole, tenth, units[u]);
 	else
