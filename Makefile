@@ -31,14 +31,14 @@ APP_CFLAGS := $(GUEST_CFLAGS) -mno-avx -mno-avx2
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack --gc-sections \
 	-T arch/x86/link.ld
 
-KERNEL_SRCS := $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c drivers/console/*.c lib/*.c)
+KERNEL_SRCS := $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c drivers/*/*.c lib/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_SRCS)))
 
 APP_DIRS := $(patsubst %/app.mk,%,$(wildcard apps/*/app.mk tests/apps/*/app.mk))
 APPS := $(notdir $(APP_DIRS))
 IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
 
-.PHONY: all clean help setup test test-unit test-qemu run run-qemu bench
+.PHONY: all clean help setup test test-unit test-qemu test-xen run run-qemu run-xen bench
 .DEFAULT_GOAL := all
 all: $(IMAGES)
 
@@ -98,16 +98,19 @@ $(BUILD)/%.ksyms.o: $(BUILD)/%.ksyms.S
 
 # ---- tests ----
 include tests/unit/unit.mk
+include tools/xenrig/rig.mk
 
 test-qemu: all
 	$(Q)tools/setup test
 	$(Q)tests/qemu/run
 
+# cheapest first: a broken build or unit fails in seconds, before the rig boots
 test: test-unit test-qemu
+	$(Q)$(MAKE) --no-print-directory test-xen
 
 # ---- running ----
 APP ?= hello
-ON ?= qemu
+ON ?= xen
 run: run-$(ON)
 
 run-qemu: $(BUILD)/$(APP).elf
@@ -126,7 +129,10 @@ clean:
 
 help:
 	@echo "make              build every app into $(BUILD)/<app>.elf (V=1 shows commands)"
-	@echo "make run          boot APP (default hello) ON=qemu; CMDLINE='...' passes a command line"
-	@echo "make test         unit tests, then QEMU boot tests"
+	@echo "make run          boot APP (default hello) on the Xen rig; ON=qemu boots it in QEMU directly"
+	@echo "                  CMDLINE='...' passes a command line"
+	@echo "make test         unit tests, QEMU boot tests, then the real-Xen suite"
 	@echo "make test-unit    Criterion unit tests (host)"
 	@echo "make test-qemu    boot tests under QEMU's PVH loader"
+	@echo "make test-xen     the rig self-test and every scenario in tests/xen/scenarios"
+	@echo "make rig          build the Xen rig (Debian's Xen 4.17 + Linux dom0) under $(BUILD)/rig"

@@ -1,5 +1,7 @@
 /* Wait queues, mutexes and semaphores: waiters mark themselves blocked before testing, so no wake is lost. */
 #include "kernel/sched.h"
+#include "kernel/time.h"
+#include "kernel/timer.h"
 #include "kernel/waitq.h"
 
 void waitq_prepare(struct waitq *wq, struct waitq_entry *e)
@@ -105,4 +107,32 @@ void sem_up(struct semaphore *s)
 {
 	__atomic_fetch_add(&s->count, 1, __ATOMIC_RELEASE);
 	waitq_wake_one(&s->wq);
+}
+
+static void timeout_fired(struct timer *t)
+{
+	sched_wake(t->arg);
+}
+
+void waitq_timeout_start(struct waitq_timeout *to, uint64_t timeout_ns)
+{
+	*to = (struct waitq_timeout){ 0 };
+	if (!time_available())
+		return;
+	to->timer = (struct timer){ .deadline = time_monotonic_ns() + timeout_ns,
+				    .fn = timeout_fired,
+				    .arg = thread_self() };
+	to->armed = 1;
+	timer_add(&to->timer);
+}
+
+int waitq_timeout_expired(struct waitq_timeout *to)
+{
+	return to->armed && time_monotonic_ns() >= to->timer.deadline;
+}
+
+void waitq_timeout_stop(struct waitq_timeout *to)
+{
+	if (to->armed)
+		timer_cancel(&to->timer);
 }

@@ -3,6 +3,8 @@
 #define KERNEL_WAITQ_H
 
 #include "arch/x86/spinlock.h"
+#include "kernel/errno.h"
+#include "kernel/timerq.h"
 
 struct thread;
 void schedule(void);
@@ -40,6 +42,40 @@ void waitq_wake_one(struct waitq *wq);
 		}                                                                             \
 		waitq_finish((wq), &__e);                                                     \
 	} while (0)
+
+/*
+ * Like WAIT_UNTIL, but gives up after timeout_ns of monotonic time: evaluates to 0 when cond
+ * held, -ETIMEDOUT otherwise. Without a clock it cannot time out and behaves like WAIT_UNTIL.
+ */
+#define WAIT_UNTIL_TIMEOUT(wq, cond, timeout_ns)                                              \
+	({                                                                                    \
+		struct waitq_entry __e = { 0 };                                               \
+		struct waitq_timeout __to;                                                    \
+		int __r = 0;                                                                  \
+		waitq_timeout_start(&__to, (timeout_ns));                                     \
+		for (;;) {                                                                    \
+			waitq_prepare((wq), &__e);                                            \
+			if (cond)                                                             \
+				break;                                                        \
+			if (waitq_timeout_expired(&__to)) {                                   \
+				__r = -ETIMEDOUT;                                             \
+				break;                                                        \
+			}                                                                     \
+			schedule();                                                           \
+		}                                                                             \
+		waitq_timeout_stop(&__to);                                                    \
+		waitq_finish((wq), &__e);                                                     \
+		__r;                                                                          \
+	})
+
+/* the timer behind WAIT_UNTIL_TIMEOUT: wakes the waiting thread at the deadline */
+struct waitq_timeout {
+	struct timer timer;
+	int armed; /* 0 without a clock: never expires */
+};
+void waitq_timeout_start(struct waitq_timeout *to, uint64_t timeout_ns);
+int waitq_timeout_expired(struct waitq_timeout *to);
+void waitq_timeout_stop(struct waitq_timeout *to);
 
 struct mutex {
 	struct thread *owner;
