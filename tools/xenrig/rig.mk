@@ -11,9 +11,9 @@ XEN_SCENARIOS := tests/xen/scenarios
 export RIG_DIR BUILD
 
 # Images named "$BUILD/..." in the scenario list, so `make test-xen` builds what it boots.
-XEN_SCENARIO_IMAGES := $(addprefix $(BUILD)/,$(shell sed -n \
+XEN_SCENARIO_IMAGES := $(sort $(addprefix $(BUILD)/,$(shell sed -n \
 	's|^[^#[:space:]][^[:space:]]*[[:space:]][[:space:]]*[^[:space:]][^[:space:]]*[[:space:]][[:space:]]*\$$BUILD/\([^[:space:]]*\).*|\1|p' \
-	$(XEN_SCENARIOS)))
+	$(XEN_SCENARIOS))))
 
 .PHONY: rig test-xen run-xen
 

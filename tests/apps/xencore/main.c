@@ -169,9 +169,14 @@ static void test_timer_order(void)
 	}
 	sched_sleep_ns(150 * MS);
 	int same = n == 8;
-	for (unsigned i = 0; same && i < 8; i++)
-		same = log[i] == want[i];
-	tap_ok(same, "timers: 8 one-shot timers fired once each, in deadline order (%u fired)", n);
+	char got[40] = "";
+	for (unsigned i = 0; i < n && i < 8; i++) {
+		same = same && log[i] == want[i];
+		got[2 * i] = (char)('0' + log[i]);
+		got[2 * i + 1] = ' ';
+	}
+	tap_ok(same, "timers: 8 one-shot timers fired once each, in deadline order (%u fired: %s)",
+	       n, got);
 }
 
 static struct mutex counter_lock = MUTEX_INIT;
