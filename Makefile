@@ -2,6 +2,8 @@
 # and runs the tests. `make help` lists the targets.
 
 BUILD ?= build
+# the C library apps link with: newlib or picolibc (lib/libc/libc.mk)
+LIBC ?= newlib
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' $(1) $(2);)
@@ -37,6 +39,7 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_SRCS)))
 APP_DIRS := $(patsubst %/app.mk,%,$(wildcard apps/*/app.mk tests/apps/*/app.mk))
 APPS := $(notdir $(APP_DIRS))
 IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
+include lib/libc/libc.mk
 
 .PHONY: all clean help setup test test-unit test-qemu test-xen run run-qemu run-xen bench
 .DEFAULT_GOAL := all
@@ -62,31 +65,32 @@ $(BUILD)/%.o: %.S Makefile | $(XEN_INC)/xen
 define app_rules
 SRCS :=
 include $(1)/app.mk
-$(2)_OBJS := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$$(SRCS)) $(BUILD)/$(1)/app_name.o
+$(2)_OBJS := $$(patsubst %.c,$(APP_BUILD)/$(1)/%.o,$$(SRCS)) $(APP_BUILD)/$(1)/app_name.o
+$$($(2)_OBJS): | $(LIBC_STAMP)
 
-$(BUILD)/$(1)/app_name.c: $(1)/app.mk
+$(APP_BUILD)/$(1)/app_name.c: $(1)/app.mk
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)echo 'const char app_name[] = "$(2)";' > $$@
 
-$(BUILD)/$(1)/app_name.o: $(BUILD)/$(1)/app_name.c Makefile
+$(APP_BUILD)/$(1)/app_name.o: $(APP_BUILD)/$(1)/app_name.c Makefile
 	$$(Q)$(CC) $(APP_CFLAGS) -c $$< -o $$@
 
-$(BUILD)/$(2).pass1.elf: $(KERNEL_OBJS) $$($(2)_OBJS) arch/x86/link.ld
+$(APP_BUILD)/$(2).pass1.elf: $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(LIBC_STAMP) arch/x86/link.ld
 	$$(call say,LD,$$@)
-	$$(Q)$(LD) $(LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS)
+	$$(Q)$(LD) $(LDFLAGS) $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(LIBC_LINK)
 
-$(BUILD)/$(2).ksyms.S: $(BUILD)/$(2).pass1.elf tools/gen-ksyms
+$(APP_BUILD)/$(2).ksyms.S: $(APP_BUILD)/$(2).pass1.elf tools/gen-ksyms
 	$$(Q)tools/gen-ksyms $$< > $$@
 
-$(BUILD)/$(2).elf: $(BUILD)/$(2).pass1.elf $(BUILD)/$(2).ksyms.o
+$(APP_BUILD)/$(2).elf: $(APP_BUILD)/$(2).pass1.elf $(APP_BUILD)/$(2).ksyms.o
 	$$(call say,LD,$$@)
-	$$(Q)$(LD) $(LDFLAGS) -Map=$(BUILD)/$(2).map -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(BUILD)/$(2).ksyms.o
-	$$(Q)tools/gen-ksyms --list $(BUILD)/$(2).pass1.elf > $(BUILD)/$(2).funcs1
-	$$(Q)tools/gen-ksyms --list $$@ > $(BUILD)/$(2).funcs2
-	$$(Q)cmp -s $(BUILD)/$(2).funcs1 $(BUILD)/$(2).funcs2 || \
+	$$(Q)$(LD) $(LDFLAGS) -Map=$(APP_BUILD)/$(2).map $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(APP_BUILD)/$(2).ksyms.o $(LIBC_LINK)
+	$$(Q)tools/gen-ksyms --list $(APP_BUILD)/$(2).pass1.elf > $(APP_BUILD)/$(2).funcs1
+	$$(Q)tools/gen-ksyms --list $$@ > $(APP_BUILD)/$(2).funcs2
+	$$(Q)cmp -s $(APP_BUILD)/$(2).funcs1 $(APP_BUILD)/$(2).funcs2 || \
 		{ echo "$$@: functions moved between link passes; backtraces would lie" >&2; rm -f $$@; exit 1; }
 
-$(BUILD)/$(2)-stripped.elf: $(BUILD)/$(2).elf
+$(APP_BUILD)/$(2)-stripped.elf: $(APP_BUILD)/$(2).elf
 	$$(Q)$(STRIP) -o $$@ $$<
 endef
 $(foreach d,$(APP_DIRS),$(eval $(call app_rules,$(d),$(notdir $(d)))))

@@ -22,6 +22,8 @@ struct thread {
 	struct thread *next; /* run-queue link */
 	int reapable;	     /* exited and off its stack: join may free it */
 	struct thread *joiner;
+	/* the app's C library state for this thread (lib/libc: newlib's reent, errno); NULL: shared */
+	void *libc;
 };
 
 #define THREAD_STACK_DEFAULT (16 * 1024)

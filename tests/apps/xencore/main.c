@@ -7,6 +7,7 @@
 #include <pvhkit/tap.h>
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
+#include "arch/x86/irq.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/xen.h"
 #include "kernel/evtchn.h"
@@ -162,11 +163,17 @@ static void test_timer_order(void)
 	unsigned log[8], n = 0, want[8] = { 1, 3, 5, 2, 0, 7, 6, 4 };
 	uint64_t now = time_monotonic_ns();
 
+	/*
+	 * Interrupts off while arming: under emulation a vCPU can stall for tens of ms between two
+	 * adds, and the test is about the queue's order, not about how fast we arm.
+	 */
+	unsigned long flags = irq_save();
 	for (unsigned i = 0; i < 8; i++) {
 		o[i] = (struct order){ .log = log, .n = &n, .id = i };
 		o[i].t = (struct timer){ .deadline = now + delay_ms[i] * MS, .fn = record, .arg = &o[i] };
 		timer_add(&o[i].t);
 	}
+	irq_restore(flags);
 	sched_sleep_ns(150 * MS);
 	int same = n == 8;
 	char got[40] = "";

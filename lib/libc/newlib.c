@@ -1,0 +1,128 @@
+/*
+ * newlib's thread glue: one struct _reent per app thread (errno, strtok, rand, ...) found through
+ * __getreent() (newlib is built with __DYNAMIC_REENT__), and its retargetable locks on kernel mutexes.
+ */
+#include <reent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/lock.h>
+#include "lib/libc/glue.h"
+#include "lib/sys/sys.h"
+
+void __sinit(struct _reent *r); /* newlib's stdio setup for a reent (stdio/findfp.c) */
+
+/* The boot thread and kernel threads share newlib's global reent; app threads get their own. */
+struct _reent *__getreent(void)
+{
+	struct _reent *r = *sys_thread_libc_slot();
+
+	return r ? r : _GLOBAL_REENT;
+}
+
+static void no_cleanup(struct _reent *r)
+{
+	(void)r;
+}
+
+void libc_init(void)
+{
+	__sinit(_GLOBAL_REENT);
+}
+
+void libc_thread_start(void)
+{
+	struct _reent *r = malloc(sizeof(*r));
+
+	if (!r)
+		return; /* out of memory: this thread shares the global reent */
+	_REENT_INIT_PTR(r);
+	/*
+	 * One stdin/stdout/stderr for all threads (their FILE locks serialise them), not a buffer per
+	 * thread that nobody flushes at exit: the thread's reent counts as set up, with the global streams.
+	 */
+	r->_stdin = _GLOBAL_REENT->_stdin;
+	r->_stdout = _GLOBAL_REENT->_stdout;
+	r->_stderr = _GLOBAL_REENT->_stderr;
+	r->__cleanup = no_cleanup;
+	r->__sdidinit = 1;
+	*sys_thread_libc_slot() = r;
+}
+
+void libc_thread_end(void)
+{
+	void **slot = sys_thread_libc_slot();
+	struct _reent *r = *slot;
+
+	if (!r)
+		return;
+	_reclaim_reent(r);
+	*slot = NULL;
+	free(r);
+}
+
+/* ---- retargetable locks (newlib/libc/misc/lock.c's interface; all of it, so lock.o is never linked) ---- */
+struct __lock {
+	struct sys_lock l;
+};
+
+struct __lock __lock___sinit_recursive_mutex, __lock___sfp_recursive_mutex,
+	__lock___atexit_recursive_mutex, __lock___at_quick_exit_mutex, __lock___malloc_recursive_mutex,
+	__lock___env_recursive_mutex, __lock___tz_mutex, __lock___dd_hash_mutex, __lock___arc4random_mutex;
+
+static void lock_new(_LOCK_T *lock)
+{
+	/* a NULL lock (out of memory) would crash in acquire: better to say so now */
+	*lock = calloc(1, sizeof(struct __lock));
+	if (!*lock)
+		sys_crash("no memory for a libc lock");
+}
+
+void __retarget_lock_init(_LOCK_T *lock)
+{
+	lock_new(lock);
+}
+
+void __retarget_lock_init_recursive(_LOCK_T *lock)
+{
+	lock_new(lock);
+}
+
+void __retarget_lock_close(_LOCK_T lock)
+{
+	free(lock);
+}
+
+void __retarget_lock_close_recursive(_LOCK_T lock)
+{
+	free(lock);
+}
+
+void __retarget_lock_acquire(_LOCK_T lock)
+{
+	sys_lock_acquire(&lock->l, 0);
+}
+
+void __retarget_lock_acquire_recursive(_LOCK_T lock)
+{
+	sys_lock_acquire(&lock->l, 1);
+}
+
+int __retarget_lock_try_acquire(_LOCK_T lock)
+{
+	return sys_lock_try(&lock->l, 0);
+}
+
+int __retarget_lock_try_acquire_recursive(_LOCK_T lock)
+{
+	return sys_lock_try(&lock->l, 1);
+}
+
+void __retarget_lock_release(_LOCK_T lock)
+{
+	sys_lock_release(&lock->l, 0);
+}
+
+void __retarget_lock_release_recursive(_LOCK_T lock)
+{
+	sys_lock_release(&lock->l, 1);
+}

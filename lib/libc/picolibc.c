@@ -1,0 +1,99 @@
+/*
+ * picolibc's thread glue: errno per app thread through __pvh_errno() (picolibc is built without
+ * TLS and with -Derrno-function=__pvh_errno), and its one global libc lock on a kernel mutex.
+ * stdin/stdout/stderr are picolibc's POSIX console (-Dposix-console): read/write on fds 0-2.
+ */
+#include <stdlib.h>
+#include <sys/lock.h>
+#include "lib/libc/glue.h"
+#include "lib/sys/sys.h"
+
+int *__pvh_errno(void);
+
+struct libc_thread {
+	int err;
+};
+
+/* the boot thread's and kernel threads' errno */
+static int shared_errno;
+
+int *__pvh_errno(void)
+{
+	struct libc_thread *t = *sys_thread_libc_slot();
+
+	return t ? &t->err : &shared_errno;
+}
+
+void libc_init(void)
+{
+}
+
+void libc_thread_start(void)
+{
+	/* out of memory: this thread shares the boot thread's errno */
+	*sys_thread_libc_slot() = calloc(1, sizeof(struct libc_thread));
+}
+
+void libc_thread_end(void)
+{
+	void **slot = sys_thread_libc_slot();
+	void *t = *slot;
+
+	*slot = NULL;
+	free(t);
+}
+
+/* ---- retargetable locks (picolibc's newlib/libc/misc/lock.c interface; all of it, so lock.o is never linked) ---- */
+struct __lock {
+	struct sys_lock l;
+};
+
+/* malloc, atexit, env, tz, arc4random: picolibc takes this one recursive lock for all of them */
+struct __lock __lock___libc_recursive_mutex;
+
+static void lock_new(_LOCK_T *lock)
+{
+	*lock = calloc(1, sizeof(struct __lock));
+	if (!*lock)
+		sys_crash("no memory for a libc lock");
+}
+
+void __retarget_lock_init(_LOCK_T *lock)
+{
+	lock_new(lock);
+}
+
+void __retarget_lock_init_recursive(_LOCK_T *lock)
+{
+	lock_new(lock);
+}
+
+void __retarget_lock_close(_LOCK_T lock)
+{
+	free(lock);
+}
+
+void __retarget_lock_close_recursive(_LOCK_T lock)
+{
+	free(lock);
+}
+
+void __retarget_lock_acquire(_LOCK_T lock)
+{
+	sys_lock_acquire(&lock->l, 0);
+}
+
+void __retarget_lock_acquire_recursive(_LOCK_T lock)
+{
+	sys_lock_acquire(&lock->l, 1);
+}
+
+void __retarget_lock_release(_LOCK_T lock)
+{
+	sys_lock_release(&lock->l, 0);
+}
+
+void __retarget_lock_release_recursive(_LOCK_T lock)
+{
+	sys_lock_release(&lock->l, 1);
+}

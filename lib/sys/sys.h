@@ -1,0 +1,90 @@
+/*
+ * The kernel side of the C library's system calls, shared by the newlib and picolibc glue.
+ * Only stdint types cross this boundary, so the glue can include its libc's headers and the
+ * code behind it the kernel's; failures are negative errno values with Linux's numbers
+ * (SYS_E*), which the glue translates into its libc's own.
+ */
+#ifndef LIB_SYS_SYS_H
+#define LIB_SYS_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* kernel/errno.h's values, repeated here because the glue cannot include it next to <errno.h> */
+#define SYS_EPERM 1
+#define SYS_ENOENT 2
+#define SYS_ESRCH 3
+#define SYS_EIO 5
+#define SYS_EBADF 9
+#define SYS_EAGAIN 11
+#define SYS_ENOMEM 12
+#define SYS_EFAULT 14
+#define SYS_EBUSY 16
+#define SYS_EEXIST 17
+#define SYS_ENODEV 19
+#define SYS_EINVAL 22
+#define SYS_EMFILE 24
+#define SYS_ENOTTY 25
+#define SYS_ENOSPC 28
+#define SYS_ESPIPE 29
+#define SYS_EROFS 30
+#define SYS_ERANGE 34
+#define SYS_ENAMETOOLONG 36
+#define SYS_ENOSYS 38
+#define SYS_ETIMEDOUT 110
+
+/* ---- files: fds 0-2 are the console, 3 and up boot modules opened read-only ---- */
+#define SYS_FD_MAX 32
+enum sys_file_kind { SYS_FILE_CONSOLE = 1, SYS_FILE_MODULE = 2 };
+
+long sys_write(int fd, const void *buf, size_t n);
+/* fd 0: what the PV console has (never blocks: -SYS_EAGAIN when nothing is there yet, 0 where
+ * no input can ever come, e.g. without Xen) */
+long sys_read(int fd, void *buf, size_t n);
+/* path: "/boot/module/N" or a module's own command line; writing is -SYS_EROFS */
+int sys_open(const char *path, int writable);
+int sys_close(int fd);
+/* whence: 0 SET, 1 CUR, 2 END */
+int64_t sys_lseek(int fd, int64_t off, int whence);
+/* kind (enum sys_file_kind) and size in bytes */
+int sys_fstat(int fd, int *kind, uint64_t *size);
+int sys_isatty(int fd);
+
+/* ---- memory: the break grows in page-allocator chunks, up to a limit that leaves the kernel room ---- */
+/* Returns the old break or NULL with *err = -SYS_ENOMEM; never hands out memory it does not own. */
+void *sys_sbrk(intptr_t incr, int *err);
+struct sys_brk_stats {
+	uint64_t bytes_taken, limit, segments, failures;
+};
+void sys_brk_stats(struct sys_brk_stats *st);
+
+/* ---- time ---- */
+/* -SYS_ENOSYS without a clock (no Xen) */
+int sys_time_wall(uint64_t *ns);
+int sys_time_mono(uint64_t *ns);
+int sys_sleep_ns(uint64_t ns);
+
+/* ---- process ---- */
+__attribute__((noreturn)) void sys_exit(int status);
+__attribute__((noreturn)) void sys_crash(const char *why);
+/* a fatal signal sent to ourselves */
+__attribute__((noreturn)) void sys_killed(int sig);
+
+/* ---- locks: kernel mutexes, optionally recursive; all-zero is an unlocked lock ---- */
+struct sys_lock {
+	uint64_t mutex[4]; /* a struct mutex (checked in lock.c) */
+	void *owner;	   /* the thread holding it (recursive locks) */
+	unsigned depth;
+};
+void sys_lock_acquire(struct sys_lock *l, int recursive);
+int sys_lock_try(struct sys_lock *l, int recursive);
+void sys_lock_release(struct sys_lock *l, int recursive);
+
+/* ---- threads ---- */
+/* The calling thread's slot for its C library state (NULL until the glue sets it). */
+void **sys_thread_libc_slot(void);
+/* The glue's per-thread setup and teardown, run in every thread pvh_thread_create starts. */
+void libc_thread_start(void);
+void libc_thread_end(void);
+
+#endif
