@@ -15,9 +15,18 @@ unsigned evtchn_scan(uint64_t *sel, uint64_t *pending, const uint64_t *mask, evt
 				~__atomic_load_n(&mask[w], __ATOMIC_RELAXED);
 		while (bits) {
 			unsigned b = (unsigned)__builtin_ctzll(bits);
+			uint64_t bit = 1ull << b;
 
 			bits &= bits - 1;
-			__atomic_fetch_and(&pending[w], ~(1ull << b), __ATOMIC_ACQ_REL);
+			/*
+			 * bits is a snapshot; an earlier fn may since have masked this port (it must
+			 * stay pending) or another vCPU consumed it (delivering it again would be a
+			 * duplicate). So re-check the mask, and deliver only if we cleared the bit.
+			 */
+			if (__atomic_load_n(&mask[w], __ATOMIC_RELAXED) & bit)
+				continue;
+			if (!(__atomic_fetch_and(&pending[w], ~bit, __ATOMIC_ACQ_REL) & bit))
+				continue;
 			fn(w * EVTCHN_WORD_BITS + b, ctx);
 			calls++;
 		}

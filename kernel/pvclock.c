@@ -3,6 +3,9 @@
 
 uint64_t pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift)
 {
+	/* a shift of 64 or more is undefined in C; as a 64-bit shift it leaves nothing */
+	if (shift >= 64 || shift <= -64)
+		return 0;
 	if (shift < 0)
 		delta >>= -shift;
 	else
@@ -21,10 +24,13 @@ uint64_t pvclock_ns(const struct pvclock_snapshot *s, uint64_t tsc)
 uint64_t pvclock_tsc_hz(uint32_t mul, int8_t shift)
 {
 	/* ns = ticks * mul / 2^(32 - shift)  =>  ticks per 1e9 ns = 1e9 * 2^(32 - shift) / mul */
-	if (!mul)
-		return 0;
+	if (!mul || shift >= 64 || shift <= -64)
+		return 0; /* unknown; and a shift of 64 or more is undefined in C */
 	/* 1e9 * 2^32 still fits in 64 bits; 128-bit division would need libgcc */
 	uint64_t hz = (1000000000ull << 32) / mul;
 
-	return shift < 0 ? hz << -shift : hz >> shift;
+	if (shift >= 0)
+		return hz >> shift;
+	/* a frequency that does not fit in 64 bits is nonsense: unknown rather than wrapped */
+	return hz > UINT64_MAX >> -shift ? 0 : hz << -shift;
 }

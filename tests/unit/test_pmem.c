@@ -353,3 +353,183 @@ Test(pmem, kernel_wrappers)
 	page_free(p, 2);
 	cr_assert_eq(kernel_pmem.bad_frees, 1);
 }
+
+/* Word edges: add_free and the run search now work a 64-bit word at a time. */
+
+static uint64_t count_free(void)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; i < 256; i++)
+		n += !used(i);
+	return n;
+}
+
+/* Exactly pages [lo, hi) are free, every other page used. */
+static void assert_free_exactly(uint64_t lo, uint64_t hi)
+{
+	for (uint64_t i = 0; i < 256; i++)
+		cr_assert_eq(used(i), !(i >= lo && i < hi), "page %llu", (unsigned long long)i);
+}
+
+Test(pmem, add_free_word_edges)
+{
+	static const struct {
+		uint64_t lo, hi;
+	} cases[] = {
+		{ 64, 128 },  /* exactly one word */
+		{ 64, 192 },  /* two whole words */
+		{ 1, 64 },    /* to a boundary */
+		{ 63, 64 },   /* the last bit of a word */
+		{ 64, 65 },   /* the first bit of a word */
+		{ 63, 65 },   /* across a boundary */
+		{ 60, 70 },   /* mid-word to mid-word */
+		{ 5, 250 },   /* mid-word, whole words, mid-word */
+		{ 100, 110 }, /* inside one word */
+		{ 128, 256 }, /* to the end of the bitmap */
+		{ 1, 256 },
+	};
+
+	for (unsigned c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		pmem_init(pm, bitmap, TOP);
+		pmem_add_free(pm, cases[c].lo * PG, cases[c].hi * PG);
+		assert_free_exactly(cases[c].lo, cases[c].hi);
+		cr_assert_eq(pm->total_pages, cases[c].hi - cases[c].lo, "case %u", c);
+		cr_assert_eq(pm->free_pages, cases[c].hi - cases[c].lo);
+	}
+}
+
+Test(pmem, add_free_counts_only_newly_freed)
+{
+	/* overlapping ranges (a firmware map that repeats itself) must not count pages twice */
+	pmem_add_free(pm, 60 * PG, 70 * PG);
+	pmem_add_free(pm, 10 * PG, 200 * PG);
+	cr_assert_eq(pm->total_pages, 190);
+	cr_assert_eq(pm->free_pages, 190);
+	pmem_add_free(pm, 64 * PG, 128 * PG); /* a whole word already free */
+	cr_assert_eq(pm->total_pages, 190);
+	assert_free_exactly(10, 200);
+}
+
+Test(pmem, add_free_random_against_model)
+{
+	uint64_t x = 777;
+
+	for (int round = 0; round < 2000; round++) {
+		static char model[256];
+		uint64_t want = 0;
+
+		pmem_init(pm, bitmap, TOP);
+		memset(model, 0, sizeof(model));
+		for (int k = 0; k < 4; k++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			/* byte addresses, so rounding inward is exercised too */
+			uint64_t a = (x >> 11) % (TOP + 4 * PG), b = a + (x >> 40) % (140 * PG);
+			uint64_t lo = (a + PG - 1) / PG, hi = b / PG;
+
+			pmem_add_free(pm, a, b);
+			for (uint64_t p = lo ? lo : 1; p < hi && p < 256; p++)
+				if (!model[p]) {
+					model[p] = 1;
+					want++;
+				}
+		}
+		for (uint64_t p = 0; p < 256; p++)
+			cr_assert_eq(!used(p), model[p], "round %d page %llu", round,
+				     (unsigned long long)p);
+		cr_assert_eq(pm->total_pages, want, "round %d", round);
+		cr_assert_eq(pm->free_pages, want);
+		cr_assert_eq(count_free(), want);
+	}
+}
+
+Test(pmem, run_exactly_one_word)
+{
+	pmem_add_free(pm, 64 * PG, 128 * PG);
+	cr_assert_eq(pmem_alloc(pm, 65), 0);
+	cr_assert_eq(pmem_alloc(pm, 64), 64 * PG);
+	cr_assert_eq(pmem_alloc(pm, 1), 0);
+	cr_assert_eq(pm->free_pages, 0);
+	assert_free_exactly(0, 0);
+}
+
+Test(pmem, runs_spanning_words)
+{
+	/* page 63 stays used: a run of 63 does not fit below it, one of 62 does */
+	pmem_add_free(pm, PG, 63 * PG);
+	pmem_add_free(pm, 64 * PG, 250 * PG);
+	cr_assert_eq(pmem_alloc(pm, 63), 64 * PG, "cannot use 1..62 + 63");
+	cr_assert_eq(pmem_free(pm, 64 * PG, 63), 0);
+	cr_assert_eq(pmem_alloc_below(pm, 62, 63 * PG), PG);
+	cr_assert_eq(pmem_alloc(pm, 186), 64 * PG, "three words and a bit, from a word start");
+	cr_assert_eq(pm->free_pages, 0);
+}
+
+Test(pmem, run_from_mid_word_across_words)
+{
+	pmem_add_free(pm, 30 * PG, 200 * PG);
+	cr_assert_eq(pmem_alloc(pm, 170), 30 * PG);
+	cr_assert_eq(pmem_free(pm, 30 * PG, 170), 0);
+	cr_assert_eq(pmem_alloc(pm, 171), 0, "one too many");
+	/* a used page in the middle of a word splits the run */
+	cr_assert_eq(pmem_alloc_below(pm, 1, 31 * PG), 30 * PG);
+	cr_assert_eq(pmem_alloc(pm, 100), 31 * PG);
+	cr_assert_eq(pmem_alloc(pm, 70), 0, "69 left");
+	cr_assert_eq(pmem_alloc(pm, 69), 131 * PG);
+}
+
+Test(pmem, run_ends_on_limit_mid_word)
+{
+	pmem_add_free(pm, 60 * PG, TOP);
+	cr_assert_eq(pmem_alloc_below(pm, 7, 66 * PG), 0, "only 60..65 lie below");
+	cr_assert_eq(pmem_alloc_below(pm, 6, 66 * PG), 60 * PG);
+	cr_assert_eq(pmem_alloc_below(pm, 64, 130 * PG), 66 * PG, "66..129, across a boundary");
+	cr_assert_eq(pmem_alloc_below(pm, 1, 130 * PG), 0);
+	cr_assert_eq(pmem_alloc_below(pm, 62, 192 * PG), 130 * PG, "130..191, ends on a boundary");
+}
+
+/* The first fit, bit by bit: what the search must find. */
+static uint64_t model_run(uint64_t from, uint64_t to, uint64_t n)
+{
+	uint64_t run = 0;
+
+	for (uint64_t i = from; i < to; i++) {
+		run = used(i) ? 0 : run + 1;
+		if (run == n)
+			return i + 1 - n;
+	}
+	return 0;
+}
+
+Test(pmem, search_random_against_model)
+{
+	uint64_t x = 4242;
+
+	pmem_add_free(pm, 0, TOP);
+	for (int step = 0; step < 30000; step++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		uint64_t r = x >> 20;
+		/* mostly small runs, some longer than a word */
+		uint64_t n = (r & 7) ? 1 + r % 9 : 1 + r % 140;
+		uint64_t limit = (r >> 8) & 1 ? TOP : ((r >> 9) % 257) * PG;
+		uint64_t to = limit / PG, want = 0;
+
+		if (n <= pm->free_pages) {
+			if (pm->hint < to)
+				want = model_run(pm->hint, to, n);
+			if (!want)
+				want = model_run(1, to, n);
+		}
+		uint64_t got = pmem_alloc_below(pm, n, limit);
+
+		cr_assert_eq(got, want * PG, "step %d: %llu pages below page %llu", step,
+			     (unsigned long long)n, (unsigned long long)to);
+		/* free random single pages back, so the map stays fragmented */
+		for (int k = 0; k < 3; k++) {
+			uint64_t p = 1 + (x >> (k * 8)) % 255;
+
+			if (used(p))
+				cr_assert_eq(pmem_free(pm, p * PG, 1), 0);
+		}
+	}
+}
