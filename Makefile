@@ -6,7 +6,7 @@ BUILD ?= build
 LIBC ?= newlib
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
-say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' $(1) $(2);)
+say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' '$(1)' '$(2)';)
 
 CC := gcc
 LD := ld
