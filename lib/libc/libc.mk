@@ -28,13 +28,14 @@ LIBC_HASH := $(shell { cat $(LIBC_INPUTS); $(CC) --version | head -n 1; } | sha2
 LIBC_STAMP := $(LIBC_DIR)/stamp-$(LIBC_HASH)
 LIBC_LIBS := $(LIBC_SYSROOT)/lib/libc.a $(LIBC_SYSROOT)/lib/libm.a
 
+# Under a lock, so concurrent makes in one tree build it once; build-ms is the last cold build's time.
 $(LIBC_STAMP): $(LIBC_INPUTS)
 	$(call say,LIBC,$(LIBC) into $(LIBC_DIR) (once; a minute or so))
 	$(Q)tools/setup libc
-	$(Q)rm -f $(LIBC_DIR)/stamp-*
-	$(Q)start=$$(date +%s%N); tools/libc/build-$(LIBC) $(LIBC_DIR) >/dev/null && \
-		echo "$$(( ($$(date +%s%N) - start) / 1000000 ))" > $(LIBC_DIR)/build-ms
-	$(Q)touch $@
+	$(Q)mkdir -p $(LIBC_DIR)
+	$(Q)flock $(LIBC_DIR)/.lock sh -c 'test -f $@ && exit 0; rm -f $(LIBC_DIR)/stamp-*; \
+		start=$$(date +%s%N); tools/libc/build-$(LIBC) $(LIBC_DIR) >/dev/null || exit 1; \
+		echo $$(( ($$(date +%s%N) - start) / 1000000 )) > $(LIBC_DIR)/build-ms; touch $@'
 
 .PHONY: libc libc-all
 libc: $(LIBC_STAMP)
@@ -53,7 +54,9 @@ IMAGES := $(APPS:%=$(APP_BUILD)/%.elf) $(APPS:%=$(APP_BUILD)/%-stripped.elf)
 LIBSYS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/sys/*.c))
 LIBC_GLUE_OBJS := $(APP_BUILD)/lib/libc/posix.o $(APP_BUILD)/lib/libc/$(LIBC).o
 LIBC_OBJS := $(LIBSYS_OBJS) $(LIBC_GLUE_OBJS)
-LIBC_LDFLAGS := --wrap=main
+# picolibc flushes stdio and runs atexit handlers from .fini_array, which pvhkit images do not
+# run: --wrap=exit lets lib/libc/picolibc.c flush stdio first
+LIBC_LDFLAGS := --wrap=main $(if $(filter picolibc,$(LIBC)),--wrap=exit)
 LIBC_LINK := --start-group $(LIBC_LIBS) --end-group
 
 $(APP_BUILD)/lib/libc/%.o: lib/libc/%.c Makefile lib/libc/libc.mk $(LIBC_STAMP) | $(XEN_INC)/xen

@@ -3,6 +3,7 @@
  * TLS and with -Derrno-function=__pvh_errno), and its one global libc lock on a kernel mutex.
  * stdin/stdout/stderr are picolibc's POSIX console (-Dposix-console): read/write on fds 0-2.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/lock.h>
 #include "lib/libc/glue.h"
@@ -26,6 +27,20 @@ int *__pvh_errno(void)
 
 void libc_init(void)
 {
+}
+
+/*
+ * picolibc flushes stdio and runs atexit handlers from .fini_array, which pvhkit images do not
+ * run; exit() is wrapped (lib/libc/libc.mk) so at least stdout and stderr reach the console.
+ */
+void __real_exit(int status) __attribute__((noreturn));
+void __wrap_exit(int status) __attribute__((noreturn));
+
+void __wrap_exit(int status)
+{
+	fflush(stdout);
+	fflush(stderr);
+	__real_exit(status);
 }
 
 void libc_thread_start(void)

@@ -1,63 +1,43 @@
 /*
- * sbrk for the C library's malloc: the break moves through segments of contiguous pages from the
- * page allocator, growing a segment in place when the next pages happen to follow it. The total
- * is capped so the kernel keeps memory for its own heap (thread stacks, drivers).
+ * sbrk for the C library's malloc. At the first call the break gets one contiguous run of pages
+ * from the page allocator: everything free but a reserve the kernel keeps for its own heap (thread
+ * stacks, driver rings), as large as can be found. malloc implementations assume a contiguous break
+ * (newlib's accounting goes wrong around foreign gaps), and the pages are only reserved, never
+ * touched, until malloc uses them. Past the end: ENOMEM.
  */
 #include "arch/x86/spinlock.h"
 #include "kernel/pmem.h"
 #include "lib/sys/sys.h"
 
-#define CHUNK_PAGES 256ul /* 1 MiB: fewer, larger segments */
 /* the kernel keeps an eighth of RAM, at least 4 MiB */
 #define KERNEL_RESERVE_MIN_PAGES 1024ul
+#define MIN_ARENA_PAGES 16ul
 
 static spinlock_t brk_lock = SPINLOCK_INIT;
-static uintptr_t seg_base, brk, seg_end;
-static uint64_t pages_taken, limit_pages, segments, failures;
+static uintptr_t base, brk, end;
+static uint64_t pages, failures;
+static int tried;
 
-static uint64_t limit(void)
+static void arena_init(void)
 {
-	if (!limit_pages) {
-		uint64_t reserve = kernel_pmem.total_pages / 8;
+	uint64_t reserve = kernel_pmem.total_pages / 8;
 
-		if (reserve < KERNEL_RESERVE_MIN_PAGES)
-			reserve = KERNEL_RESERVE_MIN_PAGES;
-		limit_pages = kernel_pmem.total_pages > reserve ? kernel_pmem.total_pages - reserve : 0;
-	}
-	return limit_pages;
-}
+	tried = 1;
+	if (reserve < KERNEL_RESERVE_MIN_PAGES)
+		reserve = KERNEL_RESERVE_MIN_PAGES;
+	if (kernel_pmem.free_pages <= reserve)
+		return;
+	/* the largest contiguous run up to the limit: free memory may be in pieces */
+	for (uint64_t n = kernel_pmem.free_pages - reserve; n >= MIN_ARENA_PAGES; n -= n / 8 + 1) {
+		void *p = page_alloc(n);
 
-/* Pages for at least `need` more bytes: in place after seg_end, or a new segment. */
-static int grow(uint64_t need)
-{
-	uint64_t n = (need + PAGE_SIZE - 1) / PAGE_SIZE;
-
-	if (n < CHUNK_PAGES)
-		n = CHUNK_PAGES;
-	if (pages_taken + n > limit()) {
-		/* the last stretch below the limit, if it still covers the request */
-		n = limit() - pages_taken;
-		if (n * PAGE_SIZE < need)
-			return 0;
+		if (p) {
+			base = brk = (uintptr_t)p;
+			end = base + n * PAGE_SIZE;
+			pages = n;
+			return;
+		}
 	}
-	void *p = page_alloc(n);
-
-	if (!p && n > (need + PAGE_SIZE - 1) / PAGE_SIZE) {
-		n = (need + PAGE_SIZE - 1) / PAGE_SIZE;
-		p = page_alloc(n);
-	}
-	if (!p)
-		return 0;
-	pages_taken += n;
-	if ((uintptr_t)p == seg_end && seg_end) {
-		seg_end += n * PAGE_SIZE;
-	} else {
-		/* the rest of the old segment stays unused: malloc treats the gap as foreign */
-		seg_base = brk = (uintptr_t)p;
-		seg_end = seg_base + n * PAGE_SIZE;
-		segments++;
-	}
-	return 1;
 }
 
 void *sys_sbrk(intptr_t incr, int *err)
@@ -65,13 +45,9 @@ void *sys_sbrk(intptr_t incr, int *err)
 	unsigned long f = spin_lock_irqsave(&brk_lock);
 	void *r = NULL;
 
-	if (incr < 0) {
-		/* shrinking stays inside the current segment; the pages are kept for the next growth */
-		if ((uintptr_t)-incr <= brk - seg_base) {
-			r = (void *)brk;
-			brk += incr;
-		}
-	} else if ((uint64_t)incr <= seg_end - brk || grow((uint64_t)incr)) {
+	if (!tried)
+		arena_init();
+	if (incr < 0 ? (uintptr_t)-incr <= brk - base : (uintptr_t)incr <= end - brk) {
 		r = (void *)brk;
 		brk += (uintptr_t)incr;
 	}
@@ -87,6 +63,6 @@ void sys_brk_stats(struct sys_brk_stats *st)
 {
 	unsigned long f = spin_lock_irqsave(&brk_lock);
 
-	*st = (struct sys_brk_stats){ pages_taken * PAGE_SIZE, limit() * PAGE_SIZE, segments, failures };
+	*st = (struct sys_brk_stats){ brk - base, pages * PAGE_SIZE, pages ? 1 : 0, failures };
 	spin_unlock_irqrestore(&brk_lock, f);
 }

@@ -50,11 +50,11 @@ int64_t sys_lseek(int fd, int64_t off, int whence);
 int sys_fstat(int fd, int *kind, uint64_t *size);
 int sys_isatty(int fd);
 
-/* ---- memory: the break grows in page-allocator chunks, up to a limit that leaves the kernel room ---- */
+/* ---- memory: one contiguous run of pages, all RAM but the kernel's reserve (brk.c) ---- */
 /* Returns the old break or NULL with *err = -SYS_ENOMEM; never hands out memory it does not own. */
 void *sys_sbrk(intptr_t incr, int *err);
 struct sys_brk_stats {
-	uint64_t bytes_taken, limit, segments, failures;
+	uint64_t in_use, arena, segments, failures; /* bytes below the break, bytes reserved */
 };
 void sys_brk_stats(struct sys_brk_stats *st);
 
