@@ -5,6 +5,7 @@
 #include "arch/x86/percpu.h"
 #include "drivers/console/early.h"
 #include "drivers/console/xencons.h"
+#include "drivers/xenbus/xenbus.h"
 #include "kernel/boot.h"
 #include "kernel/errno.h"
 #include "kernel/evtchn.h"
@@ -128,6 +129,11 @@ void kernel_main(struct boot_raw *raw)
 	xen_services_init();
 	sched_init();
 	irq_enable();
+	/* xenstore after the scheduler: its reader and watch threads sleep on event channels */
+	if (xen.hypercalls)
+		xenbus_boot();
+	else
+		pr_info("xenstore: not available (no Xen)\n");
 	report_boot_time();
 	kernel_exit(main(boot_cmdline.argc, boot_cmdline.argv));
 }

@@ -45,6 +45,12 @@ void kernel_exit(int status)
 		     (uint32_t)status & 0x7f);
 }
 
+void kernel_reboot(void)
+{
+	printk(LOG_EMERG, "REBOOT\n");
+	platform_off(SHUTDOWN_reboot, SHUTDOWN_reboot, 0);
+}
+
 void kernel_crash(const char *why)
 {
 	printk(LOG_EMERG, "CRASH: %s\n", why);

@@ -1,0 +1,356 @@
+/*
+ * The xenstore transport: requests go into the shared ring under a writer lock, a reader thread
+ * reassembles what xenstored sends back and hands replies to their waiters by req_id and watch
+ * events to the watch thread. Every wait is bounded by the caller's timeout.
+ */
+#include "arch/x86/xen.h"
+#include "drivers/xenbus/xs.h"
+#include "drivers/xenbus/xs_reqs.h"
+#include "kernel/evtchn.h"
+#include "kernel/heap.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/time.h"
+#include "lib/string.h"
+#include <xen/hvm/params.h>
+
+/* the reader looks at the ring this often even without an event, in case one was lost */
+#define XS_POLL_NS (1000ull * 1000000ull)
+
+struct xs_stats xs_stats;
+
+static volatile struct xenstore_domain_interface *ring;
+static evtchn_port_t port;
+static int broken; /* the peer broke the ring's invariants: no more traffic */
+
+static spinlock_t lock = SPINLOCK_INIT; /* the request table */
+static struct xs_reqs reqs;
+static struct waitq reply_wq = WAITQ_INIT; /* a reply arrived (or the ring broke) */
+static struct waitq slot_wq = WAITQ_INIT;  /* a request slot was freed */
+static struct waitq rx_wq = WAITQ_INIT;	   /* the reader: xenstored sent something */
+static struct waitq space_wq = WAITQ_INIT; /* writers: xenstored consumed requests */
+static struct waitq writer_wq = WAITQ_INIT;
+static int writer_busy;
+
+static struct xs_rx rx; /* only the reader thread touches it */
+
+uint64_t xs_timeout_of(const struct xs_ctx *c)
+{
+	return c && c->timeout_ns ? c->timeout_ns : XS_TIMEOUT_DEFAULT_NS;
+}
+
+int xs_available(void)
+{
+	return ring && !broken;
+}
+
+static void notify(void)
+{
+	xs_stats.notifies++;
+	evtchn_notify(port);
+}
+
+/* Runs with interrupts off: only wakes the threads that do the work. */
+static void xs_event(evtchn_port_t p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	waitq_wake_all(&rx_wq);
+	waitq_wake_all(&space_wq);
+}
+
+/* The peer broke an invariant: stop using the ring and fail everything in flight. */
+static void ring_broke(const char *why)
+{
+	if (!broken)
+		pr_err("xenstore: %s; connection abandoned\n", why);
+	xs_stats.ring_errors++;
+	__atomic_store_n(&broken, 1, __ATOMIC_RELEASE);
+	waitq_wake_all(&reply_wq);
+	waitq_wake_all(&space_wq);
+	waitq_wake_all(&slot_wq);
+	waitq_wake_all(&writer_wq);
+}
+
+/* Time left until deadline (at least 1 ns, so an expired deadline still times out at once). */
+static uint64_t left(uint64_t deadline)
+{
+	uint64_t now = time_monotonic_ns();
+
+	return deadline > now ? deadline - now : 1;
+}
+
+static int writer_try(void)
+{
+	return !__atomic_exchange_n(&writer_busy, 1, __ATOMIC_ACQUIRE);
+}
+
+static void writer_release(void)
+{
+	__atomic_store_n(&writer_busy, 0, __ATOMIC_RELEASE);
+	waitq_wake_one(&writer_wq);
+}
+
+/* Free request-ring bytes, or -EPROTO when req_cons moved outside what we produced. */
+static int req_space(void)
+{
+	XENSTORE_RING_IDX cons = __atomic_load_n(&ring->req_cons, __ATOMIC_ACQUIRE);
+	int used = xs_ring_used(cons, ring->req_prod);
+
+	return used < 0 ? used : XENSTORE_RING_SIZE - used;
+}
+
+/*
+ * Puts one message into the request ring. A message that fits the ring waits until it fits
+ * whole, so a timeout leaves nothing half-written; a longer one goes in pieces, and running out
+ * of time in the middle leaves the stream unframed, so the connection is abandoned.
+ */
+static int send_msg(const char *msg, uint32_t len, uint64_t deadline)
+{
+	uint32_t done = 0;
+	int r, space = 0;
+
+	r = WAIT_UNTIL_TIMEOUT(&writer_wq, broken || writer_try(), left(deadline));
+	if (r)
+		return r;
+	if (broken) {
+		/* writer_try may have taken the lock before broken was seen */
+		writer_release();
+		return -EIO;
+	}
+	while (done < len) {
+		uint32_t need = len <= XENSTORE_RING_SIZE ? len : 1;
+
+		r = WAIT_UNTIL_TIMEOUT(&space_wq, broken || (space = req_space()) < 0 ||
+							  (uint32_t)space >= need,
+				       left(deadline));
+		if (space < 0)
+			ring_broke("req_cons moved outside the request ring");
+		if (broken) {
+			r = -EIO;
+			break;
+		}
+		if (r) {
+			if (done)
+				ring_broke("request ring stopped moving in the middle of a message");
+			break;
+		}
+		uint32_t k = len - done < (uint32_t)space ? len - done : (uint32_t)space;
+		XENSTORE_RING_IDX prod = ring->req_prod;
+
+		xs_ring_put(ring->req, prod, msg + done, k);
+		/* the bytes before the index that publishes them */
+		__atomic_store_n(&ring->req_prod, prod + k, __ATOMIC_RELEASE);
+		done += k;
+		notify();
+	}
+	writer_release();
+	return done == len ? 0 : r;
+}
+
+static struct xs_req *slot_try(uint32_t type, struct xs_req **out)
+{
+	unsigned long f = spin_lock_irqsave(&lock);
+
+	*out = xs_reqs_get(&reqs, type);
+	spin_unlock_irqrestore(&lock, f);
+	return *out;
+}
+
+static int reply_ready(struct xs_req *r)
+{
+	return __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == XS_REQ_DONE;
+}
+
+int xs_request(const struct xs_ctx *c, uint32_t type, const struct xs_iov *iov, unsigned n,
+	       char **reply, uint32_t *len)
+{
+	uint64_t deadline = time_monotonic_ns() + xs_timeout_of(c);
+	struct xs_req *r = NULL;
+	char *msg;
+	int k, err;
+
+	if (!ring)
+		return -ENODEV;
+	if (broken)
+		return -EIO;
+	if (!sched_running())
+		return -EAGAIN; /* waiting needs threads */
+	msg = kmalloc(XS_MSG_MAX);
+	if (!msg)
+		return -ENOMEM;
+	k = xs_wire_build(msg, XS_MSG_MAX, type, 0, c ? c->tx_id : 0, iov, n);
+	if (k < 0) {
+		kfree(msg);
+		return k;
+	}
+	err = WAIT_UNTIL_TIMEOUT(&slot_wq, broken || slot_try(type, &r), left(deadline));
+	if (!r) {
+		kfree(msg);
+		return err ? err : -EIO;
+	}
+	((struct xsd_sockmsg *)msg)->req_id = r->req_id;
+	__atomic_fetch_add(&xs_stats.requests, 1, __ATOMIC_RELAXED);
+	err = send_msg(msg, (uint32_t)k, deadline);
+	kfree(msg);
+	if (!err)
+		err = WAIT_UNTIL_TIMEOUT(&reply_wq, broken || reply_ready(r), left(deadline));
+
+	char *unused = NULL;
+	unsigned long f = spin_lock_irqsave(&lock);
+	if (r->state == XS_REQ_DONE) {
+		err = r->status;
+		if (!err && reply) {
+			*reply = r->reply;
+			if (len)
+				*len = r->reply_len;
+		} else {
+			unused = r->reply;
+		}
+	} else if (!err) {
+		err = -EIO; /* the ring broke while we waited */
+	} else if (err == -ETIMEDOUT) {
+		xs_stats.timeouts++;
+	}
+	xs_reqs_put(&reqs, r);
+	spin_unlock_irqrestore(&lock, f);
+	kfree(unused);
+	waitq_wake_one(&slot_wq);
+	return err;
+}
+
+/* A reply from the reader: to its waiter, or counted and dropped. */
+static void deliver_reply(const struct xs_rx *m)
+{
+	uint32_t len = m->m.hdr.len;
+	char *copy = kmalloc(len + 1);
+	int freed = 0;
+
+	if (copy) {
+		memcpy(copy, xs_rx_payload(m), len);
+		copy[len] = 0;
+	}
+	unsigned long f = spin_lock_irqsave(&lock);
+	struct xs_req *r = xs_reqs_match(&reqs, m->m.hdr.req_id);
+
+	if (r) {
+		r->status = xs_wire_reply_status(r->type, &m->m.hdr, xs_rx_payload(m));
+		if (!r->status && !copy)
+			r->status = -ENOMEM;
+		r->reply = r->status ? NULL : copy;
+		r->reply_len = len;
+		freed = r->status != 0;
+		__atomic_store_n(&r->state, XS_REQ_DONE, __ATOMIC_RELEASE);
+		xs_stats.replies++;
+	} else {
+		xs_stats.unknown_req_id = reqs.stats.unknown_id;
+		freed = 1;
+	}
+	spin_unlock_irqrestore(&lock, f);
+	if (freed)
+		kfree(copy);
+	if (r)
+		waitq_wake_all(&reply_wq);
+}
+
+static void dispatch(const struct xs_rx *m)
+{
+	if (m->m.hdr.type == XS_WATCH_EVENT) {
+		const char *path, *token;
+
+		if (xs_wire_watch_event(xs_rx_payload(m), m->m.hdr.len, &path, &token)) {
+			xs_stats.bad_events++;
+			return;
+		}
+		xs_watch_queue_event(path, token);
+		return;
+	}
+	deliver_reply(m);
+}
+
+/* Takes everything xenstored has written so far; returns 0 or -EPROTO. */
+static int drain(void)
+{
+	XENSTORE_RING_IDX cons = ring->rsp_cons;
+	XENSTORE_RING_IDX prod = __atomic_load_n(&ring->rsp_prod, __ATOMIC_ACQUIRE);
+	int got;
+
+	if (xs_ring_used(cons, prod) < 0) {
+		ring_broke("rsp_prod jumped beyond the response ring");
+		return -EPROTO;
+	}
+	for (;;) {
+		XENSTORE_RING_IDX before = cons;
+
+		got = xs_rx_step(&rx, ring->rsp, &cons, prod);
+		if (cons != before) {
+			/* our reads are done before xenstored may overwrite what we consumed */
+			__atomic_store_n(&ring->rsp_cons, cons, __ATOMIC_RELEASE);
+			/* only a full ring can have xenstored waiting for room (as Linux does) */
+			if (prod - before == XENSTORE_RING_SIZE)
+				notify();
+		}
+		xs_stats.oversized = rx.stats.oversized;
+		xs_stats.bad_type = rx.stats.bad_type;
+		if (!got)
+			return 0;
+		dispatch(&rx);
+	}
+}
+
+static int rsp_pending(void)
+{
+	return __atomic_load_n(&ring->rsp_prod, __ATOMIC_ACQUIRE) != ring->rsp_cons;
+}
+
+static void reader(void *arg)
+{
+	(void)arg;
+	while (!broken) {
+		WAIT_UNTIL_TIMEOUT(&rx_wq, rsp_pending(), XS_POLL_NS);
+		if (rsp_pending())
+			drain();
+		/* a writer may have missed an event while we drained */
+		waitq_wake_all(&space_wq);
+	}
+}
+
+void xs_get_stats(struct xs_stats *st)
+{
+	*st = xs_stats;
+	st->unknown_req_id = reqs.stats.unknown_id;
+}
+
+int xs_transport_init(void);
+int xs_transport_init(void)
+{
+	uint64_t pfn, ev;
+	int r;
+
+	if (!xen.hypercalls || !evtchn_available())
+		return -ENODEV;
+	if ((r = xen_hvm_get_param(HVM_PARAM_STORE_PFN, &pfn)) ||
+	    (r = xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &ev)))
+		return r;
+	if (!pfn || ev == 0 || ev >= (1u << 12))
+		return -ENODEV;
+	ring = (volatile struct xenstore_domain_interface *)(uintptr_t)(pfn << 12);
+	port = (evtchn_port_t)ev;
+	xs_reqs_init(&reqs);
+	xs_rx_init(&rx);
+	/* Whatever a previous user of the ring left half-read cannot be framed: start where it ends. */
+	if (xs_ring_used(ring->rsp_cons, ring->rsp_prod) < 0 ||
+	    xs_ring_used(ring->req_cons, ring->req_prod) < 0) {
+		ring = NULL;
+		return -EPROTO;
+	}
+	if (!thread_create("xenstore-rx", reader, NULL, 0)) {
+		ring = NULL;
+		return -ENOMEM;
+	}
+	if ((r = xs_watch_thread_start())) {
+		ring = NULL;
+		return r;
+	}
+	return evtchn_bind(port, xs_event, NULL);
+}

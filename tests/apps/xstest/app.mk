@@ -1,0 +1,2 @@
+# xstest: the xenstore client and xenbus helpers on a real Xen (tests/xen)
+SRCS := main.c

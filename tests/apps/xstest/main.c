@@ -1,0 +1,573 @@
+/*
+ * xstest: the xenstore client and xenbus helpers on a real Xen, with TAP output.
+ * No argument: self-contained checks. "dom0": round trips, watches and a transaction conflict
+ * coordinated with tests/xen/xs-dom0 through keys under data/xstest. "poweroff"/"reboot": waits
+ * for the toolstack's request (tests/xen/xs-shutdown). "hotplug": a vif attached and detached by
+ * tests/xen/xs-hotplug must reach probe and remove. "stall": xenstored stopped and resumed by
+ * tests/xen/xs-stall. "bench": round-trip latency.
+ */
+#include <pvhkit/kernel.h>
+#include <pvhkit/tap.h>
+#include <pvhkit/xenstore.h>
+#include "arch/x86/cpu.h"
+#include "drivers/xenbus/xenbus.h"
+#include "kernel/heap.h"
+#include "kernel/sched.h"
+#include "kernel/time.h"
+#include "lib/string.h"
+
+#define MS 1000000ul
+#define D "data/xstest"
+
+/* ---- self-contained checks ---- */
+
+static void test_basics(void)
+{
+	char buf[64];
+	uint64_t id;
+
+	tap_ok(xs_read_uint(NULL, "domid", &id) == 0 && id == xs_domid() && id > 0,
+	       "read domid (%u) and home %s", xs_domid(), xs_home());
+	int r = xenstore_read(NULL, "name", buf, sizeof(buf));
+	tap_ok(r > 0, "read name: '%s' (%d)", r > 0 ? buf : "", r);
+	r = xs_get_domain_path(NULL, 0, buf, sizeof(buf));
+	tap_ok(r > 0 && !strcmp(buf, "/local/domain/0"), "get-domain-path 0: %s (%d)",
+	       r > 0 ? buf : "", r);
+	r = xenstore_read(NULL, "control/feature-poweroff", buf, sizeof(buf));
+	tap_ok(r == 1 && buf[0] == '1', "control/feature-poweroff written at boot (%d)", r);
+}
+
+static void test_read_write(void)
+{
+	char buf[8], *big = kmalloc(4200), *back;
+	uint32_t len;
+
+	xs_rm(NULL, D);
+	tap_ok(xenstore_write(NULL, D "/k", "value-1") == 0, "write " D "/k");
+	int r = xenstore_read(NULL, D "/k", buf, sizeof(buf));
+	tap_ok(r == 7 && !strcmp(buf, "value-1"), "read it back (%d '%s')", r, r > 0 ? buf : "");
+	tap_ok(xenstore_read(NULL, D "/k", buf, 7) == -ERANGE, "read into a short buffer: -ERANGE");
+	tap_ok(xenstore_read(NULL, D "/nothing", buf, sizeof(buf)) == -ENOENT,
+	       "read of a missing key: -ENOENT");
+	tap_ok(xs_write(NULL, D "/empty", "") == 0 && xs_read(NULL, D "/empty", buf, 8) == 0,
+	       "an empty value round-trips");
+	/* over the 1 KiB ring: the message goes in pieces (xenstored's default node quota is 2048) */
+	for (int i = 0; i < 4000; i++)
+		big[i] = (char)('a' + i % 26);
+	r = xs_write_bytes(NULL, D "/big", big, 2000);
+	int r2 = xs_read_alloc(NULL, D "/big", &back, &len);
+	tap_ok(r == 0 && r2 == 0 && len == 2000 && !memcmp(back, big, 2000) && back[2000] == 0,
+	       "a 2000-byte value round-trips (write %d, read %d, len %u)", r, r2, r2 ? 0 : len);
+	if (!r2)
+		kfree(back);
+	r = xs_write_bytes(NULL, D "/big", big, 4000);
+	tap_ok(r == -ENOSPC || r == 0, "a 4000-byte value: %s (%d)",
+	       r ? "xenstored's quota error ENOSPC, mapped" : "accepted", r);
+	tap_ok(xs_write_bytes(NULL, D "/huge", big, 4096) == -EMSGSIZE,
+	       "a payload over 4096 bytes is refused before sending: -EMSGSIZE");
+	kfree(big);
+
+	tap_ok(xenstore_mkdir(NULL, D "/dir/sub") == 0, "mkdir " D "/dir/sub");
+	xs_write(NULL, D "/dir/a", "1");
+	xs_write(NULL, D "/dir/b", "2");
+	char **list;
+	int n = xenstore_directory(NULL, D "/dir", &list);
+	int seen = 0;
+	for (int i = 0; i < n; i++)
+		seen |= (!strcmp(list[i], "a")) | (!strcmp(list[i], "b")) << 1 |
+			(!strcmp(list[i], "sub")) << 2;
+	tap_ok(n == 3 && seen == 7 && list[3] == NULL, "directory lists a, b, sub (%d)", n);
+	if (n >= 0)
+		pvh_free(list);
+	tap_ok(xenstore_rm(NULL, D "/dir") == 0 &&
+		       xenstore_directory(NULL, D "/dir", &list) == -ENOENT,
+	       "rm removes the subtree");
+}
+
+static void test_perms(void)
+{
+	struct xs_perm p[4];
+	int n = xs_get_perms(NULL, D "/k", p, 4);
+
+	tap_ok(n >= 1 && p[0].domid == xs_domid(), "get-perms: we own our key (%d, first %c%u)", n,
+	       n > 0 ? p[0].perm : '?', n > 0 ? p[0].domid : 0);
+	struct xs_perm set[2] = { { (uint16_t)xs_domid(), 'n' }, { 0, 'r' } };
+	int r = xs_set_perms(NULL, D "/k", set, 2);
+	n = xs_get_perms(NULL, D "/k", p, 4);
+	tap_ok(r == 0 && n == 2 && p[1].domid == 0 && p[1].perm == 'r',
+	       "set-perms then get-perms: n%u,r0 (%d, %d)", xs_domid(), r, n);
+}
+
+static void test_denied(void)
+{
+	char buf[64];
+	int w = xenstore_write(NULL, "/local/domain/0/xstest-denied", "x");
+	int r = xenstore_read(NULL, "/local/domain/0/name", buf, sizeof(buf));
+
+	tap_ok(w == -EACCES, "write into domain 0's home: -EACCES (%d)", w);
+	tap_ok(r == -EACCES, "read of domain 0's name: -EACCES (%d)", r);
+}
+
+struct seen {
+	unsigned n;
+	char last[64];
+	unsigned mask; /* bit i: key "w<i>" was reported */
+};
+
+static const char *leaf_of(const char *path)
+{
+	const char *leaf = path;
+
+	for (const char *p = path; *p; p++)
+		if (*p == '/')
+			leaf = p + 1;
+	return leaf;
+}
+
+static void on_change(const char *path, void *arg)
+{
+	struct seen *s = arg;
+	const char *leaf = leaf_of(path);
+
+	s->n++;
+	memcpy(s->last, path, strnlen(path, 63));
+	s->last[strnlen(path, 63)] = 0;
+	if (leaf[0] == 'w' && leaf[1] >= '0' && leaf[1] <= '9' && !leaf[2])
+		s->mask |= 1u << (leaf[1] - '0');
+}
+
+static void wait_for(volatile unsigned *v, unsigned want, uint64_t ns)
+{
+	uint64_t t0 = time_monotonic_ns();
+
+	while (*v < want && time_monotonic_ns() - t0 < ns)
+		sched_sleep_ns(2 * MS);
+}
+
+static void test_watch(void)
+{
+	struct seen s = { 0 };
+	struct xenstore_watch *w = xenstore_watch(D "/watched", on_change, &s);
+
+	if (!tap_ok(w != NULL, "watch " D "/watched"))
+		return;
+	wait_for(&s.n, 1, 2000 * MS);
+	tap_ok(s.n == 1, "the watch fires once when it is set (%u)", s.n);
+	for (int i = 0; i < 3; i++) {
+		char p[64] = D "/watched/w0";
+		p[sizeof(D "/watched/w") - 1] = (char)('0' + i);
+		xs_write(NULL, p, "x");
+	}
+	wait_for(&s.n, 4, 2000 * MS);
+	tap_ok(s.n == 4 && s.mask == 7, "three writes below it: three events (%u, mask %#x)", s.n - 1,
+	       s.mask);
+	tap_ok(xenstore_unwatch(w) == 0, "unwatch");
+	unsigned before = s.n;
+	xs_write(NULL, D "/watched/w5", "x");
+	sched_sleep_ns(200 * MS);
+	tap_ok(s.n == before, "no event after unwatch (%u)", s.n - before);
+}
+
+struct txn_arg {
+	unsigned attempts;
+	int interfere; /* write the key outside the transaction on the first attempt */
+};
+
+static int bump(const struct xenstore_ctx *tx, void *arg)
+{
+	struct txn_arg *a = arg;
+	char buf[16];
+	uint64_t v;
+
+	a->attempts++;
+	int r = xenstore_read(tx, D "/counter", buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	if (xs_wire_parse_uint(buf, (uint32_t)r, 1000000, &v))
+		return -EINVAL;
+	if (a->interfere && a->attempts == 1)
+		xs_printf(NULL, D "/counter", "%lu", v + 100); /* outside: a conflict */
+	return xs_printf(&(struct xs_ctx){ tx->tx_id, tx->timeout_ns }, D "/counter", "%lu", v + 1);
+}
+
+static void test_transaction(void)
+{
+	struct txn_arg a = { 0 };
+	uint64_t v;
+
+	xs_write(NULL, D "/counter", "5");
+	int r = xenstore_transaction(NULL, bump, &a);
+	int rr = xs_read_uint(NULL, D "/counter", &v);
+	tap_ok(r == 0 && a.attempts == 1 && !rr && v == 6,
+	       "transaction commits (%d, %u attempts, counter %lu)", r, a.attempts, v);
+	struct xs_stats s0, s1;
+	xs_get_stats(&s0);
+	a = (struct txn_arg){ .interfere = 1 };
+	r = xenstore_transaction(NULL, bump, &a);
+	xs_get_stats(&s1);
+	rr = xs_read_uint(NULL, D "/counter", &v);
+	tap_ok(r == 0 && a.attempts == 2 && !rr && v == 107,
+	       "a conflicting write makes the commit fail with EAGAIN; the retry commits (%d, %u "
+	       "attempts, counter %lu)",
+	       r, a.attempts, v);
+	tap_ok(s1.txn_retries == s0.txn_retries + 1, "one retry counted");
+}
+
+#define NTHREADS 8
+#define PER_THREAD 13 /* 104 requests in all */
+
+struct worker {
+	unsigned idx, ok;
+};
+
+static void hammer(void *arg)
+{
+	struct worker *w = arg;
+	char path[64], val[32], back[32];
+
+	for (unsigned i = 0; i < PER_THREAD; i++) {
+		pvh_snprintf(path, sizeof(path), D "/par/t%u-%u", w->idx, i);
+		pvh_snprintf(val, sizeof(val), "v%u.%u", w->idx, i * 7);
+		if (i % 2 == 0) {
+			w->ok += xs_write(NULL, path, val) == 0;
+		} else {
+			/* a read of what this thread wrote one step before */
+			pvh_snprintf(path, sizeof(path), D "/par/t%u-%u", w->idx, i - 1);
+			pvh_snprintf(val, sizeof(val), "v%u.%u", w->idx, (i - 1) * 7);
+			w->ok += xs_read(NULL, path, back, sizeof(back)) > 0 && !strcmp(back, val);
+		}
+	}
+}
+
+static void test_concurrency(void)
+{
+	struct worker w[NTHREADS];
+	struct thread *t[NTHREADS];
+	unsigned ok = 0;
+	uint64_t t0 = time_monotonic_ns();
+
+	for (unsigned i = 0; i < NTHREADS; i++) {
+		w[i] = (struct worker){ i, 0 };
+		t[i] = thread_create("xs-hammer", hammer, &w[i], 0);
+	}
+	for (unsigned i = 0; i < NTHREADS; i++) {
+		thread_join(t[i]);
+		ok += w[i].ok;
+	}
+	tap_ok(ok == NTHREADS * PER_THREAD, "%u concurrent requests from %u threads: %u right (%lu ms)",
+	       NTHREADS * PER_THREAD, NTHREADS, ok, (time_monotonic_ns() - t0) / MS);
+}
+
+static void test_timeout(void)
+{
+	struct xs_stats s0, s1;
+	char buf[16];
+
+	xs_get_stats(&s0);
+	/* 1 ns: the reply cannot be there yet, and must be dropped when it comes */
+	int r = xs_read(&(struct xs_ctx){ 0, 1 }, "domid", buf, sizeof(buf));
+	sched_sleep_ns(100 * MS);
+	int r2 = xs_read(NULL, "domid", buf, sizeof(buf));
+	xs_get_stats(&s1);
+	tap_ok(r == -ETIMEDOUT, "a 1 ns timeout gives -ETIMEDOUT (%d)", r);
+	tap_ok(r2 > 0 && s1.unknown_req_id == s0.unknown_req_id + 1,
+	       "its late reply is counted and dropped; the next request works (%d, %lu dropped)", r2,
+	       s1.unknown_req_id - s0.unknown_req_id);
+}
+
+static void test_devices(void)
+{
+	char **types;
+	int n = xs_directory(NULL, "device", &types);
+
+	tap_ok(n >= 0 || n == -ENOENT, "enumerate device/ (%d types)", n);
+	for (int i = 0; i < n; i++) {
+		char **ids;
+		int k = xenbus_enumerate(types[i], &ids);
+
+		for (int j = 0; j < k; j++) {
+			struct xenbus_device d;
+			int r = xenbus_device_read(types[i], ids[j], &d);
+			if (r == -ENOENT)
+				continue; /* no backend: not a frontend device (device/suspend) */
+			tap_ok(r == 0 && d.otherend[0] == '/', "%s/%s: backend %s, domain %u", types[i],
+			       ids[j], r ? "?" : d.otherend, d.otherend_id);
+		}
+		if (k >= 0)
+			kfree(ids);
+	}
+	if (n >= 0)
+		kfree(types);
+}
+
+static void print_stats(void)
+{
+	struct xs_stats s;
+
+	xs_get_stats(&s);
+	tap_diag("xenstore: %lu requests, %lu replies, %lu timeouts, %lu unknown req_id, %lu events "
+		 "(%lu stale, %lu dropped), %lu bad messages, %lu ring errors, %lu txn retries",
+		 s.requests, s.replies, s.timeouts, s.unknown_req_id, s.events, s.events_stale,
+		 s.events_dropped, s.oversized + s.bad_type + s.bad_events, s.ring_errors,
+		 s.txn_retries);
+}
+
+/* ---- modes driven by a dom0 script ---- */
+
+/* Polls key until it exists (0) or timeout; the dom0 script's answers come this way. */
+static int wait_key(const char *key, char *buf, size_t cap, uint64_t ns)
+{
+	uint64_t t0 = time_monotonic_ns();
+	int r;
+
+	while ((r = xs_read(NULL, key, buf, cap)) == -ENOENT && time_monotonic_ns() - t0 < ns)
+		sched_sleep_ns(20 * MS);
+	return r;
+}
+
+struct dom0_txn {
+	unsigned attempts;
+};
+
+static int dom0_bump(const struct xs_ctx *tx, void *arg)
+{
+	struct dom0_txn *a = arg;
+	uint64_t v;
+	char buf[8];
+	int r = xs_read_uint(tx, D "/counter", &v);
+
+	a->attempts++;
+	if (r)
+		return r;
+	if (a->attempts == 1) {
+		/* outside the transaction: ask dom0 to write the counter, wait until it did */
+		xs_write(NULL, D "/txn-wait", "1");
+		if ((r = wait_key(D "/txn-go", buf, sizeof(buf), 20000 * MS)) < 0)
+			return r;
+	}
+	return xs_printf(tx, D "/counter", "%lu", v + 1);
+}
+
+static void mode_dom0(void)
+{
+	char buf[64];
+	struct seen s = { 0 };
+
+	xs_rm(NULL, D);
+	/* 1: keys for dom0 to read back */
+	int r = xs_printf(NULL, D "/hello", "from-domain-%u", xs_domid());
+	r |= xs_write(NULL, D "/num", "12345");
+	r |= xs_write(NULL, D "/ready", "1");
+	r = wait_key(D "/dom0-saw", buf, sizeof(buf), 30000 * MS);
+	tap_ok(r > 0 && !strcmp(buf, "ok"), "dom0 read our keys back with xenstore-read (%s)",
+	       r > 0 ? buf : "no answer");
+
+	/* 2: dom0 writes keys we watch, one of them while we do not yield */
+	struct xenstore_watch *w = xenstore_watch(D "/in", on_change, &s);
+	wait_for(&s.n, 1, 2000 * MS);
+	xs_write(NULL, D "/watching", "1");
+	wait_for(&s.mask, 7, 20000 * MS);
+	tap_ok((s.mask & 7) == 7, "dom0's writes of in/w0, w1, w2 each reached the watch (mask %#x)",
+	       s.mask);
+	xs_write(NULL, D "/busy", "1");
+	uint64_t t0 = time_monotonic_ns();
+	while (time_monotonic_ns() - t0 < 3000 * MS)
+		cpu_relax(); /* busy: no thread but this one runs */
+	unsigned during = s.mask;
+	wait_for(&s.mask, 0xf, 5000 * MS);
+	tap_ok(!(during & 8) && (s.mask & 8), "in/w3, written while we were busy, arrived afterwards");
+	xenstore_unwatch(w);
+
+	/* 3: a transaction that dom0's write breaks */
+	struct dom0_txn a = { 0 };
+	uint64_t v = 0;
+	xs_write(NULL, D "/counter", "100");
+	r = xs_transaction(NULL, dom0_bump, &a);
+	xs_read_uint(NULL, D "/counter", &v);
+	tap_ok(r == 0 && a.attempts == 2 && v == 201,
+	       "transaction conflicting with dom0's write retried and committed (%d, %u attempts, "
+	       "counter %lu)",
+	       r, a.attempts, v);
+	xs_write(NULL, D "/done", "1");
+	r = wait_key(D "/dom0-done", buf, sizeof(buf), 20000 * MS);
+	tap_ok(r > 0 && !strcmp(buf, "ok"), "dom0 saw the final counter (%s)",
+	       r > 0 ? buf : "no answer");
+}
+
+static void on_shutdown(int reboot, void *arg)
+{
+	(void)arg;
+	tap_ok(1, "the toolstack's %s request reached the app's hook", reboot ? "reboot" : "poweroff");
+	tap_result("xstest");
+}
+
+static int mode_shutdown(const char *how)
+{
+	tap_ok(xenstore_on_shutdown(on_shutdown, NULL) == 0, "shutdown hook registered");
+	xs_write(NULL, D "/ready", how);
+	sched_sleep_ns(60000 * MS);
+	tap_ok(0, "no %s request within 60 s", how);
+	return tap_result("xstest");
+}
+
+static unsigned probes, removes;
+static char probed_id[16];
+
+static int vif_probe(struct xenbus_device *dev)
+{
+	tap_diag("probe %s (backend %s, state %d)", dev->nodename, dev->otherend,
+		 dev->backend_state);
+	memcpy(probed_id, dev->id, sizeof(probed_id));
+	__atomic_add_fetch(&probes, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void vif_remove(struct xenbus_device *dev)
+{
+	tap_diag("remove %s", dev->nodename);
+	__atomic_add_fetch(&removes, 1, __ATOMIC_RELEASE);
+}
+
+static struct xenbus_driver vif_driver = { .type = "vif", .probe = vif_probe, .remove = vif_remove };
+
+static int mode_hotplug(void)
+{
+	char **ids;
+	int n0 = xenbus_enumerate("vif", &ids);
+
+	if (n0 >= 0)
+		kfree(ids);
+	int r = xenbus_register_driver(&vif_driver);
+	unsigned p0 = probes;
+	tap_ok(r == 0 && p0 == (unsigned)n0, "vif driver registered: %u present devices probed (%d)",
+	       p0, r);
+	xs_write(NULL, D "/ready", "1");
+	wait_for(&probes, (unsigned)n0 + 1, 40000 * MS);
+	int n1 = xenbus_enumerate("vif", &ids);
+	if (n1 >= 0)
+		kfree(ids);
+	tap_ok(probes == (unsigned)n0 + 1 && n1 == n0 + 1,
+	       "xl network-attach: vif %s appeared to enumeration (%d -> %d) and was probed",
+	       probed_id, n0, n1);
+	xs_write(NULL, D "/probed", probed_id);
+	wait_for(&removes, 1, 40000 * MS);
+	tap_ok(removes == 1, "xl network-detach: the backend closed and remove ran (%u)", removes);
+	return tap_result("xstest");
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void sort_u64(uint64_t *v, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j && cmp_u64(&v[j - 1], &v[j]) > 0; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+static int mode_bench(void)
+{
+	enum { N = 1000 };
+	static uint64_t t[N];
+	char buf[16];
+	uint64_t sum = 0;
+
+	xs_write(NULL, D "/small", "1");
+	for (unsigned i = 0; i < N; i++) {
+		uint64_t t0 = time_monotonic_ns();
+		xs_read(NULL, D "/small", buf, sizeof(buf));
+		t[i] = time_monotonic_ns() - t0;
+		sum += t[i];
+	}
+	sort_u64(t, N);
+	pvh_printf("XS-BENCH xenstore_read_rtt.median %lu us\n", t[N / 2] / 1000);
+	pvh_printf("XS-BENCH xenstore_read_rtt.mean %lu us\n", sum / N / 1000);
+	pvh_printf("XS-BENCH xenstore_read_rtt.min %lu us\n", t[0] / 1000);
+	pvh_printf("XS-BENCH xenstore_read_rtt.p90 %lu us\n", t[N * 9 / 10] / 1000);
+	tap_ok(1, "%u reads of a small key: median %lu us, mean %lu us, min %lu us, p90 %lu us", N,
+	       t[N / 2] / 1000, sum / N / 1000, t[0] / 1000, t[N * 9 / 10] / 1000);
+	return tap_result("xstest");
+}
+
+/* dom0 stops xenstored (SIGSTOP) for a while: requests time out, then the ring moves again. */
+static int mode_stall(void)
+{
+	char buf[16];
+	const struct xs_ctx quick = { 0, 1000 * MS };
+	struct xs_stats s0, s1;
+	int r = 0;
+	unsigned timeouts = 0;
+	uint64_t t0 = time_monotonic_ns(), worst = 0;
+
+	xs_get_stats(&s0);
+	xs_write(NULL, D "/ready", "1");
+	/* wait (up to 20 s) for the first request that finds xenstored stopped */
+	while (time_monotonic_ns() - t0 < 20000 * MS &&
+	       (r = xs_read(&quick, "domid", buf, sizeof(buf))) > 0)
+		sched_sleep_ns(50 * MS);
+	tap_ok(r == -ETIMEDOUT, "a request to a stopped xenstored times out (%d)", r);
+	for (unsigned i = 0; i < 3; i++) {
+		uint64_t t = time_monotonic_ns();
+		timeouts += xs_read(&quick, "domid", buf, sizeof(buf)) == -ETIMEDOUT;
+		t = time_monotonic_ns() - t;
+		worst = t > worst ? t : worst;
+	}
+	tap_ok(timeouts == 3 && worst < 1500 * MS,
+	       "three more time out, each within its 1 s timeout (%u, worst %lu ms)", timeouts,
+	       worst / MS);
+	t0 = time_monotonic_ns();
+	while (time_monotonic_ns() - t0 < 30000 * MS &&
+	       (r = xs_read(&quick, "domid", buf, sizeof(buf))) == -ETIMEDOUT)
+		;
+	xs_get_stats(&s1);
+	tap_ok(r > 0, "after SIGCONT the ring moves again: requests succeed (%d)", r);
+	tap_diag("%lu timeouts; %lu late replies dropped so far", s1.timeouts - s0.timeouts,
+		 s1.unknown_req_id - s0.unknown_req_id);
+	sched_sleep_ns(500 * MS);
+	xs_get_stats(&s1);
+	tap_ok(s1.unknown_req_id - s0.unknown_req_id == s1.timeouts - s0.timeouts &&
+		       s1.ring_errors == 0,
+	       "every timed-out request's late reply was counted and dropped (%lu of %lu)",
+	       s1.unknown_req_id - s0.unknown_req_id, s1.timeouts - s0.timeouts);
+	return tap_result("xstest");
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (!xenstore_available()) {
+		tap_skip("xenstore", "not available (not running on Xen)");
+		return tap_result("xstest");
+	}
+	if (!strcmp(mode, "dom0"))
+		mode_dom0();
+	else if (!strcmp(mode, "poweroff") || !strcmp(mode, "reboot"))
+		return mode_shutdown(mode);
+	else if (!strcmp(mode, "hotplug"))
+		return mode_hotplug();
+	else if (!strcmp(mode, "bench"))
+		return mode_bench();
+	else if (!strcmp(mode, "stall"))
+		return mode_stall();
+	else {
+		test_basics();
+		test_read_write();
+		test_perms();
+		test_denied();
+		test_watch();
+		test_transaction();
+		test_concurrency();
+		test_timeout();
+		test_devices();
+	}
+	print_stats();
+	return tap_result("xstest");
+}
