@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/lock.h>
 #include "lib/libc/glue.h"
+#include "lib/libc/locks.h"
 #include "lib/sys/sys.h"
 
 void __sinit(struct _reent *r); /* newlib's stdio setup for a reent (stdio/findfp.c) */
@@ -60,69 +61,7 @@ void libc_thread_end(void)
 	free(r);
 }
 
-/* ---- retargetable locks (newlib/libc/misc/lock.c's interface; all of it, so lock.o is never linked) ---- */
-struct __lock {
-	struct sys_lock l;
-};
-
+/* newlib's named static locks; the functions behind them are in lib/libc/locks.c */
 struct __lock __lock___sinit_recursive_mutex, __lock___sfp_recursive_mutex,
 	__lock___atexit_recursive_mutex, __lock___at_quick_exit_mutex, __lock___malloc_recursive_mutex,
 	__lock___env_recursive_mutex, __lock___tz_mutex, __lock___dd_hash_mutex, __lock___arc4random_mutex;
-
-static void lock_new(_LOCK_T *lock)
-{
-	/* a NULL lock (out of memory) would crash in acquire: better to say so now */
-	*lock = calloc(1, sizeof(struct __lock));
-	if (!*lock)
-		sys_crash("no memory for a libc lock");
-}
-
-void __retarget_lock_init(_LOCK_T *lock)
-{
-	lock_new(lock);
-}
-
-void __retarget_lock_init_recursive(_LOCK_T *lock)
-{
-	lock_new(lock);
-}
-
-void __retarget_lock_close(_LOCK_T lock)
-{
-	free(lock);
-}
-
-void __retarget_lock_close_recursive(_LOCK_T lock)
-{
-	free(lock);
-}
-
-void __retarget_lock_acquire(_LOCK_T lock)
-{
-	sys_lock_acquire(&lock->l, 0);
-}
-
-void __retarget_lock_acquire_recursive(_LOCK_T lock)
-{
-	sys_lock_acquire(&lock->l, 1);
-}
-
-int __retarget_lock_try_acquire(_LOCK_T lock)
-{
-	return sys_lock_try(&lock->l, 0);
-}
-
-int __retarget_lock_try_acquire_recursive(_LOCK_T lock)
-{
-	return sys_lock_try(&lock->l, 1);
-}
-
-void __retarget_lock_release(_LOCK_T lock)
-{
-	sys_lock_release(&lock->l, 0);
-}
-
-void __retarget_lock_release_recursive(_LOCK_T lock)
-{
-	sys_lock_release(&lock->l, 1);
-}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/lock.h>
 #include "lib/libc/glue.h"
+#include "lib/libc/locks.h"
 #include "lib/sys/sys.h"
 
 int *__pvh_errno(void);
@@ -58,57 +59,5 @@ void libc_thread_end(void)
 	free(t);
 }
 
-/* ---- retargetable locks (picolibc's newlib/libc/misc/lock.c interface; all of it, so lock.o is never linked) ---- */
-struct __lock {
-	struct sys_lock l;
-};
-
 /* malloc, atexit, env, tz, arc4random: picolibc takes this one recursive lock for all of them */
 struct __lock __lock___libc_recursive_mutex;
-
-static void lock_new(_LOCK_T *lock)
-{
-	*lock = calloc(1, sizeof(struct __lock));
-	if (!*lock)
-		sys_crash("no memory for a libc lock");
-}
-
-void __retarget_lock_init(_LOCK_T *lock)
-{
-	lock_new(lock);
-}
-
-void __retarget_lock_init_recursive(_LOCK_T *lock)
-{
-	lock_new(lock);
-}
-
-void __retarget_lock_close(_LOCK_T lock)
-{
-	free(lock);
-}
-
-void __retarget_lock_close_recursive(_LOCK_T lock)
-{
-	free(lock);
-}
-
-void __retarget_lock_acquire(_LOCK_T lock)
-{
-	sys_lock_acquire(&lock->l, 0);
-}
-
-void __retarget_lock_acquire_recursive(_LOCK_T lock)
-{
-	sys_lock_acquire(&lock->l, 1);
-}
-
-void __retarget_lock_release(_LOCK_T lock)
-{
-	sys_lock_release(&lock->l, 0);
-}
-
-void __retarget_lock_release_recursive(_LOCK_T lock)
-{
-	sys_lock_release(&lock->l, 1);
-}
