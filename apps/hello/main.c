@@ -3,22 +3,10 @@
 #include <stdio.h>
 #include <pvhkit/kernel.h>
 
-/* "640 KiB", "127.5 MiB": binary units, one decimal where it matters */
+/* "640 KiB", "127.3 MiB": the kernel's own formatter, so hello and the boot log agree */
 static const char *human(char *buf, size_t n, uint64_t bytes)
 {
-	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
-	unsigned u = 0;
-	uint64_t whole = bytes, tenths = 0;
-
-	while (whole >= 1024 && u < 4) {
-		tenths = (whole % 1024) * 10 / 1024;
-		whole /= 1024;
-		u++;
-	}
-	if (u == 0 || tenths == 0)
-		snprintf(buf, n, "%" PRIu64 " %s", whole, unit[u]);
-	else
-		snprintf(buf, n, "%" PRIu64 ".%" PRIu64 " %s", whole, tenths, unit[u]);
+	pvh_format_size(buf, n, bytes);
 	return buf;
 }
 
