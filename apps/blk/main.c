@@ -1,0 +1,714 @@
+/*
+ * blk: the block frontend's self-test and benchmark on Xen virtual disks (TAP + RESULT).
+ *   (no argument) | selftest   every disk: ranges, random-pattern blocks across the whole disk with
+ *                              seeds and checksums, unaligned and multi-segment requests, the last
+ *                              sector, flush, discard, 8 threads at once, 32 requests in flight
+ *   ro                         xvda is read-only: writes and discards -EROFS, reads work
+ *   pattern                    writes sectors dom0 checks byte for byte (tests/xen/blk-check-pattern)
+ *                              and verifies sectors dom0 wrote (tests/xen/blk-dom0-pattern)
+ *   detach                     I/O running while dom0 detaches xvda, then attaches it back as xvdc
+ *   bench                      sequential MB/s, 4 KiB random IOPS at queue depth 1 and 32
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <pvhkit/blk.h>
+#include <pvhkit/kernel.h>
+#include <pvhkit/tap.h>
+#include <pvhkit/thread.h>
+#include <pvhkit/xenstore.h>
+
+#define KiB 1024u
+#define MiB (1024u * 1024u)
+#define BLOCK (64 * KiB)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+static uint64_t rnd(void)
+{
+	return xorshift(&rng_state);
+}
+
+/* A block's content: a header (magic, seed, index) then xorshift output from the seed. */
+static void fill(uint8_t *p, size_t len, uint64_t seed, uint64_t index)
+{
+	uint64_t s = seed ^ (index * 0x9e3779b97f4a7c15ull) ^ 1;
+	uint64_t hdr[3] = { 0x4b4c42544b485650ull /* "PVHKTBLK" */, seed, index };
+
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t v = xorshift(&s);
+		memcpy(p + i, &v, len - i < 8 ? len - i : 8);
+	}
+	memcpy(p, hdr, len < sizeof(hdr) ? len : sizeof(hdr));
+}
+
+static uint64_t checksum(const uint8_t *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* ---- asynchronous helpers ---- */
+
+struct batch {
+	pvh_mutex_t m;
+	volatile int outstanding, errors, last_err;
+};
+
+static void batch_done(struct blk_req *r, int status)
+{
+	struct batch *b = r->arg;
+
+	if (status) {
+		__atomic_add_fetch(&b->errors, 1, __ATOMIC_RELAXED);
+		b->last_err = status;
+	}
+	__atomic_sub_fetch(&b->outstanding, 1, __ATOMIC_RELEASE);
+}
+
+static void batch_wait(struct batch *b)
+{
+	while (__atomic_load_n(&b->outstanding, __ATOMIC_ACQUIRE))
+		pvh_sleep_ns(100000);
+}
+
+/* ---- self-test ---- */
+
+static void test_ranges(blk_dev_t *d, const struct blk_info *in)
+{
+	uint8_t *buf = malloc(2 * in->sector_size);
+	uint32_t ss = in->sector_size;
+
+	tap_ok(blk_read(d, in->size, buf, ss) == -EINVAL, "%s: read at the end: -EINVAL", in->name);
+	tap_ok(blk_read(d, in->size - ss, buf, 2 * ss) == -EINVAL,
+	       "%s: read across the end: -EINVAL", in->name);
+	tap_ok(blk_read(d, ss / 2, buf, ss) == -EINVAL, "%s: offset not sector-aligned: -EINVAL",
+	       in->name);
+	tap_ok(blk_read(d, 0, buf, ss / 2) == -EINVAL, "%s: length not a sector multiple: -EINVAL",
+	       in->name);
+	tap_ok(blk_read(d, 0, buf, 0) == -EINVAL, "%s: empty read: -EINVAL", in->name);
+	tap_ok(blk_read(d, UINT64_MAX - ss + 1, buf, ss) == -EINVAL,
+	       "%s: offset near 2^64: -EINVAL (no wrap)", in->name);
+	free(buf);
+}
+
+/*
+ * Random-pattern blocks spread across the whole disk (the first and last included), written
+ * with many requests in flight, then read back: each block's checksum and its regenerated
+ * content from the seed in its header must match.
+ */
+static void test_pattern_blocks(blk_dev_t *d, const struct blk_info *in, unsigned nblocks)
+{
+	uint64_t grid = in->size / BLOCK;
+	if (grid < nblocks)
+		nblocks = (unsigned)grid;
+	uint64_t *pos = malloc(nblocks * sizeof(*pos)), *seed = malloc(nblocks * sizeof(*seed));
+	uint64_t *sum = malloc(nblocks * sizeof(*sum));
+	uint8_t *bufs = malloc((size_t)nblocks * BLOCK);
+	struct blk_req *rq = calloc(nblocks, sizeof(*rq));
+	struct batch b = { PVH_MUTEX_INIT, 0, 0, 0 };
+
+	/* evenly spaced slots with random jitter inside each: covers the whole disk */
+	for (unsigned i = 0; i < nblocks; i++) {
+		uint64_t span = grid / nblocks, g = i * span + (span > 1 ? rnd() % span : 0);
+		if (i == 0)
+			g = 0;
+		if (i == nblocks - 1)
+			g = grid - 1;
+		pos[i] = g * BLOCK;
+		seed[i] = rnd();
+		fill(bufs + (size_t)i * BLOCK, BLOCK, seed[i], pos[i] / BLOCK);
+		sum[i] = checksum(bufs + (size_t)i * BLOCK, BLOCK);
+	}
+	uint64_t t0 = now_ns();
+	b.outstanding = (int)nblocks;
+	int refused = 0;
+	for (unsigned i = 0; i < nblocks; i++) {
+		rq[i] = (struct blk_req){ .op = BLK_WRITE, .offset = pos[i], .len = BLOCK,
+					  .buf = bufs + (size_t)i * BLOCK, .done = batch_done,
+					  .arg = &b };
+		if (blk_submit(d, &rq[i])) {
+			refused++;
+			__atomic_sub_fetch(&b.outstanding, 1, __ATOMIC_RELEASE);
+		}
+	}
+	batch_wait(&b);
+	uint64_t t1 = now_ns();
+	tap_ok(!refused && !b.errors, "%s: %u random-pattern 64 KiB blocks written across the disk "
+	       "(all in flight at once; %lu ms; errors %d)", in->name, nblocks,
+	       (unsigned long)((t1 - t0) / 1000000), b.errors);
+	tap_ok(blk_flush(d) == 0, "%s: flush after the writes", in->name);
+
+	memset(bufs, 0xa5, (size_t)nblocks * BLOCK);
+	b.outstanding = (int)nblocks;
+	b.errors = 0;
+	for (unsigned i = 0; i < nblocks; i++) {
+		rq[i].op = BLK_READ;
+		if (blk_submit(d, &rq[i]))
+			__atomic_sub_fetch(&b.outstanding, 1, __ATOMIC_RELEASE);
+	}
+	batch_wait(&b);
+	unsigned bad = 0, first_bad = 0;
+	uint8_t *ref = malloc(BLOCK);
+	for (unsigned i = 0; i < nblocks; i++) {
+		const uint8_t *p = bufs + (size_t)i * BLOCK;
+		uint64_t hdr[3];
+		memcpy(hdr, p, sizeof(hdr));
+		fill(ref, BLOCK, hdr[1], hdr[2]);
+		if (checksum(p, BLOCK) != sum[i] || hdr[1] != seed[i] || hdr[2] != pos[i] / BLOCK ||
+		    memcmp(ref, p, BLOCK)) {
+			if (!bad++)
+				first_bad = i;
+		}
+	}
+	tap_ok(!b.errors && !bad, "%s: read back and verified: checksums, seeds and content (%u bad%s)",
+	       in->name, bad, bad ? ", first at block" : "");
+	if (bad)
+		tap_diag("first bad block %u at offset %lu", first_bad,
+			 (unsigned long)pos[first_bad]);
+	free(ref);
+	free(pos);
+	free(seed);
+	free(sum);
+	free(bufs);
+	free(rq);
+}
+
+/* Buffers at odd addresses, odd sector offsets, requests far larger than one ring request. */
+static void test_unaligned(blk_dev_t *d, const struct blk_info *in)
+{
+	uint32_t ss = in->sector_size;
+	size_t len = (size_t)ss * 123, big = MiB + ss;
+	uint8_t *w = malloc(big + 64), *r = malloc(big + 64);
+	uint64_t off = (uint64_t)ss * 77;
+
+	if (off + big > in->size) {
+		tap_skip("unaligned", "disk too small");
+		return;
+	}
+	fill(w + 1, len, 42, 1);
+	int e1 = blk_write(d, off, w + 1, len);
+	memset(r, 0, big + 64);
+	int e2 = blk_read(d, off, r + 511, len);
+	tap_ok(!e1 && !e2 && !memcmp(w + 1, r + 511, len),
+	       "%s: %zu bytes at sector-offset 77 from buffer+1, read into buffer+511 (%d %d)",
+	       in->name, len, e1, e2);
+	fill(w + 3, big, 43, 2);
+	e1 = blk_write(d, off, w + 3, big);
+	memset(r, 0, big + 64);
+	e2 = blk_read(d, off, r + 5, big);
+	tap_ok(!e1 && !e2 && !memcmp(w + 3, r + 5, big),
+	       "%s: one 1 MiB + 1 sector request (split over several ring requests) (%d %d)",
+	       in->name, e1, e2);
+	/* the very last sector, alone */
+	fill(w, ss, 44, 3);
+	e1 = blk_write(d, in->size - ss, w, ss);
+	memset(r, 0, ss);
+	e2 = blk_read(d, in->size - ss, r, ss);
+	tap_ok(!e1 && !e2 && !memcmp(w, r, ss), "%s: the last sector (offset %lu) (%d %d)", in->name,
+	       (unsigned long)(in->size - ss), e1, e2);
+	free(w);
+	free(r);
+}
+
+static void test_discard(blk_dev_t *d, const struct blk_info *in)
+{
+	if (!in->discard) {
+		tap_ok(blk_discard(d, 0, in->sector_size) == -ENOSYS,
+		       "%s: discard not offered: -ENOSYS", in->name);
+		return;
+	}
+	uint64_t g = in->discard_granularity ? in->discard_granularity : in->sector_size;
+	uint64_t off = (in->size / 2) / g * g;
+	int e = blk_discard(d, off, (size_t)g * 4);
+	tap_ok(e == 0, "%s: discard of 4 x %lu bytes (%d)", in->name, (unsigned long)g, e);
+}
+
+struct worker_arg {
+	blk_dev_t *d;
+	uint64_t base;
+	int id, errors;
+};
+
+static void *io_worker(void *p)
+{
+	struct worker_arg *a = p;
+	size_t len = 128 * KiB;
+	uint8_t *w = malloc(len), *r = malloc(len);
+
+	for (int round = 0; round < 10; round++) {
+		fill(w, len, (uint64_t)a->id << 8 | (uint64_t)round, a->base);
+		if (blk_write(a->d, a->base, w, len) || blk_read(a->d, a->base, r, len) ||
+		    memcmp(w, r, len))
+			a->errors++;
+	}
+	free(w);
+	free(r);
+	return NULL;
+}
+
+static void test_threads(blk_dev_t *d, const struct blk_info *in)
+{
+	enum { N = 8 };
+	struct worker_arg a[N];
+	pvh_thread_t *t[N];
+	int errors = 0;
+
+	if (in->size < 16 * MiB) {
+		tap_skip("threads", "disk too small");
+		return;
+	}
+	for (int i = 0; i < N; i++) {
+		a[i] = (struct worker_arg){ d, 8 * MiB + (uint64_t)i * 256 * KiB, i, 0 };
+		t[i] = pvh_thread_create("blkio", io_worker, &a[i], 0);
+	}
+	for (int i = 0; i < N; i++) {
+		if (t[i])
+			pvh_thread_join(t[i], NULL);
+		errors += a[i].errors + !t[i];
+	}
+	tap_ok(errors == 0, "%s: 8 threads x 10 rounds of 128 KiB write+read+compare at once (%d bad)",
+	       in->name, errors);
+}
+
+static void test_qd32(blk_dev_t *d, const struct blk_info *in)
+{
+	enum { QD = 32 };
+	struct blk_req rq[QD];
+	struct batch b = { PVH_MUTEX_INIT, QD, 0, 0 };
+	uint8_t *buf = malloc(QD * 4 * KiB);
+	uint32_t io = in->sector_size > 4 * KiB ? in->sector_size : 4 * KiB;
+
+	for (int i = 0; i < QD; i++) {
+		rq[i] = (struct blk_req){ .op = BLK_READ, .offset = (rnd() % (in->size / io)) * io,
+					  .len = 4 * KiB, .buf = buf + i * 4 * KiB,
+					  .done = batch_done, .arg = &b };
+		if (blk_submit(d, &rq[i]))
+			__atomic_sub_fetch(&b.outstanding, 1, __ATOMIC_RELEASE), b.errors++;
+	}
+	batch_wait(&b);
+	tap_ok(b.errors == 0, "%s: 32 random 4 KiB reads in flight at once, 32 callbacks", in->name);
+	free(buf);
+}
+
+static void report(blk_dev_t *d, const struct blk_info *in)
+{
+	struct blk_stats st;
+
+	blk_stats(d, &st);
+	tap_diag("%s: %lu requests, %lu ring requests (%lu indirect), %lu completions, %lu errors, "
+		 "%lu notifies, %lu interrupts, %lu MiB read, %lu MiB written",
+		 in->name, (unsigned long)st.requests, (unsigned long)st.ring_requests,
+		 (unsigned long)st.indirect_requests, (unsigned long)st.completions,
+		 (unsigned long)st.errors, (unsigned long)st.notifies, (unsigned long)st.interrupts,
+		 (unsigned long)(st.bytes_read >> 20), (unsigned long)(st.bytes_written >> 20));
+	tap_ok(!st.bad_id && !st.dup_rsp && !st.wrong_op && !st.bad_status && !st.bad_rsp_prod &&
+		       !st.grants_busy,
+	       "%s: no bad responses from blkback, no grant left busy (%lu %lu %lu %lu %lu %lu)",
+	       in->name, (unsigned long)st.bad_id, (unsigned long)st.dup_rsp,
+	       (unsigned long)st.wrong_op, (unsigned long)st.bad_status,
+	       (unsigned long)st.bad_rsp_prod, (unsigned long)st.grants_busy);
+}
+
+static void print_info(const struct blk_info *in)
+{
+	tap_diag("%s (vdev %u): %lu bytes, sector %u (physical %u)%s%s%s%s, %s grants, %u "
+		 "segments/request, ring %u pages (%u entries), %u in flight",
+		 in->name, in->vdev, (unsigned long)in->size, in->sector_size,
+		 in->physical_sector_size, in->read_only ? ", read-only" : "",
+		 in->flush ? ", flush" : "", in->barrier ? ", barrier" : "",
+		 in->discard ? ", discard" : "", in->persistent ? "persistent" : "per-request",
+		 in->max_segments, in->ring_pages, in->ring_entries, in->max_inflight);
+}
+
+static int mode_selftest(int expect)
+{
+	int n = blk_init();
+
+	tap_ok(expect < 0 ? n > 0 : n == expect, "%d disk(s) connected", n);
+	for (int i = 0; i < n; i++) {
+		blk_dev_t *d = blk_open_index((unsigned)i);
+		struct blk_info in;
+
+		if (!tap_ok(d && blk_info(d, &in) == 0 && in.connected, "open disk %d", i))
+			continue;
+		print_info(&in);
+		tap_ok(blk_open(in.name) == d, "open %s by name", in.name);
+		char num[16];
+		pvh_snprintf(num, sizeof(num), "%u", in.vdev);
+		tap_ok(blk_open(num) == d, "open %s by number %s", in.name, num);
+		if (in.read_only) {
+			tap_skip("read-write tests", "read-only disk");
+			continue;
+		}
+		test_ranges(d, &in);
+		test_pattern_blocks(d, &in, 128);
+		test_unaligned(d, &in);
+		test_discard(d, &in);
+		test_threads(d, &in);
+		test_qd32(d, &in);
+		report(d, &in);
+	}
+	tap_ok(blk_open("xvdz") == NULL, "no such disk: NULL");
+	return tap_result("blk");
+}
+
+static int mode_ro(void)
+{
+	blk_dev_t *d = blk_open("xvda");
+	struct blk_info in;
+
+	if (!tap_ok(d && blk_info(d, &in) == 0, "open xvda"))
+		return tap_result("blk-ro");
+	print_info(&in);
+	uint8_t *buf = malloc(64 * KiB);
+	tap_ok(in.read_only, "xvda reports read-only");
+	tap_ok(blk_write(d, 0, buf, in.sector_size) == -EROFS, "write: -EROFS");
+	tap_ok(blk_discard(d, 0, in.sector_size) == -EROFS, "discard: -EROFS");
+	int e = blk_read(d, 0, buf, 64 * KiB);
+	tap_ok(e == 0 && !memcmp(buf, "PVHKIT-RO-DISK", 14), "read of sector 0 works (%d, '%.14s')",
+	       e, (char *)buf);
+	e = blk_read(d, in.size - in.sector_size, buf, in.sector_size);
+	tap_ok(e == 0, "read of the last sector works (%d)", e);
+	e = blk_flush(d);
+	tap_ok(e == -EROFS, "flush on a read-only disk: -EROFS (%d)", e);
+	report(d, &in);
+	free(buf);
+	return tap_result("blk-ro");
+}
+
+/* ---- byte-exact patterns shared with dom0's scripts ---- */
+
+#define GUEST_FIRST 2051u /* 512-byte sectors, odd on purpose */
+#define GUEST_COUNT 300u
+#define DOM0_FIRST 8192u
+#define DOM0_COUNT 40u
+#define D "data/blk"
+
+static void pattern_sector(uint8_t *p, uint64_t s, const char *who)
+{
+	char line[40];
+
+	for (int i = 0; i < 16; i++) {
+		pvh_snprintf(line, sizeof(line), "PVHKIT-BLK %010lu %s\n", (unsigned long)s, who);
+		memcpy(p + i * 32, line, 32);
+	}
+}
+
+static int wait_key(const char *key, int seconds)
+{
+	char v[16];
+
+	for (int i = 0; i < seconds * 10; i++) {
+		if (xenstore_read(NULL, key, v, sizeof(v)) >= 0)
+			return 0;
+		pvh_sleep_ns(100000000);
+	}
+	return -1;
+}
+
+static int mode_pattern(void)
+{
+	blk_dev_t *d = blk_open("xvda");
+	struct blk_info in;
+
+	if (!tap_ok(d && blk_info(d, &in) == 0, "open xvda"))
+		return tap_result("blk-pattern");
+	print_info(&in);
+	size_t len = GUEST_COUNT * 512;
+	uint8_t *buf = malloc(len + 8);
+	for (unsigned i = 0; i < GUEST_COUNT; i++)
+		pattern_sector(buf + 3 + i * 512, GUEST_FIRST + i, "GUEST-WRT");
+	int e = in.sector_size == 512 ? blk_write(d, (uint64_t)GUEST_FIRST * 512, buf + 3, len)
+				      : -EINVAL;
+	tap_ok(e == 0, "wrote %u pattern sectors at sector %u from an odd address (%d)", GUEST_COUNT,
+	       GUEST_FIRST, e);
+	uint64_t last = in.size / 512 - 1;
+	pattern_sector(buf, last, "GUEST-WRT");
+	e = blk_write(d, last * 512, buf, 512);
+	tap_ok(e == 0, "wrote the pattern into the last sector %lu (%d)", (unsigned long)last, e);
+	tap_ok(blk_flush(d) == 0, "flush");
+
+	xenstore_write(NULL, D "/ready", "1");
+	tap_ok(wait_key(D "/dom0-wrote", 60) == 0, "dom0 wrote its pattern");
+	uint8_t *r = malloc(DOM0_COUNT * 512 + 16), *want = malloc(512);
+	e = blk_read(d, (uint64_t)DOM0_FIRST * 512, r + 7, DOM0_COUNT * 512);
+	unsigned bad = 0;
+	for (unsigned i = 0; i < DOM0_COUNT; i++) {
+		pattern_sector(want, DOM0_FIRST + i, "DOM0-WRTE");
+		bad += memcmp(r + 7 + i * 512, want, 512) != 0;
+	}
+	tap_ok(e == 0 && bad == 0, "dom0's %u sectors at %u read back byte-exact (%d, %u bad)",
+	       DOM0_COUNT, DOM0_FIRST, e, bad);
+	report(d, &in);
+	return tap_result("blk-pattern");
+}
+
+/* ---- detach under I/O, then attach at run time ---- */
+
+static volatile int hp_attached, hp_detached, stop_io;
+
+static void hotplug(blk_dev_t *d, int attached, void *arg)
+{
+	(void)d;
+	(void)arg;
+	if (attached)
+		hp_attached++;
+	else
+		hp_detached++;
+}
+
+struct io_arg {
+	blk_dev_t *d;
+	int id;
+	uint64_t ok, eio, enodev, other;
+};
+
+static void *io_loop(void *p)
+{
+	struct io_arg *a = p;
+	uint8_t *buf = malloc(64 * KiB);
+
+	fill(buf, 64 * KiB, 7, (uint64_t)a->id);
+	while (!stop_io) {
+		int e = (a->ok & 1) ? blk_read(a->d, (uint64_t)a->id * MiB, buf, 64 * KiB)
+				    : blk_write(a->d, (uint64_t)a->id * MiB, buf, 64 * KiB);
+		if (e == 0)
+			a->ok++;
+		else if (e == -EIO)
+			a->eio++;
+		else if (e == -ENODEV)
+			a->enodev++;
+		else
+			a->other++;
+		if (e == -ENODEV)
+			break;
+	}
+	free(buf);
+	return NULL;
+}
+
+static int mode_detach(void)
+{
+	enum { N = 4 };
+	blk_dev_t *d = blk_open("xvda");
+	struct io_arg a[N];
+	pvh_thread_t *t[N];
+
+	blk_set_hotplug_handler(hotplug, NULL);
+	if (!tap_ok(d != NULL, "open xvda"))
+		return tap_result("blk-detach");
+	uint8_t *mark = malloc(4096);
+	memset(mark, 0, 4096);
+	memcpy(mark, "PVHKIT-SURVIVES-DETACH", 22);
+	tap_ok(blk_write(d, 32 * MiB, mark, 4096) == 0 && blk_flush(d) == 0,
+	       "marker written before the detach");
+	for (int i = 0; i < N; i++) {
+		a[i] = (struct io_arg){ d, i, 0, 0, 0, 0 };
+		t[i] = pvh_thread_create("io", io_loop, &a[i], 0);
+	}
+	pvh_sleep_ns(500000000ull);
+	xenstore_write(NULL, D "/io-running", "1");
+	/* dom0 detaches xvda now; the I/O threads end on -ENODEV */
+	struct blk_info in;
+	int gone = 0;
+	for (int i = 0; i < 600 && !gone; i++) {
+		pvh_sleep_ns(100000000ull);
+		gone = blk_info(d, &in) == 0 && !in.connected;
+	}
+	tap_ok(gone, "xvda disconnected by the detach");
+	pvh_sleep_ns(200000000ull);
+	stop_io = 1;
+	uint64_t ok = 0, eio = 0, enodev = 0, other = 0;
+	for (int i = 0; i < N; i++) {
+		if (t[i])
+			pvh_thread_join(t[i], NULL);
+		ok += a[i].ok;
+		eio += a[i].eio;
+		enodev += a[i].enodev;
+		other += a[i].other;
+	}
+	tap_diag("I/O results: %lu ok, %lu -EIO, %lu -ENODEV, %lu other", (unsigned long)ok,
+		 (unsigned long)eio, (unsigned long)enodev, (unsigned long)other);
+	tap_ok(ok > 0 && other == 0 && eio + enodev > 0,
+	       "I/O ran, then failed with -EIO/-ENODEV only (no hang, no crash)");
+	tap_ok(hp_detached == 1, "the app was told the disk went away");
+	tap_ok(blk_write(d, 0, mark, 4096) == -ENODEV, "the old handle answers -ENODEV");
+	struct blk_stats st;
+	blk_stats(d, &st);
+	tap_diag("xvda after detach: %lu failed on close, %lu grants busy",
+		 (unsigned long)st.failed_on_close, (unsigned long)st.grants_busy);
+	tap_ok(st.grants_busy == 0, "every grant came back after the backend closed");
+
+	xenstore_write(NULL, D "/detached", "1");
+	blk_dev_t *c = blk_wait("xvdc", 60000000000ull);
+	tap_ok(c != NULL, "xvdc attached at run time appeared");
+	if (c) {
+		uint8_t *r = malloc(4096);
+		int e = blk_read(c, 32 * MiB, r, 4096);
+		tap_ok(e == 0 && !memcmp(r, mark, 4096),
+		       "xvdc (the same backing device) holds the marker written through xvda (%d)", e);
+		e = blk_write(c, 0, mark, 4096);
+		tap_ok(e == 0, "write to xvdc (%d)", e);
+		tap_ok(hp_attached >= 1, "the app was told the disk arrived");
+		free(r);
+	}
+	return tap_result("blk-detach");
+}
+
+/* ---- benchmark ---- */
+
+struct qd_state {
+	volatile uint64_t done;
+	volatile int errors, inflight;
+	volatile uint8_t busy[32];
+	struct blk_req rq[32];
+};
+
+static void qd_done(struct blk_req *r, int status)
+{
+	struct qd_state *q = r->arg;
+
+	if (status)
+		q->errors++;
+	q->done++;
+	__atomic_sub_fetch(&q->inflight, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&q->busy[r - q->rq], 0, __ATOMIC_RELEASE); /* last touch of r */
+}
+
+/* Keeps depth random 4 KiB requests in flight for ns nanoseconds; returns IOPS. */
+static uint64_t rand_iops(blk_dev_t *d, enum blk_op op, int depth, uint64_t span, uint64_t ns)
+{
+	static struct qd_state q;
+	uint8_t *buf = malloc(32 * 4 * KiB);
+
+	memset(&q, 0, sizeof(q));
+	memset(buf, 0x5a, 32 * 4 * KiB);
+	uint64_t t0 = now_ns(), end = t0 + ns;
+	while (now_ns() < end && !q.errors) {
+		for (int i = 0; i < depth; i++) {
+			if (__atomic_load_n(&q.busy[i], __ATOMIC_ACQUIRE))
+				continue;
+			q.busy[i] = 1;
+			q.rq[i] = (struct blk_req){ .op = op,
+						    .offset = (rnd() % (span / (4 * KiB))) * 4 * KiB,
+						    .len = 4 * KiB, .buf = buf + i * 4 * KiB,
+						    .done = qd_done, .arg = &q };
+			__atomic_add_fetch(&q.inflight, 1, __ATOMIC_ACQ_REL);
+			if (blk_submit(d, &q.rq[i])) {
+				q.errors++;
+				q.busy[i] = 0;
+				__atomic_sub_fetch(&q.inflight, 1, __ATOMIC_RELEASE);
+			}
+		}
+		pvh_thread_yield();
+	}
+	for (int i = 0; i < depth; i++)
+		while (__atomic_load_n(&q.busy[i], __ATOMIC_ACQUIRE))
+			pvh_thread_yield();
+	uint64_t t = now_ns() - t0;
+	free(buf);
+	if (q.errors)
+		return 0;
+	return q.done * 1000000000ull / t;
+}
+
+/* Sequential throughput: len bytes in req-sized requests, depth in flight. MB/s (10^6 B/s). */
+static uint64_t seq_mbs(blk_dev_t *d, enum blk_op op, uint64_t len, size_t req, int depth)
+{
+	struct blk_req *rq = calloc((size_t)depth, sizeof(*rq));
+	uint8_t *buf = malloc((size_t)depth * req);
+	struct batch b = { PVH_MUTEX_INIT, 0, 0, 0 };
+
+	memset(buf, 0x3c, (size_t)depth * req);
+	uint64_t t0 = now_ns(), off = 0;
+	while (off < len && !b.errors) {
+		int k = 0;
+		b.outstanding = 0;
+		for (; k < depth && off < len; k++, off += req) {
+			rq[k] = (struct blk_req){ .op = op, .offset = off, .len = req,
+						  .buf = buf + (size_t)k * req, .done = batch_done,
+						  .arg = &b };
+			__atomic_add_fetch(&b.outstanding, 1, __ATOMIC_ACQ_REL);
+			if (blk_submit(d, &rq[k]))
+				b.errors++, __atomic_sub_fetch(&b.outstanding, 1, __ATOMIC_RELEASE);
+		}
+		while (__atomic_load_n(&b.outstanding, __ATOMIC_ACQUIRE))
+			pvh_thread_yield();
+	}
+	if (op == BLK_WRITE)
+		blk_flush(d);
+	uint64_t t = now_ns() - t0;
+	free(buf);
+	free(rq);
+	return b.errors ? 0 : len * 1000ull / t;
+}
+
+static int mode_bench(void)
+{
+	blk_dev_t *d = blk_open("xvda");
+	struct blk_info in;
+
+	if (!tap_ok(d && blk_info(d, &in) == 0, "open xvda"))
+		return tap_result("blk-bench");
+	print_info(&in);
+	uint64_t span = in.size < 256ull * MiB ? in.size : 256ull * MiB, secs = 3000000000ull;
+	uint64_t len = span < 64ull * MiB ? span : 64ull * MiB;
+	/* each line: BLK-BENCH name value unit */
+	pvh_printf("BLK-BENCH blk.seq_write.pvhkit %lu MB/s\n",
+		   (unsigned long)seq_mbs(d, BLK_WRITE, len, 256 * KiB, 8));
+	pvh_printf("BLK-BENCH blk.seq_read.pvhkit %lu MB/s\n",
+		   (unsigned long)seq_mbs(d, BLK_READ, len, 256 * KiB, 8));
+	pvh_printf("BLK-BENCH blk.randread_qd1.pvhkit %lu IOPS\n",
+		   (unsigned long)rand_iops(d, BLK_READ, 1, span, secs));
+	pvh_printf("BLK-BENCH blk.randread_qd32.pvhkit %lu IOPS\n",
+		   (unsigned long)rand_iops(d, BLK_READ, 32, span, secs));
+	pvh_printf("BLK-BENCH blk.randwrite_qd1.pvhkit %lu IOPS\n",
+		   (unsigned long)rand_iops(d, BLK_WRITE, 1, span, secs));
+	pvh_printf("BLK-BENCH blk.randwrite_qd32.pvhkit %lu IOPS\n",
+		   (unsigned long)rand_iops(d, BLK_WRITE, 32, span, secs));
+	report(d, &in);
+	return tap_result("blk-bench");
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "selftest";
+
+	if (!xenstore_available()) {
+		tap_skip("blk", "no xenstore (not running on Xen)");
+		return tap_result("blk");
+	}
+	rng_state ^= (uint64_t)now_ns();
+	if (!strcmp(mode, "ro"))
+		return mode_ro();
+	if (!strcmp(mode, "pattern"))
+		return mode_pattern();
+	if (!strcmp(mode, "detach"))
+		return mode_detach();
+	if (!strcmp(mode, "bench"))
+		return mode_bench();
+	return mode_selftest(argc > 2 ? atoi(argv[2]) : -1);
+}

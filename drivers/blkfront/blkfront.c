@@ -1,0 +1,762 @@
+/*
+ * blkfront's data path and the block API (include/pvhkit/blk.h): requests split into ring
+ * requests through bounce pages, responses copied once and checked, completion in a thread.
+ */
+#include "drivers/blkfront/blkfront.h"
+#include "kernel/evtchn.h"
+#include "kernel/gnttab.h"
+#include "kernel/heap.h"
+#include "kernel/pmem.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/time.h"
+#include "lib/string.h"
+
+static spinlock_t list_lock = SPINLOCK_INIT;
+static struct blk_dev *disks; /* every disk ever connected, in order; dead ones stay (tombstones) */
+static struct waitq list_wq = WAITQ_INIT;
+static struct mutex init_mutex = MUTEX_INIT;
+static int init_done;
+static void (*hotplug_fn)(blk_dev_t *d, int attached, void *arg);
+static void *hotplug_arg;
+
+/* ---- the page pool ---- */
+
+/*
+ * Takes a free slot and n pages, growing the pool as needed; under d->lock. -EAGAIN when the
+ * caller has to wait for completions.
+ */
+static int take(struct blk_dev *d, uint32_t n, uint32_t *slot)
+{
+	if (d->nslot_free == 0)
+		return -EAGAIN;
+	while (d->npage_free < n && d->npages < BLKFRONT_POOL_PAGES) {
+		void *va = page_alloc(1);
+
+		if (!va)
+			break;
+		uint32_t ref = BLKFRONT_NO_REF;
+		if (d->persistent) {
+			/* persistent grants are writable whatever the request (blkif.h note 8) */
+			int g = gnttab_grant_access(d->backend, (uintptr_t)va >> PAGE_SHIFT, 0);
+			if (g < 0) {
+				page_free(va, 1);
+				break;
+			}
+			ref = (uint32_t)g;
+		}
+		d->pages[d->npages] = (struct blkfront_page){ va, ref };
+		d->page_free[d->npage_free++] = (uint16_t)d->npages++;
+	}
+	if (d->npage_free < n)
+		return d->inflight ? -EAGAIN : -ENOMEM;
+	uint32_t s = d->slot_free[--d->nslot_free];
+	struct blkfront_slot *sl = &d->slots[s];
+
+	sl->npages = (uint16_t)n;
+	for (uint32_t i = 0; i < n; i++) {
+		sl->page[i] = d->page_free[--d->npage_free];
+		sl->ref[i] = BLKFRONT_NO_REF;
+	}
+	d->view[s].state = BLKFRONT_SLOT_BUSY;
+	d->view[s].gen++;
+	*slot = s;
+	return 0;
+}
+
+/*
+ * Revokes a slot's per-request grants; a grant the backend still holds parks its page for good
+ * (never reused, never freed). Outside d->lock: this is the only thread touching the slot.
+ */
+static void end_grants(struct blk_dev *d, struct blkfront_slot *sl)
+{
+	for (uint32_t i = 0; i < sl->npages; i++) {
+		if (sl->ref[i] == BLKFRONT_NO_REF)
+			continue;
+		if (gnttab_end_access(sl->ref[i])) {
+			__atomic_add_fetch(&d->st.grants_busy, 1, __ATOMIC_RELAXED);
+			d->pages[sl->page[i]].va = NULL; /* lost to the backend */
+		}
+		sl->ref[i] = BLKFRONT_NO_REF;
+	}
+}
+
+/* A page of a dead disk goes back to the page allocator, if the backend let go of it. */
+static void drop_page(struct blk_dev *d, uint32_t p)
+{
+	struct blkfront_page *pg = &d->pages[p];
+
+	if (!pg->va)
+		return;
+	if (pg->ref != BLKFRONT_NO_REF && gnttab_end_access(pg->ref)) {
+		__atomic_add_fetch(&d->st.grants_busy, 1, __ATOMIC_RELAXED);
+		pg->va = NULL;
+		return;
+	}
+	page_free(pg->va, 1);
+	*pg = (struct blkfront_page){ NULL, BLKFRONT_NO_REF };
+}
+
+/*
+ * Returns a slot and its pages (grants already ended). Pages go back to the pool until the disk
+ * is released; after that they go back to the page allocator.
+ */
+static void put_slot(struct blk_dev *d, uint32_t s)
+{
+	struct blkfront_slot *sl = &d->slots[s];
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	int released = d->released;
+
+	for (uint32_t i = 0; i < sl->npages && !released; i++)
+		if (d->pages[sl->page[i]].va) /* else parked: lost to the backend */
+			d->page_free[d->npage_free++] = sl->page[i];
+	d->view[s].state = BLKFRONT_SLOT_FREE;
+	sl->req = NULL;
+	if (d->state != BLKFRONT_DEAD)
+		d->slot_free[d->nslot_free++] = (uint16_t)s;
+	spin_unlock_irqrestore(&d->lock, f);
+	if (released)
+		for (uint32_t i = 0; i < sl->npages; i++)
+			drop_page(d, sl->page[i]);
+	sl->npages = 0;
+	waitq_wake_all(&d->space_wq);
+}
+
+/* ---- requests ---- */
+
+static void req_put(struct blk_req *r)
+{
+	if (__atomic_sub_fetch(&r->pending, 1, __ATOMIC_ACQ_REL) == 0)
+		r->done(r, __atomic_load_n(&r->status, __ATOMIC_ACQUIRE));
+}
+
+static void req_fail(struct blk_req *r, int err)
+{
+	int zero = 0;
+
+	__atomic_compare_exchange_n(&r->status, &zero, err, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+static uint8_t blkif_op(enum blk_op op)
+{
+	switch (op) {
+	case BLK_READ:
+		return BLKIF_OP_READ;
+	case BLK_WRITE:
+		return BLKIF_OP_WRITE;
+	case BLK_DISCARD:
+		return BLKIF_OP_DISCARD;
+	default:
+		return BLKIF_OP_FLUSH_DISKCACHE;
+	}
+}
+
+/* Publishes one request (under d->lock) and says whether the backend needs a kick. */
+static int push(struct blk_dev *d, const blkif_request_t *req)
+{
+	blkif_sring_t *s = d->sring;
+	uint32_t old = d->req_prod_pvt;
+
+	memcpy(&s->ring[old & (d->ring_entries - 1)].req, req, sizeof(*req));
+	d->req_prod_pvt = old + 1;
+	/* RING_PUSH_REQUESTS_AND_CHECK_NOTIFY */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&s->req_prod, d->req_prod_pvt, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint32_t ev = __atomic_load_n(&s->req_event, __ATOMIC_ACQUIRE);
+	return (uint32_t)(d->req_prod_pvt - ev) < (uint32_t)(d->req_prod_pvt - old);
+}
+
+static int can_take(struct blk_dev *d, uint32_t n)
+{
+	return __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == BLKFRONT_DEAD ||
+	       (__atomic_load_n(&d->nslot_free, __ATOMIC_ACQUIRE) &&
+		(__atomic_load_n(&d->npage_free, __ATOMIC_ACQUIRE) >= n ||
+		 __atomic_load_n(&d->npages, __ATOMIC_ACQUIRE) + n <= BLKFRONT_POOL_PAGES));
+}
+
+/*
+ * Sends one ring request: a chunk of a READ/WRITE (c != NULL) or a FLUSH/BARRIER/DISCARD.
+ * Takes a reference on r for the completion; failures before the ring are recorded in r.
+ */
+static void send(struct blk_dev *d, struct blk_req *r, uint8_t op, const struct blkfront_chunk *c,
+		 uint64_t req_off, uint64_t sector, uint64_t nsect)
+{
+	uint32_t nsegs = c ? c->nsegs : 0;
+	int indirect = nsegs > BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	uint32_t n = nsegs + (indirect ? 1 : 0), s = 0;
+	int e;
+
+	for (;;) {
+		unsigned long f = spin_lock_irqsave(&d->lock);
+		e = d->state == BLKFRONT_DEAD ? -EIO : take(d, n, &s);
+		spin_unlock_irqrestore(&d->lock, f);
+		if (e != -EAGAIN)
+			break;
+		WAIT_UNTIL(&d->space_wq, can_take(d, n));
+	}
+	if (e) {
+		req_fail(r, e == -ENOMEM ? -ENOMEM : -EIO);
+		return;
+	}
+	struct blkfront_slot *sl = &d->slots[s];
+	sl->req = r;
+	sl->req_off = req_off;
+	sl->bytes = c ? c->bytes : 0;
+	sl->nsegs = (uint16_t)nsegs;
+	d->view[s].op = op;
+	d->view[s].indirect = (uint8_t)indirect;
+
+	blkif_request_t req;
+	memset(&req, 0, sizeof(req));
+	req.id = blkfront_id(s, d->view[s].gen);
+	req.handle = (blkif_vdev_t)d->vdev;
+	req.operation = op;
+	req.sector_number = sector;
+	if (op == BLKIF_OP_DISCARD) {
+		blkif_request_discard_t *dr = (blkif_request_discard_t *)&req;
+		dr->nr_sectors = nsect;
+	}
+	int bad = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct blkfront_page *pg = &d->pages[sl->page[i]];
+		int is_data = i < nsegs;
+
+		if (is_data && op == BLKIF_OP_WRITE) {
+			uint32_t at = i * BLKFRONT_PAGE, len = c->bytes - at;
+			memcpy(pg->va, (char *)r->buf + req_off + at,
+			       len > BLKFRONT_PAGE ? BLKFRONT_PAGE : len);
+		}
+		if (pg->ref == BLKFRONT_NO_REF) {
+			/* the backend only reads written data and indirect descriptors */
+			int ro = !is_data || op == BLKIF_OP_WRITE;
+			int g = gnttab_grant_access(d->backend, (uintptr_t)pg->va >> PAGE_SHIFT, ro);
+			if (g < 0) {
+				bad = 1;
+				break;
+			}
+			sl->ref[i] = (uint32_t)g;
+		}
+	}
+	uint32_t gref[BLKFRONT_MAX_SEGS + 1];
+	for (uint32_t i = 0; i < n && !bad; i++)
+		gref[i] = sl->ref[i] != BLKFRONT_NO_REF ? sl->ref[i] : d->pages[sl->page[i]].ref;
+	if (!bad && indirect) {
+		blkif_request_indirect_t *ir = (blkif_request_indirect_t *)&req;
+		struct blkif_request_segment *seg = d->pages[sl->page[nsegs]].va;
+
+		ir->operation = BLKIF_OP_INDIRECT;
+		ir->indirect_op = op;
+		ir->nr_segments = (uint16_t)nsegs;
+		ir->id = blkfront_id(s, d->view[s].gen);
+		ir->sector_number = sector;
+		ir->handle = (blkif_vdev_t)d->vdev;
+		ir->indirect_grefs[0] = gref[nsegs];
+		for (uint32_t i = 0; i < nsegs; i++) {
+			seg[i].gref = gref[i];
+			blkfront_seg(c, i, &seg[i].first_sect, &seg[i].last_sect);
+		}
+	} else if (!bad) {
+		req.nr_segments = (uint8_t)nsegs;
+		for (uint32_t i = 0; i < nsegs; i++) {
+			req.seg[i].gref = gref[i];
+			blkfront_seg(c, i, &req.seg[i].first_sect, &req.seg[i].last_sect);
+		}
+	}
+	__atomic_add_fetch(&r->pending, 1, __ATOMIC_ACQ_REL);
+	int notify = 0;
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	if (!bad && d->state != BLKFRONT_DEAD) {
+		d->view[s].state = BLKFRONT_SLOT_INFLIGHT;
+		d->inflight++;
+		notify = push(d, &req);
+		d->st.ring_requests++;
+		d->st.indirect_requests += (uint64_t)indirect;
+		if (notify)
+			d->st.notifies++;
+		e = 0;
+	} else {
+		e = bad ? -ENOMEM : -EIO;
+	}
+	evtchn_port_t port = d->port;
+	spin_unlock_irqrestore(&d->lock, f);
+	if (notify)
+		evtchn_notify(port);
+	if (e) {
+		end_grants(d, sl);
+		put_slot(d, s);
+		req_fail(r, e);
+		req_put(r);
+	}
+}
+
+int blk_submit(blk_dev_t *d, struct blk_req *r)
+{
+	if (!d || !r || !r->done)
+		return -EINVAL;
+	if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != BLKFRONT_CONNECTED)
+		return -ENODEV;
+	struct blk_info *in = &d->info;
+	if (r->op == BLK_READ || r->op == BLK_WRITE || r->op == BLK_DISCARD) {
+		int e = blkfront_check_range(r->offset, r->len, in->sector_size, in->size);
+		if (e)
+			return e;
+		if (r->op != BLK_DISCARD && !r->buf)
+			return -EINVAL;
+	} else if (r->op != BLK_FLUSH) {
+		return -EINVAL;
+	}
+	if (r->op != BLK_READ && in->read_only)
+		return -EROFS;
+	if (r->op == BLK_DISCARD && !in->discard)
+		return -ENOSYS;
+	r->status = 0;
+	r->pending = 1; /* ours until every piece is on the ring */
+	__atomic_add_fetch(&d->st.requests, 1, __ATOMIC_RELAXED);
+	switch (r->op) {
+	case BLK_READ:
+	case BLK_WRITE: {
+		struct blkfront_chunk c;
+		uint64_t done = 0;
+		uint8_t op = blkif_op(r->op);
+
+		while (blkfront_next_chunk(r->offset, r->len, done, d->max_segs, &c)) {
+			send(d, r, op, &c, done, c.sector, 0);
+			done += c.bytes;
+			if (__atomic_load_n(&r->status, __ATOMIC_ACQUIRE))
+				break; /* the disk went away: no point sending the rest */
+		}
+		break;
+	}
+	case BLK_FLUSH:
+		if (in->flush)
+			send(d, r, BLKIF_OP_FLUSH_DISKCACHE, NULL, 0, 0, 0);
+		else if (in->barrier)
+			send(d, r, BLKIF_OP_WRITE_BARRIER, NULL, 0, 0, 0);
+		/* neither: the backend writes through, nothing to do */
+		break;
+	case BLK_DISCARD:
+		send(d, r, BLKIF_OP_DISCARD, NULL, 0, r->offset / BLKFRONT_SECT,
+		     r->len / BLKFRONT_SECT);
+		break;
+	}
+	req_put(r);
+	return 0;
+}
+
+/* ---- completion ---- */
+
+/* Ends one piece of a request: statistics, the request's status, and done when it was the last. */
+static void complete(struct blk_dev *d, struct blk_req *r, int err)
+{
+	if (err) {
+		__atomic_add_fetch(&d->st.errors, 1, __ATOMIC_RELAXED);
+		req_fail(r, err);
+	}
+	__atomic_add_fetch(&d->st.completions, 1, __ATOMIC_RELAXED);
+	req_put(r);
+}
+
+/* A response's slot: end grants, copy read data out, free the slot, finish the request piece. */
+static void finish(struct blk_dev *d, uint32_t s, int err)
+{
+	struct blkfront_slot *sl = &d->slots[s];
+	struct blk_req *r = sl->req;
+
+	end_grants(d, sl);
+	if (!err && d->view[s].op == BLKIF_OP_READ) {
+		for (uint32_t i = 0; i < sl->nsegs; i++) {
+			void *va = d->pages[sl->page[i]].va;
+			uint32_t at = i * BLKFRONT_PAGE, len = sl->bytes - at;
+
+			if (!va) {
+				err = -EIO; /* the page went to the backend: its data is not ours */
+				break;
+			}
+			memcpy((char *)r->buf + sl->req_off + at, va,
+			       len > BLKFRONT_PAGE ? BLKFRONT_PAGE : len);
+		}
+	}
+	if (!err && d->view[s].op == BLKIF_OP_READ)
+		__atomic_add_fetch(&d->st.bytes_read, sl->bytes, __ATOMIC_RELAXED);
+	else if (!err && d->view[s].op == BLKIF_OP_WRITE)
+		__atomic_add_fetch(&d->st.bytes_written, sl->bytes, __ATOMIC_RELAXED);
+	put_slot(d, s);
+	complete(d, r, err);
+}
+
+/*
+ * Consumes responses: each is copied out of the shared page once, then checked. Completions run
+ * after the lock is dropped (they copy data and call the application).
+ */
+static void poll(struct blk_dev *d)
+{
+	uint32_t done[BLKFRONT_MAX_SLOTS];
+	int errs[BLKFRONT_MAX_SLOTS];
+	uint32_t nd = 0;
+	int broken = 0;
+
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	if (d->state == BLKFRONT_DEAD) {
+		spin_unlock_irqrestore(&d->lock, f);
+		return;
+	}
+	blkif_sring_t *sr = d->sring;
+	for (;;) {
+		uint32_t rp = __atomic_load_n(&sr->rsp_prod, __ATOMIC_ACQUIRE);
+
+		if (!blkfront_rsp_prod_ok(rp, d->rsp_cons, d->req_prod_pvt)) {
+			d->st.bad_rsp_prod++;
+			broken = 1;
+			break;
+		}
+		while (d->rsp_cons != rp && nd < BLKFRONT_MAX_SLOTS) {
+			blkif_response_t rsp;
+			const volatile blkif_response_t *src =
+				&sr->ring[d->rsp_cons & (d->ring_entries - 1)].rsp;
+			rsp.id = src->id;
+			rsp.operation = src->operation;
+			rsp.status = src->status;
+			d->rsp_cons++;
+			uint32_t s = 0;
+			int err = 0;
+			switch (blkfront_rsp_check(d->view, d->nslots, rsp.id, rsp.operation,
+						   rsp.status, &s, &err)) {
+			case BLKFRONT_RSP_UNKNOWN_ID:
+				d->st.bad_id++;
+				continue;
+			case BLKFRONT_RSP_NOT_INFLIGHT:
+				d->st.dup_rsp++;
+				continue;
+			case BLKFRONT_RSP_WRONG_OP:
+				d->st.wrong_op++;
+				break;
+			case BLKFRONT_RSP_BAD_STATUS:
+				d->st.bad_status++;
+				break;
+			case BLKFRONT_RSP_OK:
+				break;
+			}
+			d->view[s].state = BLKFRONT_SLOT_BUSY; /* a repeat of this id is now a duplicate */
+			d->inflight--;
+			done[nd] = s;
+			errs[nd++] = err;
+		}
+		if (nd == BLKFRONT_MAX_SLOTS)
+			break; /* finish these first; the thread comes back (irq_pending set below) */
+		/* RING_FINAL_CHECK_FOR_RESPONSES */
+		sr->rsp_event = d->rsp_cons + 1;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&sr->rsp_prod, __ATOMIC_ACQUIRE) == d->rsp_cons)
+			break;
+	}
+	if (nd == BLKFRONT_MAX_SLOTS)
+		d->irq_pending = 1;
+	spin_unlock_irqrestore(&d->lock, f);
+	for (uint32_t i = 0; i < nd; i++)
+		finish(d, done[i], errs[i]);
+	if (broken) {
+		pr_err("blkfront: %s: backend's rsp_prod is beyond what we asked: failing the disk\n",
+		       d->name);
+		blkfront_fail_all(d);
+	}
+}
+
+void blkfront_evtchn(evtchn_port_t port, void *arg)
+{
+	struct blk_dev *d = arg;
+	(void)port;
+
+	__atomic_store_n(&d->irq_pending, 1, __ATOMIC_RELEASE);
+	d->st.interrupts++;
+	waitq_wake_all(&d->irq_wq);
+}
+
+static void worker(void *arg)
+{
+	struct blk_dev *d = arg;
+
+	for (;;) {
+		WAIT_UNTIL(&d->irq_wq, __atomic_load_n(&d->irq_pending, __ATOMIC_ACQUIRE) ||
+					       __atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE));
+		if (__atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE))
+			break;
+		__atomic_store_n(&d->irq_pending, 0, __ATOMIC_RELEASE);
+		poll(d);
+	}
+	/* a broken ring stops us early; fail_all (from remove, or below) finishes the job */
+}
+
+int blkfront_start(struct blk_dev *d)
+{
+	d->nslots = d->ring_entries < BLKFRONT_MAX_SLOTS ? d->ring_entries : BLKFRONT_MAX_SLOTS;
+	d->slots = kzalloc(d->nslots * sizeof(*d->slots));
+	d->pages = kzalloc(BLKFRONT_POOL_PAGES * sizeof(*d->pages));
+	d->page_free = kzalloc(BLKFRONT_POOL_PAGES * sizeof(*d->page_free));
+	if (!d->slots || !d->pages || !d->page_free)
+		goto nomem;
+	for (uint32_t i = 0; i < d->nslots; i++)
+		d->slot_free[i] = (uint16_t)(d->nslots - 1 - i);
+	d->nslot_free = d->nslots;
+	d->info.ring_pages = 1u << d->ring_order;
+	d->info.ring_entries = d->ring_entries;
+	d->info.max_inflight = d->nslots;
+	d->info.connected = 1;
+	d->state = BLKFRONT_CONNECTED;
+	int r = evtchn_bind(d->port, blkfront_evtchn, d);
+	if (r)
+		return r;
+	d->worker = thread_create("blkfront", worker, d, 64 * 1024);
+	if (!d->worker) {
+		evtchn_unbind(d->port);
+		goto nomem;
+	}
+	return 0;
+nomem:
+	kfree(d->slots);
+	kfree(d->pages);
+	kfree(d->page_free);
+	d->slots = NULL;
+	d->pages = NULL;
+	d->page_free = NULL;
+	return -ENOMEM;
+}
+
+/*
+ * Fails every request in flight with -EIO now; their slots keep their pages and grants (the
+ * backend may still be using them) until blkfront_release. Safe to call twice, and from the
+ * completion thread itself (a broken ring).
+ */
+void blkfront_fail_all(struct blk_dev *d)
+{
+	uint32_t fail[BLKFRONT_MAX_SLOTS], nf = 0;
+
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	int first = d->state != BLKFRONT_DEAD;
+	d->state = BLKFRONT_DEAD;
+	d->info.connected = 0;
+	d->stopping = 1;
+	spin_unlock_irqrestore(&d->lock, f);
+	if (first)
+		evtchn_unbind(d->port);
+	waitq_wake_all(&d->irq_wq);
+	if (d->worker && d->worker != thread_self()) {
+		thread_join(d->worker);
+		d->worker = NULL;
+	}
+	f = spin_lock_irqsave(&d->lock);
+	for (uint32_t s = 0; s < d->nslots; s++)
+		if (d->view[s].state == BLKFRONT_SLOT_INFLIGHT) {
+			d->view[s].state = BLKFRONT_SLOT_BUSY;
+			d->orphan[d->norphan++] = (uint16_t)s;
+			fail[nf++] = s;
+		}
+	d->inflight = 0;
+	spin_unlock_irqrestore(&d->lock, f);
+	/* submitters waiting for space see DEAD and give up */
+	waitq_wake_all(&d->space_wq);
+	for (uint32_t i = 0; i < nf; i++) {
+		struct blk_req *r = d->slots[fail[i]].req;
+
+		__atomic_add_fetch(&d->st.failed_on_close, 1, __ATOMIC_RELAXED);
+		d->slots[fail[i]].req = NULL;
+		complete(d, r, -EIO);
+	}
+}
+
+/*
+ * The backend has closed (or stopped answering): revoke every grant and return the pages; a
+ * grant it still holds parks its page for good rather than risk the backend writing into reuse.
+ */
+void blkfront_release(struct blk_dev *d)
+{
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	uint32_t n = d->npage_free, no = d->norphan;
+	d->npage_free = 0;
+	d->norphan = 0;
+	d->released = 1;
+	spin_unlock_irqrestore(&d->lock, f);
+	for (uint32_t i = 0; i < no; i++) {
+		struct blkfront_slot *sl = &d->slots[d->orphan[i]];
+
+		end_grants(d, sl);
+		for (uint32_t k = 0; k < sl->npages; k++)
+			drop_page(d, sl->page[k]);
+		sl->npages = 0;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		drop_page(d, d->page_free[i]);
+}
+
+/* ---- the API ---- */
+
+void blkfront_add(struct blk_dev *d)
+{
+	unsigned long f = spin_lock_irqsave(&list_lock);
+	struct blk_dev **p = &disks;
+	while (*p)
+		p = &(*p)->next;
+	d->next = NULL;
+	*p = d;
+	spin_unlock_irqrestore(&list_lock, f);
+	waitq_wake_all(&list_wq);
+}
+
+void blk_set_hotplug_handler(void (*fn)(blk_dev_t *d, int attached, void *arg), void *arg)
+{
+	hotplug_arg = arg;
+	__atomic_store_n(&hotplug_fn, fn, __ATOMIC_RELEASE);
+}
+
+void blkfront_hotplug_notify(struct blk_dev *d, int attached)
+{
+	void (*fn)(blk_dev_t *, int, void *) = __atomic_load_n(&hotplug_fn, __ATOMIC_ACQUIRE);
+
+	if (fn)
+		fn(d, attached, hotplug_arg);
+	waitq_wake_all(&list_wq);
+}
+
+int blk_init(void)
+{
+	mutex_lock(&init_mutex);
+	if (!init_done) {
+		int r = blkfront_register();
+		if (r && r != -ETIMEDOUT) {
+			mutex_unlock(&init_mutex);
+			return r;
+		}
+		init_done = 1;
+	}
+	mutex_unlock(&init_mutex);
+	int n = 0;
+	for (blk_dev_t *d = disks; d; d = d->next)
+		n += d->state == BLKFRONT_CONNECTED;
+	return n;
+}
+
+blk_dev_t *blk_open_index(unsigned i)
+{
+	if (blk_init() < 0)
+		return NULL;
+	unsigned long f = spin_lock_irqsave(&list_lock);
+	blk_dev_t *d = disks;
+	for (; d; d = d->next)
+		if (d->state == BLKFRONT_CONNECTED && i-- == 0)
+			break;
+	spin_unlock_irqrestore(&list_lock, f);
+	return d;
+}
+
+static blk_dev_t *find(const char *name)
+{
+	unsigned long f = spin_lock_irqsave(&list_lock);
+	blk_dev_t *d = disks;
+	for (; d; d = d->next) {
+		char num[12];
+		uint32_t v = d->vdev, k = 0;
+		char tmp[12];
+		do
+			tmp[k++] = (char)('0' + v % 10);
+		while ((v /= 10) && k < sizeof(tmp));
+		for (uint32_t i = 0; i < k; i++)
+			num[i] = tmp[k - 1 - i];
+		num[k] = 0;
+		if (d->state == BLKFRONT_CONNECTED && (!strcmp(d->name, name) || !strcmp(num, name)))
+			break;
+	}
+	spin_unlock_irqrestore(&list_lock, f);
+	return d;
+}
+
+blk_dev_t *blk_open(const char *name)
+{
+	if (!name || blk_init() < 0)
+		return NULL;
+	return find(name);
+}
+
+blk_dev_t *blk_wait(const char *name, uint64_t timeout_ns)
+{
+	blk_dev_t *d = NULL;
+
+	if (!name || blk_init() < 0)
+		return NULL;
+	WAIT_UNTIL_TIMEOUT(&list_wq, (d = find(name)) != NULL, timeout_ns);
+	return d;
+}
+
+int blk_info(blk_dev_t *d, struct blk_info *info)
+{
+	if (!d || !info)
+		return -EINVAL;
+	*info = d->info;
+	info->connected = __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == BLKFRONT_CONNECTED;
+	return 0;
+}
+
+int blk_stats(blk_dev_t *d, struct blk_stats *st)
+{
+	if (!d || !st)
+		return -EINVAL;
+	*st = d->st;
+	return 0;
+}
+
+/* ---- synchronous wrappers ---- */
+
+struct sync {
+	struct waitq wq;
+	int done, status;
+};
+
+/*
+ * The waiter's struct sync lives on its stack: done is set and the waiter woken under the wait
+ * queue's lock, which the waiter must take (waitq_finish) before it can return and free it.
+ */
+static void sync_done(struct blk_req *r, int status)
+{
+	struct sync *s = r->arg;
+	unsigned long f = spin_lock_irqsave(&s->wq.lock);
+
+	s->status = status;
+	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
+	for (struct waitq_entry *e = s->wq.head; e; e = e->next) {
+		e->woken = 1;
+		sched_wake(e->t);
+	}
+	spin_unlock_irqrestore(&s->wq.lock, f);
+}
+
+static int sync_io(blk_dev_t *d, enum blk_op op, uint64_t off, void *buf, size_t len)
+{
+	struct sync s = { WAITQ_INIT, 0, 0 };
+	struct blk_req r = { .op = op, .offset = off, .len = len, .buf = buf, .done = sync_done,
+			     .arg = &s };
+	int e = blk_submit(d, &r);
+
+	if (e)
+		return e;
+	WAIT_UNTIL(&s.wq, __atomic_load_n(&s.done, __ATOMIC_ACQUIRE));
+	return s.status;
+}
+
+int blk_read(blk_dev_t *d, uint64_t offset, void *buf, size_t len)
+{
+	return sync_io(d, BLK_READ, offset, buf, len);
+}
+
+int blk_write(blk_dev_t *d, uint64_t offset, const void *buf, size_t len)
+{
+	return sync_io(d, BLK_WRITE, offset, (void *)buf, len);
+}
+
+int blk_flush(blk_dev_t *d)
+{
+	return sync_io(d, BLK_FLUSH, 0, NULL, 0);
+}
+
+int blk_discard(blk_dev_t *d, uint64_t offset, size_t len)
+{
+	return sync_io(d, BLK_DISCARD, offset, NULL, len);
+}

@@ -1,0 +1,92 @@
+/* blkfront internals shared by the handshake (blkfront_xs.c) and the data path (blkfront.c). */
+#ifndef DRIVERS_BLKFRONT_BLKFRONT_H
+#define DRIVERS_BLKFRONT_BLKFRONT_H
+
+#include <stdint.h>
+#include "arch/x86/spinlock.h"
+#include "drivers/blkfront/blkfront_req.h"
+#include "drivers/xenbus/xenbus.h"
+#include "kernel/waitq.h"
+#include "pvhkit/blk.h"
+#include <xen/grant_table.h>
+#include <xen/event_channel.h>
+/* ring.h's macros want these; we only use its types and do the ring protocol by hand */
+#define xen_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define xen_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define xen_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#include <xen/io/blkif.h>
+#include <xen/io/protocols.h>
+
+#define BLKFRONT_RING_ORDER_MAX 2 /* 4 pages, 128 entries: more than we keep in flight anyway */
+#define BLKFRONT_POOL_PAGES 1024  /* bounce pages per disk (4 MiB), granted lazily */
+#define BLKFRONT_NO_REF 0xffffffffu
+
+/* A bounce page: data is copied through these, so callers' buffers need no alignment. */
+struct blkfront_page {
+	void *va;
+	uint32_t ref; /* a persistent grant, or BLKFRONT_NO_REF */
+};
+
+/* One ring request in flight (or being prepared). */
+struct blkfront_slot {
+	struct blk_req *req;
+	uint64_t req_off;  /* where in req->buf this chunk's data lives */
+	uint32_t bytes;
+	uint16_t nsegs;	   /* data pages */
+	uint16_t npages;   /* data pages + the indirect page */
+	uint16_t page[BLKFRONT_MAX_SEGS + 1];
+	uint32_t ref[BLKFRONT_MAX_SEGS + 1]; /* per-request grants (non-persistent mode) */
+};
+
+enum blkfront_state { BLKFRONT_CONNECTING, BLKFRONT_CONNECTED, BLKFRONT_DEAD };
+
+struct blk_dev {
+	struct xenbus_device *xb;
+	domid_t backend;
+	char name[16];
+	uint32_t vdev;
+	struct blk_info info;
+
+	/* negotiated */
+	uint32_t ring_order, ring_entries, max_segs, nslots;
+	int persistent, indirect;
+
+	/* the shared ring; the lock covers it, the slots and the page pool */
+	spinlock_t lock;
+	enum blkfront_state state;
+	blkif_sring_t *sring;
+	uint32_t ring_refs[1u << BLKFRONT_RING_ORDER_MAX];
+	uint32_t req_prod_pvt, rsp_cons;
+	evtchn_port_t port;
+
+	struct blkfront_slot_view view[BLKFRONT_MAX_SLOTS];
+	struct blkfront_slot *slots;
+	uint16_t slot_free[BLKFRONT_MAX_SLOTS];
+	uint32_t nslot_free, inflight;
+	uint16_t orphan[BLKFRONT_MAX_SLOTS]; /* failed on close, pages held until release */
+	uint32_t norphan;
+	int released;
+
+	struct blkfront_page *pages;
+	uint16_t *page_free;
+	uint32_t npages, npage_free;
+
+	struct waitq space_wq; /* submitters waiting for a slot or pages */
+	struct waitq irq_wq;   /* the completion thread */
+	int irq_pending, stopping;
+	struct thread *worker;
+
+	struct blk_stats st;
+	struct blk_dev *next;
+};
+
+/* blkfront.c */
+int blkfront_start(struct blk_dev *d);	    /* after Connected: pool, slots, completion thread */
+void blkfront_fail_all(struct blk_dev *d);   /* backend gone: fail requests, stop the thread */
+void blkfront_release(struct blk_dev *d);    /* then: grants, ring, memory */
+void blkfront_evtchn(evtchn_port_t port, void *arg);
+void blkfront_add(struct blk_dev *d);	    /* publish to blk_open */
+int blkfront_register(void);
+void blkfront_hotplug_notify(struct blk_dev *d, int attached);
+
+#endif
