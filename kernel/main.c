@@ -35,7 +35,8 @@ void startinfo_report(const struct bootinfo *bi);
 
 static void options_apply(void)
 {
-	static const char *const known[] = { "loglevel" };
+	/* ip/gw/dns: lib/lwip; memmap=xen: take the memory map from Xen even when the start info has one */
+	static const char *const known[] = { "loglevel", "memmap", "ip", "gw", "dns" };
 	unsigned long level;
 
 	for (int i = 0; i < boot_cmdline.nopts; i++) {
@@ -71,6 +72,25 @@ static void hypervisor_init(void)
 	int r = xen_hypercall_init();
 	pr_info("hypervisor: Xen %u.%u (CPUID base %#x), hypercall page %s\n", xen.version >> 16,
 		xen.version & 0xffff, xen.cpuid_base, r ? "FAILED" : "installed");
+}
+
+/* Start info version 0, or v1 without entries: ask Xen for the map instead (memmap=xen forces it). */
+static void memmap_fallback(void)
+{
+	static struct hvm_memmap_table_entry map[XEN_MEMMAP_MAX];
+	const char *opt = cmdline_opt(&boot_cmdline, "memmap");
+	int force = opt && !strcmp(opt, "xen");
+
+	if ((boot_info.memmap_entries && !force) || !xen.hypercalls)
+		return;
+	int n = xen_memory_map(map, XEN_MEMMAP_MAX);
+	if (n <= 0) {
+		pr_err("memory map: XENMEM_memory_map failed (%d)\n", n);
+		return;
+	}
+	boot_info.memmap = map;
+	boot_info.memmap_entries = (unsigned)n;
+	pr_info("memory map: %d entries from XENMEM_memory_map%s\n", n, force ? " (memmap=xen)" : "");
 }
 
 /* Each service reports for itself; a failure leaves that service "not available", nothing more. */
@@ -120,10 +140,11 @@ void kernel_main(struct boot_raw *raw)
 	startinfo_report(&boot_info);
 	hypervisor_init();
 
+	memmap_fallback();
 	uint64_t top = mem_init(&boot_info);
 	if (!top)
-		panic("no usable RAM: the start info has no memory map%s",
-		      xen.present ? " (the XENMEM_memory_map fallback is not implemented yet)" : "");
+		panic("no usable RAM: no memory map in the start info%s",
+		      xen.hypercalls ? " nor from XENMEM_memory_map" : "");
 	paging_init(top);
 	heap_init(&(struct heap_pages){ page_alloc, page_free });
 	xen_services_init();

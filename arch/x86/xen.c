@@ -5,6 +5,7 @@
 #include "arch/x86/xen.h"
 #include "kernel/errno.h"
 #include <xen/arch-x86/cpuid.h>
+#include <xen/arch-x86/hvm/start_info.h>
 
 #define CPUID_SCAN_END 0x40010000u
 #define XEN_SIG_EBX 0x566e6558 /* "XenV" */
@@ -90,4 +91,29 @@ int xen_hvm_get_param(uint32_t index, uint64_t *value)
 		return (int)r;
 	*value = p.value;
 	return 0;
+}
+
+int xen_memory_map(struct hvm_memmap_table_entry *out, unsigned max)
+{
+	/* the BIOS E820 layout Xen fills in (a BIOS format, not one of Xen's structures) */
+	struct e820_entry {
+		uint64_t addr, size;
+		uint32_t type;
+	} __attribute__((packed)) e[XEN_MEMMAP_MAX];
+	struct xen_memory_map m = { .nr_entries = max < XEN_MEMMAP_MAX ? max : XEN_MEMMAP_MAX };
+
+	if (!xen.hypercalls)
+		return -ENODEV;
+	set_xen_guest_handle(m.buffer, e);
+	long r = HYPERVISOR_memory_op(XENMEM_memory_map, &m);
+	if (r)
+		return (int)r;
+	unsigned n = m.nr_entries < max ? m.nr_entries : max; /* Xen's count is not trusted either */
+	if (n > XEN_MEMMAP_MAX)
+		n = XEN_MEMMAP_MAX;
+	for (unsigned i = 0; i < n; i++)
+		out[i] = (struct hvm_memmap_table_entry){ .addr = e[i].addr,
+							   .size = e[i].size,
+							   .type = e[i].type };
+	return (int)n;
 }

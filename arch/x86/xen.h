@@ -25,6 +25,11 @@ struct shared_info;
 extern struct shared_info *xen_shared_info;
 int xen_shared_info_init(void);
 
+struct hvm_memmap_table_entry;
+#define XEN_MEMMAP_MAX 128
+/* The domain's memory map from XENMEM_memory_map (for start info without one): entries or -errno. */
+int xen_memory_map(struct hvm_memmap_table_entry *out, unsigned max);
+
 /* HVM_PARAM_* of this domain: 0 or a negative errno. */
 int xen_hvm_get_param(uint32_t index, uint64_t *value);
 
