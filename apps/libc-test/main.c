@@ -383,8 +383,27 @@ static void test_oom(void)
 	OK(mallinfo().uordblks == before.uordblks, "heap in use back to baseline");
 }
 
+/* C constructors and destructors, and atexit handlers, run as in a hosted program */
+static int constructed;
+
+__attribute__((constructor)) static void construct(void)
+{
+	constructed = 1;
+}
+
+__attribute__((destructor)) static void destruct(void)
+{
+	printf("DESTRUCTOR: ran at exit\n");
+}
+
+static void at_exit(void)
+{
+	printf("ATEXIT: ran at exit\n");
+}
+
 int main(int argc, char **argv)
 {
+	atexit(at_exit);
 	if (argc > 1 && !strcmp(argv[1], "exit7")) {
 		/* fully buffered: only exit() flushing stdout shows this line */
 		setvbuf(stdout, NULL, _IOFBF, 1024);
@@ -395,6 +414,7 @@ int main(int argc, char **argv)
 		printf("calling abort()\n");
 		abort();
 	}
+	tap_ok(constructed, "a C constructor ran before main");
 	test_format();
 	test_strtod();
 	test_threads();

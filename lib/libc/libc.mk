@@ -54,9 +54,7 @@ IMAGES := $(APPS:%=$(APP_BUILD)/%.elf) $(APPS:%=$(APP_BUILD)/%-stripped.elf)
 LIBSYS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/sys/*.c))
 LIBC_GLUE_OBJS := $(APP_BUILD)/lib/libc/posix.o $(APP_BUILD)/lib/libc/locks.o $(APP_BUILD)/lib/libc/$(LIBC).o
 LIBC_OBJS := $(LIBSYS_OBJS) $(LIBC_GLUE_OBJS)
-# picolibc flushes stdio and runs atexit handlers from .fini_array, which pvhkit images do not
-# run: --wrap=exit lets lib/libc/picolibc.c flush stdio first
-LIBC_LDFLAGS := --wrap=main $(if $(filter picolibc,$(LIBC)),--wrap=exit)
+LIBC_LDFLAGS := --wrap=main
 LIBC_LINK := --start-group $(LIBC_LIBS) --end-group
 
 $(APP_BUILD)/lib/libc/%.o: lib/libc/%.c Makefile lib/libc/libc.mk $(LIBC_STAMP) | $(XEN_INC)/xen

@@ -25,9 +25,22 @@ static void no_cleanup(struct _reent *r)
 	(void)r;
 }
 
+void __libc_fini_array(void);
+
+/* newlib's __libc_init_array/__libc_fini_array call these; .init_array/.fini_array do the work */
+void _init(void)
+{
+}
+
+void _fini(void)
+{
+}
+
 void libc_init(void)
 {
 	__sinit(_GLOBAL_REENT);
+	/* destructors after the atexit handlers registered later, as a hosted crt0 does it */
+	atexit(__libc_fini_array);
 }
 
 void libc_thread_start(void)

@@ -30,20 +30,6 @@ void libc_init(void)
 {
 }
 
-/*
- * picolibc flushes stdio and runs atexit handlers from .fini_array, which pvhkit images do not
- * run; exit() is wrapped (lib/libc/libc.mk) so at least stdout and stderr reach the console.
- */
-void __real_exit(int status) __attribute__((noreturn));
-void __wrap_exit(int status) __attribute__((noreturn));
-
-void __wrap_exit(int status)
-{
-	fflush(stdout);
-	fflush(stderr);
-	__real_exit(status);
-}
-
 void libc_thread_start(void)
 {
 	/* out of memory: this thread shares the boot thread's errno */

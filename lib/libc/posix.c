@@ -262,8 +262,12 @@ unsigned sleep(unsigned s)
 int __real_main(int argc, char **argv);
 int __wrap_main(int argc, char **argv);
 
+void __libc_init_array(void);
+
 int __wrap_main(int argc, char **argv)
 {
 	libc_init();
+	/* constructors (.preinit_array, .init_array) may already use stdio and malloc */
+	__libc_init_array();
 	exit(__real_main(argc, argv));
 }
