@@ -182,6 +182,18 @@ static int blkfront_probe(struct xenbus_device *xb)
 	memcpy(d->info.name, d->name, sizeof(d->name));
 	d->info.vdev = d->vdev;
 
+	/*
+	 * A device we already closed (remove ran) whose node the toolstack has not deleted yet:
+	 * device/ events re-offer it until then; refuse quietly rather than handshake again.
+	 */
+	char sp[64];
+	XenbusState ours;
+	fmt_snprintf(sp, sizeof(sp), "%s/state", xb->nodename);
+	if (xenbus_read_state(sp, &ours) == 0 && ours >= XenbusStateClosing &&
+	    ours <= XenbusStateClosed) {
+		kfree(d);
+		return -ENODEV;
+	}
 	/* the backend publishes its ring limits at InitWait (it may skip ahead: fine) */
 	if ((r = xenbus_wait_backend(xb, XenbusStateInitWait, HANDSHAKE_TIMEOUT_NS)) < 0)
 		goto fail;
