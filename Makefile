@@ -40,6 +40,7 @@ APP_DIRS := $(patsubst %/app.mk,%,$(wildcard apps/*/app.mk tests/apps/*/app.mk))
 APPS := $(notdir $(APP_DIRS))
 IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
 include lib/libc/libc.mk
+include lib/lwip/lwip.mk
 
 .PHONY: all clean help setup test test-unit test-qemu test-xen run run-qemu run-xen bench
 .DEFAULT_GOAL := all

@@ -1,0 +1,418 @@
+/* Netfront data path: granted RX buffers kept posted, packets parsed from copied responses, TX frames copied into granted slots with back-pressure. */
+#include "drivers/netfront/netfront_priv.h"
+#include "kernel/errno.h"
+#include "kernel/evtchn.h"
+#include "kernel/gnttab.h"
+#include "kernel/heap.h"
+#include "kernel/pmem.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "lib/string.h"
+
+#define RX_COPY_MAX (NF_MAX_SLOTS + 8)
+
+static uint64_t page_frame(const void *p)
+{
+	return (uintptr_t)p >> 12;
+}
+
+void nf_event(evtchn_port_t port, void *arg)
+{
+	struct netfront *nf = arg;
+
+	(void)port;
+	nf->st.events++;
+	waitq_wake_all(&nf->wq);
+}
+
+/* posts the request for ring position pos: its own buffer, id = position & mask */
+static void rx_post(struct netfront *nf, RING_IDX pos)
+{
+	unsigned i = pos & (NF_RX_RING_SIZE - 1);
+	struct netif_rx_request *req = RING_GET_REQUEST(&nf->rx, pos);
+
+	req->id = (uint16_t)i;
+	req->gref = nf->rx_gref[i];
+}
+
+static void rx_push(struct netfront *nf)
+{
+	int notify;
+
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&nf->rx, notify);
+	if (notify)
+		evtchn_notify(nf->evtchn_rx);
+}
+
+/* Rings and buffers, each page granted once for the device's life (rx-copy: the backend copies). */
+int nf_alloc_rings(struct netfront *nf)
+{
+	int g;
+
+	nf->tx_sring = page_alloc(1);
+	nf->rx_sring = page_alloc(1);
+	if (!nf->tx_sring || !nf->rx_sring)
+		return -ENOMEM;
+	memset(nf->tx_sring, 0, NF_PAGE_SIZE);
+	memset(nf->rx_sring, 0, NF_PAGE_SIZE);
+	SHARED_RING_INIT(nf->tx_sring);
+	SHARED_RING_INIT(nf->rx_sring);
+	FRONT_RING_INIT(&nf->tx, nf->tx_sring, NF_PAGE_SIZE);
+	FRONT_RING_INIT(&nf->rx, nf->rx_sring, NF_PAGE_SIZE);
+	if ((g = gnttab_grant_access(nf->backend, page_frame(nf->tx_sring), 0)) < 0)
+		return g;
+	nf->tx_ring_ref = (grant_ref_t)g;
+	if ((g = gnttab_grant_access(nf->backend, page_frame(nf->rx_sring), 0)) < 0)
+		return g;
+	nf->rx_ring_ref = (grant_ref_t)g;
+
+	for (unsigned i = 0; i < NF_TX_RING_SIZE; i++) {
+		if (!(nf->tx_buf[i] = page_alloc(1)))
+			return -ENOMEM;
+		if ((g = gnttab_grant_access(nf->backend, page_frame(nf->tx_buf[i]), 1)) < 0)
+			return g;
+		nf->tx_gref[i] = (grant_ref_t)g;
+		nf->tx_free[i] = (uint16_t)i;
+	}
+	nf->tx_nfree = NF_TX_RING_SIZE;
+	for (unsigned i = 0; i < NF_RX_RING_SIZE; i++) {
+		if (!(nf->rx_buf[i] = page_alloc(1)))
+			return -ENOMEM;
+		if ((g = gnttab_grant_access(nf->backend, page_frame(nf->rx_buf[i]), 0)) < 0)
+			return g;
+		nf->rx_gref[i] = (grant_ref_t)g;
+	}
+	/* every buffer posted: the request producer stays one ring ahead of the responses consumed */
+	for (RING_IDX p = 0; p < NF_RX_RING_SIZE; p++)
+		rx_post(nf, p);
+	nf->rx.req_prod_pvt = NF_RX_RING_SIZE;
+	/* published before the keys: the backend may look as soon as it sees them */
+	RING_PUSH_REQUESTS(&nf->rx);
+	nf->st.rx_ring_size = NF_RX_RING_SIZE;
+	nf->st.tx_ring_size = NF_TX_RING_SIZE;
+	nf->st.queues = 1;
+	return 0;
+}
+
+void nf_connected(struct netfront *nf)
+{
+	unsigned long f = spin_lock_irqsave(&nf->tx_lock);
+
+	nf->state = NF_UP;
+	spin_unlock_irqrestore(&nf->tx_lock, f);
+	evtchn_notify(nf->evtchn_rx);
+	waitq_wake_all(&nf->wq);
+	nf_notify_listener(nf, 1);
+}
+
+/* Grants we cannot take back stay parked and their pages are never freed (gnttab's rule). */
+static void end_and_free(grant_ref_t ref, void *page)
+{
+	if (gnttab_end_access(ref) == 0 && page)
+		page_free(page, 1);
+}
+
+/*
+ * The backend left: the link goes down at once (senders and the receiver see -ENOTCONN), the
+ * event channels close; the buffers are released by the receiver when it lets go
+ * (netfront_rx_next's -ENOTCONN), so no page is freed under a thread still reading it.
+ */
+void nf_teardown(struct netfront *nf)
+{
+	unsigned long f = spin_lock_irqsave(&nf->tx_lock);
+	int was_up = nf->state == NF_UP;
+
+	nf->state = NF_DOWN;
+	nf->dev = NULL;
+	spin_unlock_irqrestore(&nf->tx_lock, f);
+	evtchn_close(nf->evtchn_rx);
+	if (nf->split)
+		evtchn_close(nf->evtchn_tx);
+	/* TX buffers: no sender touches them once the state is down (checked under tx_lock) */
+	for (unsigned i = 0; i < NF_TX_RING_SIZE; i++)
+		if (nf->tx_buf[i]) {
+			end_and_free(nf->tx_gref[i], nf->tx_buf[i]);
+			nf->tx_buf[i] = NULL;
+		}
+	if (nf->tx_sring) {
+		end_and_free(nf->tx_ring_ref, nf->tx_sring);
+		nf->tx_sring = NULL;
+	}
+	waitq_wake_all(&nf->wq);
+	if (was_up)
+		nf_notify_listener(nf, 0);
+}
+
+/* the receiver's side of the teardown: RX buffers and ring, once it no longer reads them */
+static void rx_release(struct netfront *nf)
+{
+	for (unsigned i = 0; i < NF_RX_RING_SIZE; i++)
+		if (nf->rx_buf[i]) {
+			end_and_free(nf->rx_gref[i], nf->rx_buf[i]);
+			nf->rx_buf[i] = NULL;
+		}
+	if (nf->rx_sring) {
+		end_and_free(nf->rx_ring_ref, nf->rx_sring);
+		nf->rx_sring = NULL;
+	}
+}
+
+static void rx_count_drop(struct netfront *nf, enum nf_rx_verdict v)
+{
+	nf->st.rx_dropped++;
+	switch (v) {
+	case NF_RX_ERR_STATUS: nf->st.rx_bad_status++; break;
+	case NF_RX_ERR_ID: nf->st.rx_bad_id++; break;
+	case NF_RX_ERR_BOUNDS: nf->st.rx_bad_bounds++; break;
+	case NF_RX_ERR_SLOTS: nf->st.rx_bad_slots++; break;
+	case NF_RX_ERR_OVERSIZE: nf->st.rx_oversize++; break;
+	case NF_RX_ERR_RUNT: nf->st.rx_runt++; break;
+	case NF_RX_ERR_EXTRA: nf->st.rx_bad_extra++; break;
+	default: break;
+	}
+}
+
+/* consumes n slots and posts their buffers again */
+static void rx_consume(struct netfront *nf, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		rx_post(nf, nf->rx.req_prod_pvt++);
+	nf->rx.rsp_cons += n;
+	rx_push(nf);
+}
+
+static int rx_pending(struct netfront *nf)
+{
+	if (nf->state != NF_UP)
+		return 1;
+	RING_IDX prod = __atomic_load_n(&nf->rx_sring->rsp_prod, __ATOMIC_ACQUIRE);
+
+	return prod != nf->rx.rsp_cons;
+}
+
+int netfront_rx_next(struct netfront *nf, struct netfront_rx *out)
+{
+	union nf_rx_slot copy[RX_COPY_MAX];
+	struct nf_rx_pkt pkt;
+
+	if (nf->rx_held) {
+		rx_consume(nf, nf->rx_held);
+		nf->rx_held = 0;
+	}
+	for (;;) {
+		if (nf->state != NF_UP) {
+			if (nf->state == NF_DOWN && nf->rx_sring && !nf->dev)
+				rx_release(nf);
+			return nf->state == NF_NEW ? 0 : -ENOTCONN;
+		}
+		RING_IDX cons = nf->rx.rsp_cons;
+		RING_IDX prod = __atomic_load_n(&nf->rx_sring->rsp_prod, __ATOMIC_ACQUIRE);
+
+		if (!nf_ring_sane(prod, cons, NF_RX_RING_SIZE)) {
+			/* a producer that ran past our buffers: nothing on this ring can be trusted */
+			nf->st.ring_errors++;
+			pr_warn("netfront: %s: RX producer %u vs consumer %u: device stopped\n", nf->name,
+				prod, cons);
+			nf->state = NF_DOWN;
+			nf_notify_listener(nf, 0);
+			return -ENOTCONN;
+		}
+		unsigned avail = prod - cons;
+
+		if (avail == 0) {
+			int more;
+
+			RING_FINAL_CHECK_FOR_RESPONSES(&nf->rx, more);
+			if (!more)
+				return 0;
+			continue;
+		}
+		if (avail > RX_COPY_MAX)
+			avail = RX_COPY_MAX;
+		/* one copy of each response: the backend may rewrite the shared page at any time */
+		for (unsigned i = 0; i < avail; i++)
+			memcpy(&copy[i], RING_GET_RESPONSE(&nf->rx, cons + i), sizeof(copy[i]));
+		if (!nf_rx_parse(copy, avail, cons, NF_RX_RING_SIZE, &pkt))
+			return 0; /* its last slot is still coming */
+		if (pkt.verdict != NF_RX_OK) {
+			rx_count_drop(nf, pkt.verdict);
+			rx_consume(nf, pkt.slots);
+			continue;
+		}
+		out->nfrags = pkt.nfrags;
+		out->len = pkt.len;
+		out->flags = ((pkt.flags & NETRXF_csum_blank) ? NETFRONT_RX_CSUM_BLANK : 0) |
+			     ((pkt.flags & NETRXF_data_validated) ? NETFRONT_RX_VALIDATED : 0);
+		for (unsigned i = 0; i < pkt.nfrags; i++) {
+			out->frag[i].data = nf->rx_buf[pkt.frag[i].buf] + pkt.frag[i].offset;
+			out->frag[i].len = pkt.frag[i].len;
+		}
+		if (pkt.nfrags > 1)
+			nf->st.rx_multislot++;
+		if (out->flags & NETFRONT_RX_CSUM_BLANK)
+			nf->st.rx_csum_blank++;
+		nf->st.rx_packets++;
+		nf->st.rx_bytes += pkt.len;
+		nf->rx_held = pkt.slots;
+		return 1;
+	}
+}
+
+void netfront_rx_done(struct netfront *nf)
+{
+	if (nf->rx_held && nf->state == NF_UP) {
+		rx_consume(nf, nf->rx_held);
+	}
+	nf->rx_held = 0;
+}
+
+/* Completed TX requests back on the free list; bogus responses counted and skipped. Under tx_lock. */
+static void tx_reap(struct netfront *nf)
+{
+	for (;;) {
+		RING_IDX cons = nf->tx.rsp_cons;
+		RING_IDX prod = __atomic_load_n(&nf->tx_sring->rsp_prod, __ATOMIC_ACQUIRE);
+
+		if (!nf_ring_sane(prod, cons, NF_TX_RING_SIZE) ||
+		    (RING_IDX)(prod - cons) > (RING_IDX)(nf->tx.req_prod_pvt - cons)) {
+			/* more responses than requests: a broken backend; stop sending to it */
+			nf->st.ring_errors++;
+			nf->state = NF_DOWN;
+			return;
+		}
+		for (; cons != prod; cons++) {
+			struct netif_tx_response r;
+
+			memcpy(&r, RING_GET_RESPONSE(&nf->tx, cons), sizeof(r));
+			if (nf_tx_rsp_check(&r, NF_TX_RING_SIZE, nf->tx_inflight)) {
+				nf->st.tx_bad_rsp++;
+				continue;
+			}
+			if (r.status != NETIF_RSP_OKAY && r.status != NETIF_RSP_NULL)
+				nf->st.tx_errors++;
+			nf->tx_inflight[r.id] = 0;
+			nf->tx_free[nf->tx_nfree++] = r.id;
+		}
+		nf->tx.rsp_cons = cons;
+		int more;
+
+		RING_FINAL_CHECK_FOR_RESPONSES(&nf->tx, more);
+		if (!more)
+			return;
+	}
+}
+
+static int tx_room(struct netfront *nf, unsigned n)
+{
+	unsigned long f = spin_lock_irqsave(&nf->tx_lock);
+	int ok;
+
+	if (nf->state == NF_UP)
+		tx_reap(nf);
+	ok = nf->state != NF_UP || nf->tx_nfree >= n;
+	spin_unlock_irqrestore(&nf->tx_lock, f);
+	return ok;
+}
+
+int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned nfr,
+		uint64_t timeout_ns)
+{
+	uint16_t sizes[NF_MAX_SLOTS], bytes[NF_MAX_SLOTS];
+	uint32_t len = 0;
+
+	for (unsigned i = 0; i < nfr; i++)
+		len += frags[i].len;
+	unsigned n = nf_tx_split(len, NF_PAGE_SIZE, nf->sg ? NF_MAX_SLOTS : 1, sizes, bytes);
+
+	if (n == 0)
+		return -EMSGSIZE;
+	if (nf->state != NF_UP)
+		return -ENOTCONN;
+	if (!tx_room(nf, n)) {
+		nf->st.tx_ring_full++;
+		if (WAIT_UNTIL_TIMEOUT(&nf->wq, tx_room(nf, n), timeout_ns ? timeout_ns : ~0ull >> 2)) {
+			nf->st.tx_timeouts++;
+			return -EAGAIN;
+		}
+	}
+
+	unsigned long f = spin_lock_irqsave(&nf->tx_lock);
+	if (nf->state != NF_UP || nf->tx_nfree < n) {
+		spin_unlock_irqrestore(&nf->tx_lock, f);
+		return nf->state != NF_UP ? -ENOTCONN : -EAGAIN;
+	}
+	/* gather the pieces into the slots' pages */
+	unsigned fi = 0;
+	uint32_t foff = 0;
+	for (unsigned s = 0; s < n; s++) {
+		uint16_t id = nf->tx_free[--nf->tx_nfree];
+		uint8_t *dst = nf->tx_buf[id];
+		uint32_t want = bytes[s];
+
+		while (want) {
+			uint32_t take = frags[fi].len - foff;
+
+			if (take > want)
+				take = want;
+			memcpy(dst, (const uint8_t *)frags[fi].data + foff, take);
+			dst += take;
+			want -= take;
+			foff += take;
+			if (foff == frags[fi].len) {
+				fi++;
+				foff = 0;
+			}
+		}
+		struct netif_tx_request *req = RING_GET_REQUEST(&nf->tx, nf->tx.req_prod_pvt);
+
+		req->gref = nf->tx_gref[id];
+		req->offset = 0;
+		/* complete checksums from lwIP: neither csum_blank nor data_validated */
+		req->flags = s + 1 < n ? NETTXF_more_data : 0;
+		req->id = id;
+		req->size = sizes[s];
+		nf->tx_inflight[id] = 1;
+		nf->tx.req_prod_pvt++;
+	}
+	int notify;
+
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&nf->tx, notify);
+	nf->st.tx_packets++;
+	nf->st.tx_bytes += len;
+	if (n > 1)
+		nf->st.tx_multislot++;
+	spin_unlock_irqrestore(&nf->tx_lock, f);
+	if (notify)
+		evtchn_notify(nf->evtchn_tx);
+	return 0;
+}
+
+void netfront_rx_wait(struct netfront *nf, uint64_t timeout_ns)
+{
+	if (timeout_ns)
+		(void)WAIT_UNTIL_TIMEOUT(&nf->wq, rx_pending(nf), timeout_ns);
+	else
+		WAIT_UNTIL(&nf->wq, rx_pending(nf));
+}
+
+const char *netfront_name(const struct netfront *nf)
+{
+	return nf->name;
+}
+
+const uint8_t *netfront_mac(const struct netfront *nf)
+{
+	return nf->mac;
+}
+
+int netfront_link_up(const struct netfront *nf)
+{
+	return nf->state == NF_UP;
+}
+
+void netfront_get_stats(const struct netfront *nf, struct netfront_stats *st)
+{
+	*st = nf->st;
+	st->sg = nf->sg;
+	st->split_evtchn = nf->split;
+}

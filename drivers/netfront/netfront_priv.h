@@ -1,0 +1,66 @@
+/* Netfront's device state, shared by the data path (netfront.c) and the handshake (netfront_xs.c). */
+#ifndef DRIVERS_NETFRONT_NETFRONT_PRIV_H
+#define DRIVERS_NETFRONT_NETFRONT_PRIV_H
+
+#include <stdint.h>
+#include "arch/x86/spinlock.h"
+#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_ring.h"
+#include "kernel/waitq.h"
+#include <xen/event_channel.h>
+
+/* ring.h's barriers: x86 keeps stores and loads in order, the one exception needs a full fence */
+#ifndef xen_mb
+#define xen_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define xen_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define xen_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+#include <xen/io/ring.h>
+
+#define NF_TX_RING_SIZE __CONST_RING_SIZE(netif_tx, NF_PAGE_SIZE)
+#define NF_RX_RING_SIZE __CONST_RING_SIZE(netif_rx, NF_PAGE_SIZE)
+
+enum nf_state { NF_NEW, NF_UP, NF_DOWN };
+
+struct xenbus_device;
+
+struct netfront {
+	char name[24];
+	uint8_t mac[6];
+	domid_t backend;
+	struct xenbus_device *dev; /* NULL once removed */
+	volatile enum nf_state state;
+	int sg, csum_offload, gso_tcpv4, split, max_queues;
+
+	evtchn_port_t evtchn_tx, evtchn_rx; /* the same port unless split */
+	struct waitq wq;		    /* events, link changes */
+
+	spinlock_t tx_lock;
+	struct netif_tx_sring *tx_sring;
+	struct netif_tx_front_ring tx;
+	grant_ref_t tx_ring_ref;
+	uint8_t *tx_buf[NF_TX_RING_SIZE];
+	grant_ref_t tx_gref[NF_TX_RING_SIZE];
+	uint16_t tx_free[NF_TX_RING_SIZE];
+	unsigned tx_nfree;
+	uint8_t tx_inflight[NF_TX_RING_SIZE];
+
+	struct netif_rx_sring *rx_sring;
+	struct netif_rx_front_ring rx;
+	grant_ref_t rx_ring_ref;
+	uint8_t *rx_buf[NF_RX_RING_SIZE];
+	grant_ref_t rx_gref[NF_RX_RING_SIZE];
+	unsigned rx_held; /* slots of the packet handed out, reposted by rx_done */
+
+	struct netfront_stats st;
+	struct netfront *next;
+};
+
+/* netfront.c */
+int nf_alloc_rings(struct netfront *nf);
+void nf_connected(struct netfront *nf);
+void nf_teardown(struct netfront *nf);
+void nf_event(evtchn_port_t port, void *arg);
+void nf_notify_listener(struct netfront *nf, int up);
+
+#endif

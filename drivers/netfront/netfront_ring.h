@@ -1,0 +1,92 @@
+/* Netfront's pure ring logic (host-testable): RX response validation and packet assembly, TX slot splitting and response checks, checksum completion. */
+#ifndef DRIVERS_NETFRONT_NETFRONT_RING_H
+#define DRIVERS_NETFRONT_NETFRONT_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/grant_table.h>
+#include <xen/io/netif.h>
+
+#define NF_PAGE_SIZE 4096u
+/* a packet spans at most this many RX/TX slots (netif.h: backends must accept 18) */
+#define NF_MAX_SLOTS XEN_NETIF_NR_SLOTS_MIN
+/* an Ethernet frame with one VLAN tag: we negotiate no GSO, so nothing larger is legitimate */
+#define NF_MAX_FRAME 1518u
+#define NF_MIN_FRAME 14u
+
+/* One RX ring slot as copied out of the shared page: a response, or an extra-info segment. */
+union nf_rx_slot {
+	struct netif_rx_response rsp;
+	struct netif_extra_info extra;
+};
+
+/* Why a packet was dropped (or not): counters are indexed by this. */
+enum nf_rx_verdict {
+	NF_RX_OK = 0,
+	NF_RX_ERR_STATUS,   /* a negative status (backend's error/drop) or a zero length */
+	NF_RX_ERR_ID,	    /* id not the one posted at that ring position */
+	NF_RX_ERR_BOUNDS,   /* offset + length beyond the page */
+	NF_RX_ERR_SLOTS,    /* more slots than a packet may have */
+	NF_RX_ERR_OVERSIZE, /* longer than a frame may be */
+	NF_RX_ERR_RUNT,	    /* shorter than an Ethernet header */
+	NF_RX_ERR_EXTRA,    /* an extra-info segment we did not ask for or cannot parse */
+	NF_RX_NR_VERDICTS
+};
+
+struct nf_rx_frag {
+	uint16_t buf; /* buffer (= ring position & mask) holding the bytes */
+	uint16_t offset, len;
+};
+
+/* What nf_rx_parse found for one packet. */
+struct nf_rx_pkt {
+	enum nf_rx_verdict verdict;
+	unsigned slots; /* ring slots it used (consume all of them, whatever the verdict) */
+	unsigned nfrags;
+	struct nf_rx_frag frag[NF_MAX_SLOTS];
+	uint32_t len;
+	uint16_t flags; /* NETRXF_* of the first slot */
+};
+
+/*
+ * Parses the packet starting at ring position cons from avail copied slots (slot[0] is
+ * position cons). ring_size is a power of two; ids are expected to equal position & mask.
+ * Returns 1 with *pkt filled (look at pkt->verdict; pkt->slots slots are used either way), or 0
+ * when the packet's last slot has not arrived yet (nothing consumed).
+ */
+int nf_rx_parse(const union nf_rx_slot *slot, unsigned avail, uint32_t cons, unsigned ring_size,
+		struct nf_rx_pkt *pkt);
+
+/* Free-running indices: a peer's producer may lead our consumer by at most the ring's size. */
+static inline int nf_ring_sane(uint32_t prod, uint32_t cons, unsigned ring_size)
+{
+	return (uint32_t)(prod - cons) <= ring_size;
+}
+
+/*
+ * TX: the sizes of the slots a frame of len bytes takes with slot_cap bytes per slot, in netif's
+ * convention: the first request's size is the whole packet's length, the others their own.
+ * Returns the number of slots (0 when len is 0, above XEN_NETIF_MAX_TX_SIZE, or needs more than
+ * max slots); sizes[i] is what request i carries in .size, bytes[i] what its buffer holds.
+ */
+unsigned nf_tx_split(uint32_t len, uint32_t slot_cap, unsigned max, uint16_t *sizes,
+		     uint16_t *bytes);
+
+/*
+ * A TX response's check: 0 when id names an in-flight request (inflight[id] non-zero), else -1.
+ * status is not judged here: an error response still completes its request.
+ */
+int nf_tx_rsp_check(const struct netif_tx_response *r, unsigned ring_size, const uint8_t *inflight);
+
+/*
+ * Completes the TCP/UDP checksum of an IPv4 frame the backend marked csum_blank (its L4 checksum
+ * field holds only a partial sum). Returns 0 when done, 1 when the frame is not IPv4 TCP/UDP
+ * (nothing to do), -1 when its headers are malformed (the caller drops it).
+ */
+int nf_csum_complete(uint8_t *frame, size_t len);
+
+/* RFC 1071 sum of buf folded into 16 bits (not inverted), starting from sum. */
+uint32_t nf_csum_add(uint32_t sum, const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,241 @@
+/* Netfront's xenbus side: the vif driver's probe and remove, feature negotiation, keys written in one transaction, connect. */
+#include "drivers/netfront/netfront_priv.h"
+#include "drivers/xenbus/xenbus.h"
+#include "kernel/errno.h"
+#include "kernel/evtchn.h"
+#include "kernel/heap.h"
+#include "kernel/printk.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+#define HANDSHAKE_TIMEOUT_NS (30ull * 1000000000ull)
+
+static spinlock_t list_lock = SPINLOCK_INIT;
+static struct netfront *devices;
+static void (*listener)(struct netfront *nf, int up, void *arg);
+static void *listener_arg;
+
+void netfront_set_listener(void (*fn)(struct netfront *nf, int up, void *arg), void *arg)
+{
+	listener_arg = arg;
+	__atomic_store_n(&listener, fn, __ATOMIC_RELEASE);
+}
+
+void nf_notify_listener(struct netfront *nf, int up)
+{
+	void (*fn)(struct netfront *, int, void *) = __atomic_load_n(&listener, __ATOMIC_ACQUIRE);
+
+	if (fn)
+		fn(nf, up, listener_arg);
+}
+
+struct netfront *netfront_get(unsigned i)
+{
+	unsigned long f = spin_lock_irqsave(&list_lock);
+	struct netfront *nf = devices;
+
+	while (nf && i--)
+		nf = nf->next;
+	spin_unlock_irqrestore(&list_lock, f);
+	return nf;
+}
+
+/* A backend feature flag: 0 when missing or not a number (features are optional). */
+static uint64_t be_uint(struct xenbus_device *dev, const char *key, uint64_t def)
+{
+	char path[192];
+	uint64_t v;
+
+	fmt_snprintf(path, sizeof(path), "%s/%s", dev->otherend, key);
+	return xs_read_uint(NULL, path, &v) == 0 ? v : def;
+}
+
+/* "00:16:3e:xx:xx:xx", strictly: six two-digit hex bytes */
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		unsigned v = 0;
+
+		for (int k = 0; k < 2; k++) {
+			char c = *s++;
+			unsigned d;
+
+			if (c >= '0' && c <= '9')
+				d = (unsigned)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				d = (unsigned)(c - 'a' + 10);
+			else if (c >= 'A' && c <= 'F')
+				d = (unsigned)(c - 'A' + 10);
+			else
+				return -EINVAL;
+			v = v << 4 | d;
+		}
+		mac[i] = (uint8_t)v;
+		if (*s != (i < 5 ? ':' : '\0'))
+			return -EINVAL;
+		if (i < 5)
+			s++;
+	}
+	return 0;
+}
+
+struct keys {
+	struct netfront *nf;
+	const char *node;
+};
+
+/* Our half of the connection in one transaction, so the backend sees all of it or none. */
+static int write_keys(const struct xs_ctx *tx, void *arg)
+{
+	struct keys *k = arg;
+	struct netfront *nf = k->nf;
+	char path[96];
+	int r;
+
+#define W(key, fmt, val)                                                  \
+	do {                                                              \
+		fmt_snprintf(path, sizeof(path), "%s/" key, k->node);     \
+		if ((r = xs_printf(tx, path, fmt, val)))                  \
+			return r;                                         \
+	} while (0)
+	W("tx-ring-ref", "%u", nf->tx_ring_ref);
+	W("rx-ring-ref", "%u", nf->rx_ring_ref);
+	if (nf->split) {
+		W("event-channel-tx", "%u", nf->evtchn_tx);
+		W("event-channel-rx", "%u", nf->evtchn_rx);
+	} else {
+		W("event-channel", "%u", nf->evtchn_rx);
+	}
+	W("request-rx-copy", "%u", 1u);
+	W("feature-rx-notify", "%u", 1u);
+	W("feature-sg", "%u", (unsigned)nf->sg);
+	/* no GSO: lwIP sends MSS-sized segments and we accept only frames (see NF_MAX_FRAME) */
+	W("feature-gso-tcpv4", "%u", 0u);
+	/* csum_blank packets are completed in netfront_ring.c, so the backend may send them */
+	W("feature-no-csum-offload", "%u", 0u);
+#undef W
+	return 0;
+}
+
+static int netfront_probe(struct xenbus_device *dev)
+{
+	struct netfront *nf = kzalloc(sizeof(*nf));
+	char mac[32], path[96];
+	int r;
+
+	if (!nf)
+		return -ENOMEM;
+	fmt_snprintf(nf->name, sizeof(nf->name), "vif/%s", dev->id);
+	nf->backend = (domid_t)dev->otherend_id;
+	nf->dev = dev;
+	nf->state = NF_NEW;
+	nf->wq = (struct waitq)WAITQ_INIT;
+	nf->tx_lock = (spinlock_t)SPINLOCK_INIT;
+
+	/* the backend may skip InitWait; features are readable from then on */
+	r = xenbus_wait_backend(dev, XenbusStateInitWait, HANDSHAKE_TIMEOUT_NS);
+	if (r < 0) {
+		pr_warn("netfront: %s: backend never reached InitWait (%d)\n", nf->name, r);
+		goto fail;
+	}
+	fmt_snprintf(path, sizeof(path), "%s/mac", dev->nodename);
+	if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || parse_mac(mac, nf->mac)) {
+		fmt_snprintf(path, sizeof(path), "%s/mac", dev->otherend);
+		if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || parse_mac(mac, nf->mac)) {
+			pr_warn("netfront: %s: no valid mac\n", nf->name);
+			r = -EINVAL;
+			goto fail;
+		}
+	}
+	if (!be_uint(dev, "feature-rx-copy", 0)) {
+		/* page flipping is gone from Linux and never implemented here */
+		pr_warn("netfront: %s: backend lacks feature-rx-copy: refused\n", nf->name);
+		r = -ENODEV;
+		goto fail;
+	}
+	nf->sg = be_uint(dev, "feature-sg", 0) != 0;
+	nf->gso_tcpv4 = be_uint(dev, "feature-gso-tcpv4", 0) != 0;
+	nf->csum_offload = !be_uint(dev, "feature-no-csum-offload", 0);
+	nf->split = be_uint(dev, "feature-split-event-channels", 0) != 0;
+	nf->max_queues = (int)be_uint(dev, "multi-queue-max-queues", 1);
+	/*
+	 * One queue, whatever the backend offers: lwIP runs under one core lock, so a second queue
+	 * would only add rings, grants and a thread without any parallelism to use them.
+	 */
+
+	if ((r = nf_alloc_rings(nf))) {
+		pr_warn("netfront: %s: no rings (%d)\n", nf->name, r);
+		goto fail;
+	}
+	if ((r = evtchn_alloc_unbound(nf->backend, &nf->evtchn_rx)))
+		goto fail;
+	nf->evtchn_tx = nf->evtchn_rx;
+	if (nf->split && (r = evtchn_alloc_unbound(nf->backend, &nf->evtchn_tx)))
+		goto fail;
+	evtchn_bind(nf->evtchn_rx, nf_event, nf);
+	if (nf->split)
+		evtchn_bind(nf->evtchn_tx, nf_event, nf);
+
+	struct keys k = { nf, dev->nodename };
+	if ((r = xs_transaction(NULL, write_keys, &k)) < 0) {
+		pr_warn("netfront: %s: writing keys failed (%d)\n", nf->name, r);
+		goto fail;
+	}
+	if ((r = xenbus_switch_state(dev, XenbusStateConnected)))
+		goto fail;
+	r = xenbus_wait_backend(dev, XenbusStateConnected, HANDSHAKE_TIMEOUT_NS);
+	if (r < 0) {
+		pr_warn("netfront: %s: backend did not connect (%d)\n", nf->name, r);
+		goto fail;
+	}
+	dev->priv = nf;
+	unsigned long f = spin_lock_irqsave(&list_lock);
+	struct netfront **p = &devices;
+	while (*p)
+		p = &(*p)->next;
+	*p = nf;
+	spin_unlock_irqrestore(&list_lock, f);
+	pr_info("netfront: %s: %02x:%02x:%02x:%02x:%02x:%02x, rings %u/%u, sg %d, "
+		"csum offload %d, gso %d, split evtchn %d, queues 1 of %d\n",
+		nf->name, nf->mac[0], nf->mac[1], nf->mac[2], nf->mac[3], nf->mac[4], nf->mac[5],
+		(unsigned)NF_TX_RING_SIZE, (unsigned)NF_RX_RING_SIZE, nf->sg, nf->csum_offload, nf->gso_tcpv4, nf->split,
+		nf->max_queues);
+	nf_connected(nf);
+	return 0;
+fail:
+	/*
+	 * Whatever was granted stays granted (the backend may have mapped it): the device is not
+	 * listed and its memory is not reused. Rare, and safer than freeing a mapped page.
+	 */
+	xenbus_switch_state(dev, XenbusStateClosed);
+	return r;
+}
+
+static void netfront_remove(struct xenbus_device *dev)
+{
+	struct netfront *nf = dev->priv;
+
+	if (!nf)
+		return;
+	pr_info("netfront: %s: backend closed: link down\n", nf->name);
+	xenbus_switch_state(dev, XenbusStateClosing);
+	nf_teardown(nf);
+	dev->priv = NULL;
+}
+
+static struct xenbus_driver netfront_driver = {
+	.type = "vif",
+	.probe = netfront_probe,
+	.remove = netfront_remove,
+};
+
+int netfront_init(void)
+{
+	static int done;
+
+	if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
+		return 0;
+	if (!xs_available())
+		return -ENODEV;
+	return xenbus_register_driver(&netfront_driver);
+}
