@@ -5,6 +5,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/xen.h"
 #include "drivers/xenbus/xenbus.h"
+#include "kernel/errno.h"
 #include "kernel/heap.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -190,18 +191,70 @@ static void unlink(struct xenbus_device *dev)
 	spin_unlock_irqrestore(&lock, f);
 }
 
-/* A device node seen for the first time (worker thread): read it, watch its backend, probe. */
-static void probe_one(struct xenbus_driver *drv, const char *id)
+/*
+ * Devices removed or refused whose node is still there: the toolstack deletes a node some time
+ * after the backend closed, and every change under device/ rescans meanwhile. Such a node is
+ * not probed again until it has disappeared (a re-attach then comes back as a new node).
+ * Only the worker thread touches this list.
+ */
+struct gone {
+	char type[16], id[16];
+	int seen; /* still enumerated in the current scan */
+	struct gone *next;
+};
+static struct gone *gone_list;
+
+static void mark_gone(const char *type, const char *id)
+{
+	struct gone *g = kzalloc(sizeof(*g));
+
+	if (!g)
+		return; /* worst case: the node is probed again */
+	fmt_snprintf(g->type, sizeof(g->type), "%s", type);
+	fmt_snprintf(g->id, sizeof(g->id), "%s", id);
+	g->next = gone_list;
+	gone_list = g;
+}
+
+static struct gone *find_gone(const char *type, const char *id)
+{
+	for (struct gone *g = gone_list; g; g = g->next)
+		if (!strcmp(g->type, type) && !strcmp(g->id, id))
+			return g;
+	return NULL;
+}
+
+/* Forgets the gone entries of this type that the scan no longer saw. */
+static void prune_gone(const char *type)
+{
+	for (struct gone **p = &gone_list; *p;) {
+		struct gone *g = *p;
+
+		if (!strcmp(g->type, type) && !g->seen) {
+			*p = g->next;
+			kfree(g);
+			continue;
+		}
+		g->seen = 0;
+		p = &g->next;
+	}
+}
+
+/*
+ * A device node seen for the first time (worker thread): read it, watch its backend, probe.
+ * Returns -EBUSY when the driver refused it (not to be retried while the node exists), else 0.
+ */
+static int probe_one(struct xenbus_driver *drv, const char *id)
 {
 	struct xenbus_device *dev = kmalloc(sizeof(*dev));
 	int r;
 
 	if (!dev)
-		return;
+		return 0;
 	if ((r = xenbus_device_read(drv->type, id, dev))) {
 		/* a half-written node (hot-plug in progress): the next event retries */
 		kfree(dev);
-		return;
+		return 0;
 	}
 	dev->driver = drv;
 	dev->state_watch = (struct xs_watch){ .path = dev->otherend, .fn = backend_changed, .arg = dev };
@@ -214,7 +267,7 @@ static void probe_one(struct xenbus_driver *drv, const char *id)
 		pr_warn("xenbus: %s: cannot watch the backend (%d)\n", dev->nodename, r);
 		unlink(dev);
 		kfree(dev);
-		return;
+		return 0;
 	}
 	pr_info("xenbus: %s: backend %s (domain %u), probing\n", dev->nodename, dev->otherend,
 		dev->otherend_id);
@@ -223,7 +276,9 @@ static void probe_one(struct xenbus_driver *drv, const char *id)
 		xs_unwatch(NULL, &dev->state_watch);
 		unlink(dev);
 		kfree(dev);
+		return -EBUSY;
 	}
+	return 0;
 }
 
 static void remove_one(struct xenbus_device *dev)
@@ -241,6 +296,7 @@ static void remove_one(struct xenbus_device *dev)
 	fmt_snprintf(sp, sizeof(sp), "%s/state", dev->nodename);
 	if (xenbus_read_state(sp, &ours) == 0)
 		xenbus_switch_state(dev, XenbusStateClosed);
+	mark_gone(dev->type, dev->id);
 	unlink(dev);
 	kfree(dev);
 }
@@ -250,12 +306,18 @@ static void rescan(void)
 	for (struct xenbus_driver *drv = drivers; drv; drv = drv->next) {
 		char **ids;
 		int n = xenbus_enumerate(drv->type, &ids);
+		struct gone *g;
 
-		for (int i = 0; i < n; i++)
-			if (!find(drv->type, ids[i]))
-				probe_one(drv, ids[i]);
-		if (n >= 0)
-			kfree(ids);
+		if (n < 0)
+			continue; /* a failed read proves nothing about which nodes are gone */
+		for (int i = 0; i < n; i++) {
+			if ((g = find_gone(drv->type, ids[i])))
+				g->seen = 1;
+			else if (!find(drv->type, ids[i]) && probe_one(drv, ids[i]) == -EBUSY)
+				mark_gone(drv->type, ids[i]);
+		}
+		prune_gone(drv->type);
+		kfree(ids);
 	}
 }
 
