@@ -84,6 +84,44 @@ static void *echo_conn(void *arg)
 	return NULL;
 }
 
+/*
+ * Connection threads, joined once finished: an exited thread keeps its stack until joined, so a
+ * server that never joined would run out of memory after a few hundred connections.
+ */
+#define MAX_CONNS 96
+struct conn {
+	pvh_thread_t *t;
+	int sock;
+	volatile int done;
+	void *(*fn)(void *);
+};
+static struct conn conns[2][MAX_CONNS];
+
+static void *conn_main(void *arg)
+{
+	struct conn *c = arg;
+
+	c->fn((void *)(intptr_t)c->sock);
+	c->done = 1;
+	return NULL;
+}
+
+/* a free slot, joining finished threads on the way; NULL when all are busy */
+static struct conn *conn_slot(struct conn *tab)
+{
+	struct conn *free_slot = NULL;
+
+	for (int i = 0; i < MAX_CONNS; i++) {
+		if (tab[i].t && tab[i].done) {
+			pvh_thread_join(tab[i].t, NULL);
+			tab[i].t = NULL;
+		}
+		if (!tab[i].t && !free_slot)
+			free_slot = &tab[i];
+	}
+	return free_slot;
+}
+
 static void *acceptor(void *arg)
 {
 	int ls = (int)((intptr_t)arg >> 8);
@@ -104,9 +142,15 @@ static void *acceptor(void *arg)
 		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (kind == 0)
 			count(&echo_conns);
-		pvh_thread_t *t = pvh_thread_create(kind ? "http" : "echo", fn, (void *)(intptr_t)c,
-						    CONN_STACK);
-		if (!t)
+		struct conn *slot;
+
+		while (!(slot = conn_slot(conns[kind])))
+			pvh_sleep_ns(1000000); /* all busy: the backlog waits */
+		slot->sock = c;
+		slot->fn = fn;
+		slot->done = 0;
+		slot->t = pvh_thread_create(kind ? "http" : "echo", conn_main, slot, CONN_STACK);
+		if (!slot->t)
 			closesocket(c); /* out of memory: refuse rather than fail later */
 	}
 	return NULL;

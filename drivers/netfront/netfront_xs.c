@@ -135,8 +135,12 @@ static int netfront_probe(struct xenbus_device *dev)
 	/* the backend may skip InitWait; features are readable from then on */
 	r = xenbus_wait_backend(dev, XenbusStateInitWait, HANDSHAKE_TIMEOUT_NS);
 	if (r < 0) {
-		pr_warn("netfront: %s: backend never reached InitWait (%d)\n", nf->name, r);
-		goto fail;
+		/* -ENOTCONN: a device being unplugged, seen again by a rescan: nothing to say */
+		if (r != -ENOTCONN)
+			pr_warn("netfront: %s: backend never reached InitWait (%d)\n", nf->name, r);
+		/* nothing granted yet; writing our state would recreate a node being deleted */
+		kfree(nf);
+		return r;
 	}
 	fmt_snprintf(path, sizeof(path), "%s/mac", dev->nodename);
 	if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || parse_mac(mac, nf->mac)) {

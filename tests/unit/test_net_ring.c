@@ -1,0 +1,257 @@
+/* Unit tests for netfront's ring logic (RX parsing incl. hostile responses, TX splitting and responses, checksum completion) and the ip= option parser. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "drivers/netfront/netfront_ring.h"
+#include "lib/lwip/netcfg.h"
+
+#define RS 256
+
+static union nf_rx_slot rsp(uint16_t id, uint16_t off, uint16_t flags, int16_t status)
+{
+	union nf_rx_slot s;
+
+	memset(&s, 0, sizeof(s));
+	s.rsp.id = id;
+	s.rsp.offset = off;
+	s.rsp.flags = flags;
+	s.rsp.status = status;
+	return s;
+}
+
+Test(net_rx, single_slot_packet)
+{
+	union nf_rx_slot s[1] = { rsp(5, 0, NETRXF_data_validated, 60) };
+	struct nf_rx_pkt p;
+
+	cr_assert_eq(nf_rx_parse(s, 1, 5, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_OK);
+	cr_assert_eq(p.slots, 1);
+	cr_assert_eq(p.nfrags, 1);
+	cr_assert_eq(p.len, 60);
+	cr_assert_eq(p.frag[0].buf, 5);
+	cr_assert_eq(p.flags & NETRXF_data_validated, NETRXF_data_validated);
+}
+
+Test(net_rx, ids_follow_ring_positions_across_the_wrap)
+{
+	/* free-running consumer near 2^32: positions wrap, ids are position & mask */
+	uint32_t cons = 0xffffffffu;
+	union nf_rx_slot s[2] = { rsp(255, 0, NETRXF_more_data, 1000), rsp(0, 0, 0, 500) };
+	struct nf_rx_pkt p;
+
+	cr_assert_eq(nf_rx_parse(s, 2, cons, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_OK);
+	cr_assert_eq(p.slots, 2);
+	cr_assert_eq(p.len, 1500);
+	cr_assert_eq(p.frag[1].buf, 0);
+}
+
+Test(net_rx, multi_slot_waits_for_its_last_slot)
+{
+	union nf_rx_slot s[2] = { rsp(0, 0, NETRXF_more_data, 1000), rsp(1, 0, NETRXF_more_data, 400) };
+	struct nf_rx_pkt p;
+
+	cr_assert_eq(nf_rx_parse(s, 2, 0, RS, &p), 0);
+	cr_assert_eq(nf_rx_parse(s, 0, 0, RS, &p), 0);
+}
+
+Test(net_rx, hostile_responses_are_dropped_whole)
+{
+	struct nf_rx_pkt p;
+	union nf_rx_slot bad_id[1] = { rsp(9, 0, 0, 60) };
+	union nf_rx_slot bad_status[1] = { rsp(0, 0, 0, NETIF_RSP_ERROR) };
+	union nf_rx_slot zero[1] = { rsp(0, 0, 0, 0) };
+	union nf_rx_slot bounds[1] = { rsp(0, 4000, 0, 200) };
+	union nf_rx_slot runt[1] = { rsp(0, 0, 0, 10) };
+	union nf_rx_slot big[2] = { rsp(0, 0, NETRXF_more_data, 1500), rsp(1, 0, 0, 100) };
+	union nf_rx_slot bad_in_middle[3] = { rsp(0, 0, NETRXF_more_data, 500),
+					      rsp(1, 0, NETRXF_more_data, NETIF_RSP_DROPPED),
+					      rsp(2, 0, 0, 100) };
+
+	cr_assert_eq(nf_rx_parse(bad_id, 1, 0, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_ERR_ID);
+	cr_assert_eq(nf_rx_parse(bad_status, 1, 0, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_ERR_STATUS);
+	cr_assert_eq(nf_rx_parse(zero, 1, 0, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_ERR_STATUS);
+	cr_assert_eq(nf_rx_parse(bounds, 1, 0, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_ERR_BOUNDS);
+	cr_assert_eq(nf_rx_parse(runt, 1, 0, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_ERR_RUNT);
+	cr_assert_eq(nf_rx_parse(big, 2, 0, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_ERR_OVERSIZE);
+	cr_assert_eq(p.nfrags, 0, "a dropped packet hands out no fragments");
+	/* all three slots are consumed, so the next packet starts in the right place */
+	cr_assert_eq(nf_rx_parse(bad_in_middle, 3, 0, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_ERR_STATUS);
+	cr_assert_eq(p.slots, 3);
+}
+
+Test(net_rx, endless_more_data_is_cut)
+{
+	union nf_rx_slot s[64];
+	struct nf_rx_pkt p;
+
+	for (unsigned i = 0; i < 64; i++)
+		s[i] = rsp((uint16_t)i, 0, NETRXF_more_data, 10);
+	cr_assert_eq(nf_rx_parse(s, 64, 0, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_ERR_SLOTS);
+	cr_assert_leq(p.slots, NF_MAX_SLOTS + 4);
+}
+
+Test(net_rx, extra_info_slots_are_consumed_and_unasked_gso_refused)
+{
+	union nf_rx_slot s[3];
+	struct nf_rx_pkt p;
+
+	s[0] = rsp(0, 0, NETRXF_extra_info, 100);
+	memset(&s[1], 0, sizeof(s[1]));
+	s[1].extra.type = XEN_NETIF_EXTRA_TYPE_MCAST_ADD;
+	s[1].extra.flags = XEN_NETIF_EXTRA_FLAG_MORE;
+	memset(&s[2], 0, sizeof(s[2]));
+	s[2].extra.type = XEN_NETIF_EXTRA_TYPE_HASH;
+	cr_assert_eq(nf_rx_parse(s, 3, 0, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_OK);
+	cr_assert_eq(p.slots, 3);
+	cr_assert_eq(p.len, 100);
+	s[1].extra.type = XEN_NETIF_EXTRA_TYPE_GSO;
+	cr_assert_eq(nf_rx_parse(s, 3, 0, RS, &p), 1);
+	cr_assert_eq(p.verdict, NF_RX_ERR_EXTRA);
+	cr_assert_eq(p.slots, 3);
+	cr_assert_eq(nf_rx_parse(s, 2, 0, RS, &p), 0, "the extra chain is not complete yet");
+}
+
+Test(net_rx, rx_flag_bits_are_not_tx_ones)
+{
+	cr_assert_eq(NETRXF_csum_blank, 2);
+	cr_assert_eq(NETRXF_data_validated, 1);
+	cr_assert_eq(NETTXF_csum_blank, 1);
+}
+
+Test(net_ring, producer_sanity)
+{
+	cr_assert(nf_ring_sane(10, 5, RS));
+	cr_assert(nf_ring_sane(5 + RS, 5, RS));
+	cr_assert_not(nf_ring_sane(6 + RS, 5, RS));
+	cr_assert_not(nf_ring_sane(4, 5, RS), "a producer behind the consumer");
+	cr_assert(nf_ring_sane(3, 0xfffffff0u, RS), "across the wrap");
+}
+
+Test(net_tx, split_first_size_is_the_whole_packet)
+{
+	uint16_t sizes[NF_MAX_SLOTS], bytes[NF_MAX_SLOTS];
+
+	cr_assert_eq(nf_tx_split(1514, 4096, 18, sizes, bytes), 1);
+	cr_assert_eq(sizes[0], 1514);
+	cr_assert_eq(nf_tx_split(10000, 4096, 18, sizes, bytes), 3);
+	cr_assert_eq(sizes[0], 10000);
+	cr_assert_eq(bytes[0], 4096);
+	cr_assert_eq(sizes[1], 4096);
+	cr_assert_eq(sizes[2], 10000 - 8192);
+	cr_assert_eq(bytes[2], 10000 - 8192);
+	cr_assert_eq(nf_tx_split(10000, 4096, 1, sizes, bytes), 0, "no sg: one slot only");
+	cr_assert_eq(nf_tx_split(0, 4096, 18, sizes, bytes), 0);
+	cr_assert_eq(nf_tx_split(0x10000, 4096, 18, sizes, bytes), 0);
+}
+
+Test(net_tx, responses_must_name_inflight_requests)
+{
+	uint8_t inflight[RS] = { 0 };
+	struct netif_tx_response r = { .id = 3, .status = NETIF_RSP_OKAY };
+
+	cr_assert_eq(nf_tx_rsp_check(&r, RS, inflight), -1);
+	inflight[3] = 1;
+	cr_assert_eq(nf_tx_rsp_check(&r, RS, inflight), 0);
+	r.id = RS;
+	cr_assert_eq(nf_tx_rsp_check(&r, RS, inflight), -1);
+	r.id = 0xffff;
+	cr_assert_eq(nf_tx_rsp_check(&r, RS, inflight), -1);
+}
+
+/* a UDP/IPv4 frame with a correct checksum, then blanked to a partial sum */
+static size_t udp_frame(uint8_t *f)
+{
+	static const uint8_t hdr[] = {
+		0, 0x16, 0x3e, 0, 0, 2, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0x08, 0x00,
+		0x45, 0, 0, 32, 0, 1, 0x40, 0, 64, 17, 0, 0, 169, 254, 100, 1, 169, 254, 100, 2,
+		0x30, 0x39, 0, 7, 0, 12, 0, 0, 'p', 'v', 'h', 'k'
+	};
+	memcpy(f, hdr, sizeof(hdr));
+	return sizeof(hdr);
+}
+
+Test(net_csum, completes_udp_and_verifies_to_zero)
+{
+	uint8_t f[64];
+	size_t n = udp_frame(f);
+
+	cr_assert_eq(nf_csum_complete(f, n), 0);
+	uint16_t c = (uint16_t)(f[40] << 8 | f[41]);
+	cr_assert_neq(c, 0);
+	/* the receiver's check: pseudo header + segment sums to 0xffff */
+	uint8_t pseudo[4] = { 0, 17, 0, 12 };
+	uint32_t sum = nf_csum_add(0, f + 26, 8);
+	sum = nf_csum_add(sum, pseudo, 4);
+	sum = nf_csum_add(sum, f + 34, 12);
+	cr_assert_eq(sum, 0xffff);
+}
+
+Test(net_csum, malformed_headers_refused_others_left_alone)
+{
+	uint8_t f[64];
+	size_t n = udp_frame(f);
+
+	cr_assert_eq(nf_csum_complete(f, 10), -1);
+	f[16] = 0x10; /* IP total length beyond the frame */
+	cr_assert_eq(nf_csum_complete(f, n), -1);
+	n = udp_frame(f);
+	f[14] = 0x43; /* IHL below 5 */
+	cr_assert_eq(nf_csum_complete(f, n), -1);
+	n = udp_frame(f);
+	f[12] = 0x86;
+	f[13] = 0xdd; /* IPv6: not ours */
+	cr_assert_eq(nf_csum_complete(f, n), 1);
+	n = udp_frame(f);
+	f[23] = 1; /* ICMP: no pseudo-header sum to finish */
+	cr_assert_eq(nf_csum_complete(f, n), 1);
+}
+
+Test(netcfg, static_and_dhcp)
+{
+	struct netcfg c;
+	const char *err = NULL;
+
+	cr_assert_eq(netcfg_parse("169.254.100.2/24", "169.254.100.1", "8.8.8.8", &c, &err), 0);
+	cr_assert_eq(c.nifs, 1);
+	cr_assert_eq(c.ifs[0].addr, 0xa9fe6402u);
+	cr_assert_eq(c.ifs[0].prefix, 24);
+	cr_assert_eq(c.gw, 0xa9fe6401u);
+	cr_assert_eq(c.dns, 0x08080808u);
+	cr_assert_eq(netcfg_parse("dhcp", NULL, NULL, &c, &err), 0);
+	cr_assert(c.ifs[0].dhcp);
+	cr_assert_eq(netcfg_parse("10.0.0.1/8,dhcp", NULL, NULL, &c, &err), 0);
+	cr_assert_eq(c.nifs, 2);
+	cr_assert(c.ifs[1].dhcp);
+	cr_assert_eq(netcfg_parse(NULL, NULL, NULL, &c, &err), 0);
+	cr_assert_eq(c.nifs, 0);
+	cr_assert_eq(netcfg_mask(24), 0xffffff00u);
+	cr_assert_eq(netcfg_mask(0), 0);
+	cr_assert_eq(netcfg_mask(32), 0xffffffffu);
+}
+
+Test(netcfg, garbage_refused)
+{
+	struct netcfg c;
+	const char *err = NULL;
+	const char *bad[] = { "1.2.3", "1.2.3.256", "1.2.3.4/33", "1.2.3.4x", "dhcpx", "",
+			      "1.2.3.4,", "1..2.3", "01234.1.1.1", "1.2.3.4/", "a,b,c,d,e" };
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (!bad[i][0])
+			continue; /* empty ip= is "not given" */
+		cr_assert_eq(netcfg_parse(bad[i], NULL, NULL, &c, &err), -1, "%s", bad[i]);
+	}
+	cr_assert_eq(netcfg_parse("1.2.3.4/24", "1.2.3", NULL, &c, &err), -1);
+	cr_assert_eq(netcfg_parse("1.2.3.4/24", NULL, "x", &c, &err), -1);
+	cr_assert_eq(netcfg_parse("1.1.1.1,2.2.2.2,3.3.3.3,4.4.4.4,5.5.5.5", NULL, NULL, &c, &err), -1);
+}
