@@ -419,6 +419,13 @@ int mp_init(void)
 				ticks_to_us(c->boot_ticks));
 	}
 	tramp_release();
+	if (xen.hypercalls) {
+		unsigned reg = 0;
+		for (unsigned i = 0; i < n; i++)
+			reg += cpus[i].vcpu_info_registered;
+		pr_info("smp: vcpu_info of %u of %u CPUs registered with VCPUOP_register_vcpu_info\n",
+			reg, n);
+	}
 	if (n > 1)
 		pr_info("smp: %u CPUs online, %u failed, %u disabled in the MADT; %s\n",
 			mp_stats.online, mp_stats.failed, mp_stats.disabled,
