@@ -15,9 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_CPUS 64
+#define MAX_CPUS   64
 #define PINGS_MANY 200 /* round trips per CPU, up to 8 CPUs; 20 beyond (40 vCPUs on 2 CPUs) */
-#define PINGS_FEW 20
+#define PINGS_FEW  20
 
 static unsigned ncpu;
 static unsigned long iters = 20000;
@@ -61,7 +61,7 @@ static void test_pinned(void)
 	unsigned good = 0;
 
 	for (unsigned i = 0; i < ncpu; i++) {
-		w[i] = (struct where){ .want = i, .got_start = ~0u, .got_end = ~0u };
+		w[i] = (struct where){.want = i, .got_start = ~0u, .got_end = ~0u};
 		t[i] = pvh_thread_create_on("where", where_am_i, &w[i], 0, (int)i);
 	}
 	for (unsigned i = 0; i < ncpu; i++) {
@@ -69,7 +69,8 @@ static void test_pinned(void)
 			pvh_thread_join(t[i], NULL);
 		good += w[i].got_start == i && w[i].got_end == i;
 		if (w[i].got_start != i || w[i].got_end != i)
-			tap_diag("pinned to %u, ran on %u then %u", i, w[i].got_start, w[i].got_end);
+			tap_diag("pinned to %u, ran on %u then %u", i, w[i].got_start,
+				 w[i].got_end);
 	}
 	tap_ok(good == ncpu, "a thread pinned to each of %u CPUs runs there (%u did)", ncpu, good);
 }
@@ -198,8 +199,8 @@ static void test_ipi(void)
 		for (unsigned i = 0; i < PINGS; i++)
 			ok += pvh_cpu_call(c, ping, &where) == 0 && where == c;
 		uint64_t ticks = pvh_tsc() - t0;
-		tap_ok(ok == PINGS && pinged[c] == PINGS, "IPI ping-pong with CPU %u: %u/%u round trips",
-		       c, ok, PINGS);
+		tap_ok(ok == PINGS && pinged[c] == PINGS,
+		       "IPI ping-pong with CPU %u: %u/%u round trips", c, ok, PINGS);
 		pvh_printf("bench: ipi_round_trip cpu %u %lu ns (mean of %u)\n", c,
 			   (unsigned long)(ns_of(ticks) / PINGS), PINGS);
 		best_total += ticks;
@@ -304,7 +305,8 @@ static void test_offline(void)
 		t = pvh_thread_create_on("nap", nap, &n, 0, (int)victim);
 		if (t)
 			pvh_thread_join(t, NULL);
-		tap_ok(t && n.r == 0 && n.slept_ns >= 20000000, "its timer works after it came back");
+		tap_ok(t && n.r == 0 && n.slept_ns >= 20000000,
+		       "its timer works after it came back");
 	}
 }
 
@@ -374,13 +376,14 @@ static void bench_sched(void)
 	/* two threads on every CPU yielding to each other: each switch takes the run-queue lock */
 	uint64_t t0 = pvh_tsc();
 	for (unsigned i = 0; i < 2 * ncpu; i++)
-		t[i] = pvh_thread_create_on("yield", yielder, (void *)(uintptr_t)n, 0, (int)(i % ncpu));
+		t[i] = pvh_thread_create_on("yield", yielder, (void *)(uintptr_t)n, 0,
+					    (int)(i % ncpu));
 	for (unsigned i = 0; i < 2 * ncpu; i++)
 		if (t[i])
 			pvh_thread_join(t[i], NULL);
 	uint64_t ticks = pvh_tsc() - t0;
-	pvh_printf("bench: sched.yield %u cpus %lu ns per yield per CPU (2 threads per CPU)\n", ncpu,
-		   (unsigned long)(ns_of(ticks) / (2 * n)));
+	pvh_printf("bench: sched.yield %u cpus %lu ns per yield per CPU (2 threads per CPU)\n",
+		   ncpu, (unsigned long)(ns_of(ticks) / (2 * n)));
 }
 
 int main(int argc, char **argv)
@@ -408,8 +411,8 @@ int main(int argc, char **argv)
 		tap_ok(ncpu == want && pvh_cpu_online_count() == want && si.failed == 0,
 		       "%u CPUs online (want %u)", pvh_cpu_online_count(), want);
 	else
-		tap_ok(si.failed == 0 && pvh_cpu_online_count() == ncpu, "%u CPUs online, none failed",
-		       ncpu);
+		tap_ok(si.failed == 0 && pvh_cpu_online_count() == ncpu,
+		       "%u CPUs online, none failed", ncpu);
 	if (want_possible)
 		tap_ok(si.madt_cpus == want_possible && si.madt_disabled == want_possible - want,
 		       "MADT: %u CPUs present, %u disabled (want %u, %u)", si.madt_cpus,

@@ -31,21 +31,22 @@
 #include <xen/arch-x86/cpuid.h>
 #include <xen/hvm/hvm_vcpu.h>
 
-#define AP_STACK_PAGES 4
+#define AP_STACK_PAGES	     4
 #define AP_ARRIVE_TIMEOUT_US 5000000ull /* a slow rig runs 40 vCPUs on 2 CPUs */
-#define OFFLINE_TIMEOUT_US 5000000ull
-#define CALL_TIMEOUT_US 5000000ull
-#define LOW_1M 0x100000ull
-#define FALLBACK_TSC_HZ 3000000000ull /* assumed when nobody says: delays come out long, not short */
+#define OFFLINE_TIMEOUT_US   5000000ull
+#define CALL_TIMEOUT_US	     5000000ull
+#define LOW_1M		     0x100000ull
+#define FALLBACK_TSC_HZ                                                                            \
+	3000000000ull /* assumed when nobody says: delays come out long, not short */
 
 #define IPI_RESCHED 0x1
-#define IPI_CALL 0x2
-#define IPI_TIMER 0x4
+#define IPI_CALL    0x2
+#define IPI_TIMER   0x4
 
 void mp_ap_entry64(void);
 extern const char mp_tramp[], mp_tramp_end[];
 extern const char mp_tr_gdt_ptr[], mp_tr_far32[], mp_tr_cr3[], mp_tr_efer_extra[], mp_tr_stack[],
-	mp_tr_cpu[];
+    mp_tr_cpu[];
 
 struct mp_stats mp_stats;
 static struct acpi_cpu madt_cpus[CPU_MAX * 4];
@@ -116,7 +117,7 @@ static const void *acpi_map(void *ctx, uint64_t paddr, uint64_t len)
 	return (const void *)(uintptr_t)paddr;
 }
 
-static const struct acpi_mem acpi_guest_mem = { acpi_map, NULL };
+static const struct acpi_mem acpi_guest_mem = {acpi_map, NULL};
 
 /* "acpi_dump": every table the root points to, as hex lines tests/unit fixtures are made of */
 static void dump_region(uint64_t paddr, uint32_t len)
@@ -218,8 +219,8 @@ static unsigned discover(void)
 	if (m.dropped || m.duplicates || m.bad_apic_id)
 		pr_warn("acpi: MADT: %u processor entries beyond %u ignored, %u duplicate UIDs, %u "
 			"with APIC id 0xff\n",
-			m.dropped, (unsigned)(sizeof(madt_cpus) / sizeof(madt_cpus[0])), m.duplicates,
-			m.bad_apic_id);
+			m.dropped, (unsigned)(sizeof(madt_cpus) / sizeof(madt_cpus[0])),
+			m.duplicates, m.bad_apic_id);
 	mp_stats.possible = m.ncpus;
 	mp_stats.disabled = m.disabled + m.online_capable;
 
@@ -250,7 +251,8 @@ static unsigned discover(void)
 	}
 	if (!found_self)
 		pr_warn("acpi: the boot CPU (%s %u) is not in the MADT\n",
-			xen.present ? "vCPU" : "APIC id", xen.present ? cpus[0].vcpu_id : self_apic);
+			xen.present ? "vCPU" : "APIC id",
+			xen.present ? cpus[0].vcpu_id : self_apic);
 	if (mp_stats.over_limit)
 		pr_warn("smp: %u enabled CPUs beyond the limit of %lu not started\n",
 			mp_stats.over_limit, max < CPU_MAX ? max : CPU_MAX);
@@ -261,18 +263,18 @@ static unsigned discover(void)
 
 static int start_xen(struct cpu *c, uint64_t stack_top)
 {
-	struct vcpu_hvm_context ctx = { .mode = VCPU_HVM_MODE_64B };
+	struct vcpu_hvm_context ctx = {.mode = VCPU_HVM_MODE_64B};
 
 	/* straight into long mode on our page tables; Xen loads flat 64-bit segments */
 	ctx.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
-		.rip = (uintptr_t)mp_ap_entry64,
-		.rsp = stack_top,
-		.rdi = (uintptr_t)c,
-		.rflags = 0x2,
-		.cr0 = read_cr0(),
-		.cr3 = read_cr3(),
-		.cr4 = read_cr4(),
-		.efer = rdmsr(MSR_EFER),
+	    .rip = (uintptr_t)mp_ap_entry64,
+	    .rsp = stack_top,
+	    .rdi = (uintptr_t)c,
+	    .rflags = 0x2,
+	    .cr0 = read_cr0(),
+	    .cr3 = read_cr3(),
+	    .cr4 = read_cr4(),
+	    .efer = rdmsr(MSR_EFER),
 	};
 	long r = HYPERVISOR_vcpu_op(VCPUOP_initialise, c->vcpu_id, &ctx);
 	if (r) {
@@ -363,7 +365,8 @@ static int start_ap(struct cpu *c, uint64_t stack_top)
 		return -ENOMEM;
 	if (xen.hypercalls && (r = xen_vcpu_info_register(c))) {
 		pr_err("smp: vCPU %u: VCPUOP_register_vcpu_info failed (%d)%s\n", c->vcpu_id, r,
-		       c->vcpu_id >= XEN_LEGACY_MAX_VCPUS ? ", and it has no slot in shared info" : "");
+		       c->vcpu_id >= XEN_LEGACY_MAX_VCPUS ? ", and it has no slot in shared info"
+							  : "");
 		if (c->vcpu_id >= XEN_LEGACY_MAX_VCPUS)
 			return r;
 	}
@@ -377,8 +380,9 @@ static int start_ap(struct cpu *c, uint64_t stack_top)
 		       xen.present ? "vCPU" : "APIC id", xen.present ? c->vcpu_id : c->apic_id,
 		       (unsigned long)(AP_ARRIVE_TIMEOUT_US / 1000));
 	if (!r && c->vcpu_id != madt_uid)
-		pr_warn("smp: CPU %u: the MADT says vCPU %u, CPUID leaf +4 says %u (CPUID's is used)\n",
-			c->index, madt_uid, c->vcpu_id);
+		pr_warn(
+		    "smp: CPU %u: the MADT says vCPU %u, CPUID leaf +4 says %u (CPUID's is used)\n",
+		    c->index, madt_uid, c->vcpu_id);
 	return r;
 }
 
@@ -423,8 +427,9 @@ int mp_init(void)
 		unsigned reg = 0;
 		for (unsigned i = 0; i < n; i++)
 			reg += cpus[i].vcpu_info_registered;
-		pr_info("smp: vcpu_info of %u of %u CPUs registered with VCPUOP_register_vcpu_info\n",
-			reg, n);
+		pr_info(
+		    "smp: vcpu_info of %u of %u CPUs registered with VCPUOP_register_vcpu_info\n",
+		    reg, n);
 	}
 	if (n > 1)
 		pr_info("smp: %u CPUs online, %u failed, %u disabled in the MADT; %s\n",
@@ -548,7 +553,7 @@ int mp_call(unsigned index, void (*fn)(void *), void *arg)
 		return 0;
 	}
 	/* callers wait with interrupts on, so two CPUs calling each other both get served */
-	struct cpu_call call = { fn, arg, 0 };
+	struct cpu_call call = {fn, arg, 0};
 	struct cpu_call *mine = &call;
 	spin_lock(&c->call_lock);
 	__atomic_store_n(&c->call, &call, __ATOMIC_RELEASE);

@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ACPI_RSDP_V1_LEN 20
-#define ACPI_RSDP_V2_LEN 36
-#define ACPI_HDR_LEN 36
+#define ACPI_RSDP_V1_LEN  20
+#define ACPI_RSDP_V2_LEN  36
+#define ACPI_HDR_LEN	  36
 #define ACPI_MADT_HDR_LEN 44 /* the SDT header, the local APIC address, the flags */
 /* No table we read is anywhere near this; a larger length field is taken as garbage. */
 #define ACPI_TABLE_MAX (1u << 20)
@@ -66,7 +66,7 @@ struct acpi_find {
 int acpi_find_table(const struct acpi_mem *m, uint64_t rsdp_paddr, const char *sig,
 		    const void **table, uint32_t *len, struct acpi_find *f);
 
-#define ACPI_CPU_ENABLED 0x1	    /* MADT local APIC flags: usable now */
+#define ACPI_CPU_ENABLED	0x1 /* MADT local APIC flags: usable now */
 #define ACPI_CPU_ONLINE_CAPABLE 0x2 /* ACPI 6.3: may be enabled at run time */
 
 struct acpi_cpu {
@@ -78,15 +78,15 @@ struct acpi_cpu {
 
 struct acpi_madt {
 	uint32_t lapic_addr, flags;
-	unsigned ncpus;		     /* entries stored in the caller's array */
-	unsigned enabled, disabled;  /* of the stored ones: enabled, or neither bit set */
-	unsigned online_capable;     /* of the stored ones: not enabled but online-capable */
-	unsigned dropped;	     /* processor entries beyond the caller's array */
-	unsigned duplicates;	     /* a UID seen before: ignored */
-	unsigned skipped;	     /* entries of other types, stepped over */
-	unsigned bad_apic_id;	     /* type 0 entries with APIC id 0xff: ignored */
-	const char *why;	     /* set on failure */
-	uint32_t bad_offset;	     /* where the walk stopped, on failure */
+	unsigned ncpus;		    /* entries stored in the caller's array */
+	unsigned enabled, disabled; /* of the stored ones: enabled, or neither bit set */
+	unsigned online_capable;    /* of the stored ones: not enabled but online-capable */
+	unsigned dropped;	    /* processor entries beyond the caller's array */
+	unsigned duplicates;	    /* a UID seen before: ignored */
+	unsigned skipped;	    /* entries of other types, stepped over */
+	unsigned bad_apic_id;	    /* type 0 entries with APIC id 0xff: ignored */
+	const char *why;	    /* set on failure */
+	uint32_t bad_offset;	    /* where the walk stopped, on failure */
 };
 
 /*

@@ -54,7 +54,10 @@ uint64_t pvh_tsc(void);
 typedef struct {
 	uint32_t opaque;
 } pvh_spinlock_t;
-#define PVH_SPINLOCK_INIT { 0 }
+#define PVH_SPINLOCK_INIT                                                                          \
+	{                                                                                          \
+		0                                                                                  \
+	}
 void pvh_spin_lock(pvh_spinlock_t *l);
 void pvh_spin_unlock(pvh_spinlock_t *l);
 
