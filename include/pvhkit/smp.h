@@ -41,7 +41,7 @@ int pvh_thread_pin(pvh_thread_t *t, int cpu);
 /* Runs fn(arg) on CPU cpu in interrupt context (interrupts off: must not block) and waits. 0 or -1. */
 int pvh_cpu_call(unsigned cpu, void (*fn)(void *), void *arg);
 
-/* Takes CPU cpu (not 0) offline (VCPUOP_down) or back (VCPUOP_up): 0, or -1 (not on Xen, bad cpu). */
+/* Takes CPU cpu (not 0, not the caller's own) offline (VCPUOP_down) or back (VCPUOP_up): 0, or -1. */
 int pvh_cpu_offline(unsigned cpu);
 int pvh_cpu_online(unsigned cpu);
 /* What Xen says (VCPUOP_is_up): 1 up, 0 down, -1 unknown. */
