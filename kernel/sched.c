@@ -8,10 +8,12 @@
  * was measured with apps/smp; tools/bench prints the numbers): with one lock every switch on
  * every CPU serialises on it, and on an oversubscribed host (the rig runs 4-40 vCPUs on 2
  * physical CPUs; QEMU TCG runs 4 on 2) the vCPU holding it is often descheduled, so all the
- * others wait for it: two threads per CPU yielding to each other cost 19 ms per yield on 4 rig
- * vCPUs with the global queue against 0.12 ms with per-CPU queues, where such a switch touches
- * no other CPU's data (QEMU, 4 vCPUs: 7-19 us against 2-6 us; 40 rig vCPUs: the global queue
- * did not finish the test in 10 minutes). Stealing keeps the balance a shared queue gave for free.
+ * others wait for it. Two threads per CPU yielding to each other, the same apps/smp image built
+ * both ways and run back to back: 4 rig vCPUs 4.3-26 ms per yield with the global queue against
+ * 0.007-0.6 ms with per-CPU queues, where such a switch touches no other CPU's data; 8 rig vCPUs
+ * 116 ms against 0.42 ms; QEMU with 4 vCPUs 0.12-19 ms against 3-40 us; 40 rig vCPUs: the
+ * global queue did not finish the test in 10 minutes. Stealing keeps the balance a shared queue
+ * gave for free.
  *
  * Locking: a thread's state, and its place in a queue, belong to the lock of the CPU in
  * t->cpu (it only changes under that lock); lock_thread() follows it. A CPU holds its own lock
