@@ -1,4 +1,9 @@
-/* Xen event channels: all ports masked at start, one upcall vector, handlers looked up per port. */
+/*
+ * Xen event channels: all ports masked at start, one upcall vector on every vCPU, handlers looked
+ * up per port. Each port belongs to the vCPU Xen notifies for it (vCPU 0 unless bound to another
+ * one: per-vCPU VIRQs, IPIs, EVTCHNOP_bind_vcpu); a vCPU's upcall scans only its own ports, so
+ * a timer VIRQ or an IPI is always handled on the CPU it is meant for.
+ */
 #include "arch/x86/apic.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/irq.h"
@@ -15,9 +20,14 @@ struct port_info {
 	evtchn_handler_t fn;
 	void *arg;
 	uint64_t count;
+	uint16_t cpu;	 /* index of the CPU whose vCPU Xen notifies */
+	uint8_t cpu_set; /* cpu was set by a binding; else it is vCPU 0's CPU */
 };
 
+#define PORT_WORDS (EVTCHN_2L_PORTS / EVTCHN_WORD_BITS)
+
 static struct port_info *ports; /* EVTCHN_2L_PORTS entries, from the heap */
+static uint64_t (*cpu_ports)[PORT_WORDS]; /* per CPU: a bit per port it scans */
 static int percpu_vector;	/* delivered through the LAPIC: needs an EOI */
 static uint64_t unbound_events; /* pending on a port nobody handles */
 
@@ -33,38 +43,51 @@ static void dispatch(unsigned port, void *ctx)
 
 	(void)ctx;
 	if (!fn) {
-		unbound_events++;
+		__atomic_fetch_add(&unbound_events, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	p->count++;
+	__atomic_fetch_add(&p->count, 1, __ATOMIC_RELAXED);
 	fn(port, p->arg);
 }
 
 static void upcall(void *arg)
 {
 	struct cpu *c = this_cpu();
-	struct vcpu_info *vi = &xen_shared_info->vcpu_info[c->vcpu_id];
+	struct vcpu_info *vi = c->vcpu_info;
 
 	(void)arg;
 	c->upcalls++;
 	/* cleared before the scan, so an event arriving during it raises a new upcall */
 	do {
 		__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
-		evtchn_scan(&vi->evtchn_pending_sel, xen_shared_info->evtchn_pending,
-			    xen_shared_info->evtchn_mask, dispatch, NULL);
+		evtchn_scan_cpu(&vi->evtchn_pending_sel, xen_shared_info->evtchn_pending,
+				xen_shared_info->evtchn_mask, cpu_ports[c->index], dispatch, NULL);
 	} while (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE));
 	if (percpu_vector)
 		lapic_eoi();
+}
+
+/* The per-vCPU vector is set for each vCPU, on it, after its LAPIC is enabled. */
+static int set_upcall_vector(struct cpu *c)
+{
+	struct xen_hvm_evtchn_upcall_vector v = { .vcpu = c->vcpu_id, .vector = IRQ_VECTOR_EVTCHN };
+
+	lapic_enable();
+	return (int)HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &v);
+}
+
+void evtchn_cpu_init(struct cpu *c)
+{
+	/* the domain-wide callback vector reaches every vCPU without anything more */
+	if (percpu_vector && set_upcall_vector(c))
+		pr_err("evtchn: CPU %u: per-vCPU upcall vector refused\n", c->index);
 }
 
 /* Per-vCPU vector through the LAPIC where Xen offers it, else the domain-wide callback vector. */
 static int hook_upcall(void)
 {
 	if (xen.hvm_features & XEN_HVM_CPUID_UPCALL_VECTOR) {
-		struct xen_hvm_evtchn_upcall_vector v = { .vcpu = this_cpu()->vcpu_id,
-							  .vector = IRQ_VECTOR_EVTCHN };
-		lapic_enable();
-		if (HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &v) == 0) {
+		if (set_upcall_vector(this_cpu()) == 0) {
 			percpu_vector = 1;
 			return 0;
 		}
@@ -82,13 +105,19 @@ int evtchn_init(void)
 	for (unsigned w = 0; w < EVTCHN_2L_PORTS / EVTCHN_WORD_BITS; w++)
 		__atomic_store_n(&xen_shared_info->evtchn_mask[w], ~0ull, __ATOMIC_SEQ_CST);
 	ports = kzalloc(EVTCHN_2L_PORTS * sizeof(*ports));
-	if (!ports)
+	cpu_ports = kzalloc(CPU_MAX * sizeof(*cpu_ports));
+	if (!ports || !cpu_ports) {
+		kfree(ports);
+		kfree(cpu_ports);
+		ports = NULL;
 		return -ENOMEM;
+	}
 	int r = irq_register(IRQ_VECTOR_EVTCHN, upcall, NULL);
 	if (!r)
 		r = hook_upcall();
 	if (r) {
 		kfree(ports);
+		kfree(cpu_ports);
 		ports = NULL;
 		return r;
 	}
@@ -118,11 +147,35 @@ void evtchn_unmask(evtchn_port_t port)
 	HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &u);
 }
 
+/* Makes port part of CPU index's scan (and no other CPU's). */
+static void port_set_cpu(evtchn_port_t port, unsigned index)
+{
+	uint64_t bit = 1ull << (port % 64);
+
+	for (unsigned i = 0; i < CPU_MAX; i++)
+		if (i != index)
+			__atomic_fetch_and(&cpu_ports[i][port / 64], ~bit, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&cpu_ports[index][port / 64], bit, __ATOMIC_SEQ_CST);
+	ports[port].cpu = (uint16_t)index;
+	ports[port].cpu_set = 1;
+}
+
+/* The CPU of the vCPU with this id (the boot CPU when there is none yet). */
+static unsigned vcpu_index(uint32_t vcpu)
+{
+	struct cpu *c = cpu_by_vcpu(vcpu);
+
+	return c ? c->index : 0;
+}
+
 int evtchn_bind(evtchn_port_t port, evtchn_handler_t fn, void *arg)
 {
 	if (!port_ok(port) || !fn)
 		return -EINVAL;
 	evtchn_mask(port);
+	/* not bound to a vCPU by us: Xen notifies vCPU 0 */
+	if (!ports[port].cpu_set)
+		port_set_cpu(port, vcpu_index(0));
 	ports[port].arg = arg;
 	ports[port].count = 0;
 	__atomic_store_n(&ports[port].fn, fn, __ATOMIC_RELEASE);
@@ -178,8 +231,10 @@ int evtchn_bind_virq(uint32_t virq, uint32_t vcpu, evtchn_port_t *port)
 	if (!ports)
 		return -ENODEV;
 	int r = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &b);
-	if (!r)
+	if (!r && port_ok(b.port)) {
 		*port = b.port;
+		port_set_cpu(b.port, vcpu_index(vcpu));
+	}
 	return r;
 }
 
@@ -190,8 +245,21 @@ int evtchn_bind_ipi(uint32_t vcpu, evtchn_port_t *port)
 	if (!ports)
 		return -ENODEV;
 	int r = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b);
-	if (!r)
+	if (!r && port_ok(b.port)) {
 		*port = b.port;
+		port_set_cpu(b.port, vcpu_index(vcpu));
+	}
+	return r;
+}
+
+int evtchn_bind_vcpu(evtchn_port_t port, unsigned cpu_index)
+{
+	if (!port_ok(port) || cpu_index >= cpu_count)
+		return -EINVAL;
+	struct evtchn_bind_vcpu b = { .port = port, .vcpu = cpus[cpu_index].vcpu_id };
+	int r = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, &b);
+	if (!r)
+		port_set_cpu(port, cpu_index);
 	return r;
 }
 
@@ -202,7 +270,14 @@ int evtchn_close(evtchn_port_t port)
 	if (!port_ok(port))
 		return -EINVAL;
 	evtchn_unbind(port);
-	return (int)HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
+	int r = (int)HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
+	if (!r) {
+		/* the number may come back for another binding: it starts on vCPU 0 again */
+		__atomic_fetch_and(&cpu_ports[ports[port].cpu][port / 64], ~(1ull << (port % 64)),
+				   __ATOMIC_SEQ_CST);
+		ports[port].cpu_set = 0;
+	}
+	return r;
 }
 
 uint64_t evtchn_count(evtchn_port_t port)

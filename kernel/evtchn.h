@@ -24,6 +24,11 @@ int evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
 int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port);
 int evtchn_bind_virq(uint32_t virq, uint32_t vcpu, evtchn_port_t *port);
 int evtchn_bind_ipi(uint32_t vcpu, evtchn_port_t *port);
+/* EVTCHNOP_bind_vcpu: the port's events go to CPU cpu_index from now on (interdomain/unbound). */
+int evtchn_bind_vcpu(evtchn_port_t port, unsigned cpu_index);
+struct cpu;
+/* On each AP: its upcall vector (when Xen delivers per vCPU). */
+void evtchn_cpu_init(struct cpu *c);
 /* Unbinds and closes the port. */
 int evtchn_close(evtchn_port_t port);
 

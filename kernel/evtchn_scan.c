@@ -1,8 +1,15 @@
 /* The 2-level event-channel pending scan: selector word, then pending & ~mask, lowest port first. */
+#include <stddef.h>
 #include "kernel/evtchn_scan.h"
 
 unsigned evtchn_scan(uint64_t *sel, uint64_t *pending, const uint64_t *mask, evtchn_scan_fn fn,
 		     void *ctx)
+{
+	return evtchn_scan_cpu(sel, pending, mask, NULL, fn, ctx);
+}
+
+unsigned evtchn_scan_cpu(uint64_t *sel, uint64_t *pending, const uint64_t *mask,
+			 const uint64_t *mine, evtchn_scan_fn fn, void *ctx)
 {
 	uint64_t words = __atomic_exchange_n(sel, 0, __ATOMIC_ACQ_REL);
 	unsigned calls = 0;
@@ -13,6 +20,9 @@ unsigned evtchn_scan(uint64_t *sel, uint64_t *pending, const uint64_t *mask, evt
 		words &= words - 1;
 		uint64_t bits = __atomic_load_n(&pending[w], __ATOMIC_ACQUIRE) &
 				~__atomic_load_n(&mask[w], __ATOMIC_RELAXED);
+
+		if (mine)
+			bits &= __atomic_load_n(&mine[w], __ATOMIC_RELAXED);
 		while (bits) {
 			unsigned b = (unsigned)__builtin_ctzll(bits);
 			uint64_t bit = 1ull << b;

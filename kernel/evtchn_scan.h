@@ -18,4 +18,12 @@ typedef void (*evtchn_scan_fn)(unsigned port, void *ctx);
 unsigned evtchn_scan(uint64_t *sel, uint64_t *pending, const uint64_t *mask, evtchn_scan_fn fn,
 		     void *ctx);
 
+/*
+ * Like evtchn_scan, but only ports whose bit is set in mine (one bit per port, the ports bound
+ * to the scanning vCPU) are looked at: another vCPU's pending ports in the same word stay
+ * pending for it. mine NULL means every port.
+ */
+unsigned evtchn_scan_cpu(uint64_t *sel, uint64_t *pending, const uint64_t *mask,
+			 const uint64_t *mine, evtchn_scan_fn fn, void *ctx);
+
 #endif

@@ -2,6 +2,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/xen.h"
 #include "arch/x86/irq.h"
+#include "arch/x86/mp.h"
 #include "arch/x86/percpu.h"
 #include "drivers/console/early.h"
 #include "drivers/console/xencons.h"
@@ -35,8 +36,10 @@ void startinfo_report(const struct bootinfo *bi);
 
 static void options_apply(void)
 {
-	/* ip/gw/dns: lib/lwip; memmap=xen: take the memory map from Xen even when the start info has one */
-	static const char *const known[] = { "loglevel", "memmap", "ip", "gw", "dns" };
+	/* ip/gw/dns: lib/lwip; memmap=xen: take the memory map from Xen even when the start info has
+	 * one; maxcpus, acpi_dump: arch/x86/mp.c */
+	static const char *const known[] = { "loglevel", "memmap", "ip", "gw", "dns", "maxcpus",
+					     "acpi_dump" };
 	unsigned long level;
 
 	for (int i = 0; i < boot_cmdline.nopts; i++) {
@@ -150,6 +153,8 @@ void kernel_main(struct boot_raw *raw)
 	xen_services_init();
 	sched_init();
 	irq_enable();
+	/* the APs go straight into their idle threads: after the scheduler and the Xen services */
+	mp_init();
 	/* xenstore after the scheduler: its reader and watch threads sleep on event channels */
 	if (xen.hypercalls)
 		xenbus_boot();

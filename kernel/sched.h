@@ -1,4 +1,4 @@
-/* Threads and the scheduler: cooperative, one run queue under a lock, an idle thread per CPU. */
+/* Threads and the scheduler: cooperative, on every CPU; a run queue per CPU with stealing, pinning, an idle thread per CPU. */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
@@ -24,6 +24,10 @@ struct thread {
 	struct thread *joiner;
 	/* the app's C library state for this thread (lib/libc: newlib's reent, errno); NULL: shared */
 	void *libc;
+	int pin;    /* 1 + the CPU it must run on; 0: any */
+	int cpu;    /* the CPU whose run-queue lock guards its state: where it runs, waits or ran */
+	int on_cpu; /* some CPU is running it (or still saving its registers) */
+	int queued; /* in cpus[cpu]'s run queue */
 };
 
 #define THREAD_STACK_DEFAULT (16 * 1024)
@@ -34,6 +38,19 @@ int sched_running(void);
 
 /* NULL when out of memory. The thread starts runnable. */
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, size_t stack_size);
+/* Like thread_create, pinned to CPU cpu from the start (-1: any CPU); NULL for a bad cpu. */
+struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg,
+				size_t stack_size, int cpu);
+/* Pins t (NULL: the caller) to CPU cpu, or unpins it (-1); the caller moves at once. 0 or -EINVAL. */
+int sched_pin(struct thread *t, int cpu);
+/* The index of the CPU the caller runs on (it may move at its next switch, unless pinned). */
+unsigned sched_cpu(void);
+struct pvh_thread;
+/* The kernel thread behind an app's pvh_thread_t (lib/sys/thread.c). */
+struct thread *pvh_thread_kernel(struct pvh_thread *pt);
+struct cpu;
+/* On an AP: its boot context becomes its idle thread; never returns. */
+__attribute__((noreturn)) void sched_ap_enter(struct cpu *c);
 /* Waits for t to exit and frees it (one joiner per thread); 0 or -EINVAL. */
 int thread_join(struct thread *t);
 __attribute__((noreturn)) void thread_exit(void);

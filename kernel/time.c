@@ -1,4 +1,8 @@
-/* pvclock and wall clock, read under the version locks Xen uses while it updates them. */
+/*
+ * pvclock and wall clock, read under the version locks Xen uses while it updates them. Each vCPU
+ * reads its own vcpu_time_info; the vCPUs' clocks may differ by a little, so the monotonic time
+ * handed out never goes below what any CPU handed out before (a thread may migrate).
+ */
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/xen.h"
@@ -9,10 +13,11 @@
 #include <xen/xen.h>
 
 static int ready;
+static uint64_t last_ns; /* the highest monotonic time returned so far, on any CPU */
 
 static void snapshot(struct pvclock_snapshot *s, uint64_t *tsc)
 {
-	volatile struct vcpu_time_info *t = &xen_shared_info->vcpu_info[this_cpu()->vcpu_id].time;
+	volatile struct vcpu_time_info *t = &this_cpu()->vcpu_info->time;
 	uint32_t v;
 
 	/* odd version: Xen is writing; a changed version: we read a torn copy */
@@ -30,7 +35,7 @@ static void snapshot(struct pvclock_snapshot *s, uint64_t *tsc)
 
 int time_init(void)
 {
-	if (!xen_shared_info)
+	if (!xen_shared_info || !this_cpu()->vcpu_info)
 		return -ENODEV;
 	ready = 1;
 	return 0;
@@ -48,8 +53,16 @@ uint64_t time_monotonic_ns(void)
 
 	if (!ready)
 		return 0;
+	/* no migration in between: threads switch only in schedule(), never in here */
 	snapshot(&s, &tsc);
-	return pvclock_ns(&s, tsc);
+	uint64_t now = pvclock_ns(&s, tsc), last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
+
+	do {
+		if (now <= last)
+			return last;
+	} while (!__atomic_compare_exchange_n(&last_ns, &last, now, 1, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return now;
 }
 
 uint64_t time_wall_ns(void)

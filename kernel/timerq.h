@@ -13,6 +13,7 @@ struct timer {
 	void *arg;
 	struct timer *next;
 	int queued;
+	void *owner; /* kernel/timer.c: the CPU whose queue holds it (NULL: none yet) */
 };
 
 struct timerq {

@@ -15,8 +15,13 @@ void waitq_prepare(struct waitq *wq, struct waitq_entry *e)
 		wq->head = e;
 		e->queued = 1;
 	}
-	spin_unlock_irqrestore(&wq->lock, f);
+	/*
+	 * Blocked before the lock is dropped: a waker (who holds it) that picks us then finds us
+	 * blocked and really wakes us. Marked blocked after, its wake could land while we still
+	 * ran, be dropped, and leave us asleep with "woken" set, so no later wake_one picks us.
+	 */
 	sched_set_blocked();
+	spin_unlock_irqrestore(&wq->lock, f);
 }
 
 void waitq_finish(struct waitq *wq, struct waitq_entry *e)

@@ -11,6 +11,9 @@
 #define REG_EOI 0xb0
 #define REG_SVR 0xf0
 #define SVR_ENABLE 0x100
+#define REG_ICR_LO 0x300
+#define REG_ICR_HI 0x310
+#define ICR_PENDING (1u << 12)
 
 static int x2apic_mode(void)
 {
@@ -55,4 +58,18 @@ uint32_t lapic_id(void)
 	uint32_t id = apic_read(REG_ID);
 
 	return x2apic_mode() ? id : id >> 24;
+}
+
+void lapic_icr(uint32_t apic_id, uint32_t icr)
+{
+	if (x2apic_mode()) {
+		/* one 64-bit MSR write; nothing to wait for */
+		wrmsr(0x800 + (REG_ICR_LO >> 4), (uint64_t)apic_id << 32 | icr);
+		return;
+	}
+	/* the previous IPI must have left before the destination register changes */
+	for (unsigned i = 0; i < 1000000 && (apic_read(REG_ICR_LO) & ICR_PENDING); i++)
+		cpu_relax();
+	apic_write(REG_ICR_HI, apic_id << 24);
+	apic_write(REG_ICR_LO, icr);
 }

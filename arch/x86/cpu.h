@@ -95,11 +95,32 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 		__asm__ volatile("cli; hlt");
 }
 
+struct cpu;
+/* The boot CPU's GDT, TSS and FPU/SSE, on static tables. */
 void cpu_init(void);
+/* Guarded IST stacks (#DF, NMI, #MC) for c's TSS, from the page allocator: 0 or -ENOMEM. */
+int cpu_ist_alloc(struct cpu *c);
+/* On the boot CPU, before an AP starts: its GDT and TSS, guarded IST stacks. 0 or -errno. */
+int cpu_prepare(struct cpu *c);
+/* On the AP itself: loads the tables cpu_prepare made, turns on FPU/SSE. */
+void cpu_init_ap(struct cpu *c);
+/* pages of stack above an unmapped guard page; returns the top (16-byte aligned) or 0 */
+uint64_t stack_alloc_guarded(uint64_t pages);
+/* Loads the (shared) IDT on this CPU. */
+void traps_load(void);
 void pic_disable(void);
 void traps_init(void);
 void paging_init(uint64_t ram_top);
 /* everything below this address is identity-mapped */
 uint64_t paging_mapped_top(void);
+/*
+ * Sets one page's access on this CPU's tables (shared by all CPUs): PAGING_NONE unmaps it (a
+ * guard page), PAGING_RW is data, PAGING_RWX a code page we write (the AP trampoline). Large
+ * pages around it are split. Only this CPU's TLB is flushed: call before other CPUs use it.
+ */
+#define PAGING_NONE 0
+#define PAGING_RW 1
+#define PAGING_RWX 2
+int paging_protect(uint64_t addr, int prot);
 
 #endif

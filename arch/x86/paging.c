@@ -1,6 +1,7 @@
 /* The kernel's final identity map: W^X for the image, a hole at page 0 and under the boot stack. */
 #include <stdint.h>
 #include "arch/x86/cpu.h"
+#include "arch/x86/spinlock.h"
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
@@ -20,6 +21,7 @@ extern char boot_stack_guard[];
 extern uint32_t boot_efer_nx;
 
 static uint64_t mapped_top = SZ_4G; /* what boot.S mapped */
+static spinlock_t paging_lock = SPINLOCK_INIT;
 static uint64_t nx;
 static int huge_1g; /* the CPU has 1 GiB pages */
 
@@ -109,4 +111,50 @@ void paging_init(uint64_t ram_top)
 	mapped_top = top;
 	pr_info("paging: identity map up to %#lx, text r-x, rodata r--, data rw-%s\n", top,
 		nx ? ", NX on" : " (no NX on this CPU)");
+}
+
+/*
+ * The 4 KiB entry mapping addr, after splitting the 1 GiB or 2 MiB page that covers it into
+ * pages of the next size with the same permissions (so the rest of the range is unchanged).
+ */
+static uint64_t *pte_for(uint64_t addr)
+{
+	uint64_t *t = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
+
+	for (int shift = 39; shift > 12; shift -= 9) {
+		uint64_t *e = &t[(addr >> shift) & 511];
+
+		if (!(*e & PTE_P))
+			return NULL;
+		if (*e & PTE_PS) {
+			uint64_t *n = table_alloc(), base = *e & PTE_ADDR & ~((1ull << shift) - 1);
+			uint64_t flags = *e & (PTE_P | PTE_W | PTE_NX), step = 1ull << (shift - 9);
+
+			for (int i = 0; i < 512; i++)
+				n[i] = (base + i * step) | flags | (shift - 9 > 12 ? PTE_PS : 0);
+			*e = (uintptr_t)n | PTE_P | PTE_W;
+		}
+		t = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+	}
+	return &t[(addr >> 12) & 511];
+}
+
+int paging_protect(uint64_t addr, int prot)
+{
+	unsigned long f = spin_lock_irqsave(&paging_lock);
+	uint64_t *pte = addr & (PAGE_SIZE - 1) ? NULL : pte_for(addr);
+
+	if (pte) {
+		uint64_t v = addr | PTE_P | PTE_W | nx;
+
+		if (prot == PAGING_NONE)
+			v = 0;
+		else if (prot == PAGING_RWX)
+			v = addr | PTE_P | PTE_W;
+		*pte = v;
+		/* the table walk may still hold the old large page: flush it all from this CPU */
+		write_cr3(read_cr3());
+	}
+	spin_unlock_irqrestore(&paging_lock, f);
+	return pte ? 0 : -1;
 }

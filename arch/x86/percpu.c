@@ -1,8 +1,10 @@
 /* The per-CPU array and the GS base that selects each CPU's entry. */
+#include <stddef.h>
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 
 struct cpu cpus[CPU_MAX];
+unsigned cpu_count = 1;
 
 void percpu_init(unsigned index, uint32_t vcpu_id)
 {
@@ -12,4 +14,12 @@ void percpu_init(unsigned index, uint32_t vcpu_id)
 	c->index = index;
 	c->vcpu_id = vcpu_id;
 	wrmsr(MSR_GS_BASE, (uintptr_t)c);
+}
+
+struct cpu *cpu_by_vcpu(uint32_t vcpu_id)
+{
+	for (unsigned i = 0; i < __atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE); i++)
+		if (cpus[i].vcpu_id == vcpu_id)
+			return &cpus[i];
+	return NULL;
 }

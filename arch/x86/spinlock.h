@@ -1,31 +1,84 @@
-/* Spinlocks that also keep interrupts off while held, so a handler on the same CPU cannot deadlock. */
+/*
+ * Ticket spinlocks that also keep interrupts off while held, so a handler on the same CPU cannot
+ * deadlock. Tickets make waiters take turns (no CPU starves); a waiter that has spun for long
+ * gives its time slice back to Xen, because on an oversubscribed host the holder's vCPU may
+ * be the one that is not running.
+ */
 #ifndef ARCH_X86_SPINLOCK_H
 #define ARCH_X86_SPINLOCK_H
 
 #include <stdint.h>
 
 typedef struct {
-	volatile uint32_t locked;
+	union {
+		uint32_t word;
+		struct {
+			uint16_t owner; /* the ticket being served */
+			uint16_t next;	/* the next ticket to hand out */
+		} t;
+	};
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0 }
+#define SPINLOCK_INIT { { 0 } }
+/* pause-loop iterations before a waiter yields its vCPU */
+#define SPIN_YIELD_AFTER 4096
+
+/* Gives this vCPU's time to the others (SCHEDOP_yield on Xen; a no-op elsewhere). */
+void spin_yield_vcpu(void);
+
+static inline void spin_lock(spinlock_t *l)
+{
+	uint16_t me = __atomic_fetch_add(&l->t.next, 1, __ATOMIC_RELAXED);
+	unsigned spins = 0;
+
+	while (__atomic_load_n(&l->t.owner, __ATOMIC_ACQUIRE) != me) {
+		__asm__ volatile("pause");
+		if (++spins == SPIN_YIELD_AFTER) {
+			spins = 0;
+			spin_yield_vcpu();
+		}
+	}
+}
+
+static inline int spin_trylock(spinlock_t *l)
+{
+	uint32_t w = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
+	uint16_t owner = (uint16_t)w, next = (uint16_t)(w >> 16);
+
+	if (owner != next)
+		return 0;
+	uint32_t taken = (uint32_t)owner | (uint32_t)(uint16_t)(next + 1) << 16;
+	return __atomic_compare_exchange_n(&l->word, &w, taken, 0, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	/* only the holder writes owner: a plain increment, published with release */
+	__atomic_store_n(&l->t.owner, (uint16_t)(l->t.owner + 1), __ATOMIC_RELEASE);
+}
 
 static inline unsigned long spin_lock_irqsave(spinlock_t *l)
 {
 	unsigned long flags;
 
 	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		while (l->locked)
-			__asm__ volatile("pause");
+	spin_lock(l);
 	return flags;
 }
 
 static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 {
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	spin_unlock(l);
 	if (flags & (1ul << 9))
 		__asm__ volatile("sti" ::: "memory");
+}
+
+static inline int spin_is_locked(spinlock_t *l)
+{
+	uint32_t w = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
+
+	return (uint16_t)w != (uint16_t)(w >> 16);
 }
 
 #endif

@@ -57,6 +57,11 @@ void traps_init(void)
 					     .off_mid = (a >> 16) & 0xffff,
 					     .off_hi = a >> 32 };
 	}
+	traps_load();
+}
+
+void traps_load(void)
+{
 	struct {
 		uint16_t limit;
 		uint64_t base;

@@ -2,6 +2,7 @@
 #include "kernel/heap.h"
 #include "kernel/sched.h"
 #include "lib/sys/sys.h"
+#include "pvhkit/smp.h"
 #include "pvhkit/thread.h"
 
 #define APP_STACK_DEFAULT (64 * 1024)
@@ -28,7 +29,8 @@ static void start(void *arg)
 	libc_thread_end();
 }
 
-pvh_thread_t *pvh_thread_create(const char *name, void *(*fn)(void *), void *arg, size_t stack_size)
+pvh_thread_t *pvh_thread_create_on(const char *name, void *(*fn)(void *), void *arg,
+				   size_t stack_size, int cpu)
 {
 	struct pvh_thread *pt = kzalloc(sizeof(*pt));
 
@@ -36,12 +38,23 @@ pvh_thread_t *pvh_thread_create(const char *name, void *(*fn)(void *), void *arg
 		return NULL;
 	pt->fn = fn;
 	pt->arg = arg;
-	pt->t = thread_create(name ? name : "app", start, pt, stack_size ? stack_size : APP_STACK_DEFAULT);
+	pt->t = thread_create_on(name ? name : "app", start, pt,
+				 stack_size ? stack_size : APP_STACK_DEFAULT, cpu);
 	if (!pt->t) {
 		kfree(pt);
 		return NULL;
 	}
 	return pt;
+}
+
+pvh_thread_t *pvh_thread_create(const char *name, void *(*fn)(void *), void *arg, size_t stack_size)
+{
+	return pvh_thread_create_on(name, fn, arg, stack_size, -1);
+}
+
+struct thread *pvh_thread_kernel(pvh_thread_t *pt)
+{
+	return pt->t;
 }
 
 int pvh_thread_join(pvh_thread_t *pt, void **ret)

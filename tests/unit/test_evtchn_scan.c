@@ -253,3 +253,41 @@ Test(evtchn_scan, random_against_model)
 		cr_assert_eq(memcmp(want_pending, pending, sizeof(pending)), 0, "round %d", round);
 	}
 }
+
+/*
+ * Two vCPUs, ports of both in one word: each scan takes only its own vCPU's ports, and the
+ * other's stay pending for it (a timer VIRQ must run on the CPU it belongs to).
+ */
+Test(evtchn_scan, per_cpu_ports_stay_with_their_vcpu, .init = setup)
+{
+	uint64_t mine0[WORDS] = { 0 }, mine1[WORDS] = { 0 }, sel1 = 0;
+
+	set(mine0, 3);
+	set(mine0, 70);
+	set(mine1, 5);
+	set(mine1, 71);
+	raise(3);
+	raise(5);
+	raise(70);
+	raise(71);
+	sel1 = sel; /* Xen sets the selector of each port's own vCPU; here both see both words */
+	cr_assert_eq(evtchn_scan_cpu(&sel, pending, mask, mine0, record, &rec), 2);
+	cr_assert_eq(rec.ports[0], 3);
+	cr_assert_eq(rec.ports[1], 70);
+	cr_assert(is_set(pending, 5) && is_set(pending, 71), "vCPU 1's ports left pending");
+	cr_assert_eq(evtchn_scan_cpu(&sel1, pending, mask, mine1, record, &rec), 2);
+	cr_assert_eq(rec.ports[2], 5);
+	cr_assert_eq(rec.ports[3], 71);
+	cr_assert_eq(pending[0] | pending[1], 0);
+}
+
+/* A port in nobody's set is never delivered (until EVTCHNOP_bind_vcpu gives it an owner). */
+Test(evtchn_scan, port_of_no_cpu_is_not_delivered, .init = setup)
+{
+	uint64_t mine[WORDS] = { 0 };
+
+	raise(9);
+	cr_assert_eq(evtchn_scan_cpu(&sel, pending, mask, mine, record, &rec), 0);
+	cr_assert(is_set(pending, 9));
+	cr_assert_eq(sel, 0, "the selector is consumed");
+}

@@ -3,7 +3,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_UNDER_TEST := lib/fmt.c kernel/memmap.c kernel/pmem.c kernel/heap.c kernel/startinfo.c \
 	kernel/cmdline.c kernel/ksyms.c kernel/pvclock.c kernel/evtchn_scan.c kernel/timerq.c \
 	kernel/gnttab_refs.c
-UNIT_UNDER_TEST += drivers/xenbus/xs_wire.c drivers/xenbus/xs_reqs.c
+UNIT_UNDER_TEST += drivers/xenbus/xs_wire.c drivers/xenbus/xs_reqs.c drivers/acpi/acpi.c
 UNIT_UNDER_TEST += drivers/blkfront/blkfront_req.c
 UNIT_UNDER_TEST += drivers/netfront/netfront_ring.c lib/lwip/netcfg.c
 UNIT_BIN := $(BUILD)/unit/unit-tests

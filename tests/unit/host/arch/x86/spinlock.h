@@ -8,6 +8,16 @@ typedef struct {
 
 #define SPINLOCK_INIT { 0 }
 
+static inline void spin_lock(spinlock_t *l)
+{
+	l->locked = 1;
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	l->locked = 0;
+}
+
 static inline unsigned long spin_lock_irqsave(spinlock_t *l)
 {
 	l->locked = 1;
