@@ -1,6 +1,7 @@
 /* PVH entry: 32-bit protected mode with paging off -> copy start info -> page tables -> long mode -> C. */
 #include <xen/elfnote.h>
 #include "kernel/bootraw.h"
+#include "arch/x86/entry_state.h"
 
 #define CR0_PE (1 << 0)
 #define CR0_WP (1 << 16)
@@ -31,19 +32,27 @@
 	.code32
 	.globl pvh_start32
 pvh_start32:
-	/* The ABI gives no stack: ours is in BSS, which the loader zeroed and nothing else uses yet. */
+	/*
+	 * The ABI gives no stack: ours is in BSS, which the loader zeroed and nothing else uses yet.
+	 * Setting %esp changes no flag, so EFLAGS can be recorded as handed over before cli/cld.
+	 */
+	mov $boot_stack_top, %esp
+	pushfl
+	popl boot_entry_state + ENTRY_OFF_EFLAGS
 	cli
 	cld
 	/* the first thing measured: under QEMU -icount, TSC ticks count instructions from here */
 	rdtsc
 	mov %eax, boot_tsc_entry
 	mov %edx, boot_tsc_entry + 4
-	mov $boot_stack_top, %esp
 	mov %ebx, boot_raw + BOOTRAW_OFF_EBX
+	mov %ebx, boot_entry_state + ENTRY_OFF_EBX /* cpuid in check_long_mode clobbers it */
 	cmpl $BOOT_START_MAGIC, (%ebx)
 	jne bad_magic
 	call copy_start_info
 	call check_long_mode
+	/* after check_long_mode (rdmsr EFER needs a 64-bit CPU), before anything changes CRx/segments */
+	call capture_entry_state
 
 	/* Clear BSS inline: a call would keep its return address on the stack being cleared. */
 	mov $__bss_start, %edi
@@ -69,6 +78,70 @@ pvh_start32:
 	mov %eax, %cr0
 	lgdt boot_gdt_ptr
 	ljmp $0x08, $start64
+
+/*
+ * capture_entry_state: the control registers, EFER, %ebx and the segments as the loader left them,
+ * for apps/conformance to judge against the PVH ABI. Selectors name no descriptor when the loader
+ * loaded the hidden parts directly (Xen does, with selector 0): then lar/lsl fail and only what
+ * could be read is marked valid. %ebx was recorded on entry (cpuid has clobbered it since).
+ */
+capture_entry_state:
+	push %ebx
+	mov %cr0, %eax
+	mov %eax, boot_entry_state + ENTRY_OFF_CR0
+	mov %cr4, %eax
+	mov %eax, boot_entry_state + ENTRY_OFF_CR4
+	mov $MSR_EFER, %ecx
+	rdmsr
+	mov %eax, boot_entry_state + ENTRY_OFF_EFER
+	mov %edx, boot_entry_state + ENTRY_OFF_EFER + 4
+	sgdt boot_entry_state + ENTRY_OFF_GDTR
+	xor %eax, %eax
+	mov %cs, %ax
+	mov %eax, boot_entry_state + ENTRY_OFF_SEL
+	mov %ds, %ax
+	mov %eax, boot_entry_state + ENTRY_OFF_SEL + 4
+	mov %es, %ax
+	mov %eax, boot_entry_state + ENTRY_OFF_SEL + 8
+	mov %ss, %ax
+	mov %eax, boot_entry_state + ENTRY_OFF_SEL + 12
+	str %ax
+	mov %eax, boot_entry_state + ENTRY_OFF_SEL + 16
+	xor %esi, %esi /* segment slot */
+	xor %edi, %edi /* valid bits */
+1:	mov boot_entry_state + ENTRY_OFF_SEL(, %esi, 4), %ebx
+	lar %ebx, %eax
+	jnz 2f
+	mov %eax, boot_entry_state + ENTRY_OFF_LAR(, %esi, 4)
+	bts %esi, %edi
+2:	lsl %ebx, %eax
+	jnz 3f
+	mov %eax, boot_entry_state + ENTRY_OFF_LSL(, %esi, 4)
+	lea 8(%esi), %ecx
+	bts %ecx, %edi
+3:	/* the descriptor itself, when the selector names a GDT slot inside the GDT's limit */
+	test $4, %ebx /* an LDT selector: not followed */
+	jnz 4f
+	and $0xfff8, %ebx
+	jz 4f
+	lea 7(%ebx), %eax
+	movzwl boot_entry_state + ENTRY_OFF_GDTR, %ecx
+	cmp %ecx, %eax
+	ja 4f
+	add boot_entry_state + ENTRY_OFF_GDTR + 2, %ebx
+	mov (%ebx), %eax
+	mov %eax, boot_entry_state + ENTRY_OFF_DESC(, %esi, 8)
+	mov 4(%ebx), %eax
+	mov %eax, boot_entry_state + ENTRY_OFF_DESC + 4(, %esi, 8)
+	lea 16(%esi), %ecx
+	bts %ecx, %edi
+4:	inc %esi
+	cmp $ENTRY_NSEG, %esi
+	jb 1b
+	mov %edi, boot_entry_state + ENTRY_OFF_VALID
+	movl $ENTRY_STATE_MAGIC, boot_entry_state + ENTRY_OFF_MAGIC
+	pop %ebx
+	ret
 
 /* copy_start_info: %ebx = start info. Copies it and what it points to into boot_raw. */
 copy_start_info:
@@ -277,6 +350,11 @@ boot_gdt_ptr:
 	.globl boot_tsc_entry
 boot_tsc_entry:
 	.quad 0
+/* the loader's register state (arch/x86/entry_state.h); set before BSS is cleared, so not in BSS */
+	.balign 8
+	.globl boot_entry_state
+boot_entry_state:
+	.skip ENTRY_STATE_SIZE
 /* EFER_NXE when the CPU has NX; kept outside BSS because it is set before BSS is cleared */
 	.globl boot_efer_nx
 boot_efer_nx:

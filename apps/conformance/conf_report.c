@@ -1,0 +1,186 @@
+/* Conformance output: TAP 13 lines, the JUnit XML document between markers, the RESULT line. */
+#include "apps/conformance/conf_report.h"
+#include "lib/fmt.h"
+
+static void outf(const struct conf_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void outf(const struct conf_out *o, const char *fmt, ...)
+{
+	char line[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	o->line(o->ctx, line);
+}
+
+void conf_report_plan(const struct conf_out *o, unsigned planned)
+{
+	outf(o, "TAP version 13");
+	outf(o, "1..%u", planned);
+}
+
+void conf_report_tap(const struct conf_out *o, unsigned n, const struct conf_record *rec)
+{
+	const struct conf_test *t = rec->test;
+	const struct conf_result *r = &rec->res;
+
+	switch (r->status) {
+	case CONF_PASS:
+		outf(o, "ok %u - %s", n, t->name);
+		if (r->msg[0])
+			outf(o, "#   %s", r->msg);
+		return;
+	case CONF_SKIP:
+		outf(o, "ok %u - %s # SKIP %s", n, t->name, r->msg);
+		return;
+	case CONF_FAIL:
+	case CONF_ERROR:
+		outf(o, "not ok %u - %s # %s: %s", n, t->name, conf_status_name(r->status), r->msg);
+		/* where to look: the clause and the document that states it */
+		outf(o, "#   clause: %s (%s)", t->desc, t->ref);
+		return;
+	}
+}
+
+void conf_xml_escape(const char *s, char *buf, size_t n)
+{
+	size_t k = 0;
+
+	if (!n)
+		return;
+	for (; *s; s++) {
+		char tmp[8];
+		const char *rep = tmp;
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&apos;"; break;
+		default:
+			/* XML 1.0 has no control characters but tab/newline: shown as '?' */
+			tmp[0] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+			tmp[1] = 0;
+		}
+		size_t l = 0;
+		while (rep[l])
+			l++;
+		if (k + l >= n)
+			break;
+		for (size_t i = 0; i < l; i++)
+			buf[k++] = rep[i];
+	}
+	buf[k] = 0;
+}
+
+void conf_totals(const struct conf_record *recs, unsigned n, struct conf_totals *t)
+{
+	*t = (struct conf_totals){ .total = n };
+	for (unsigned i = 0; i < n; i++) {
+		switch (recs[i].res.status) {
+		case CONF_PASS: t->passed++; break;
+		case CONF_FAIL: t->failed++; break;
+		case CONF_ERROR: t->errors++; break;
+		case CONF_SKIP: t->skipped++; break;
+		}
+	}
+}
+
+enum conf_status conf_overall(const struct conf_totals *t)
+{
+	if (t->failed)
+		return CONF_FAIL;
+	if (t->errors)
+		return CONF_ERROR;
+	if (t->skipped == t->total)
+		return CONF_SKIP;
+	return CONF_PASS;
+}
+
+void conf_result_line(const struct conf_totals *t, char *buf, size_t n)
+{
+	static const char *const word[] = { "PASS", "FAIL", "ERROR", "SKIP" };
+
+	fmt_snprintf(buf, n, "RESULT: %s conformance: %u tests, %u passed, %u failed, %u errors, %u skipped",
+		     word[conf_overall(t)], t->total, t->passed, t->failed, t->errors, t->skipped);
+}
+
+/* The group of "group.clause": the text before the first dot, at most cap - 1 bytes. */
+static void group_of(const char *name, char *g, size_t cap)
+{
+	size_t i = 0;
+
+	while (name[i] && name[i] != '.' && i + 1 < cap) {
+		g[i] = name[i];
+		i++;
+	}
+	g[i] = 0;
+}
+
+static int same_group(const char *a, const char *b)
+{
+	char ga[32], gb[32];
+
+	group_of(a, ga, sizeof(ga));
+	group_of(b, gb, sizeof(gb));
+	for (unsigned i = 0;; i++) {
+		if (ga[i] != gb[i])
+			return 0;
+		if (!ga[i])
+			return 1;
+	}
+}
+
+void conf_report_junit(const struct conf_out *o, const struct conf_record *recs, unsigned n)
+{
+	struct conf_totals all;
+	char msg[3 * CONF_MSG_MAX], desc[400], ref[200], group[32];
+
+	conf_totals(recs, n, &all);
+	outf(o, "%s", CONF_JUNIT_BEGIN);
+	outf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+	outf(o, "<testsuites name=\"pvhkit-conformance\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\">",
+	     all.total, all.failed, all.errors, all.skipped);
+	/* one <testsuite> per group, in the order the groups ran */
+	for (unsigned i = 0; i < n;) {
+		unsigned j = i;
+		while (j < n && same_group(recs[i].test->name, recs[j].test->name))
+			j++;
+		struct conf_totals g;
+		conf_totals(recs + i, j - i, &g);
+		group_of(recs[i].test->name, group, sizeof(group));
+		outf(o, "  <testsuite name=\"%s\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\">", group,
+		     g.total, g.failed, g.errors, g.skipped);
+		for (unsigned k = i; k < j; k++) {
+			const struct conf_record *rec = &recs[k];
+			unsigned long long us = rec->ns / 1000;
+			conf_xml_escape(rec->res.msg, msg, sizeof(msg));
+			conf_xml_escape(rec->test->desc, desc, sizeof(desc));
+			conf_xml_escape(rec->test->ref, ref, sizeof(ref));
+			outf(o, "    <testcase classname=\"conformance.%s\" name=\"%s\" time=\"%llu.%06llu\">", group,
+			     rec->test->name, us / 1000000, us % 1000000);
+			switch (rec->res.status) {
+			case CONF_PASS:
+				outf(o, "      <system-out>%s</system-out>", msg);
+				break;
+			case CONF_SKIP:
+				outf(o, "      <skipped message=\"%s\"/>", msg);
+				break;
+			case CONF_FAIL:
+			case CONF_ERROR:
+				outf(o, "      <%s message=\"%s\" type=\"%s\">%s (%s)</%s>",
+				     rec->res.status == CONF_FAIL ? "failure" : "error", msg,
+				     conf_status_name(rec->res.status), desc, ref,
+				     rec->res.status == CONF_FAIL ? "failure" : "error");
+				break;
+			}
+			outf(o, "    </testcase>");
+		}
+		outf(o, "  </testsuite>");
+		i = j;
+	}
+	outf(o, "</testsuites>");
+	outf(o, "%s", CONF_JUNIT_END);
+}

@@ -1,0 +1,37 @@
+/* Conformance results as TAP 13, a JUnit XML document between console markers, and the RESULT line. */
+#ifndef APPS_CONFORMANCE_CONF_REPORT_H
+#define APPS_CONFORMANCE_CONF_REPORT_H
+#include <stdint.h>
+#include "apps/conformance/conf.h"
+
+/* The markers around the JUnit document on the console (tools/conformance-junit cuts it out). */
+#define CONF_JUNIT_BEGIN "----- BEGIN JUNIT XML: pvhkit conformance -----"
+#define CONF_JUNIT_END "----- END JUNIT XML: pvhkit conformance -----"
+
+struct conf_out {
+	void (*line)(void *ctx, const char *s); /* one console line, without its newline */
+	void *ctx;
+};
+
+struct conf_record {
+	const struct conf_test *test;
+	struct conf_result res;
+	uint64_t ns; /* how long it ran (0 when no clock) */
+};
+
+struct conf_totals {
+	unsigned total, passed, failed, errors, skipped;
+};
+
+void conf_report_plan(const struct conf_out *o, unsigned planned);
+/* "ok N - name", "not ok N - name # failure: ...", "ok N - name # SKIP ..." and its diagnostics. */
+void conf_report_tap(const struct conf_out *o, unsigned n, const struct conf_record *rec);
+void conf_report_junit(const struct conf_out *o, const struct conf_record *recs, unsigned n);
+void conf_totals(const struct conf_record *recs, unsigned n, struct conf_totals *t);
+/* FAIL if anything failed, else ERROR if anything erred, else SKIP if all skipped, else PASS. */
+enum conf_status conf_overall(const struct conf_totals *t);
+/* "RESULT: PASS conformance: ..." into buf. */
+void conf_result_line(const struct conf_totals *t, char *buf, size_t n);
+/* XML-escapes s into buf (&, <, >, ", ' and control characters). */
+void conf_xml_escape(const char *s, char *buf, size_t n);
+#endif

@@ -1,0 +1,226 @@
+/* Tests of 2-level event channels (xen/include/public/event_channel.h): loopback, masking, IPIs, VIRQ_TIMER. */
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+#include "apps/conformance/conf_guest.h"
+#include "apps/conformance/conf_rules.h"
+#include "arch/x86/hypercall.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/xen.h"
+#include "kernel/errno.h"
+#include "kernel/evtchn.h"
+#include "kernel/sched.h"
+#include "kernel/time.h"
+#include <pvhkit/smp.h>
+
+#define EVTCHN_H "xen/include/public/event_channel.h"
+#define MS 1000000ull
+
+static void count_only(evtchn_port_t port, void *arg)
+{
+	(void)port;
+	(void)arg;
+}
+
+static int need_evtchn(struct conf_result *r)
+{
+	if (!conf_have_xen() || !evtchn_available() || !time_available()) {
+		conf_skip(r, "not running on Xen (no event channels)");
+		return 0;
+	}
+	return 1;
+}
+
+/* Waits (yielding) until port's count reaches want or timeout passes; returns the count. */
+static uint64_t wait_count(evtchn_port_t port, uint64_t want, uint64_t timeout_ns)
+{
+	uint64_t t0 = time_monotonic_ns();
+
+	while (evtchn_count(port) < want && time_monotonic_ns() - t0 < timeout_ns)
+		sched_yield();
+	return evtchn_count(port);
+}
+
+/* A loopback pair: *rx is the unbound end, *tx the end bound to it. 0 or the failure set in r. */
+static int pair(evtchn_port_t *rx, evtchn_port_t *tx, struct conf_result *r)
+{
+	int rc = evtchn_alloc_unbound(DOMID_SELF, rx);
+	if (rc) {
+		conf_fail(r, "expected EVTCHNOP_alloc_unbound(DOMID_SELF) to succeed, saw %d", rc);
+		return -1;
+	}
+	rc = evtchn_bind_interdomain(DOMID_SELF, *rx, tx);
+	if (rc) {
+		evtchn_close(*rx);
+		conf_fail(r, "expected EVTCHNOP_bind_interdomain to our own unbound port to succeed, saw %d", rc);
+		return -1;
+	}
+	evtchn_bind(*rx, count_only, NULL);
+	evtchn_bind(*tx, count_only, NULL);
+	return 0;
+}
+
+static void t_loopback(struct conf_result *r, const struct conf_expect *e)
+{
+	evtchn_port_t rx, tx;
+
+	(void)e;
+	if (!need_evtchn(r) || pair(&rx, &tx, r))
+		return;
+	sched_sleep_ns(20 * MS); /* let a binding-time event settle before counting */
+	uint64_t c0 = evtchn_count(rx);
+	int rc = evtchn_notify(tx);
+	uint64_t got = wait_count(rx, c0 + 1, 2000 * MS);
+	sched_sleep_ns(100 * MS);
+	got = evtchn_count(rx) - c0;
+	evtchn_close(tx);
+	evtchn_close(rx);
+	if (rc || got != 1)
+		conf_fail(r, "expected one EVTCHNOP_send to deliver exactly once, saw send rc %d, %llu deliveries", rc,
+			  (unsigned long long)got);
+	else
+		conf_pass(r, "port %u -> %u: delivered once", tx, rx);
+}
+
+static int pending(evtchn_port_t p)
+{
+	const xen_ulong_t *w = xen_shared_info->evtchn_pending;
+	return (int)((__atomic_load_n(&w[p / (8 * sizeof(xen_ulong_t))], __ATOMIC_ACQUIRE) >>
+		      (p % (8 * sizeof(xen_ulong_t)))) & 1);
+}
+
+static void t_mask(struct conf_result *r, const struct conf_expect *e)
+{
+	evtchn_port_t rx, tx;
+
+	(void)e;
+	if (!need_evtchn(r) || pair(&rx, &tx, r))
+		return;
+	sched_sleep_ns(20 * MS);
+	evtchn_mask(rx);
+	uint64_t c0 = evtchn_count(rx);
+	evtchn_notify(tx);
+	sched_sleep_ns(100 * MS);
+	uint64_t held = evtchn_count(rx) - c0;
+	int was_pending = pending(rx);
+	evtchn_unmask(rx);
+	wait_count(rx, c0 + 1, 2000 * MS);
+	sched_sleep_ns(50 * MS);
+	uint64_t after = evtchn_count(rx) - c0;
+	evtchn_close(tx);
+	evtchn_close(rx);
+	if (held)
+		conf_fail(r, "expected no delivery while masked, saw %llu", (unsigned long long)held);
+	else if (!was_pending)
+		conf_fail(r, "expected the pending bit set while masked, saw it clear");
+	else if (after != 1)
+		conf_fail(r, "expected exactly one delivery after unmask, saw %llu", (unsigned long long)after);
+	else
+		conf_pass(r, "held back while masked (pending set), delivered once on unmask");
+}
+
+static volatile unsigned ipi_ran_on[CPU_MAX], ipi_hits[CPU_MAX];
+
+static void ipi_handler(evtchn_port_t port, void *arg)
+{
+	unsigned i = (unsigned)(uintptr_t)arg;
+
+	(void)port;
+	ipi_ran_on[i] = this_cpu()->index;
+	__atomic_add_fetch(&ipi_hits[i], 1, __ATOMIC_RELAXED);
+}
+
+static void t_ipi(struct conf_result *r, const struct conf_expect *e)
+{
+	static evtchn_port_t port[CPU_MAX];
+	unsigned n = 0;
+
+	(void)e;
+	if (!need_evtchn(r))
+		return;
+	pvh_thread_pin(NULL, 0);
+	for (unsigned i = 0; i < cpu_count; i++) {
+		if (!cpus[i].online)
+			continue;
+		int rc = evtchn_bind_ipi(cpus[i].vcpu_id, &port[i]);
+		if (rc) {
+			conf_fail(r, "expected EVTCHNOP_bind_ipi to vCPU %u to succeed, saw %d", cpus[i].vcpu_id, rc);
+			return;
+		}
+		ipi_hits[i] = 0;
+		ipi_ran_on[i] = ~0u;
+		evtchn_bind(port[i], ipi_handler, (void *)(uintptr_t)i);
+		evtchn_notify(port[i]);
+		uint64_t t0 = time_monotonic_ns();
+		while (!__atomic_load_n(&ipi_hits[i], __ATOMIC_ACQUIRE) && time_monotonic_ns() - t0 < 2000 * MS)
+			sched_yield();
+		sched_sleep_ns(20 * MS);
+		unsigned hits = ipi_hits[i], on = ipi_ran_on[i];
+		evtchn_close(port[i]);
+		if (hits != 1 || on != i) {
+			conf_fail(r, "expected the IPI to vCPU %u handled once on CPU %u, saw %u deliveries (on CPU %d)",
+				  cpus[i].vcpu_id, i, hits, (int)on);
+			return;
+		}
+		n++;
+	}
+	conf_pass(r, "%u CPU%s each took its IPI once, on itself", n, n == 1 ? "" : "s");
+}
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	sched_sleep_ns(20 * MS);
+	return NULL;
+}
+
+static void t_virq_timer(struct conf_result *r, const struct conf_expect *e)
+{
+	unsigned n = 0;
+
+	(void)e;
+	if (!need_evtchn(r))
+		return;
+	for (unsigned i = 0; i < cpu_count; i++) {
+		if (!cpus[i].online)
+			continue;
+		uint64_t before = __atomic_load_n(&cpus[i].timer_irqs, __ATOMIC_ACQUIRE);
+		pvh_thread_t *t = pvh_thread_create_on("conf-timer", sleeper, NULL, 0, (int)i);
+		if (!t || pvh_thread_join(t, NULL)) {
+			conf_error(r, "could not run a sleeper on CPU %u", i);
+			return;
+		}
+		uint64_t after = __atomic_load_n(&cpus[i].timer_irqs, __ATOMIC_ACQUIRE);
+		if (after == before) {
+			conf_fail(r, "expected VIRQ_TIMER on vCPU %u after a 20 ms single-shot timer, saw none",
+				  cpus[i].vcpu_id);
+			return;
+		}
+		/* the kernel bound it already: a second binding of the same VIRQ on a vCPU is refused */
+		struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = cpus[i].vcpu_id };
+		long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &b);
+		if (rc != -EEXIST) {
+			if (!rc) {
+				struct evtchn_close c = { .port = b.port };
+				HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
+			}
+			conf_fail(r, "expected a second bind of VIRQ_TIMER on vCPU %u to fail with -EEXIST, saw %ld",
+				  cpus[i].vcpu_id, rc);
+			return;
+		}
+		n++;
+	}
+	conf_pass(r, "VIRQ_TIMER fired on %u CPU%s; rebinding refused (-EEXIST)", n, n == 1 ? "" : "s");
+}
+
+const struct conf_test conf_tests_evtchn[] = {
+	{ "evtchn.loopback", "an interdomain pair to ourselves: one send, exactly one delivery", EVTCHN_H,
+	  t_loopback },
+	{ "evtchn.mask", "a masked port holds a pending event back until unmasked, then delivers once",
+	  EVTCHN_H " (EVTCHNOP_unmask), xen.h (evtchn_pending/evtchn_mask)", t_mask },
+	{ "evtchn.ipi", "EVTCHNOP_bind_ipi to every vCPU; each send is delivered once, on that vCPU",
+	  EVTCHN_H, t_ipi },
+	{ "evtchn.virq-timer", "VIRQ_TIMER fires on every vCPU for its single-shot timer; bound once per vCPU",
+	  EVTCHN_H ", xen.h (VIRQ_TIMER), vcpu.h (set_singleshot_timer)", t_virq_timer },
+	{ 0 },
+};

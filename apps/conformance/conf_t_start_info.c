@@ -1,0 +1,125 @@
+/* Tests of the PVH start info as the loader wrote it (xen/include/public/arch-x86/hvm/start_info.h). */
+#include "apps/conformance/conf_guest.h"
+#include "apps/conformance/conf_rules.h"
+
+#define SI_H "xen/include/public/arch-x86/hvm/start_info.h"
+
+extern char _image_start[], _end[];
+
+static void t_magic(struct conf_result *r, const struct conf_expect *e)
+{
+	(void)e;
+	conf_rule_si_magic(boot_raw.si.magic, r);
+}
+
+static void t_version(struct conf_result *r, const struct conf_expect *e)
+{
+	(void)e;
+	conf_rule_si_version(boot_raw.si.version, r);
+}
+
+static void t_cmdline(struct conf_result *r, const struct conf_expect *e)
+{
+	conf_rule_cmdline(boot_raw.copied & BOOTRAW_HAVE_CMDLINE ? boot_raw.cmdline : NULL, e, r);
+}
+
+/* The staged memory map as rule entries: the count, or -1 when there is none to judge. */
+static int memmap(struct conf_mem_entry *m, struct conf_result *r)
+{
+	if (boot_raw.si.version < 1) {
+		conf_skip(r, "start info version 0 has no memory map");
+		return -1;
+	}
+	unsigned n = boot_raw.si.memmap_entries;
+	if (n > BOOTRAW_MEMMAP_MAX) {
+		conf_error(r, "%u entries: more than the %u boot.S copies", n, BOOTRAW_MEMMAP_MAX);
+		return -1;
+	}
+	if (n && !(boot_raw.copied & BOOTRAW_HAVE_MEMMAP)) {
+		conf_fail(r, "expected the memory map below 4 GiB, saw memmap_paddr %#llx",
+			  (unsigned long long)boot_raw.si.memmap_paddr);
+		return -1;
+	}
+	for (unsigned i = 0; i < n; i++)
+		m[i] = (struct conf_mem_entry){ boot_raw.memmap[i].addr, boot_raw.memmap[i].size,
+						boot_raw.memmap[i].type };
+	return (int)n;
+}
+
+static void t_memmap(struct conf_result *r, const struct conf_expect *e)
+{
+	static struct conf_mem_entry m[BOOTRAW_MEMMAP_MAX];
+	int n = memmap(m, r);
+
+	if (n >= 0)
+		conf_rule_memmap(m, (unsigned)n, (uintptr_t)_image_start, (uintptr_t)_end, e, r);
+}
+
+static void t_modules(struct conf_result *r, const struct conf_expect *e)
+{
+	static struct conf_mem_entry m[BOOTRAW_MEMMAP_MAX];
+	struct conf_module mods[BOOTRAW_MODS_MAX];
+	unsigned n = boot_raw.si.nr_modules;
+	struct conf_result ignore;
+	int nm = memmap(m, &ignore);
+
+	if (n > BOOTRAW_MODS_MAX) {
+		conf_error(r, "%u modules: more than the %u boot.S copies", n, BOOTRAW_MODS_MAX);
+		return;
+	}
+	if (n && !(boot_raw.copied & BOOTRAW_HAVE_MODLIST)) {
+		conf_fail(r, "expected the module list below 4 GiB, saw modlist_paddr %#llx",
+			  (unsigned long long)boot_raw.si.modlist_paddr);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		mods[i] = (struct conf_module){ boot_raw.modlist[i].paddr, boot_raw.modlist[i].size, 0 };
+		const void *p = conf_phys_map(mods[i].paddr, mods[i].size);
+		if (p && i == 0)
+			mods[i].crc = conf_crc32(p, (size_t)mods[i].size);
+	}
+	conf_rule_modules(mods, n, m, nm > 0 ? (unsigned)nm : 0, (uintptr_t)_image_start,
+			  (uintptr_t)_end, e, r);
+}
+
+static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
+{
+	uint64_t pa = boot_raw.si.rsdp_paddr;
+	struct acpi_rsdp rsdp;
+
+	if (!pa) {
+		/* libxl always builds ACPI tables for PVH guests (even with acpi=0 in 4.17) */
+		if (conf_is_domu(e))
+			conf_fail(r, "expected rsdp_paddr set (libxl builds ACPI tables for every PVH domU), saw 0");
+		else
+			conf_skip(r, "rsdp_paddr is 0: this loader gave no ACPI tables");
+		return;
+	}
+	size_t len = ACPI_RSDP_V2_LEN;
+	const void *p = conf_phys_map(pa, len);
+	if (!p)
+		p = conf_phys_map(pa, len = ACPI_RSDP_V1_LEN);
+	if (!p) {
+		conf_fail(r, "expected rsdp_paddr in mapped memory, saw %#llx", (unsigned long long)pa);
+		return;
+	}
+	int rc = acpi_rsdp_parse(p, len, &rsdp);
+	if (rc)
+		conf_fail(r, "expected a valid RSDP at rsdp_paddr %#llx, saw error %d (signature, length or checksum)",
+			  (unsigned long long)pa, rc);
+	else
+		conf_pass(r, "RSDP revision %u at %#llx (%s)", rsdp.revision, (unsigned long long)pa, rsdp.oem);
+}
+
+const struct conf_test conf_tests_start_info[] = {
+	{ "start_info.magic", "magic is XEN_HVM_START_MAGIC_VALUE (0x336ec578)", SI_H, t_magic },
+	{ "start_info.version", "version is 1 or later (memory map fields present)", SI_H, t_version },
+	{ "start_info.cmdline", "cmdline_paddr holds, NUL-terminated, what the toolstack was given", SI_H,
+	  t_cmdline },
+	{ "start_info.memmap", "the memory map: no overlaps, RAM under the image, RAM = configured memory",
+	  SI_H, t_memmap },
+	{ "start_info.modules", "nr_modules/modlist_paddr: the configured modules, intact, in RAM", SI_H,
+	  t_modules },
+	{ "start_info.rsdp", "rsdp_paddr points at a valid ACPI RSDP", SI_H, t_rsdp },
+	{ 0 },
+};

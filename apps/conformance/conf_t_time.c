@@ -1,0 +1,129 @@
+/* Tests of time (xen/include/public/xen.h vcpu_time_info, shared_info wc_*): pvclock across CPUs, wall clock. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "apps/conformance/conf_guest.h"
+#include "apps/conformance/conf_rules.h"
+#include "arch/x86/percpu.h"
+#include "kernel/sched.h"
+#include "kernel/time.h"
+#include <pvhkit/smp.h>
+#include <pvhkit/xenstore.h>
+
+#define XEN_H "xen/include/public/xen.h (vcpu_time_info, shared_info wc_sec/wc_nsec)"
+#define MS 1000000ull
+
+static uint64_t shared_last; /* the latest sample any CPU published */
+static uint64_t samples, backwards, worst;
+static volatile int stop;
+
+/*
+ * Each CPU reads the latest published sample, then its own clock: that clock read happens after
+ * the other CPU's, so it must not be smaller. Then it publishes its own (atomic max).
+ */
+static void *sampler(void *arg)
+{
+	uint64_t n = 0, back = 0, w = 0;
+
+	(void)arg;
+	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
+		for (int k = 0; k < 1000; k++) {
+			uint64_t seen = __atomic_load_n(&shared_last, __ATOMIC_ACQUIRE);
+			uint64_t now = time_monotonic_ns();
+			n++;
+			if (now < seen) {
+				back++;
+				if (seen - now > w)
+					w = seen - now;
+			}
+			uint64_t cur = seen;
+			while (now > cur &&
+			       !__atomic_compare_exchange_n(&shared_last, &cur, now, 0, __ATOMIC_ACQ_REL,
+							    __ATOMIC_ACQUIRE))
+				;
+		}
+		sched_yield();
+	}
+	__atomic_add_fetch(&samples, n, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&backwards, back, __ATOMIC_RELAXED);
+	uint64_t cur = __atomic_load_n(&worst, __ATOMIC_RELAXED);
+	while (w > cur && !__atomic_compare_exchange_n(&worst, &cur, w, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	return NULL;
+}
+
+static void t_monotonic(struct conf_result *r, const struct conf_expect *e)
+{
+	static pvh_thread_t *t[CPU_MAX];
+	unsigned n = 0;
+
+	(void)e;
+	if (!time_available()) {
+		conf_skip(r, "no pvclock (not running on Xen)");
+		return;
+	}
+	shared_last = samples = backwards = worst = 0;
+	stop = 0;
+	for (unsigned i = 0; i < cpu_count; i++)
+		if (cpus[i].online && (t[i] = pvh_thread_create_on("conf-clock", sampler, NULL, 0, (int)i)))
+			n++;
+	sched_sleep_ns(300 * MS);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < cpu_count; i++)
+		if (t[i]) {
+			pvh_thread_join(t[i], NULL);
+			t[i] = NULL;
+		}
+	conf_rule_monotonic(samples, backwards, worst, n, r);
+}
+
+static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
+{
+	char buf[40];
+
+	if (!time_available()) {
+		conf_skip(r, "no Xen wall clock (not running on Xen)");
+		return;
+	}
+	if (!e->dom0_time || !xenstore_available()) {
+		/* without a peer we can only check the clock is plausible: after 2020-01-01 */
+		uint64_t w = time_wall_ns();
+		if (w / 1000000000ull < 1577836800ull)
+			conf_fail(r, "expected a wall clock after 2020-01-01, saw %llu s since 1970",
+				  (unsigned long long)(w / 1000000000ull));
+		else
+			conf_skip(r, "no dom0 time helper (--dom0-time): wall clock %llu s looks plausible",
+				  (unsigned long long)(w / 1000000000ull));
+		return;
+	}
+	/* tests/xen/conformance-dom0 answers data/conformance/time-req with dom0's clock in time-rsp */
+	xenstore_rm(NULL, "data/conformance/time-rsp");
+	uint64_t t0 = time_monotonic_ns();
+	int rc = xenstore_write(NULL, "data/conformance/time-req", "1");
+	int got = -1;
+	while (!rc && time_monotonic_ns() - t0 < 20000 * MS) {
+		got = xenstore_read(NULL, "data/conformance/time-rsp", buf, sizeof(buf));
+		if (got > 0)
+			break;
+		sched_sleep_ns(20 * MS);
+	}
+	uint64_t guest = time_wall_ns(), rtt = time_monotonic_ns() - t0;
+	if (rc || got <= 0) {
+		conf_error(r, "the dom0 time helper did not answer in 20 s (write %d, read %d)", rc, got);
+		return;
+	}
+	/* seconds (10 digits) when dom0's date has no %N: then the answer is a second coarser */
+	uint64_t dom0 = strtoull(buf, NULL, 10);
+	if (strlen(buf) <= 11) {
+		dom0 *= 1000000000ull;
+		rtt += 1000 * MS;
+	}
+	conf_rule_wallclock(guest, dom0, rtt, r);
+}
+
+const struct conf_test conf_tests_time[] = {
+	{ "time.pvclock-monotonic", "pvclock time never goes back, also across CPUs",
+	  "xen/include/public/xen.h (vcpu_time_info), docs/misc/pvh.pandoc", t_monotonic },
+	{ "time.wallclock", "the shared-info wall clock is within 2 s of dom0's clock", XEN_H, t_wallclock },
+	{ 0 },
+};

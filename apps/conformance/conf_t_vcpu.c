@@ -1,0 +1,265 @@
+/* Tests of the vCPU operations (xen/include/public/vcpu.h, hvm/hvm_vcpu.h): is_up, initialise, down/up, vcpu_info. */
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/vcpu.h>
+#include <xen/hvm/hvm_vcpu.h>
+#include "apps/conformance/conf_guest.h"
+#include "apps/conformance/conf_rules.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/hypercall.h"
+#include "arch/x86/mp.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/xen.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+#include <pvhkit/smp.h>
+
+#define VCPU_H "xen/include/public/vcpu.h"
+
+static int need_xen(struct conf_result *r)
+{
+	if (!conf_have_xen()) {
+		conf_skip(r, "not running on Xen (no hypercalls)");
+		return 0;
+	}
+	return 1;
+}
+
+/* The MADT's processors, or NULL with r set to SKIP. */
+static const struct acpi_cpu *madt(struct acpi_madt *m, struct conf_result *r)
+{
+	const void *t;
+	uint32_t len;
+	const struct acpi_cpu *c;
+	const char *why;
+
+	if (conf_madt_get(&t, &len, m, &c, &why)) {
+		conf_skip(r, "no usable MADT to learn the vCPUs from (%s)", why ? why : "?");
+		return NULL;
+	}
+	return c;
+}
+
+static int cpu_of_vcpu(uint32_t vcpu)
+{
+	for (unsigned i = 0; i < cpu_count; i++)
+		if (cpus[i].vcpu_id == vcpu)
+			return (int)i;
+	return -1;
+}
+
+static void t_is_up(struct conf_result *r, const struct conf_expect *e)
+{
+	struct acpi_madt m;
+	const struct acpi_cpu *c;
+	unsigned up = 0;
+
+	(void)e;
+	if (!need_xen(r) || !(c = madt(&m, r)))
+		return;
+	for (unsigned i = 0; i < m.ncpus; i++) {
+		int k = cpu_of_vcpu(c[i].uid);
+		int want = k >= 0 && cpus[k].online;
+		long rc = HYPERVISOR_vcpu_op(VCPUOP_is_up, c[i].uid, NULL);
+		if (rc != want) {
+			conf_fail(r, "expected VCPUOP_is_up(%u) = %d (%s), saw %ld", c[i].uid, want,
+				  want ? "running" : "never started", rc);
+			return;
+		}
+		up += want;
+	}
+	/* libxl gives the domain exactly the MADT's vCPUs: one more does not exist */
+	long rc = HYPERVISOR_vcpu_op(VCPUOP_is_up, m.ncpus, NULL);
+	if (rc != -ENOENT) {
+		conf_fail(r, "expected VCPUOP_is_up(%u) (beyond max_vcpus) = -ENOENT, saw %ld", m.ncpus, rc);
+		return;
+	}
+	conf_pass(r, "%u of %u vCPUs up as started; vCPU %u does not exist (-ENOENT)", up, m.ncpus, m.ncpus);
+}
+
+static void halt_here(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* A 64-bit context that would run halt_here on our page tables (if Xen ever took it). */
+static void ctx64(struct vcpu_hvm_context *ctx)
+{
+	static uint8_t stack[512] __attribute__((aligned(16)));
+
+	*ctx = (struct vcpu_hvm_context){ .mode = VCPU_HVM_MODE_64B };
+	ctx->cpu_regs.x86_64.rip = (uintptr_t)halt_here;
+	ctx->cpu_regs.x86_64.rsp = (uintptr_t)(stack + sizeof(stack));
+	ctx->cpu_regs.x86_64.cr0 = read_cr0();
+	ctx->cpu_regs.x86_64.cr3 = read_cr3();
+	ctx->cpu_regs.x86_64.cr4 = read_cr4();
+	ctx->cpu_regs.x86_64.efer = rdmsr(0xc0000080);
+	ctx->cpu_regs.x86_64.rflags = 2;
+}
+
+static void t_init_running(struct conf_result *r, const struct conf_expect *e)
+{
+	struct vcpu_hvm_context ctx;
+
+	(void)e;
+	if (!need_xen(r))
+		return;
+	ctx64(&ctx);
+	/* our own vCPU: certainly initialised and running */
+	pvh_thread_pin(NULL, 0);
+	long rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, cpus[0].vcpu_id, &ctx);
+	if (rc != -EEXIST)
+		conf_fail(r, "expected VCPUOP_initialise on running vCPU %u to fail with -EEXIST, saw %ld",
+			  cpus[0].vcpu_id, rc);
+	else
+		conf_pass(r, "-EEXIST");
+}
+
+static void t_bad_context(struct conf_result *r, const struct conf_expect *e)
+{
+	struct acpi_madt m;
+	const struct acpi_cpu *c;
+	struct vcpu_hvm_context bad[3];
+
+	(void)e;
+	if (!need_xen(r) || !(c = madt(&m, r)))
+		return;
+	/* a vCPU never initialised: only then does Xen look at the context (else -EEXIST first) */
+	int v = -1;
+	for (unsigned i = 0; i < m.ncpus && v < 0; i++)
+		if (cpu_of_vcpu(c[i].uid) < 0 && HYPERVISOR_vcpu_op(VCPUOP_is_up, c[i].uid, NULL) == 0)
+			v = (int)c[i].uid;
+	if (v < 0) {
+		conf_skip(r, "no vCPU left uninitialised (run with maxvcpus > vcpus)");
+		return;
+	}
+	/* 32-bit, CS a data segment; 64-bit without paging; an unknown mode */
+	bad[0] = (struct vcpu_hvm_context){ .mode = VCPU_HVM_MODE_32B };
+	struct vcpu_hvm_x86_32 *x = &bad[0].cpu_regs.x86_32;
+	x->eip = (uint32_t)(uintptr_t)halt_here;
+	x->eflags = 2;
+	x->cr0 = 1;
+	x->cs_limit = x->ds_limit = x->ss_limit = x->es_limit = ~0u;
+	x->cs_ar = 0xc93; /* data, not code */
+	x->ds_ar = x->ss_ar = x->es_ar = 0xc93;
+	x->tr_ar = 0x8b;
+	x->tr_limit = 0x67;
+	ctx64(&bad[1]);
+	bad[1].cpu_regs.x86_64.cr0 &= ~(1ull << 31);
+	ctx64(&bad[2]);
+	bad[2].mode = 7;
+	static const char *const what[] = { "a 32-bit context whose CS is a data segment",
+					    "a 64-bit context with CR0.PG clear", "mode 7" };
+	for (unsigned i = 0; i < 3; i++) {
+		long rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, (unsigned)v, &bad[i]);
+		if (rc >= 0) {
+			conf_fail(r, "expected VCPUOP_initialise(%d) with %s refused, saw %ld", v, what[i], rc);
+			return;
+		}
+		if (rc != -EINVAL) {
+			conf_fail(r, "expected -EINVAL for %s on vCPU %d, saw %ld", what[i], v, rc);
+			return;
+		}
+	}
+	long up = HYPERVISOR_vcpu_op(VCPUOP_is_up, (unsigned)v, NULL);
+	if (up != 0)
+		conf_fail(r, "expected vCPU %d still down after refused contexts, saw is_up %ld", v, up);
+	else
+		conf_pass(r, "vCPU %d: 3 bad contexts refused with -EINVAL, still down", v);
+}
+
+static void bump(void *arg)
+{
+	(*(volatile int *)arg)++;
+}
+
+static void t_down_up(struct conf_result *r, const struct conf_expect *e)
+{
+	(void)e;
+	if (!need_xen(r))
+		return;
+	unsigned victim = 0;
+	for (unsigned i = 1; i < cpu_count; i++)
+		if (cpus[i].online)
+			victim = i;
+	if (!victim) {
+		conf_skip(r, "one CPU only: no AP to take down");
+		return;
+	}
+	pvh_thread_pin(NULL, 0);
+	uint32_t v = cpus[victim].vcpu_id;
+	int rc = mp_cpu_down(victim);
+	if (rc) {
+		conf_error(r, "taking CPU %u (vCPU %u) down failed: %d", victim, v, rc);
+		return;
+	}
+	long up = HYPERVISOR_vcpu_op(VCPUOP_is_up, v, NULL);
+	if (up != 0) {
+		mp_cpu_up(victim);
+		conf_fail(r, "expected VCPUOP_is_up(%u) = 0 after VCPUOP_down, saw %ld", v, up);
+		return;
+	}
+	rc = mp_cpu_up(victim);
+	up = HYPERVISOR_vcpu_op(VCPUOP_is_up, v, NULL);
+	if (rc || up != 1) {
+		conf_fail(r, "expected vCPU %u back up after VCPUOP_up, saw rc %d, is_up %ld", v, rc, up);
+		return;
+	}
+	volatile int ran = 0;
+	if (mp_call(victim, bump, (void *)&ran) || !ran) {
+		conf_fail(r, "expected vCPU %u to run work after VCPUOP_up, saw no response", v);
+		return;
+	}
+	conf_pass(r, "vCPU %u down (is_up 0) and up again (is_up 1, runs work)", v);
+}
+
+static void t_vcpu_info(struct conf_result *r, const struct conf_expect *e)
+{
+	unsigned n = 0;
+
+	(void)e;
+	if (!need_xen(r))
+		return;
+	for (unsigned i = 0; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		if (!c->online)
+			continue;
+		if (!c->vcpu_info_registered) {
+			conf_fail(r, "expected VCPUOP_register_vcpu_info to succeed for vCPU %u, it did not",
+				  c->vcpu_id);
+			return;
+		}
+		/* Xen writes the registered copy: its pvclock moves */
+		if (!c->vcpu_info->time.system_time) {
+			conf_fail(r, "expected Xen to keep vCPU %u's registered vcpu_info (time) up to date, saw 0",
+				  c->vcpu_id);
+			return;
+		}
+		uintptr_t a = (uintptr_t)&c->vcpu_info_area;
+		struct vcpu_register_vcpu_info info = { .mfn = a >> 12, .offset = a & 0xfff };
+		long rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, c->vcpu_id, &info);
+		if (rc != -EINVAL) {
+			conf_fail(r, "expected a second register_vcpu_info for vCPU %u refused with -EINVAL (once per vCPU), saw %ld",
+				  c->vcpu_id, rc);
+			return;
+		}
+		n++;
+	}
+	conf_pass(r, "%u vCPU%s registered, Xen updates them, a second registration is refused", n,
+		  n == 1 ? "" : "s");
+}
+
+const struct conf_test conf_tests_vcpu[] = {
+	{ "vcpu.is-up", "VCPUOP_is_up: 1 for running vCPUs, 0 for others, -ENOENT past max_vcpus", VCPU_H,
+	  t_is_up },
+	{ "vcpu.init-running", "VCPUOP_initialise on an initialised vCPU fails with -EEXIST",
+	  VCPU_H ", xen/arch/x86/domain.c arch_initialise_vcpu", t_init_running },
+	{ "vcpu.bad-context", "VCPUOP_initialise refuses invalid vcpu_hvm_contexts (-EINVAL)",
+	  "xen/include/public/hvm/hvm_vcpu.h, xen/arch/x86/hvm/domain.c", t_bad_context },
+	{ "vcpu.down-up", "VCPUOP_down then VCPUOP_up of an AP; is_up follows; it runs again", VCPU_H,
+	  t_down_up },
+	{ "vcpu.vcpu-info", "VCPUOP_register_vcpu_info for every vCPU; Xen updates it; only once per vCPU",
+	  VCPU_H, t_vcpu_info },
+	{ 0 },
+};
