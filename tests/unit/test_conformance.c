@@ -1,0 +1,354 @@
+/*
+ * The conformance guest's rules (apps/conformance/conf_rules_*.c) can fail: each is fed a good
+ * input (pass) and deliberately wrong ones (bad magic, IF set at entry, one enabled CPU too many,
+ * ...) and must report a *failure* whose message says what was expected and what was seen.
+ * Also the TAP/JUnit/RESULT output and the argument parser.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "apps/conformance/conf_args.h"
+#include "apps/conformance/conf_report.h"
+#include "apps/conformance/conf_rules.h"
+
+static struct conf_result r;
+
+static const struct conf_expect none = { .vcpus = -1, .maxvcpus = -1, .memory_mib = -1,
+					  .modules = -1, .cmdline_len = -1, .module0_len = -1,
+					  .domu = -1 };
+
+#define expect_fail(call, ...)                                                                     \
+	do {                                                                                       \
+		memset(&r, 0, sizeof(r));                                                          \
+		cr_assert_eq(call, CONF_FAIL, "%s: not a failure (%s)", #call, r.msg);             \
+		cr_assert_eq(r.status, CONF_FAIL);                                                 \
+		const char *want[] = { __VA_ARGS__ };                                              \
+		for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)                      \
+			cr_assert(strstr(r.msg, want[i]), "%s: message '%s' lacks '%s'", #call,     \
+				  r.msg, want[i]);                                                 \
+	} while (0)
+#define expect_pass(call) cr_assert_eq(call, CONF_PASS, "%s: %s", #call, r.msg)
+
+/* A descriptor from its parts (the inverse of conf_seg_decode). */
+static uint64_t desc(uint32_t base, uint32_t limit20, unsigned type, unsigned s, unsigned p,
+		     unsigned db, unsigned g)
+{
+	uint64_t lo = (limit20 & 0xffff) | ((uint64_t)(base & 0xffff) << 16);
+	uint64_t hi = ((base >> 16) & 0xff) | (type << 8) | (s << 12) | (p << 15) |
+		      (limit20 & 0xf0000) | (db << 22) | (g << 23) | (base & 0xff000000);
+	return lo | hi << 32;
+}
+
+/* The state Xen's or QEMU's loader should hand over, with readable descriptors for all five. */
+static struct entry_state good_entry(void)
+{
+	struct entry_state es = { .magic = ENTRY_STATE_MAGIC, .eflags = 0x2, .cr0 = 0x11, .ebx = 0x1000 };
+
+	es.desc[ENTRY_CS] = desc(0, 0xfffff, 0xb, 1, 1, 1, 1);
+	es.desc[ENTRY_DS] = es.desc[ENTRY_ES] = es.desc[ENTRY_SS] = desc(0, 0xfffff, 0x3, 1, 1, 1, 1);
+	es.desc[ENTRY_TR] = desc(0, 0x67, 0xb, 0, 1, 0, 0);
+	for (int i = 0; i < ENTRY_NSEG; i++) {
+		es.sel[i] = 8 * (i + 1);
+		es.valid |= ENTRY_VALID_DESC(i);
+	}
+	return es;
+}
+
+Test(conformance_entry, good_state_passes)
+{
+	struct entry_state es = good_entry();
+
+	expect_pass(conf_rule_cr0(es.cr0, &r));
+	expect_pass(conf_rule_cr4(es.cr4, &r));
+	expect_pass(conf_rule_eflags(es.eflags, &r));
+	expect_pass(conf_rule_efer(0, &r));
+	expect_pass(conf_rule_ebx(es.ebx, 0x336ec578, &r));
+	for (int i = 0; i < ENTRY_NSEG; i++)
+		expect_pass(conf_rule_segment(&es, (enum entry_seg)i, &r));
+}
+
+Test(conformance_entry, if_set_is_a_failure)
+{
+	expect_fail(conf_rule_eflags(0x202, &r), "EFLAGS.IF", "0x202");
+	expect_fail(conf_rule_eflags(0x20002, &r), "EFLAGS.VM");
+	expect_fail(conf_rule_eflags(0x102, &r), "EFLAGS.TF");
+	expect_fail(conf_rule_eflags(0x402, &r), "EFLAGS.DF");
+}
+
+Test(conformance_entry, control_registers)
+{
+	expect_fail(conf_rule_cr0(0x10, &r), "CR0.PE set", "0x10");
+	expect_fail(conf_rule_cr0(0x80000011, &r), "writeable", "0x80000011");
+	expect_fail(conf_rule_cr0(0x60000011, &r), "0x60000000"); /* CD and NW left on */
+	expect_fail(conf_rule_cr4(0x20, &r), "CR4 0", "0x20");
+	expect_fail(conf_rule_efer(0x500, &r), "LMA");
+	expect_fail(conf_rule_ebx(0x1000, 0x12345678, &r), "0x336ec578", "0x12345678");
+	expect_fail(conf_rule_ebx(0, 0, &r), "saw 0");
+}
+
+Test(conformance_entry, bad_segments)
+{
+	struct entry_state es = good_entry();
+
+	es.desc[ENTRY_CS] = desc(0, 0xfffff, 0xb, 1, 1, 0, 1); /* 16-bit code */
+	expect_fail(conf_rule_segment(&es, ENTRY_CS, &r), "CS 32-bit");
+	es.desc[ENTRY_CS] = desc(0x1000, 0xfffff, 0xb, 1, 1, 1, 1);
+	expect_fail(conf_rule_segment(&es, ENTRY_CS, &r), "base 0", "0x1000");
+	es.desc[ENTRY_DS] = desc(0, 0xffff, 0x3, 1, 1, 1, 0); /* 64 KiB limit */
+	expect_fail(conf_rule_segment(&es, ENTRY_DS, &r), "limit 0xffffffff", "0xffff");
+	es.desc[ENTRY_SS] = desc(0, 0xfffff, 0x1, 1, 1, 1, 1); /* read-only data */
+	expect_fail(conf_rule_segment(&es, ENTRY_SS, &r), "read/write");
+	es.desc[ENTRY_TR] = desc(0, 0x67, 0x9, 0, 1, 0, 0); /* available, not busy */
+	expect_fail(conf_rule_segment(&es, ENTRY_TR, &r), "busy", "0x9");
+	es.desc[ENTRY_TR] = desc(0, 0xffff, 0xb, 0, 1, 0, 0);
+	expect_fail(conf_rule_segment(&es, ENTRY_TR, &r), "0x67", "0xffff");
+}
+
+Test(conformance_entry, null_selector_is_a_skip)
+{
+	struct entry_state es = good_entry();
+
+	es.valid = 0;
+	es.sel[ENTRY_TR] = 0;
+	cr_assert_eq(conf_rule_segment(&es, ENTRY_TR, &r), CONF_SKIP);
+	cr_assert(strstr(r.msg, "cannot be read back"), "%s", r.msg);
+}
+
+Test(conformance_start_info, magic_version_cmdline)
+{
+	struct conf_expect e = none;
+	const char *prefix = "loglevel=6 -- --only entry \"a b\"";
+	char line[200];
+
+	expect_pass(conf_rule_si_magic(0x336ec578, &r));
+	expect_fail(conf_rule_si_magic(0x336ec579, &r), "0x336ec578", "0x336ec579");
+	expect_fail(conf_rule_si_version(0, &r), "version >= 1", "saw 0");
+
+	e.cmdline_len = (int64_t)strlen(prefix);
+	e.cmdline_crc = conf_crc32(prefix, strlen(prefix));
+	snprintf(line, sizeof(line), "%s --cmdline-check=%lld:%08x", prefix, (long long)e.cmdline_len,
+		 e.cmdline_crc);
+	expect_pass(conf_rule_cmdline(line, &e, &r));
+	line[5] = 'X'; /* a loader that altered one byte */
+	expect_fail(conf_rule_cmdline(line, &e, &r), "CRC-32");
+	expect_fail(conf_rule_cmdline("loglevel=6", &e, &r), "not found");
+	expect_fail(conf_rule_cmdline(NULL, &e, &r), "saw none");
+	cr_assert_eq(conf_rule_cmdline(line, &none, &r), CONF_SKIP);
+}
+
+Test(conformance_start_info, crc32_matches_zlib)
+{
+	/* the value `printf 123456789 | gzip | tail -c8` carries (the standard check value) */
+	cr_assert_eq(conf_crc32("123456789", 9), 0xcbf43926);
+}
+
+Test(conformance_start_info, memmap)
+{
+	struct conf_expect e = none;
+	struct conf_mem_entry m[] = {
+		{ 0, 0x9f000, 1 }, { 0x100000, 0x3f00000, 1 }, { 0xfc000000, 0x1000, 3 },
+	};
+
+	e.memory_mib = 64;
+	expect_pass(conf_rule_memmap(m, 3, 0x100000, 0x200000, &e, &r));
+	/* an entry overlapping another */
+	m[2] = (struct conf_mem_entry){ 0x3000000, 0x2000000, 2 };
+	expect_fail(conf_rule_memmap(m, 3, 0x100000, 0x200000, &e, &r), "no overlaps", "entry 2");
+	m[2] = (struct conf_mem_entry){ 0xfc000000, 0x1000, 3 };
+	/* the image not in RAM */
+	expect_fail(conf_rule_memmap(m, 3, 0x8000000, 0x8100000, &e, &r), "RAM under the loaded image");
+	/* twice the configured memory */
+	e.memory_mib = 32;
+	expect_fail(conf_rule_memmap(m, 3, 0x100000, 0x200000, &e, &r), "about 32 MiB");
+	expect_fail(conf_rule_memmap(m, 0, 0x100000, 0x200000, &e, &r), "saw 0 entries");
+}
+
+Test(conformance_start_info, modules)
+{
+	struct conf_expect e = none;
+	struct conf_mem_entry m[] = { { 0x100000, 0x3f00000, 1 } };
+	struct conf_module mod = { 0x2000000, 37, 0xdeadbeef };
+
+	e.modules = 1;
+	e.module0_len = 37;
+	e.module0_crc = 0xdeadbeef;
+	expect_pass(conf_rule_modules(&mod, 1, m, 1, 0x100000, 0x200000, &e, &r));
+	expect_fail(conf_rule_modules(&mod, 0, m, 1, 0x100000, 0x200000, &e, &r), "expected 1 modules", "saw nr_modules 0");
+	mod.crc = 0xdeadbeee;
+	expect_fail(conf_rule_modules(&mod, 1, m, 1, 0x100000, 0x200000, &e, &r), "deadbeef", "deadbeee");
+	mod = (struct conf_module){ 0x180000, 37, 0xdeadbeef };
+	expect_fail(conf_rule_modules(&mod, 1, m, 1, 0x100000, 0x200000, &e, &r), "apart from the image");
+}
+
+/* A MADT: header, then one local APIC entry per processor (UID i, APIC id 2i), then I/O APICs. */
+static unsigned madt(uint8_t *t, unsigned ncpu, unsigned enabled, unsigned ioapics)
+{
+	unsigned len = ACPI_MADT_HDR_LEN;
+
+	memset(t, 0, 512);
+	memcpy(t, "APIC", 4);
+	t[8] = 4;
+	for (unsigned i = 0; i < ncpu; i++, len += 8) {
+		uint8_t *e = t + len;
+		e[0] = 0, e[1] = 8, e[2] = (uint8_t)i, e[3] = (uint8_t)(2 * i), e[4] = i < enabled;
+	}
+	for (unsigned i = 0; i < ioapics; i++, len += 12) {
+		uint8_t *e = t + len;
+		e[0] = 1, e[1] = 12, e[2] = (uint8_t)i;
+	}
+	t[4] = (uint8_t)len, t[5] = (uint8_t)(len >> 8);
+	uint8_t sum = 0;
+	for (unsigned i = 0; i < len; i++)
+		sum = (uint8_t)(sum + t[i]);
+	t[9] = (uint8_t)-sum;
+	return len;
+}
+
+Test(conformance_acpi, madt_counts)
+{
+	uint8_t t[512];
+	struct acpi_cpu cpus[16];
+	struct acpi_madt m;
+	struct conf_expect e = none;
+
+	e.vcpus = 3;
+	e.maxvcpus = 8;
+	unsigned len = madt(t, 8, 3, 0);
+	cr_assert_eq(acpi_madt_parse(t, len, cpus, 16, &m), 0);
+	expect_pass(conf_rule_madt_cpus(&m, cpus, &e, &r));
+	/* one enabled CPU too many */
+	len = madt(t, 8, 4, 0);
+	cr_assert_eq(acpi_madt_parse(t, len, cpus, 16, &m), 0);
+	expect_fail(conf_rule_madt_cpus(&m, cpus, &e, &r), "expected 3 enabled", "saw 4");
+	/* one processor entry missing */
+	len = madt(t, 7, 3, 0);
+	cr_assert_eq(acpi_madt_parse(t, len, cpus, 16, &m), 0);
+	expect_fail(conf_rule_madt_cpus(&m, cpus, &e, &r), "expected 8 processor entries", "saw 7");
+	cr_assert_eq(conf_rule_madt_cpus(&m, cpus, &none, &r), CONF_SKIP);
+}
+
+Test(conformance_acpi, ioapic_in_a_domu)
+{
+	uint8_t t[512];
+	unsigned len = madt(t, 2, 2, 1);
+
+	cr_assert_eq(conf_madt_count_type(t, len, 1), 1);
+	expect_fail(conf_rule_no_ioapic(conf_madt_count_type(t, len, 1), 1, &r), "no I/O APIC", "saw 1");
+	cr_assert_eq(conf_rule_no_ioapic(1, 0, &r), CONF_SKIP); /* dom0 / QEMU may have one */
+	len = madt(t, 2, 2, 0);
+	expect_pass(conf_rule_no_ioapic(conf_madt_count_type(t, len, 1), 1, &r));
+	t[ACPI_MADT_HDR_LEN + 1] = 0; /* an entry of length 0 must not loop forever */
+	cr_assert_lt(conf_madt_count_type(t, len, 1), 0);
+}
+
+Test(conformance_platform, cpuid_ids_time)
+{
+	const uint32_t good[4] = { 0x40000005, 0x566e6558, 0x65584d4d, 0x4d4d566e };
+	uint32_t bad[4] = { 0x40000005, 0x566e6558, 0x65584d4d, 0x4d4d566f };
+	uint32_t ids[3] = { 0, 1, 2 }, uids[3] = { 0, 1, 2 };
+
+	expect_pass(conf_rule_cpuid_xen(0x40000000, good, 0x40011, 1, 0x40000000, &r));
+	expect_fail(conf_rule_cpuid_xen(0x40000000, bad, 0x40011, 1, 0x40000000, &r), "XenVMMXenVMM");
+	expect_fail(conf_rule_cpuid_xen(0x40000000, good, 0x40011, 0, 0x40000000, &r), "hypercall page");
+	expect_pass(conf_rule_vcpu_ids(ids, uids, 3, &r));
+	ids[2] = 4; /* the APIC id, not the vCPU id */
+	expect_fail(conf_rule_vcpu_ids(ids, uids, 3, &r), "CPU 2", "UID 2", "saw 4");
+	expect_pass(conf_rule_monotonic(1000, 0, 0, 4, &r));
+	expect_fail(conf_rule_monotonic(1000, 3, 5000, 4, &r), "3 of 1000", "5000 ns");
+	expect_pass(conf_rule_wallclock(1700000000500000000ull, 1700000000000000000ull, 0, &r));
+	expect_fail(conf_rule_wallclock(1700000005000000000ull, 1700000000000000000ull, 0, &r), "within 2 s",
+		    "5000 ms");
+}
+
+static char outbuf[16384];
+static void capture(void *ctx, const char *s)
+{
+	(void)ctx;
+	strcat(outbuf, s);
+	strcat(outbuf, "\n");
+}
+
+static void t_dummy(struct conf_result *res, const struct conf_expect *e)
+{
+	(void)res;
+	(void)e;
+}
+
+Test(conformance_report, tap_junit_result)
+{
+	static const struct conf_test tests[] = {
+		{ "entry.cr4", "CR4 clear", "pvh.pandoc", t_dummy },
+		{ "entry.eflags", "EFLAGS", "pvh.pandoc", t_dummy },
+		{ "evtchn.mask", "mask <holds>", "event_channel.h", t_dummy },
+	};
+	struct conf_record recs[3] = {
+		{ &tests[0], { CONF_PASS, "CR4 0" }, 1000 },
+		{ &tests[1], { CONF_FAIL, "expected EFLAGS.IF clear, saw EFLAGS 0x202" }, 0 },
+		{ &tests[2], { CONF_SKIP, "not on Xen" }, 0 },
+	};
+	struct conf_out o = { capture, NULL };
+	struct conf_totals t;
+	char line[200];
+
+	outbuf[0] = 0;
+	for (unsigned i = 0; i < 3; i++)
+		conf_report_tap(&o, i + 1, &recs[i]);
+	cr_assert(strstr(outbuf, "ok 1 - entry.cr4\n"));
+	cr_assert(strstr(outbuf, "not ok 2 - entry.eflags # failure: expected EFLAGS.IF clear, saw EFLAGS 0x202\n"),
+		  "%s", outbuf);
+	cr_assert(strstr(outbuf, "ok 3 - evtchn.mask # SKIP not on Xen\n"));
+	outbuf[0] = 0;
+	conf_report_junit(&o, recs, 3);
+	cr_assert(strstr(outbuf, CONF_JUNIT_BEGIN "\n<?xml"), "%s", outbuf);
+	cr_assert(strstr(outbuf, "<testsuite name=\"entry\" tests=\"2\" failures=\"1\""), "%s", outbuf);
+	cr_assert(strstr(outbuf, "<testsuite name=\"evtchn\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\""));
+	cr_assert(strstr(outbuf, "mask &lt;holds&gt;") || strstr(outbuf, "<skipped"), "%s", outbuf);
+	cr_assert(strstr(outbuf, "</testsuites>\n" CONF_JUNIT_END "\n"));
+	conf_totals(recs, 3, &t);
+	conf_result_line(&t, line, sizeof(line));
+	cr_assert_str_eq(line, "RESULT: FAIL conformance: 3 tests, 1 passed, 1 failed, 0 errors, 1 skipped");
+	recs[1].res.status = CONF_ERROR;
+	conf_totals(recs, 3, &t);
+	cr_assert_eq(conf_overall(&t), CONF_ERROR);
+	recs[0].res.status = recs[1].res.status = CONF_SKIP;
+	conf_totals(recs, 3, &t);
+	cr_assert_eq(conf_overall(&t), CONF_SKIP);
+}
+
+Test(conformance_report, xml_escape)
+{
+	char buf[64];
+
+	conf_xml_escape("a<b & \"c\"\x01", buf, sizeof(buf));
+	cr_assert_str_eq(buf, "a&lt;b &amp; &quot;c&quot;?");
+	conf_xml_escape("&&&&&&", buf, 12); /* never cuts an entity in half */
+	cr_assert_str_eq(buf, "&amp;&amp;");
+}
+
+Test(conformance_args, parse_and_select)
+{
+	char *argv[] = { "conformance", "--only", "evtchn,gnttab.copy", "--vcpus=4", "--maxvcpus=8",
+			 "--memory=64", "--modules=1", "--module0=37:0xdeadbeef",
+			 "--cmdline-check=40:cbf43926", "--dom0-time", NULL };
+	struct conf_args a;
+
+	cr_assert_eq(conf_args_parse(10, argv, &a), 0);
+	cr_assert_eq(a.expect.vcpus, 4);
+	cr_assert_eq(a.expect.maxvcpus, 8);
+	cr_assert_eq(a.expect.memory_mib, 64);
+	cr_assert_eq(a.expect.module0_len, 37);
+	cr_assert_eq(a.expect.module0_crc, 0xdeadbeef);
+	cr_assert_eq(a.expect.cmdline_len, 40);
+	cr_assert_eq(a.expect.cmdline_crc, 0xcbf43926);
+	cr_assert(a.expect.dom0_time);
+	cr_assert(conf_selected(a.only, "evtchn.ipi"));
+	cr_assert(conf_selected(a.only, "gnttab.copy"));
+	cr_assert(!conf_selected(a.only, "gnttab.version"));
+	cr_assert(!conf_selected(a.only, "evtchnx.foo"));
+	char *bad[] = { "conformance", "--vcpus=x", NULL };
+	cr_assert_eq(conf_args_parse(2, bad, &a), -1);
+	cr_assert_str_eq(a.bad, "--vcpus=x");
+	char *one[] = { "conformance", "--vcpus=2", NULL };
+	cr_assert_eq(conf_args_parse(2, one, &a), 0);
+	cr_assert_eq(a.expect.maxvcpus, 2);
+}
