@@ -4,6 +4,7 @@
 #include "arch/x86/irq.h"
 #include "arch/x86/mp.h"
 #include "arch/x86/percpu.h"
+#include "drivers/console/consoleio.h"
 #include "drivers/console/early.h"
 #include "drivers/console/xencons.h"
 #include "drivers/xenbus/xenbus.h"
@@ -75,6 +76,12 @@ static void hypervisor_init(void)
 	int r = xen_hypercall_init();
 	pr_info("hypervisor: Xen %u.%u (CPUID base %#x), hypercall page %s\n", xen.version >> 16,
 		xen.version & 0xffff, xen.cpuid_base, r ? "FAILED" : "installed");
+	if (!xen.initial_domain || r)
+		return;
+	/* no xenconsoled runs before the initial domain: its console is Xen's own */
+	r = consoleio_init();
+	pr_info("hypervisor: initial domain (dom0, start-info flags %#x), console %s\n",
+		boot_info.flags, r ? "on port 0xE9 (console_io refused)" : "through console_io");
 }
 
 /* Start info version 0, or v1 without entries: ask Xen for the map instead (memmap=xen forces it). */
@@ -111,7 +118,10 @@ static void xen_services_init(void)
 	report("event channels", evtchn_init());
 	report("time", time_init());
 	report("timers", timer_init());
-	report("PV console", xencons_init());
+	if (xen.initial_domain)
+		pr_info("PV console: none for the initial domain\n");
+	else
+		report("PV console", xencons_init());
 	report("grant table", gnttab_init());
 }
 
@@ -137,6 +147,8 @@ void kernel_main(struct boot_raw *raw)
 	pr_info("pvhkit %s (%s): started through the PVH entry\n", PVHKIT_VERSION, app_name);
 	if (startinfo_parse(raw, (uintptr_t)_image_start, (uintptr_t)_end, &boot_info))
 		panic("start info has a bad magic");
+	/* dom0: no toolstack, xenstore or PV console yet; Xen's console is ours (console_io) */
+	xen.initial_domain = xen.present && (boot_info.flags & SIF_INITDOMAIN);
 	memcpy(cmdline_buf, boot_info.cmdline, strlen(boot_info.cmdline) + 1);
 	cmdline_parse(cmdline_buf, app_name, &boot_cmdline);
 	options_apply();

@@ -67,4 +67,10 @@ static inline long HYPERVISOR_vcpu_op(int cmd, unsigned vcpu, void *arg)
 	return hypercall3(__HYPERVISOR_vcpu_op, (unsigned long)cmd, vcpu, (unsigned long)arg);
 }
 
+/* CONSOLEIO_write: Xen's own console; release builds allow it to the hardware domain only. */
+static inline long HYPERVISOR_console_io(int cmd, unsigned count, const char *buf)
+{
+	return hypercall3(__HYPERVISOR_console_io, (unsigned long)cmd, count, (unsigned long)buf);
+}
+
 #endif

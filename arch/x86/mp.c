@@ -216,6 +216,9 @@ static unsigned discover(void)
 	pr_info("acpi: RSDP rev %u (%s), %s, MADT: %u CPUs, %u enabled, %u disabled%s\n",
 		f.rsdp.revision, f.rsdp.oem, f.used_xsdt ? "XSDT" : "RSDT", m.ncpus, m.enabled,
 		m.disabled + m.online_capable, m.online_capable ? " (some online-capable)" : "");
+	if (f.xsdt_bad_signature)
+		pr_warn("acpi: XSDT with a wrong signature but a right checksum used (Xen 4.17 gives a "
+			"PVH dom0 on an RSDT-only host such a header)\n");
 	if (m.dropped || m.duplicates || m.bad_apic_id)
 		pr_warn("acpi: MADT: %u processor entries beyond %u ignored, %u duplicate UIDs, %u "
 			"with APIC id 0xff\n",

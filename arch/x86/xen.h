@@ -11,6 +11,7 @@ struct xen_info {
 	uint32_t version;     /* major << 16 | minor, from CPUID */
 	uint32_t hvm_features; /* XEN_HVM_CPUID_* from leaf +4 */
 	uint32_t boot_vcpu_id; /* the BSP's vCPU id (leaf +4 EBX when present, else 0) */
+	int initial_domain;    /* the hardware domain (dom0): SIF_INITDOMAIN in the start info */
 };
 
 extern struct xen_info xen;

@@ -164,6 +164,16 @@ int acpi_find_table(const struct acpi_mem *m, uint64_t rsdp_paddr, const char *s
 	}
 	if (f->rsdp.revision >= 2 && f->rsdp.xsdt) {
 		rlen = map_table(m, f->rsdp.xsdt, "XSDT", &root, &why);
+		/*
+		 * Xen 4.17 builds a PVH dom0's XSDT from the host's header, found through the host
+		 * RSDP's XSDT field; on an ACPI 1.0 host (RSDT only: QEMU q35) that field is 0 and the
+		 * "header" is whatever lies at address 0. Length, checksum and entries are Xen's own
+		 * and Xen offers no RSDT, so the table is taken by its checksum, and flagged.
+		 */
+		if (rlen == -EINVAL && !f->rsdp.rsdt) {
+			rlen = map_table(m, f->rsdp.xsdt, NULL, &root, &why);
+			f->xsdt_bad_signature = rlen >= 0;
+		}
 		f->used_xsdt = rlen >= 0;
 	}
 	if (rlen < 0 && f->rsdp.rsdt)

@@ -55,12 +55,14 @@ struct acpi_find {
 	int used_xsdt;	   /* the XSDT was used (else the RSDT) */
 	unsigned entries;  /* pointers in the root table */
 	unsigned rejected; /* tables with the right signature but a bad length or checksum */
+	int xsdt_bad_signature; /* the XSDT was used though its signature is wrong (see acpi.c) */
 	const char *why;
 };
 
 /*
  * Finds the table with signature sig starting from the RSDP at rsdp_paddr: XSDT preferred,
- * RSDT when there is no valid XSDT; the first table with that signature that checks out.
+ * RSDT when there is no valid XSDT; the first table with that signature that checks out. An
+ * XSDT with a wrong signature but a right checksum is used when the RSDP gives no RSDT.
  * 0 with *table and *len set, or a negative errno with f->why set.
  */
 int acpi_find_table(const struct acpi_mem *m, uint64_t rsdp_paddr, const char *sig,

@@ -19,6 +19,11 @@ void early_console_emergency_only(void)
 	console_set_level(&debugcon_sink, LOG_EMERG);
 }
 
+void early_console_debugcon_off(void)
+{
+	console_set_level(&debugcon_sink, -1); /* below every level: nothing passes */
+}
+
 void early_emergency(const char *s)
 {
 	while (*s)

@@ -6,6 +6,8 @@ void uart_console_init(void);
 void debugcon_console_init(int on_xen);
 /* Once a better console exists, port 0xE9 keeps only emergencies (crash dumps, exit lines). */
 void early_console_emergency_only(void);
+/* Port 0xE9 carries nothing any more: for a console that is just as direct (console_io). */
+void early_console_debugcon_off(void);
 /* Writes straight to port 0xE9, without the console lock: for messages from inside a sink. */
 void early_emergency(const char *s);
 

@@ -12,6 +12,7 @@
 #include "kernel/time.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
+#include <xen/hvm/params.h>
 
 extern uint64_t boot_tsc_entry;
 
@@ -421,7 +422,16 @@ static void list_devices(void)
 
 void xenbus_boot(void)
 {
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = rdtsc(), pfn = 0, ev = 0;
+
+	if (xen.initial_domain) {
+		/* xenstored would run in this very domain; Xen leaves the ring's params at 0 */
+		xen_hvm_get_param(HVM_PARAM_STORE_PFN, &pfn);
+		xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &ev);
+		pr_info("xenstore: not available (initial domain)\n");
+		pr_debug("xenstore: HVM_PARAM_STORE_PFN %#lx, STORE_EVTCHN %lu\n", pfn, ev);
+		return;
+	}
 	int r = xs_init();
 
 	if (r) {

@@ -205,6 +205,42 @@ Test(acpi_real, xen_libxl_3_of_8)
 	fx_free(&f);
 }
 
+/*
+ * Xen 4.17's PVH dom0 on QEMU q35 (an RSDT-only host): Xen's own RSDP (revision 2, no RSDT) and
+ * XSDT whose header Xen copied from address 0 (the real-mode IVT), with a right checksum; its MADT
+ * has x2APIC entries (UID i, APIC id 2i), the host's IO-APIC and interrupt overrides.
+ */
+Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
+{
+	struct fixture f;
+	struct acpi_cpu c[8];
+	struct acpi_madt m;
+	struct acpi_find fd;
+
+	fx_load(&f, "xen-pvh-dom0-q35-vcpus2.txt");
+	cr_assert_eq(fx_madt(&f, c, 8, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
+	cr_assert_eq(fd.rsdp.revision, 2);
+	cr_assert_eq(fd.rsdp.rsdt, 0);
+	cr_assert(fd.used_xsdt && fd.xsdt_bad_signature, "taken by its checksum, and flagged");
+	cr_assert_eq(m.ncpus, 2);
+	cr_assert_eq(m.enabled, 2);
+	cr_assert_gt(m.skipped, 0, "IO-APIC and override entries stepped over");
+	for (unsigned i = 0; i < 2; i++) {
+		cr_assert_eq(c[i].uid, i);
+		cr_assert_eq(c[i].apic_id, 2 * i);
+		cr_assert(c[i].x2apic);
+	}
+	/* the exception covers the signature only: a broken checksum still rejects it */
+	uint8_t *x = fx_at(&f, fd.rsdp.xsdt, ACPI_HDR_LEN);
+	x[9]++;
+	const void *t;
+	uint32_t len;
+	struct acpi_mem mem = {fx_map, &f};
+	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", &t, &len, &fd), -EBADMSG);
+	x[9]--;
+	fx_free(&f);
+}
+
 Test(acpi_real, xen_two_fadts_rsdt_and_xsdt)
 {
 	struct fixture f;
