@@ -42,7 +42,7 @@ IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
 include lib/libc/libc.mk
 include lib/lwip/lwip.mk
 
-.PHONY: all clean help setup test test-unit test-qemu test-xen run run-qemu run-xen bench
+.PHONY: all clean help setup test test-unit test-qemu test-xen run run-qemu run-xen bench conformance
 .DEFAULT_GOAL := all
 all: $(IMAGES)
 
@@ -109,6 +109,11 @@ test-qemu: all
 	$(Q)tools/setup test
 	$(Q)tests/qemu/run
 
+# apps/conformance in every configuration (QEMU, the rig as a domU, Xen's PVH dom0): a summary table
+conformance: rig $(BUILD)/conformance.elf
+	$(Q)tools/setup test
+	$(Q)tools/conformance
+
 # cheapest first: a broken build or unit fails in seconds, before the rig boots
 test: test-unit test-qemu
 	$(Q)$(MAKE) --no-print-directory test-xen
@@ -140,4 +145,5 @@ help:
 	@echo "make test-unit    Criterion unit tests (host)"
 	@echo "make test-qemu    boot tests under QEMU's PVH loader"
 	@echo "make test-xen     the rig self-test and every scenario in tests/xen/scenarios"
+	@echo "make conformance  apps/conformance on QEMU, the rig (domU configurations) and as a PVH dom0: a table"
 	@echo "make rig          build the Xen rig (Debian's Xen 4.17 + Linux dom0) under $(BUILD)/rig"

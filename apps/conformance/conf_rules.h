@@ -30,7 +30,8 @@ void conf_seg_decode(uint64_t desc, struct conf_seg *out);
 
 /* ---- start info (xen/include/public/arch-x86/hvm/start_info.h) ---- */
 enum conf_status conf_rule_si_magic(uint32_t magic, struct conf_result *r);
-enum conf_status conf_rule_si_version(uint32_t version, struct conf_result *r);
+/* version at least min (1 where the loader is known to fill the memory map, else 0) */
+enum conf_status conf_rule_si_version(uint32_t version, uint32_t min, struct conf_result *r);
 /* cmdline as copied (NULL when absent): its text before " --cmdline-check=" has e's length and CRC. */
 enum conf_status conf_rule_cmdline(const char *cmdline, const struct conf_expect *e,
 				   struct conf_result *r);

@@ -12,13 +12,17 @@ enum conf_status conf_rule_si_magic(uint32_t magic, struct conf_result *r)
 	return conf_pass(r, "magic 0x336ec578");
 }
 
-enum conf_status conf_rule_si_version(uint32_t version, struct conf_result *r)
+enum conf_status conf_rule_si_version(uint32_t version, uint32_t min, struct conf_result *r)
 {
-	/* version 0 is a real, older ABI (no memory map fields); everything current gives 1 */
-	if (version < 1)
-		return conf_fail(r, "expected version >= 1 (memmap_paddr/memmap_entries present), saw %u",
+	/*
+	 * Version 0 is a real, older ABI (no memory map fields, the guest asks XENMEM_memory_map);
+	 * min is what this loader is known to write: 1 for libxl's domUs (since Xen 4.11).
+	 */
+	if (version < min)
+		return conf_fail(r, "expected version >= %u (memmap_paddr/memmap_entries present), saw %u", min,
 				 version);
-	return conf_pass(r, "version %u", version);
+	return conf_pass(r, "version %u%s", version,
+			 version ? "" : " (no memory map in the start info: XENMEM_memory_map gives it)");
 }
 
 enum conf_status conf_rule_cmdline(const char *cmdline, const struct conf_expect *e,

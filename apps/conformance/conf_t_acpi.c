@@ -36,11 +36,16 @@ static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 }
 
 /* One SDT at paddr checked by header and checksum; returns its length or a negative errno. */
-static long sdt(uint64_t paddr, const char *sig)
+static long sdt(uint64_t paddr, const char *sig, char seen[12])
 {
-	const void *h = conf_phys_map(paddr, ACPI_HDR_LEN);
+	const uint8_t *h = conf_phys_map(paddr, ACPI_HDR_LEN);
 	if (!h)
 		return -1;
+	/* the signature as hex: a wrong one is often binary (Xen 4.17 dom0: the real-mode IVT) */
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 4; i++)
+		seen[2 * i] = hex[h[i] >> 4], seen[2 * i + 1] = hex[h[i] & 15];
+	seen[8] = 0;
 	uint32_t len = acpi_get32((const char *)h + 4);
 	const void *t = conf_phys_map(paddr, len);
 	return t ? acpi_table_check(t, len, sig) : -1;
@@ -50,6 +55,7 @@ static void t_root(struct conf_result *r, const struct conf_expect *e)
 {
 	struct acpi_rsdp p;
 	long x = 0, s = 0;
+	char seen[12];
 
 	(void)e;
 	if (rsdp(r, &p))
@@ -58,14 +64,14 @@ static void t_root(struct conf_result *r, const struct conf_expect *e)
 		conf_fail(r, "expected an RSDT or XSDT address in the RSDP, saw neither");
 		return;
 	}
-	if (p.revision >= 2 && p.xsdt && (x = sdt(p.xsdt, "XSDT")) < 0) {
-		conf_fail(r, "expected a valid XSDT at %#llx, saw error %ld (signature, length or checksum)",
-			  (unsigned long long)p.xsdt, x);
+	if (p.revision >= 2 && p.xsdt && (x = sdt(p.xsdt, "XSDT", seen)) < 0) {
+		conf_fail(r, "expected a valid XSDT at %#llx (signature 58534454), saw error %ld, signature %s",
+			  (unsigned long long)p.xsdt, x, seen);
 		return;
 	}
-	if (p.rsdt && (s = sdt(p.rsdt, "RSDT")) < 0) {
-		conf_fail(r, "expected a valid RSDT at %#llx, saw error %ld (signature, length or checksum)",
-			  (unsigned long long)p.rsdt, s);
+	if (p.rsdt && (s = sdt(p.rsdt, "RSDT", seen)) < 0) {
+		conf_fail(r, "expected a valid RSDT at %#llx (signature 52534454), saw error %ld, signature %s",
+			  (unsigned long long)p.rsdt, s, seen);
 		return;
 	}
 	conf_pass(r, "%s%s%s", x > 0 ? "XSDT" : "", x > 0 && s > 0 ? " and " : "", s > 0 ? "RSDT" : "");

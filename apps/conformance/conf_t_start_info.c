@@ -14,8 +14,7 @@ static void t_magic(struct conf_result *r, const struct conf_expect *e)
 
 static void t_version(struct conf_result *r, const struct conf_expect *e)
 {
-	(void)e;
-	conf_rule_si_version(boot_raw.si.version, r);
+	conf_rule_si_version(boot_raw.si.version, conf_is_domu(e) ? 1 : 0, r);
 }
 
 static void t_cmdline(struct conf_result *r, const struct conf_expect *e)
@@ -113,7 +112,8 @@ static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 
 const struct conf_test conf_tests_start_info[] = {
 	{ "start_info.magic", "magic is XEN_HVM_START_MAGIC_VALUE (0x336ec578)", SI_H, t_magic },
-	{ "start_info.version", "version is 1 or later (memory map fields present)", SI_H, t_version },
+	{ "start_info.version", "version 0 or 1 (1, with a memory map, from libxl for a domU)", SI_H,
+	  t_version },
 	{ "start_info.cmdline", "cmdline_paddr holds, NUL-terminated, what the toolstack was given", SI_H,
 	  t_cmdline },
 	{ "start_info.memmap", "the memory map: no overlaps, RAM under the image, RAM = configured memory",
