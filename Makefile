@@ -42,7 +42,7 @@ IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
 include lib/libc/libc.mk
 include lib/lwip/lwip.mk
 
-.PHONY: all clean help setup test test-unit test-qemu test-xen run run-qemu run-xen bench conformance
+.PHONY: all clean help setup test test-unit test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
 .DEFAULT_GOAL := all
 all: $(IMAGES)
 
@@ -114,8 +114,13 @@ conformance: rig $(BUILD)/conformance.elf
 	$(Q)tools/setup test
 	$(Q)tools/conformance
 
+# Xen with the image as its PVH hardware domain (tools/xen-dom0-run): seconds a boot, no Linux
+DOM0_TEST_IMAGES := $(addprefix $(BUILD)/,hello.elf xencore.elf smp.elf xstest.elf fault.elf)
+test-dom0: rig $(DOM0_TEST_IMAGES)
+	$(Q)tests/dom0/run
+
 # cheapest first: a broken build or unit fails in seconds, before the rig boots
-test: test-unit test-qemu
+test: test-unit test-qemu test-dom0
 	$(Q)$(MAKE) --no-print-directory test-xen
 
 # ---- running ----
@@ -141,9 +146,10 @@ help:
 	@echo "make              build every app into $(BUILD)/<app>.elf (V=1 shows commands)"
 	@echo "make run          boot APP (default hello) on the Xen rig; ON=qemu boots it in QEMU directly"
 	@echo "                  CMDLINE='...' passes a command line"
-	@echo "make test         unit tests, QEMU boot tests, then the real-Xen suite"
+	@echo "make test         unit tests, QEMU boot tests, PVH dom0 boots, then the real-Xen suite"
 	@echo "make test-unit    Criterion unit tests (host)"
 	@echo "make test-qemu    boot tests under QEMU's PVH loader"
+	@echo "make test-dom0    images booted by Xen as its PVH dom0 (tools/xen-dom0-run, tests/dom0/run)"
 	@echo "make test-xen     the rig self-test and every scenario in tests/xen/scenarios"
 	@echo "make conformance  apps/conformance on QEMU, the rig (domU configurations) and as a PVH dom0: a table"
 	@echo "make rig          build the Xen rig (Debian's Xen 4.17 + Linux dom0) under $(BUILD)/rig"
