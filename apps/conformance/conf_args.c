@@ -11,10 +11,10 @@ static int num(const char *s, int64_t *v)
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		base = 16, s += 2;
 	for (; *s; s++, digits++) {
-		int d = *s >= '0' && *s <= '9' ? *s - '0'
+		int d = *s >= '0' && *s <= '9'		       ? *s - '0'
 			: base == 16 && *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
 			: base == 16 && *s >= 'A' && *s <= 'F' ? *s - 'A' + 10
-								 : -1;
+							       : -1;
 		if (d < 0 || x > (INT64_MAX - d) / base)
 			return -1;
 		x = x * base + d;
@@ -56,9 +56,13 @@ static const char *opt(const char *arg, const char *key)
 
 int conf_args_parse(int argc, char **argv, struct conf_args *a)
 {
-	*a = (struct conf_args){ .expect = { .vcpus = -1, .maxvcpus = -1, .memory_mib = -1,
-					     .modules = -1, .cmdline_len = -1, .module0_len = -1,
-					     .domu = -1 } };
+	*a = (struct conf_args){.expect = {.vcpus = -1,
+					   .maxvcpus = -1,
+					   .memory_mib = -1,
+					   .modules = -1,
+					   .cmdline_len = -1,
+					   .module0_len = -1,
+					   .domu = -1}};
 	struct conf_expect *e = &a->expect;
 
 	for (int i = 1; i < argc; i++) {
@@ -80,7 +84,8 @@ int conf_args_parse(int argc, char **argv, struct conf_args *a)
 			e->modules = (int)x;
 		else if ((v = opt(s, "--module0")) && !len_crc(v, &e->module0_len, &e->module0_crc))
 			;
-		else if ((v = opt(s, "--cmdline-check")) && !len_crc(v, &e->cmdline_len, &e->cmdline_crc))
+		else if ((v = opt(s, "--cmdline-check")) &&
+			 !len_crc(v, &e->cmdline_len, &e->cmdline_crc))
 			;
 		else if (!strcmp(s, "--dom0-time"))
 			e->dom0_time = 1;
@@ -107,7 +112,8 @@ int conf_selected(const char *only, const char *name)
 	for (const char *p = only; *p;) {
 		size_t l = strcspn(p, ",");
 		/* a group ("evtchn") selects its tests; a full name selects one test */
-		if ((l == glen && !strncmp(p, name, l)) || (l == strlen(name) && !strncmp(p, name, l)))
+		if ((l == glen && !strncmp(p, name, l)) ||
+		    (l == strlen(name) && !strncmp(p, name, l)))
 			return 1;
 		p += l;
 		if (*p == ',')

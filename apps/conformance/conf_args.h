@@ -7,7 +7,7 @@ struct conf_args {
 	int list;
 	const char *only; /* comma-separated groups or test names; NULL = all */
 	struct conf_expect expect;
-	const char *bad;  /* the first argument not understood */
+	const char *bad; /* the first argument not understood */
 };
 
 /* 0, or -1 with a->bad set. */

@@ -2,7 +2,8 @@
 #include "apps/conformance/conf_report.h"
 #include "lib/fmt.h"
 
-static void outf(const struct conf_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void outf(const struct conf_out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void outf(const struct conf_out *o, const char *fmt, ...)
 {
 	char line[768];
@@ -54,11 +55,21 @@ void conf_xml_escape(const char *s, char *buf, size_t n)
 		const char *rep = tmp;
 		unsigned char c = (unsigned char)*s;
 		switch (c) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&apos;"; break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&apos;";
+			break;
 		default:
 			/* XML 1.0 has no control characters but tab/newline: shown as '?' */
 			tmp[0] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
@@ -77,13 +88,21 @@ void conf_xml_escape(const char *s, char *buf, size_t n)
 
 void conf_totals(const struct conf_record *recs, unsigned n, struct conf_totals *t)
 {
-	*t = (struct conf_totals){ .total = n };
+	*t = (struct conf_totals){.total = n};
 	for (unsigned i = 0; i < n; i++) {
 		switch (recs[i].res.status) {
-		case CONF_PASS: t->passed++; break;
-		case CONF_FAIL: t->failed++; break;
-		case CONF_ERROR: t->errors++; break;
-		case CONF_SKIP: t->skipped++; break;
+		case CONF_PASS:
+			t->passed++;
+			break;
+		case CONF_FAIL:
+			t->failed++;
+			break;
+		case CONF_ERROR:
+			t->errors++;
+			break;
+		case CONF_SKIP:
+			t->skipped++;
+			break;
 		}
 	}
 }
@@ -101,10 +120,11 @@ enum conf_status conf_overall(const struct conf_totals *t)
 
 void conf_result_line(const struct conf_totals *t, char *buf, size_t n)
 {
-	static const char *const word[] = { "PASS", "FAIL", "ERROR", "SKIP" };
+	static const char *const word[] = {"PASS", "FAIL", "ERROR", "SKIP"};
 
-	fmt_snprintf(buf, n, "RESULT: %s conformance: %u tests, %u passed, %u failed, %u errors, %u skipped",
-		     word[conf_overall(t)], t->total, t->passed, t->failed, t->errors, t->skipped);
+	fmt_snprintf(
+	    buf, n, "RESULT: %s conformance: %u tests, %u passed, %u failed, %u errors, %u skipped",
+	    word[conf_overall(t)], t->total, t->passed, t->failed, t->errors, t->skipped);
 }
 
 /* The group of "group.clause": the text before the first dot, at most cap - 1 bytes. */
@@ -141,7 +161,9 @@ void conf_report_junit(const struct conf_out *o, const struct conf_record *recs,
 	conf_totals(recs, n, &all);
 	outf(o, "%s", CONF_JUNIT_BEGIN);
 	outf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-	outf(o, "<testsuites name=\"pvhkit-conformance\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\">",
+	outf(o,
+	     "<testsuites name=\"pvhkit-conformance\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+	     "skipped=\"%u\">",
 	     all.total, all.failed, all.errors, all.skipped);
 	/* one <testsuite> per group, in the order the groups ran */
 	for (unsigned i = 0; i < n;) {
@@ -151,16 +173,20 @@ void conf_report_junit(const struct conf_out *o, const struct conf_record *recs,
 		struct conf_totals g;
 		conf_totals(recs + i, j - i, &g);
 		group_of(recs[i].test->name, group, sizeof(group));
-		outf(o, "  <testsuite name=\"%s\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\">", group,
-		     g.total, g.failed, g.errors, g.skipped);
+		outf(o,
+		     "  <testsuite name=\"%s\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+		     "skipped=\"%u\">",
+		     group, g.total, g.failed, g.errors, g.skipped);
 		for (unsigned k = i; k < j; k++) {
 			const struct conf_record *rec = &recs[k];
 			unsigned long long us = rec->ns / 1000;
 			conf_xml_escape(rec->res.msg, msg, sizeof(msg));
 			conf_xml_escape(rec->test->desc, desc, sizeof(desc));
 			conf_xml_escape(rec->test->ref, ref, sizeof(ref));
-			outf(o, "    <testcase classname=\"conformance.%s\" name=\"%s\" time=\"%llu.%06llu\">", group,
-			     rec->test->name, us / 1000000, us % 1000000);
+			outf(o,
+			     "    <testcase classname=\"conformance.%s\" name=\"%s\" "
+			     "time=\"%llu.%06llu\">",
+			     group, rec->test->name, us / 1000000, us % 1000000);
 			switch (rec->res.status) {
 			case CONF_PASS:
 				outf(o, "      <system-out>%s</system-out>", msg);

@@ -6,7 +6,7 @@
 
 /* The markers around the JUnit document on the console (tools/conformance-junit cuts it out). */
 #define CONF_JUNIT_BEGIN "----- BEGIN JUNIT XML: pvhkit conformance -----"
-#define CONF_JUNIT_END "----- END JUNIT XML: pvhkit conformance -----"
+#define CONF_JUNIT_END	 "----- END JUNIT XML: pvhkit conformance -----"
 
 struct conf_out {
 	void (*line)(void *ctx, const char *s); /* one console line, without its newline */

@@ -6,20 +6,21 @@
 #define CR0_PG (1u << 31)
 /* the bits software can change: MP EM TS NE WP AM NW CD PG (ET is fixed at 1 on modern CPUs) */
 #define CR0_WRITABLE (0x0000000eu | (1u << 5) | (1u << 16) | (1u << 18) | (7u << 29))
-#define EFL_TF (1u << 8)
-#define EFL_IF (1u << 9)
-#define EFL_DF (1u << 10)
-#define EFL_VM (1u << 17)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
+#define EFL_TF	     (1u << 8)
+#define EFL_IF	     (1u << 9)
+#define EFL_DF	     (1u << 10)
+#define EFL_VM	     (1u << 17)
+#define EFER_LME     (1ull << 8)
+#define EFER_LMA     (1ull << 10)
 
 enum conf_status conf_rule_cr0(uint32_t cr0, struct conf_result *r)
 {
 	if (!(cr0 & CR0_PE))
 		return conf_fail(r, "expected CR0.PE set (protected mode), saw CR0 %#x", cr0);
 	if (cr0 & CR0_WRITABLE)
-		return conf_fail(r, "expected every writeable CR0 bit but PE clear, saw CR0 %#x (bits %#x set)",
-				 cr0, cr0 & CR0_WRITABLE);
+		return conf_fail(
+		    r, "expected every writeable CR0 bit but PE clear, saw CR0 %#x (bits %#x set)",
+		    cr0, cr0 & CR0_WRITABLE);
 	return conf_pass(r, "CR0 %#x (PE%s)", cr0, cr0 & CR0_ET ? ", ET fixed" : "");
 }
 
@@ -35,12 +36,12 @@ enum conf_status conf_rule_eflags(uint32_t eflags, struct conf_result *r)
 	static const struct {
 		uint32_t bit;
 		const char *name;
-	} must_clear[] = { { EFL_VM, "VM" }, { EFL_IF, "IF" }, { EFL_TF, "TF" }, { EFL_DF, "DF" } };
+	} must_clear[] = {{EFL_VM, "VM"}, {EFL_IF, "IF"}, {EFL_TF, "TF"}, {EFL_DF, "DF"}};
 
 	for (unsigned i = 0; i < sizeof(must_clear) / sizeof(must_clear[0]); i++)
 		if (eflags & must_clear[i].bit)
-			return conf_fail(r, "expected EFLAGS.%s clear, saw EFLAGS %#x", must_clear[i].name,
-					 eflags);
+			return conf_fail(r, "expected EFLAGS.%s clear, saw EFLAGS %#x",
+					 must_clear[i].name, eflags);
 	return conf_pass(r, "EFLAGS %#x", eflags);
 }
 
@@ -48,7 +49,8 @@ enum conf_status conf_rule_efer(uint64_t efer, struct conf_result *r)
 {
 	/* pvh.pandoc names no EFER bit, but a 32-bit entry with paging off cannot have long mode active */
 	if (efer & EFER_LMA)
-		return conf_fail(r, "expected EFER.LMA clear (32-bit protected mode), saw EFER %#llx",
+		return conf_fail(r,
+				 "expected EFER.LMA clear (32-bit protected mode), saw EFER %#llx",
 				 (unsigned long long)efer);
 	return conf_pass(r, "EFER %#llx%s", (unsigned long long)efer,
 			 efer & EFER_LME ? " (LME set: allowed, not active)" : "");
@@ -70,7 +72,7 @@ void conf_seg_decode(uint64_t d, struct conf_seg *s)
 	s->limit = s->g ? (limit << 12) | 0xfff : limit;
 }
 
-static const char *const seg_names[ENTRY_NSEG] = { "CS", "DS", "ES", "SS", "TR" };
+static const char *const seg_names[ENTRY_NSEG] = {"CS", "DS", "ES", "SS", "TR"};
 
 /* The ABI's shape for seg against one decoded view; base_known is 0 for a lar/lsl-only view. */
 static enum conf_status seg_check(enum entry_seg seg, const struct conf_seg *s, int base_known,
@@ -84,8 +86,10 @@ static enum conf_status seg_check(enum entry_seg seg, const struct conf_seg *s, 
 		return conf_fail(r, "expected %s base 0, saw %#x (%s)", n, s->base, how);
 	if (seg == ENTRY_TR) {
 		if (s->s || s->type != 0xb)
-			return conf_fail(r, "expected TR a busy 32-bit TSS (S=0 type 0xb), saw S=%u type %#x (%s)",
-					 s->s, s->type, how);
+			return conf_fail(
+			    r,
+			    "expected TR a busy 32-bit TSS (S=0 type 0xb), saw S=%u type %#x (%s)",
+			    s->s, s->type, how);
 		if (s->limit != 0x67)
 			return conf_fail(r, "expected TR limit 0x67, saw %#x (%s)", s->limit, how);
 		return conf_pass(r, "busy 32-bit TSS, base 0, limit 0x67 (%s)", how);
@@ -93,20 +97,23 @@ static enum conf_status seg_check(enum entry_seg seg, const struct conf_seg *s, 
 	if (s->limit != 0xffffffffu)
 		return conf_fail(r, "expected %s limit 0xffffffff, saw %#x (%s)", n, s->limit, how);
 	if (!s->s)
-		return conf_fail(r, "expected %s a code/data segment (S=1), saw a system one (type %#x, %s)",
-				 n, s->type, how);
+		return conf_fail(
+		    r, "expected %s a code/data segment (S=1), saw a system one (type %#x, %s)", n,
+		    s->type, how);
 	if (!s->db || s->l)
-		return conf_fail(r, "expected %s 32-bit (D/B=1, L=0), saw D/B=%u L=%u (%s)", n, s->db,
-				 s->l, how);
+		return conf_fail(r, "expected %s 32-bit (D/B=1, L=0), saw D/B=%u L=%u (%s)", n,
+				 s->db, s->l, how);
 	int code = s->type & 8, rw = s->type & 2;
 	if (seg == ENTRY_CS) {
 		if (!code || !rw)
-			return conf_fail(r, "expected CS read/execute code, saw type %#x (%s)", s->type, how);
+			return conf_fail(r, "expected CS read/execute code, saw type %#x (%s)",
+					 s->type, how);
 	} else if (code || !rw) {
-		return conf_fail(r, "expected %s read/write data, saw type %#x (%s)", n, s->type, how);
+		return conf_fail(r, "expected %s read/write data, saw type %#x (%s)", n, s->type,
+				 how);
 	}
-	return conf_pass(r, "32-bit %s, base 0, limit 4 GiB (%s)", seg == ENTRY_CS ? "r/x code" : "r/w data",
-			 how);
+	return conf_pass(r, "32-bit %s, base 0, limit 4 GiB (%s)",
+			 seg == ENTRY_CS ? "r/x code" : "r/w data", how);
 }
 
 enum conf_status conf_rule_segment(const struct entry_state *es, enum entry_seg seg,
@@ -117,7 +124,9 @@ enum conf_status conf_rule_segment(const struct entry_state *es, enum entry_seg 
 
 	if (es->valid & ENTRY_VALID_DESC(seg)) {
 		conf_seg_decode(es->desc[seg], &s);
-		return seg_check(seg, &s, 1, seg == ENTRY_TR ? "TSS descriptor in the GDT" : "GDT descriptor", r);
+		return seg_check(seg, &s, 1,
+				 seg == ENTRY_TR ? "TSS descriptor in the GDT" : "GDT descriptor",
+				 r);
 	}
 	if ((es->valid & ENTRY_VALID_LAR(seg)) && (es->valid & ENTRY_VALID_LSL(seg))) {
 		/* lar returns the descriptor's second dword masked to the attributes: decode it as one */
@@ -129,8 +138,9 @@ enum conf_status conf_rule_segment(const struct entry_state *es, enum entry_seg 
 	 * The ABI leaves selectors unspecified: a loader may load the hidden base, limit and
 	 * attributes directly (Xen does, with selector 0), and no instruction reads them back.
 	 */
-	return conf_skip(r, "%s selector %#x names no readable descriptor (GDT limit %#x): the hidden "
-			    "state cannot be read back by the guest",
+	return conf_skip(r,
+			 "%s selector %#x names no readable descriptor (GDT limit %#x): the hidden "
+			 "state cannot be read back by the guest",
 			 seg_names[seg], sel, es->gdtr_limit);
 }
 
@@ -139,7 +149,8 @@ enum conf_status conf_rule_ebx(uint32_t ebx, uint32_t magic_at_ebx, struct conf_
 	if (!ebx)
 		return conf_fail(r, "expected %%ebx = the start info's address, saw 0");
 	if (magic_at_ebx != 0x336ec578u)
-		return conf_fail(r, "expected the start-info magic 0x336ec578 at %%ebx (%#x), saw %#x", ebx,
-				 magic_at_ebx);
+		return conf_fail(r,
+				 "expected the start-info magic 0x336ec578 at %%ebx (%#x), saw %#x",
+				 ebx, magic_at_ebx);
 	return conf_pass(r, "%%ebx %#x holds the start info", ebx);
 }

@@ -6,21 +6,24 @@ enum conf_status conf_rule_cpuid_xen(uint32_t base, const uint32_t leaf0[4], uin
 				     uint32_t pages, uint32_t msr, struct conf_result *r)
 {
 	if (leaf0[1] != 0x566e6558 || leaf0[2] != 0x65584d4d || leaf0[3] != 0x4d4d566e)
-		return conf_fail(r, "expected the signature XenVMMXenVMM at leaf %#x, saw %08x %08x %08x", base,
-				 leaf0[1], leaf0[2], leaf0[3]);
+		return conf_fail(
+		    r, "expected the signature XenVMMXenVMM at leaf %#x, saw %08x %08x %08x", base,
+		    leaf0[1], leaf0[2], leaf0[3]);
 	/* leaves +1 (version), +2 (hypercall page) are the minimum; +4 (HVM features) since 4.x */
 	if (leaf0[0] < base + 2 || leaf0[0] > base + 0xff)
-		return conf_fail(r, "expected the max leaf in [%#x, %#x], saw %#x", base + 2, base + 0xff,
-				 leaf0[0]);
+		return conf_fail(r, "expected the max leaf in [%#x, %#x], saw %#x", base + 2,
+				 base + 0xff, leaf0[0]);
 	if (!(ver >> 16))
-		return conf_fail(r, "expected a version (major << 16 | minor) at leaf %#x, saw %#x", base + 1,
-				 ver);
+		return conf_fail(r, "expected a version (major << 16 | minor) at leaf %#x, saw %#x",
+				 base + 1, ver);
 	if (!pages)
-		return conf_fail(r, "expected at least one hypercall page at leaf %#x, saw 0", base + 2);
+		return conf_fail(r, "expected at least one hypercall page at leaf %#x, saw 0",
+				 base + 2);
 	if (!msr)
-		return conf_fail(r, "expected the hypercall-page MSR index at leaf %#x EBX, saw 0", base + 2);
-	return conf_pass(r, "base %#x, max leaf %#x, Xen %u.%u, %u hypercall page(s) via MSR %#x", base,
-			 leaf0[0], ver >> 16, ver & 0xffff, pages, msr);
+		return conf_fail(r, "expected the hypercall-page MSR index at leaf %#x EBX, saw 0",
+				 base + 2);
+	return conf_pass(r, "base %#x, max leaf %#x, Xen %u.%u, %u hypercall page(s) via MSR %#x",
+			 base, leaf0[0], ver >> 16, ver & 0xffff, pages, msr);
 }
 
 enum conf_status conf_rule_vcpu_ids(const uint32_t *cpuid_ids, const uint32_t *madt_uids,
@@ -28,11 +31,14 @@ enum conf_status conf_rule_vcpu_ids(const uint32_t *cpuid_ids, const uint32_t *m
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (cpuid_ids[i] == UINT32_MAX)
-			return conf_fail(r, "expected leaf +4 to give the vCPU id (VCPU_ID_PRESENT) on CPU %u, saw it absent",
+			return conf_fail(r,
+					 "expected leaf +4 to give the vCPU id (VCPU_ID_PRESENT) "
+					 "on CPU %u, saw it absent",
 					 i);
 		if (cpuid_ids[i] != madt_uids[i])
-			return conf_fail(r, "expected CPU %u's leaf +4 vCPU id to equal its MADT UID %u, saw %u", i,
-					 madt_uids[i], cpuid_ids[i]);
+			return conf_fail(
+			    r, "expected CPU %u's leaf +4 vCPU id to equal its MADT UID %u, saw %u",
+			    i, madt_uids[i], cpuid_ids[i]);
 	}
 	return conf_pass(r, "%u CPU%s agree", n, n == 1 ? "" : "s");
 }
@@ -41,27 +47,34 @@ enum conf_status conf_rule_madt_cpus(const struct acpi_madt *m, const struct acp
 				     const struct conf_expect *e, struct conf_result *r)
 {
 	if (e->maxvcpus <= 0 || e->vcpus <= 0)
-		return conf_skip(r, "the runner gave no --vcpus=N --maxvcpus=M to compare with (%u listed, %u enabled)",
+		return conf_skip(r,
+				 "the runner gave no --vcpus=N --maxvcpus=M to compare with (%u "
+				 "listed, %u enabled)",
 				 m->ncpus, m->enabled);
 	if (m->dropped)
-		return conf_error(r, "the MADT has more processors than this test can hold (%u dropped)",
-				  m->dropped);
+		return conf_error(
+		    r, "the MADT has more processors than this test can hold (%u dropped)",
+		    m->dropped);
 	if ((int)m->ncpus != e->maxvcpus)
-		return conf_fail(r, "expected %d processor entries (maxvcpus), saw %u", e->maxvcpus, m->ncpus);
+		return conf_fail(r, "expected %d processor entries (maxvcpus), saw %u", e->maxvcpus,
+				 m->ncpus);
 	if ((int)m->enabled != e->vcpus)
-		return conf_fail(r, "expected %d enabled processors (vcpus), saw %u", e->vcpus, m->enabled);
+		return conf_fail(r, "expected %d enabled processors (vcpus), saw %u", e->vcpus,
+				 m->enabled);
 	/* libxl numbers processors by vCPU id: UIDs 0..max-1, the first `vcpus` enabled */
 	for (unsigned i = 0; i < m->ncpus; i++) {
 		int want_enabled = (int)cpus[i].uid < e->vcpus;
 		if (cpus[i].uid >= m->ncpus)
-			return conf_fail(r, "expected processor UIDs 0..%u (the vCPU ids), saw UID %u", m->ncpus - 1,
-					 cpus[i].uid);
+			return conf_fail(r,
+					 "expected processor UIDs 0..%u (the vCPU ids), saw UID %u",
+					 m->ncpus - 1, cpus[i].uid);
 		if (!!(cpus[i].flags & ACPI_CPU_ENABLED) != want_enabled)
 			return conf_fail(r, "expected UID %u %s, saw flags %#x", cpus[i].uid,
 					 want_enabled ? "enabled" : "not enabled", cpus[i].flags);
 	}
 	if (m->duplicates)
-		return conf_fail(r, "expected unique processor UIDs, saw %u duplicates", m->duplicates);
+		return conf_fail(r, "expected unique processor UIDs, saw %u duplicates",
+				 m->duplicates);
 	return conf_pass(r, "%u processors, %u enabled", m->ncpus, m->enabled);
 }
 
@@ -84,11 +97,14 @@ int conf_madt_count_type(const void *madt, uint32_t len, uint8_t type)
 enum conf_status conf_rule_no_ioapic(int ioapics, int domu, struct conf_result *r)
 {
 	if (!domu)
-		return conf_skip(r, "not a Xen PVH domU (a dom0 or another loader may have I/O APICs)");
+		return conf_skip(
+		    r, "not a Xen PVH domU (a dom0 or another loader may have I/O APICs)");
 	if (ioapics < 0)
-		return conf_fail(r, "expected a MADT whose entries walk, saw a broken one (%d)", ioapics);
+		return conf_fail(r, "expected a MADT whose entries walk, saw a broken one (%d)",
+				 ioapics);
 	if (ioapics)
-		return conf_fail(r, "expected no I/O APIC entries in a PVH domU's MADT, saw %d", ioapics);
+		return conf_fail(r, "expected no I/O APIC entries in a PVH domU's MADT, saw %d",
+				 ioapics);
 	return conf_pass(r, "no I/O APIC entries");
 }
 
@@ -98,11 +114,13 @@ enum conf_status conf_rule_monotonic(uint64_t samples, uint64_t backwards, uint6
 	if (!samples)
 		return conf_error(r, "no samples were taken");
 	if (backwards)
-		return conf_fail(r, "expected time never to go back across CPUs, saw %llu of %llu samples go back (worst %llu ns) on %u CPUs",
+		return conf_fail(r,
+				 "expected time never to go back across CPUs, saw %llu of %llu "
+				 "samples go back (worst %llu ns) on %u CPUs",
 				 (unsigned long long)backwards, (unsigned long long)samples,
 				 (unsigned long long)worst_ns, cpus);
-	return conf_pass(r, "%llu samples on %u CPU%s, none went back", (unsigned long long)samples, cpus,
-			 cpus == 1 ? "" : "s");
+	return conf_pass(r, "%llu samples on %u CPU%s, none went back", (unsigned long long)samples,
+			 cpus, cpus == 1 ? "" : "s");
 }
 
 #define WALLCLOCK_TOLERANCE_NS 2000000000ll
@@ -116,8 +134,10 @@ enum conf_status conf_rule_wallclock(uint64_t guest_ns, uint64_t dom0_ns, uint64
 	if (!guest_ns)
 		return conf_fail(r, "expected a wall clock in shared info, saw 0");
 	if (d > slack || d < -slack)
-		return conf_fail(r, "expected the wall clock within 2 s of dom0's, saw %lld ms apart (round trip %llu ms)",
+		return conf_fail(r,
+				 "expected the wall clock within 2 s of dom0's, saw %lld ms apart "
+				 "(round trip %llu ms)",
 				 (long long)(d / 1000000), (unsigned long long)(rtt_ns / 1000000));
-	return conf_pass(r, "%lld ms from dom0's clock (round trip %llu ms)", (long long)(d / 1000000),
-			 (unsigned long long)(rtt_ns / 1000000));
+	return conf_pass(r, "%lld ms from dom0's clock (round trip %llu ms)",
+			 (long long)(d / 1000000), (unsigned long long)(rtt_ns / 1000000));
 }

@@ -2,13 +2,14 @@
 #include "apps/conformance/conf_rules.h"
 #include <string.h>
 
-#define MIB (1024ull * 1024)
+#define MIB	      (1024ull * 1024)
 #define CMDLINE_CHECK " --cmdline-check="
 
 enum conf_status conf_rule_si_magic(uint32_t magic, struct conf_result *r)
 {
 	if (magic != 0x336ec578u)
-		return conf_fail(r, "expected magic 0x336ec578 (XEN_HVM_START_MAGIC_VALUE), saw %#x", magic);
+		return conf_fail(
+		    r, "expected magic 0x336ec578 (XEN_HVM_START_MAGIC_VALUE), saw %#x", magic);
 	return conf_pass(r, "magic 0x336ec578");
 }
 
@@ -19,10 +20,12 @@ enum conf_status conf_rule_si_version(uint32_t version, uint32_t min, struct con
 	 * min is what this loader is known to write: 1 for libxl's domUs (since Xen 4.11).
 	 */
 	if (version < min)
-		return conf_fail(r, "expected version >= %u (memmap_paddr/memmap_entries present), saw %u", min,
-				 version);
-	return conf_pass(r, "version %u%s", version,
-			 version ? "" : " (no memory map in the start info: XENMEM_memory_map gives it)");
+		return conf_fail(
+		    r, "expected version >= %u (memmap_paddr/memmap_entries present), saw %u", min,
+		    version);
+	return conf_pass(
+	    r, "version %u%s", version,
+	    version ? "" : " (no memory map in the start info: XENMEM_memory_map gives it)");
 }
 
 enum conf_status conf_rule_cmdline(const char *cmdline, const struct conf_expect *e,
@@ -31,34 +34,40 @@ enum conf_status conf_rule_cmdline(const char *cmdline, const struct conf_expect
 	if (e->cmdline_len < 0)
 		return conf_skip(r, "the runner gave no --cmdline-check=LEN:CRC to compare with");
 	if (!cmdline)
-		return conf_fail(r, "expected a command line of %lld bytes before the check, saw none",
+		return conf_fail(r,
+				 "expected a command line of %lld bytes before the check, saw none",
 				 (long long)e->cmdline_len);
 	/* the last occurrence: the runner appends the check after everything it covers */
 	const char *chk = NULL;
 	for (const char *p = cmdline; (p = strstr(p, CMDLINE_CHECK)); p++)
 		chk = p;
 	if (!chk)
-		return conf_fail(r, "expected the command line to end in '" CMDLINE_CHECK "...', not found in '%.60s'",
+		return conf_fail(r,
+				 "expected the command line to end in '" CMDLINE_CHECK
+				 "...', not found in '%.60s'",
 				 cmdline);
 	const char *tail = chk + strlen(CMDLINE_CHECK);
 	while ((*tail >= '0' && *tail <= '9') || (*tail >= 'a' && *tail <= 'f') ||
 	       (*tail >= 'A' && *tail <= 'F') || *tail == ':' || *tail == 'x')
 		tail++;
 	if (*tail)
-		return conf_fail(r, "expected nothing after the check word, saw '%.40s' (the command line was altered)",
+		return conf_fail(r,
+				 "expected nothing after the check word, saw '%.40s' (the command "
+				 "line was altered)",
 				 tail);
 	size_t len = (size_t)(chk - cmdline);
 	uint32_t crc = conf_crc32(cmdline, len);
 	if ((int64_t)len != e->cmdline_len || crc != e->cmdline_crc)
-		return conf_fail(r, "expected %lld bytes with CRC-32 %08x, saw %zu bytes with CRC-32 %08x",
-				 (long long)e->cmdline_len, e->cmdline_crc, len, crc);
+		return conf_fail(
+		    r, "expected %lld bytes with CRC-32 %08x, saw %zu bytes with CRC-32 %08x",
+		    (long long)e->cmdline_len, e->cmdline_crc, len, crc);
 	return conf_pass(r, "%zu bytes, CRC-32 %08x, as given to the toolstack", len, crc);
 }
 
 static const char *type_name(uint32_t t)
 {
-	static const char *const names[] = { "?", "RAM", "reserved", "ACPI", "NVS", "unusable",
-					     "disabled", "PMEM" };
+	static const char *const names[] = {"?",   "RAM",      "reserved", "ACPI",
+					    "NVS", "unusable", "disabled", "PMEM"};
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
 }
 
@@ -91,35 +100,47 @@ enum conf_status conf_rule_memmap(const struct conf_mem_entry *m, unsigned n, ui
 		return conf_fail(r, "expected a memory map (start info version 1), saw 0 entries");
 	for (unsigned i = 0; i < n; i++) {
 		if (!m[i].size)
-			return conf_fail(r, "expected non-empty entries, saw entry %u (%#llx, %s) of size 0", i,
-					 (unsigned long long)m[i].addr, type_name(m[i].type));
+			return conf_fail(
+			    r, "expected non-empty entries, saw entry %u (%#llx, %s) of size 0", i,
+			    (unsigned long long)m[i].addr, type_name(m[i].type));
 		if (m[i].addr + m[i].size < m[i].addr)
-			return conf_fail(r, "expected entries inside the address space, saw entry %u wrap (%#llx + %#llx)",
-					 i, (unsigned long long)m[i].addr, (unsigned long long)m[i].size);
+			return conf_fail(r,
+					 "expected entries inside the address space, saw entry %u "
+					 "wrap (%#llx + %#llx)",
+					 i, (unsigned long long)m[i].addr,
+					 (unsigned long long)m[i].size);
 		if (i && m[i].addr < m[i - 1].addr)
 			unsorted++;
 		if (m[i].type == 1)
 			ram += m[i].size;
 		for (unsigned j = 0; j < i; j++)
 			if (m[i].addr < m[j].addr + m[j].size && m[j].addr < m[i].addr + m[i].size)
-				return conf_fail(r, "expected no overlaps, saw entry %u [%#llx, %#llx) %s over entry %u [%#llx, %#llx) %s",
+				return conf_fail(r,
+						 "expected no overlaps, saw entry %u [%#llx, "
+						 "%#llx) %s over entry %u [%#llx, %#llx) %s",
 						 i, (unsigned long long)m[i].addr,
-						 (unsigned long long)(m[i].addr + m[i].size), type_name(m[i].type), j,
+						 (unsigned long long)(m[i].addr + m[i].size),
+						 type_name(m[i].type), j,
 						 (unsigned long long)m[j].addr,
-						 (unsigned long long)(m[j].addr + m[j].size), type_name(m[j].type));
+						 (unsigned long long)(m[j].addr + m[j].size),
+						 type_name(m[j].type));
 	}
 	if (!in_ram(m, n, img_lo, img_hi))
-		return conf_fail(r, "expected RAM under the loaded image [%#llx, %#llx), saw none there",
-				 (unsigned long long)img_lo, (unsigned long long)img_hi);
+		return conf_fail(
+		    r, "expected RAM under the loaded image [%#llx, %#llx), saw none there",
+		    (unsigned long long)img_lo, (unsigned long long)img_hi);
 	if (e->memory_mib > 0) {
 		uint64_t want = (uint64_t)e->memory_mib * MIB;
 		/* the loader keeps a few pages (rings, ACPI, special pages) out of RAM: allow 1/16 + 4 MiB */
 		if (ram > want || ram < want - want / 16 - 4 * MIB)
-			return conf_fail(r, "expected about %ld MiB of RAM (configured), saw %llu KiB in %u entries",
+			return conf_fail(r,
+					 "expected about %ld MiB of RAM (configured), saw %llu KiB "
+					 "in %u entries",
 					 e->memory_mib, (unsigned long long)(ram >> 10), n);
 	}
 	/* start_info.h does not ask for order (Xen's map is not sorted): noted, not failed */
-	return conf_pass(r, "%u entries, %llu KiB RAM, image covered%s", n, (unsigned long long)(ram >> 10),
+	return conf_pass(r, "%u entries, %llu KiB RAM, image covered%s", n,
+			 (unsigned long long)(ram >> 10),
 			 unsorted ? ", not sorted by address (allowed)" : "");
 }
 
@@ -129,25 +150,35 @@ enum conf_status conf_rule_modules(const struct conf_module *mods, unsigned n,
 				   struct conf_result *r)
 {
 	if (e->modules < 0)
-		return conf_skip(r, "the runner gave no --modules=N to compare with (%u present)", n);
+		return conf_skip(r, "the runner gave no --modules=N to compare with (%u present)",
+				 n);
 	if ((int)n != e->modules)
-		return conf_fail(r, "expected %d modules (configured), saw nr_modules %u", e->modules, n);
+		return conf_fail(r, "expected %d modules (configured), saw nr_modules %u",
+				 e->modules, n);
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t lo = mods[i].paddr, hi = mods[i].paddr + mods[i].size;
 		if (!lo || !mods[i].size || hi < lo)
-			return conf_fail(r, "expected module %u present and non-empty, saw paddr %#llx size %llu", i,
-					 (unsigned long long)lo, (unsigned long long)mods[i].size);
+			return conf_fail(
+			    r,
+			    "expected module %u present and non-empty, saw paddr %#llx size %llu",
+			    i, (unsigned long long)lo, (unsigned long long)mods[i].size);
 		if (lo < img_hi && img_lo < hi)
-			return conf_fail(r, "expected module %u apart from the image [%#llx, %#llx), saw [%#llx, %#llx)",
+			return conf_fail(r,
+					 "expected module %u apart from the image [%#llx, %#llx), "
+					 "saw [%#llx, %#llx)",
 					 i, (unsigned long long)img_lo, (unsigned long long)img_hi,
 					 (unsigned long long)lo, (unsigned long long)hi);
 		if (nm && !in_ram(m, nm, lo, hi))
-			return conf_fail(r, "expected module %u in RAM, saw [%#llx, %#llx) outside the map's RAM", i,
-					 (unsigned long long)lo, (unsigned long long)hi);
+			return conf_fail(
+			    r,
+			    "expected module %u in RAM, saw [%#llx, %#llx) outside the map's RAM",
+			    i, (unsigned long long)lo, (unsigned long long)hi);
 	}
 	if (n && e->module0_len >= 0 &&
 	    ((int64_t)mods[0].size != e->module0_len || mods[0].crc != e->module0_crc))
-		return conf_fail(r, "expected module 0 of %lld bytes with CRC-32 %08x, saw %llu bytes with CRC-32 %08x",
+		return conf_fail(r,
+				 "expected module 0 of %lld bytes with CRC-32 %08x, saw %llu bytes "
+				 "with CRC-32 %08x",
 				 (long long)e->module0_len, e->module0_crc,
 				 (unsigned long long)mods[0].size, mods[0].crc);
 	return conf_pass(r, "%u module%s as configured%s", n, n == 1 ? "" : "s",

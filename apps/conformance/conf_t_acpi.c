@@ -20,7 +20,8 @@ static int rsdp(struct conf_result *r, struct acpi_rsdp *out)
 		p = conf_phys_map(pa, len = ACPI_RSDP_V1_LEN);
 	int rc = p ? acpi_rsdp_parse(p, len, out) : -1;
 	if (rc) {
-		conf_fail(r, "expected a valid RSDP at %#llx, saw error %d", (unsigned long long)pa, rc);
+		conf_fail(r, "expected a valid RSDP at %#llx, saw error %d", (unsigned long long)pa,
+			  rc);
 		return -1;
 	}
 	return 0;
@@ -65,16 +66,21 @@ static void t_root(struct conf_result *r, const struct conf_expect *e)
 		return;
 	}
 	if (p.revision >= 2 && p.xsdt && (x = sdt(p.xsdt, "XSDT", seen)) < 0) {
-		conf_fail(r, "expected a valid XSDT at %#llx (signature 58534454), saw error %ld, signature %s",
+		conf_fail(r,
+			  "expected a valid XSDT at %#llx (signature 58534454), saw error %ld, "
+			  "signature %s",
 			  (unsigned long long)p.xsdt, x, seen);
 		return;
 	}
 	if (p.rsdt && (s = sdt(p.rsdt, "RSDT", seen)) < 0) {
-		conf_fail(r, "expected a valid RSDT at %#llx (signature 52534454), saw error %ld, signature %s",
+		conf_fail(r,
+			  "expected a valid RSDT at %#llx (signature 52534454), saw error %ld, "
+			  "signature %s",
 			  (unsigned long long)p.rsdt, s, seen);
 		return;
 	}
-	conf_pass(r, "%s%s%s", x > 0 ? "XSDT" : "", x > 0 && s > 0 ? " and " : "", s > 0 ? "RSDT" : "");
+	conf_pass(r, "%s%s%s", x > 0 ? "XSDT" : "", x > 0 && s > 0 ? " and " : "",
+		  s > 0 ? "RSDT" : "");
 }
 
 static void t_madt(struct conf_result *r, const struct conf_expect *e)
@@ -92,8 +98,10 @@ static void t_madt(struct conf_result *r, const struct conf_expect *e)
 	}
 	int rc = conf_madt_get(&t, &len, &m, &cpus, &why);
 	if (rc)
-		conf_fail(r, "expected a MADT with a valid checksum whose entries walk, saw error %d (%s)", rc,
-			  why ? why : "?");
+		conf_fail(
+		    r,
+		    "expected a MADT with a valid checksum whose entries walk, saw error %d (%s)",
+		    rc, why ? why : "?");
 	else
 		conf_pass(r, "%u bytes, %u processors, %u enabled", len, m.ncpus, m.enabled);
 }
@@ -138,13 +146,13 @@ static void t_no_ioapic(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_acpi[] = {
-	{ "acpi.rsdp", "the RSDP's signature, length and both checksums", ACPI_SPEC, t_rsdp },
-	{ "acpi.root", "the XSDT and RSDT: signature, length, checksum", ACPI_SPEC, t_root },
-	{ "acpi.madt", "the MADT is found from the root table and its checksum and entries hold",
-	  "ACPI 6.x 5.2.12 (MADT)", t_madt },
-	{ "acpi.madt-cpus", "the MADT lists maxvcpus processors (UID = vCPU id), exactly vcpus enabled",
-	  LIBXL_PVH, t_madt_cpus },
-	{ "acpi.no-ioapic", "a PVH domU's MADT has no I/O APIC (no emulated one exists)", LIBXL_PVH,
-	  t_no_ioapic },
-	{ 0 },
+    {"acpi.rsdp", "the RSDP's signature, length and both checksums", ACPI_SPEC, t_rsdp},
+    {"acpi.root", "the XSDT and RSDT: signature, length, checksum", ACPI_SPEC, t_root},
+    {"acpi.madt", "the MADT is found from the root table and its checksum and entries hold",
+     "ACPI 6.x 5.2.12 (MADT)", t_madt},
+    {"acpi.madt-cpus", "the MADT lists maxvcpus processors (UID = vCPU id), exactly vcpus enabled",
+     LIBXL_PVH, t_madt_cpus},
+    {"acpi.no-ioapic", "a PVH domU's MADT has no I/O APIC (no emulated one exists)", LIBXL_PVH,
+     t_no_ioapic},
+    {0},
 };

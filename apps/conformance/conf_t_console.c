@@ -11,7 +11,8 @@ static void t_ring(struct conf_result *r, const struct conf_expect *e)
 	(void)e;
 	xencons_get_stats(&st);
 	if (!st.bytes_out) {
-		conf_skip(r, "no PV console ring in use (no Xen, or a dom0 printing through console_io)");
+		conf_skip(
+		    r, "no PV console ring in use (no Xen, or a dom0 printing through console_io)");
 		return;
 	}
 	/* the line the runner looks for in xenconsoled's log: it proves the ring carried it */
@@ -26,7 +27,7 @@ static void t_ring(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_console[] = {
-	{ "console.ring", "output written to the PV console ring reaches the toolstack (runner checks)",
-	  "xen/include/public/io/console.h, hvm/params.h (HVM_PARAM_CONSOLE_PFN/EVTCHN)", t_ring },
-	{ 0 },
+    {"console.ring", "output written to the PV console ring reaches the toolstack (runner checks)",
+     "xen/include/public/io/console.h, hvm/params.h (HVM_PARAM_CONSOLE_PFN/EVTCHN)", t_ring},
+    {0},
 };

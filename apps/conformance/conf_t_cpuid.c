@@ -41,13 +41,15 @@ static void t_hypercall(struct conf_result *r, const struct conf_expect *e)
 	if (!need_xen(r))
 		return;
 	if (!xen.hypercalls) {
-		conf_fail(r, "expected the hypercall page filled after writing its MSR, saw it untouched");
+		conf_fail(
+		    r,
+		    "expected the hypercall page filled after writing its MSR, saw it untouched");
 		return;
 	}
 	long v = HYPERVISOR_xen_version(XENVER_version, NULL);
 	if (v != (long)xen.version)
-		conf_fail(r, "expected XENVER_version to equal CPUID's %u.%u, saw %ld (%ld.%ld)", xen.version >> 16,
-			  xen.version & 0xffff, v, v >> 16, v & 0xffff);
+		conf_fail(r, "expected XENVER_version to equal CPUID's %u.%u, saw %ld (%ld.%ld)",
+			  xen.version >> 16, xen.version & 0xffff, v, v >> 16, v & 0xffff);
 	else
 		conf_pass(r, "xen_version %ld.%ld through the hypercall page", v >> 16, v & 0xffff);
 }
@@ -89,8 +91,8 @@ static void t_vcpu_id(struct conf_result *r, const struct conf_expect *e)
 	if (!need_xen(r))
 		return;
 	if (xen.cpuid_base + 4 > cpuid_max(xen.cpuid_base)) {
-		conf_fail(r, "expected leaf %#x (HVM features), saw max leaf %#x", xen.cpuid_base + 4,
-			  cpuid_max(xen.cpuid_base));
+		conf_fail(r, "expected leaf %#x (HVM features), saw max leaf %#x",
+			  xen.cpuid_base + 4, cpuid_max(xen.cpuid_base));
 		return;
 	}
 	if (conf_madt_get(&t, &len, &m, &cpus_madt, &why)) {
@@ -109,7 +111,8 @@ static void t_vcpu_id(struct conf_result *r, const struct conf_expect *e)
 		while (k < m.ncpus && cpus_madt[k].apic_id != id.apic)
 			k++;
 		if (k == m.ncpus) {
-			conf_fail(r, "expected CPU %u's APIC id %u in the MADT, saw it missing", i, id.apic);
+			conf_fail(r, "expected CPU %u's APIC id %u in the MADT, saw it missing", i,
+				  id.apic);
 			return;
 		}
 		got[n] = id.vcpu;
@@ -119,11 +122,11 @@ static void t_vcpu_id(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_cpuid[] = {
-	{ "cpuid.leaves", "Xen's leaves: signature XenVMMXenVMM, version, hypercall-page count and MSR",
-	  CPUID_H, t_leaves },
-	{ "cpuid.hypercall-page", "the MSR from leaf +2 installs the hypercall page; xen_version works",
-	  CPUID_H " (leaf +2), xen/include/public/version.h", t_hypercall },
-	{ "cpuid.vcpu-id", "leaf +4 EBX (VCPU_ID_PRESENT) equals the MADT processor UID on every CPU",
-	  CPUID_H " (leaf +4)", t_vcpu_id },
-	{ 0 },
+    {"cpuid.leaves", "Xen's leaves: signature XenVMMXenVMM, version, hypercall-page count and MSR",
+     CPUID_H, t_leaves},
+    {"cpuid.hypercall-page", "the MSR from leaf +2 installs the hypercall page; xen_version works",
+     CPUID_H " (leaf +2), xen/include/public/version.h", t_hypercall},
+    {"cpuid.vcpu-id", "leaf +4 EBX (VCPU_ID_PRESENT) equals the MADT processor UID on every CPU",
+     CPUID_H " (leaf +4)", t_vcpu_id},
+    {0},
 };

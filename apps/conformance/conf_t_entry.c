@@ -57,7 +57,7 @@ static void t_efer(struct conf_result *r, const struct conf_expect *e)
 	static void fn(struct conf_result *r, const struct conf_expect *e)                         \
 	{                                                                                          \
 		(void)e;                                                                           \
-		const struct entry_state *es = state(r);                                          \
+		const struct entry_state *es = state(r);                                           \
 		if (es)                                                                            \
 			conf_rule_segment(es, seg, r);                                             \
 	}
@@ -68,15 +68,16 @@ SEG_TEST(t_ss, ENTRY_SS)
 SEG_TEST(t_tr, ENTRY_TR)
 
 const struct conf_test conf_tests_entry[] = {
-	{ "entry.ebx", "%ebx holds the physical address of the start info", PVH_DOC, t_ebx },
-	{ "entry.cr0", "CR0: PE set, every other writeable bit clear", PVH_DOC, t_cr0 },
-	{ "entry.cr4", "CR4: all bits clear", PVH_DOC, t_cr4 },
-	{ "entry.eflags", "EFLAGS: VM, IF, TF clear (and DF, which C code assumes)", PVH_DOC, t_eflags },
-	{ "entry.efer", "EFER: long mode not active (32-bit protected mode, paging off)", PVH_DOC, t_efer },
-	{ "entry.cs", "CS: 32-bit read/execute code, base 0, limit 0xFFFFFFFF", PVH_DOC, t_cs },
-	{ "entry.ds", "DS: 32-bit read/write data, base 0, limit 0xFFFFFFFF", PVH_DOC, t_ds },
-	{ "entry.es", "ES: 32-bit read/write data, base 0, limit 0xFFFFFFFF", PVH_DOC, t_es },
-	{ "entry.ss", "SS: 32-bit read/write data, base 0, limit 0xFFFFFFFF", PVH_DOC, t_ss },
-	{ "entry.tr", "TR: 32-bit busy TSS, base 0, limit 0x67", PVH_DOC, t_tr },
-	{ 0 },
+    {"entry.ebx", "%ebx holds the physical address of the start info", PVH_DOC, t_ebx},
+    {"entry.cr0", "CR0: PE set, every other writeable bit clear", PVH_DOC, t_cr0},
+    {"entry.cr4", "CR4: all bits clear", PVH_DOC, t_cr4},
+    {"entry.eflags", "EFLAGS: VM, IF, TF clear (and DF, which C code assumes)", PVH_DOC, t_eflags},
+    {"entry.efer", "EFER: long mode not active (32-bit protected mode, paging off)", PVH_DOC,
+     t_efer},
+    {"entry.cs", "CS: 32-bit read/execute code, base 0, limit 0xFFFFFFFF", PVH_DOC, t_cs},
+    {"entry.ds", "DS: 32-bit read/write data, base 0, limit 0xFFFFFFFF", PVH_DOC, t_ds},
+    {"entry.es", "ES: 32-bit read/write data, base 0, limit 0xFFFFFFFF", PVH_DOC, t_es},
+    {"entry.ss", "SS: 32-bit read/write data, base 0, limit 0xFFFFFFFF", PVH_DOC, t_ss},
+    {"entry.tr", "TR: 32-bit busy TSS, base 0, limit 0x67", PVH_DOC, t_tr},
+    {0},
 };

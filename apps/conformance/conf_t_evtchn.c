@@ -14,7 +14,7 @@
 #include <pvhkit/smp.h>
 
 #define EVTCHN_H "xen/include/public/event_channel.h"
-#define MS 1000000ull
+#define MS	 1000000ull
 
 static void count_only(evtchn_port_t port, void *arg)
 {
@@ -52,7 +52,10 @@ static int pair(evtchn_port_t *rx, evtchn_port_t *tx, struct conf_result *r)
 	rc = evtchn_bind_interdomain(DOMID_SELF, *rx, tx);
 	if (rc) {
 		evtchn_close(*rx);
-		conf_fail(r, "expected EVTCHNOP_bind_interdomain to our own unbound port to succeed, saw %d", rc);
+		conf_fail(
+		    r,
+		    "expected EVTCHNOP_bind_interdomain to our own unbound port to succeed, saw %d",
+		    rc);
 		return -1;
 	}
 	evtchn_bind(*rx, count_only, NULL);
@@ -76,8 +79,10 @@ static void t_loopback(struct conf_result *r, const struct conf_expect *e)
 	evtchn_close(tx);
 	evtchn_close(rx);
 	if (rc || got != 1)
-		conf_fail(r, "expected one EVTCHNOP_send to deliver exactly once, saw send rc %d, %llu deliveries", rc,
-			  (unsigned long long)got);
+		conf_fail(r,
+			  "expected one EVTCHNOP_send to deliver exactly once, saw send rc %d, "
+			  "%llu deliveries",
+			  rc, (unsigned long long)got);
 	else
 		conf_pass(r, "port %u -> %u: delivered once", tx, rx);
 }
@@ -86,7 +91,8 @@ static int pending(evtchn_port_t p)
 {
 	const xen_ulong_t *w = xen_shared_info->evtchn_pending;
 	return (int)((__atomic_load_n(&w[p / (8 * sizeof(xen_ulong_t))], __ATOMIC_ACQUIRE) >>
-		      (p % (8 * sizeof(xen_ulong_t)))) & 1);
+		      (p % (8 * sizeof(xen_ulong_t)))) &
+		     1);
 }
 
 static void t_mask(struct conf_result *r, const struct conf_expect *e)
@@ -110,11 +116,13 @@ static void t_mask(struct conf_result *r, const struct conf_expect *e)
 	evtchn_close(tx);
 	evtchn_close(rx);
 	if (held)
-		conf_fail(r, "expected no delivery while masked, saw %llu", (unsigned long long)held);
+		conf_fail(r, "expected no delivery while masked, saw %llu",
+			  (unsigned long long)held);
 	else if (!was_pending)
 		conf_fail(r, "expected the pending bit set while masked, saw it clear");
 	else if (after != 1)
-		conf_fail(r, "expected exactly one delivery after unmask, saw %llu", (unsigned long long)after);
+		conf_fail(r, "expected exactly one delivery after unmask, saw %llu",
+			  (unsigned long long)after);
 	else
 		conf_pass(r, "held back while masked (pending set), delivered once on unmask");
 }
@@ -144,7 +152,8 @@ static void t_ipi(struct conf_result *r, const struct conf_expect *e)
 			continue;
 		int rc = evtchn_bind_ipi(cpus[i].vcpu_id, &port[i]);
 		if (rc) {
-			conf_fail(r, "expected EVTCHNOP_bind_ipi to vCPU %u to succeed, saw %d", cpus[i].vcpu_id, rc);
+			conf_fail(r, "expected EVTCHNOP_bind_ipi to vCPU %u to succeed, saw %d",
+				  cpus[i].vcpu_id, rc);
 			return;
 		}
 		ipi_hits[i] = 0;
@@ -152,13 +161,16 @@ static void t_ipi(struct conf_result *r, const struct conf_expect *e)
 		evtchn_bind(port[i], ipi_handler, (void *)(uintptr_t)i);
 		evtchn_notify(port[i]);
 		uint64_t t0 = time_monotonic_ns();
-		while (!__atomic_load_n(&ipi_hits[i], __ATOMIC_ACQUIRE) && time_monotonic_ns() - t0 < 2000 * MS)
+		while (!__atomic_load_n(&ipi_hits[i], __ATOMIC_ACQUIRE) &&
+		       time_monotonic_ns() - t0 < 2000 * MS)
 			sched_yield();
 		sched_sleep_ns(20 * MS);
 		unsigned hits = ipi_hits[i], on = ipi_ran_on[i];
 		evtchn_close(port[i]);
 		if (hits != 1 || on != i) {
-			conf_fail(r, "expected the IPI to vCPU %u handled once on CPU %u, saw %u deliveries (on CPU %d)",
+			conf_fail(r,
+				  "expected the IPI to vCPU %u handled once on CPU %u, saw %u "
+				  "deliveries (on CPU %d)",
 				  cpus[i].vcpu_id, i, hits, (int)on);
 			return;
 		}
@@ -192,35 +204,41 @@ static void t_virq_timer(struct conf_result *r, const struct conf_expect *e)
 		}
 		uint64_t after = __atomic_load_n(&cpus[i].timer_irqs, __ATOMIC_ACQUIRE);
 		if (after == before) {
-			conf_fail(r, "expected VIRQ_TIMER on vCPU %u after a 20 ms single-shot timer, saw none",
+			conf_fail(r,
+				  "expected VIRQ_TIMER on vCPU %u after a 20 ms single-shot timer, "
+				  "saw none",
 				  cpus[i].vcpu_id);
 			return;
 		}
 		/* the kernel bound it already: a second binding of the same VIRQ on a vCPU is refused */
-		struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = cpus[i].vcpu_id };
+		struct evtchn_bind_virq b = {.virq = VIRQ_TIMER, .vcpu = cpus[i].vcpu_id};
 		long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &b);
 		if (rc != -EEXIST) {
 			if (!rc) {
-				struct evtchn_close c = { .port = b.port };
+				struct evtchn_close c = {.port = b.port};
 				HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
 			}
-			conf_fail(r, "expected a second bind of VIRQ_TIMER on vCPU %u to fail with -EEXIST, saw %ld",
+			conf_fail(r,
+				  "expected a second bind of VIRQ_TIMER on vCPU %u to fail with "
+				  "-EEXIST, saw %ld",
 				  cpus[i].vcpu_id, rc);
 			return;
 		}
 		n++;
 	}
-	conf_pass(r, "VIRQ_TIMER fired on %u CPU%s; rebinding refused (-EEXIST)", n, n == 1 ? "" : "s");
+	conf_pass(r, "VIRQ_TIMER fired on %u CPU%s; rebinding refused (-EEXIST)", n,
+		  n == 1 ? "" : "s");
 }
 
 const struct conf_test conf_tests_evtchn[] = {
-	{ "evtchn.loopback", "an interdomain pair to ourselves: one send, exactly one delivery", EVTCHN_H,
-	  t_loopback },
-	{ "evtchn.mask", "a masked port holds a pending event back until unmasked, then delivers once",
-	  EVTCHN_H " (EVTCHNOP_unmask), xen.h (evtchn_pending/evtchn_mask)", t_mask },
-	{ "evtchn.ipi", "EVTCHNOP_bind_ipi to every vCPU; each send is delivered once, on that vCPU",
-	  EVTCHN_H, t_ipi },
-	{ "evtchn.virq-timer", "VIRQ_TIMER fires on every vCPU for its single-shot timer; bound once per vCPU",
-	  EVTCHN_H ", xen.h (VIRQ_TIMER), vcpu.h (set_singleshot_timer)", t_virq_timer },
-	{ 0 },
+    {"evtchn.loopback", "an interdomain pair to ourselves: one send, exactly one delivery",
+     EVTCHN_H, t_loopback},
+    {"evtchn.mask", "a masked port holds a pending event back until unmasked, then delivers once",
+     EVTCHN_H " (EVTCHNOP_unmask), xen.h (evtchn_pending/evtchn_mask)", t_mask},
+    {"evtchn.ipi", "EVTCHNOP_bind_ipi to every vCPU; each send is delivered once, on that vCPU",
+     EVTCHN_H, t_ipi},
+    {"evtchn.virq-timer",
+     "VIRQ_TIMER fires on every vCPU for its single-shot timer; bound once per vCPU",
+     EVTCHN_H ", xen.h (VIRQ_TIMER), vcpu.h (set_singleshot_timer)", t_virq_timer},
+    {0},
 };

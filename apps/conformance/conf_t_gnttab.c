@@ -25,14 +25,16 @@ static int need_gnttab(struct conf_result *r)
 
 static void t_version(struct conf_result *r, const struct conf_expect *e)
 {
-	struct gnttab_get_version v = { .dom = DOMID_SELF };
+	struct gnttab_get_version v = {.dom = DOMID_SELF};
 
 	(void)e;
 	if (!need_gnttab(r))
 		return;
 	long rc = HYPERVISOR_grant_table_op(GNTTABOP_get_version, &v, 1);
 	if (rc || v.version != 1)
-		conf_fail(r, "expected GNTTABOP_get_version = 1 (the default, never changed), saw rc %ld version %u",
+		conf_fail(r,
+			  "expected GNTTABOP_get_version = 1 (the default, never changed), saw rc "
+			  "%ld version %u",
 			  rc, v.version);
 	else
 		conf_pass(r, "version 1");
@@ -40,14 +42,16 @@ static void t_version(struct conf_result *r, const struct conf_expect *e)
 
 static void t_query_size(struct conf_result *r, const struct conf_expect *e)
 {
-	struct gnttab_query_size q = { .dom = DOMID_SELF };
+	struct gnttab_query_size q = {.dom = DOMID_SELF};
 
 	(void)e;
 	if (!need_gnttab(r))
 		return;
 	long rc = HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1);
 	if (rc || q.status != GNTST_okay || !q.nr_frames || q.nr_frames > q.max_nr_frames)
-		conf_fail(r, "expected GNTTABOP_query_size ok with 1 <= nr_frames <= max_nr_frames, saw rc %ld status %d, %u of %u",
+		conf_fail(r,
+			  "expected GNTTABOP_query_size ok with 1 <= nr_frames <= max_nr_frames, "
+			  "saw rc %ld status %d, %u of %u",
 			  rc, q.status, q.nr_frames, q.max_nr_frames);
 	else
 		conf_pass(r, "%u of at most %u frames", q.nr_frames, q.max_nr_frames);
@@ -66,10 +70,10 @@ static int self_domid(void)
 static int copy_from_ref(int domid, grant_ref_t ref, void *dst)
 {
 	struct gnttab_copy op = {
-		.source = { .u.ref = ref, .domid = (domid_t)domid, .offset = 0 },
-		.dest = { .u.gmfn = (uintptr_t)dst >> 12, .domid = DOMID_SELF, .offset = 0 },
-		.len = 4096,
-		.flags = GNTCOPY_source_gref,
+	    .source = {.u.ref = ref, .domid = (domid_t)domid, .offset = 0},
+	    .dest = {.u.gmfn = (uintptr_t)dst >> 12, .domid = DOMID_SELF, .offset = 0},
+	    .len = 4096,
+	    .flags = GNTCOPY_source_gref,
 	};
 	int rc = gnttab_copy(&op, 1);
 	return rc ? rc : op.status;
@@ -100,10 +104,13 @@ static void t_copy(struct conf_result *r, const struct conf_expect *e)
 		int same = !memcmp(src, dst, 4096);
 		gnttab_end_access((grant_ref_t)ref);
 		if (st != GNTST_okay || !same)
-			conf_fail(r, "expected GNTTABOP_copy from our own grant ref %d to copy 4 KiB intact, saw status %d, %s",
+			conf_fail(r,
+				  "expected GNTTABOP_copy from our own grant ref %d to copy 4 KiB "
+				  "intact, saw status %d, %s",
 				  ref, st, same ? "same data" : "different data");
 		else
-			conf_pass(r, "4 KiB through grant ref %d (domain %d to itself)", ref, domid);
+			conf_pass(r, "4 KiB through grant ref %d (domain %d to itself)", ref,
+				  domid);
 	}
 	page_free(src, 1);
 	page_free(dst, 1);
@@ -132,24 +139,29 @@ static void t_revoke(struct conf_result *r, const struct conf_expect *e)
 		/* once revoked, the hypervisor must not let anyone use the ref */
 		int st = rc ? 0 : copy_from_ref(domid, (grant_ref_t)ref, dst);
 		if (rc)
-			conf_fail(r, "expected revoking the unused grant %d to succeed, saw %d (Xen marked it in use)", ref,
-				  rc);
+			conf_fail(r,
+				  "expected revoking the unused grant %d to succeed, saw %d (Xen "
+				  "marked it in use)",
+				  ref, rc);
 		else if (st == GNTST_okay)
-			conf_fail(r, "expected a copy through revoked grant %d refused, saw it succeed", ref);
+			conf_fail(
+			    r, "expected a copy through revoked grant %d refused, saw it succeed",
+			    ref);
 		else
-			conf_pass(r, "grant %d revoked; a copy through it is refused (status %d)", ref, st);
+			conf_pass(r, "grant %d revoked; a copy through it is refused (status %d)",
+				  ref, st);
 	}
 	page_free(src, 1);
 	page_free(dst, 1);
 }
 
 const struct conf_test conf_tests_gnttab[] = {
-	{ "gnttab.version", "GNTTABOP_get_version reports version 1", GNTTAB_H, t_version },
-	{ "gnttab.query-size", "GNTTABOP_query_size: 1 <= nr_frames <= max_nr_frames", GNTTAB_H,
-	  t_query_size },
-	{ "gnttab.self-copy", "GNTTABOP_copy through a grant we gave ourselves copies the page", GNTTAB_H,
-	  t_copy },
-	{ "gnttab.revoke", "an unused grant revokes cleanly and cannot be used afterwards", GNTTAB_H,
-	  t_revoke },
-	{ 0 },
+    {"gnttab.version", "GNTTABOP_get_version reports version 1", GNTTAB_H, t_version},
+    {"gnttab.query-size", "GNTTABOP_query_size: 1 <= nr_frames <= max_nr_frames", GNTTAB_H,
+     t_query_size},
+    {"gnttab.self-copy", "GNTTABOP_copy through a grant we gave ourselves copies the page",
+     GNTTAB_H, t_copy},
+    {"gnttab.revoke", "an unused grant revokes cleanly and cannot be used afterwards", GNTTAB_H,
+     t_revoke},
+    {0},
 };

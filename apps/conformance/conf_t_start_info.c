@@ -40,8 +40,8 @@ static int memmap(struct conf_mem_entry *m, struct conf_result *r)
 		return -1;
 	}
 	for (unsigned i = 0; i < n; i++)
-		m[i] = (struct conf_mem_entry){ boot_raw.memmap[i].addr, boot_raw.memmap[i].size,
-						boot_raw.memmap[i].type };
+		m[i] = (struct conf_mem_entry){boot_raw.memmap[i].addr, boot_raw.memmap[i].size,
+					       boot_raw.memmap[i].type};
 	return (int)n;
 }
 
@@ -72,7 +72,8 @@ static void t_modules(struct conf_result *r, const struct conf_expect *e)
 		return;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		mods[i] = (struct conf_module){ boot_raw.modlist[i].paddr, boot_raw.modlist[i].size, 0 };
+		mods[i] =
+		    (struct conf_module){boot_raw.modlist[i].paddr, boot_raw.modlist[i].size, 0};
 		const void *p = conf_phys_map(mods[i].paddr, mods[i].size);
 		if (p && i == 0)
 			mods[i].crc = conf_crc32(p, (size_t)mods[i].size);
@@ -89,7 +90,8 @@ static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 	if (!pa) {
 		/* libxl always builds ACPI tables for PVH guests (even with acpi=0 in 4.17) */
 		if (conf_is_domu(e))
-			conf_fail(r, "expected rsdp_paddr set (libxl builds ACPI tables for every PVH domU), saw 0");
+			conf_fail(r, "expected rsdp_paddr set (libxl builds ACPI tables for every "
+				     "PVH domU), saw 0");
 		else
 			conf_skip(r, "rsdp_paddr is 0: this loader gave no ACPI tables");
 		return;
@@ -99,27 +101,31 @@ static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 	if (!p)
 		p = conf_phys_map(pa, len = ACPI_RSDP_V1_LEN);
 	if (!p) {
-		conf_fail(r, "expected rsdp_paddr in mapped memory, saw %#llx", (unsigned long long)pa);
+		conf_fail(r, "expected rsdp_paddr in mapped memory, saw %#llx",
+			  (unsigned long long)pa);
 		return;
 	}
 	int rc = acpi_rsdp_parse(p, len, &rsdp);
 	if (rc)
-		conf_fail(r, "expected a valid RSDP at rsdp_paddr %#llx, saw error %d (signature, length or checksum)",
+		conf_fail(r,
+			  "expected a valid RSDP at rsdp_paddr %#llx, saw error %d (signature, "
+			  "length or checksum)",
 			  (unsigned long long)pa, rc);
 	else
-		conf_pass(r, "RSDP revision %u at %#llx (%s)", rsdp.revision, (unsigned long long)pa, rsdp.oem);
+		conf_pass(r, "RSDP revision %u at %#llx (%s)", rsdp.revision,
+			  (unsigned long long)pa, rsdp.oem);
 }
 
 const struct conf_test conf_tests_start_info[] = {
-	{ "start_info.magic", "magic is XEN_HVM_START_MAGIC_VALUE (0x336ec578)", SI_H, t_magic },
-	{ "start_info.version", "version 0 or 1 (1, with a memory map, from libxl for a domU)", SI_H,
-	  t_version },
-	{ "start_info.cmdline", "cmdline_paddr holds, NUL-terminated, what the toolstack was given", SI_H,
-	  t_cmdline },
-	{ "start_info.memmap", "the memory map: no overlaps, RAM under the image, RAM = configured memory",
-	  SI_H, t_memmap },
-	{ "start_info.modules", "nr_modules/modlist_paddr: the configured modules, intact, in RAM", SI_H,
-	  t_modules },
-	{ "start_info.rsdp", "rsdp_paddr points at a valid ACPI RSDP", SI_H, t_rsdp },
-	{ 0 },
+    {"start_info.magic", "magic is XEN_HVM_START_MAGIC_VALUE (0x336ec578)", SI_H, t_magic},
+    {"start_info.version", "version 0 or 1 (1, with a memory map, from libxl for a domU)", SI_H,
+     t_version},
+    {"start_info.cmdline", "cmdline_paddr holds, NUL-terminated, what the toolstack was given",
+     SI_H, t_cmdline},
+    {"start_info.memmap",
+     "the memory map: no overlaps, RAM under the image, RAM = configured memory", SI_H, t_memmap},
+    {"start_info.modules", "nr_modules/modlist_paddr: the configured modules, intact, in RAM", SI_H,
+     t_modules},
+    {"start_info.rsdp", "rsdp_paddr points at a valid ACPI RSDP", SI_H, t_rsdp},
+    {0},
 };

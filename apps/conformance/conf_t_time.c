@@ -11,7 +11,7 @@
 #include <pvhkit/xenstore.h>
 
 #define XEN_H "xen/include/public/xen.h (vcpu_time_info, shared_info wc_sec/wc_nsec)"
-#define MS 1000000ull
+#define MS    1000000ull
 
 static uint64_t shared_last; /* the latest sample any CPU published */
 static uint64_t samples, backwards, worst;
@@ -38,8 +38,8 @@ static void *sampler(void *arg)
 			}
 			uint64_t cur = seen;
 			while (now > cur &&
-			       !__atomic_compare_exchange_n(&shared_last, &cur, now, 0, __ATOMIC_ACQ_REL,
-							    __ATOMIC_ACQUIRE))
+			       !__atomic_compare_exchange_n(&shared_last, &cur, now, 0,
+							    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 				;
 		}
 		sched_yield();
@@ -47,7 +47,8 @@ static void *sampler(void *arg)
 	__atomic_add_fetch(&samples, n, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&backwards, back, __ATOMIC_RELAXED);
 	uint64_t cur = __atomic_load_n(&worst, __ATOMIC_RELAXED);
-	while (w > cur && !__atomic_compare_exchange_n(&worst, &cur, w, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+	while (w > cur &&
+	       !__atomic_compare_exchange_n(&worst, &cur, w, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		;
 	return NULL;
 }
@@ -65,7 +66,8 @@ static void t_monotonic(struct conf_result *r, const struct conf_expect *e)
 	shared_last = samples = backwards = worst = 0;
 	stop = 0;
 	for (unsigned i = 0; i < cpu_count; i++)
-		if (cpus[i].online && (t[i] = pvh_thread_create_on("conf-clock", sampler, NULL, 0, (int)i)))
+		if (cpus[i].online &&
+		    (t[i] = pvh_thread_create_on("conf-clock", sampler, NULL, 0, (int)i)))
 			n++;
 	sched_sleep_ns(300 * MS);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
@@ -89,11 +91,14 @@ static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
 		/* without a peer we can only check the clock is plausible: after 2020-01-01 */
 		uint64_t w = time_wall_ns();
 		if (w / 1000000000ull < 1577836800ull)
-			conf_fail(r, "expected a wall clock after 2020-01-01, saw %llu s since 1970",
+			conf_fail(r,
+				  "expected a wall clock after 2020-01-01, saw %llu s since 1970",
 				  (unsigned long long)(w / 1000000000ull));
 		else
-			conf_skip(r, "no dom0 time helper (--dom0-time): wall clock %llu s looks plausible",
-				  (unsigned long long)(w / 1000000000ull));
+			conf_skip(
+			    r,
+			    "no dom0 time helper (--dom0-time): wall clock %llu s looks plausible",
+			    (unsigned long long)(w / 1000000000ull));
 		return;
 	}
 	/* tests/xen/conformance-dom0 answers data/conformance/time-req with dom0's clock in time-rsp */
@@ -109,7 +114,8 @@ static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
 	}
 	uint64_t guest = time_wall_ns(), rtt = time_monotonic_ns() - t0;
 	if (rc || got <= 0) {
-		conf_error(r, "the dom0 time helper did not answer in 20 s (write %d, read %d)", rc, got);
+		conf_error(r, "the dom0 time helper did not answer in 20 s (write %d, read %d)", rc,
+			   got);
 		return;
 	}
 	/* seconds (10 digits) when dom0's date has no %N: then the answer is a second coarser */
@@ -122,8 +128,9 @@ static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_time[] = {
-	{ "time.pvclock-monotonic", "pvclock time never goes back, also across CPUs",
-	  "xen/include/public/xen.h (vcpu_time_info), docs/misc/pvh.pandoc", t_monotonic },
-	{ "time.wallclock", "the shared-info wall clock is within 2 s of dom0's clock", XEN_H, t_wallclock },
-	{ 0 },
+    {"time.pvclock-monotonic", "pvclock time never goes back, also across CPUs",
+     "xen/include/public/xen.h (vcpu_time_info), docs/misc/pvh.pandoc", t_monotonic},
+    {"time.wallclock", "the shared-info wall clock is within 2 s of dom0's clock", XEN_H,
+     t_wallclock},
+    {0},
 };

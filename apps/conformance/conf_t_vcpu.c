@@ -71,10 +71,12 @@ static void t_is_up(struct conf_result *r, const struct conf_expect *e)
 	/* libxl gives the domain exactly the MADT's vCPUs: one more does not exist */
 	long rc = HYPERVISOR_vcpu_op(VCPUOP_is_up, m.ncpus, NULL);
 	if (rc != -ENOENT) {
-		conf_fail(r, "expected VCPUOP_is_up(%u) (beyond max_vcpus) = -ENOENT, saw %ld", m.ncpus, rc);
+		conf_fail(r, "expected VCPUOP_is_up(%u) (beyond max_vcpus) = -ENOENT, saw %ld",
+			  m.ncpus, rc);
 		return;
 	}
-	conf_pass(r, "%u of %u vCPUs up as started; vCPU %u does not exist (-ENOENT)", up, m.ncpus, m.ncpus);
+	conf_pass(r, "%u of %u vCPUs up as started; vCPU %u does not exist (-ENOENT)", up, m.ncpus,
+		  m.ncpus);
 }
 
 static void halt_here(void)
@@ -88,7 +90,7 @@ static void ctx64(struct vcpu_hvm_context *ctx)
 {
 	static uint8_t stack[512] __attribute__((aligned(16)));
 
-	*ctx = (struct vcpu_hvm_context){ .mode = VCPU_HVM_MODE_64B };
+	*ctx = (struct vcpu_hvm_context){.mode = VCPU_HVM_MODE_64B};
 	ctx->cpu_regs.x86_64.rip = (uintptr_t)halt_here;
 	ctx->cpu_regs.x86_64.rsp = (uintptr_t)(stack + sizeof(stack));
 	ctx->cpu_regs.x86_64.cr0 = read_cr0();
@@ -110,8 +112,10 @@ static void t_init_running(struct conf_result *r, const struct conf_expect *e)
 	pvh_thread_pin(NULL, 0);
 	long rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, cpus[0].vcpu_id, &ctx);
 	if (rc != -EEXIST)
-		conf_fail(r, "expected VCPUOP_initialise on running vCPU %u to fail with -EEXIST, saw %ld",
-			  cpus[0].vcpu_id, rc);
+		conf_fail(
+		    r,
+		    "expected VCPUOP_initialise on running vCPU %u to fail with -EEXIST, saw %ld",
+		    cpus[0].vcpu_id, rc);
 	else
 		conf_pass(r, "-EEXIST");
 }
@@ -128,14 +132,15 @@ static void t_bad_context(struct conf_result *r, const struct conf_expect *e)
 	/* a vCPU never initialised: only then does Xen look at the context (else -EEXIST first) */
 	int v = -1;
 	for (unsigned i = 0; i < m.ncpus && v < 0; i++)
-		if (cpu_of_vcpu(c[i].uid) < 0 && HYPERVISOR_vcpu_op(VCPUOP_is_up, c[i].uid, NULL) == 0)
+		if (cpu_of_vcpu(c[i].uid) < 0 &&
+		    HYPERVISOR_vcpu_op(VCPUOP_is_up, c[i].uid, NULL) == 0)
 			v = (int)c[i].uid;
 	if (v < 0) {
 		conf_skip(r, "no vCPU left uninitialised (run with maxvcpus > vcpus)");
 		return;
 	}
 	/* 32-bit, CS a data segment; 64-bit without paging; an unknown mode */
-	bad[0] = (struct vcpu_hvm_context){ .mode = VCPU_HVM_MODE_32B };
+	bad[0] = (struct vcpu_hvm_context){.mode = VCPU_HVM_MODE_32B};
 	struct vcpu_hvm_x86_32 *x = &bad[0].cpu_regs.x86_32;
 	x->eip = (uint32_t)(uintptr_t)halt_here;
 	x->eflags = 2;
@@ -149,12 +154,13 @@ static void t_bad_context(struct conf_result *r, const struct conf_expect *e)
 	bad[1].cpu_regs.x86_64.cr0 &= ~(1ull << 31);
 	ctx64(&bad[2]);
 	bad[2].mode = 7;
-	static const char *const what[] = { "a 32-bit context whose CS is a data segment",
-					    "a 64-bit context with CR0.PG clear", "mode 7" };
+	static const char *const what[] = {"a 32-bit context whose CS is a data segment",
+					   "a 64-bit context with CR0.PG clear", "mode 7"};
 	for (unsigned i = 0; i < 3; i++) {
 		long rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, (unsigned)v, &bad[i]);
 		if (rc >= 0) {
-			conf_fail(r, "expected VCPUOP_initialise(%d) with %s refused, saw %ld", v, what[i], rc);
+			conf_fail(r, "expected VCPUOP_initialise(%d) with %s refused, saw %ld", v,
+				  what[i], rc);
 			return;
 		}
 		if (rc != -EINVAL) {
@@ -164,7 +170,8 @@ static void t_bad_context(struct conf_result *r, const struct conf_expect *e)
 	}
 	long up = HYPERVISOR_vcpu_op(VCPUOP_is_up, (unsigned)v, NULL);
 	if (up != 0)
-		conf_fail(r, "expected vCPU %d still down after refused contexts, saw is_up %ld", v, up);
+		conf_fail(r, "expected vCPU %d still down after refused contexts, saw is_up %ld", v,
+			  up);
 	else
 		conf_pass(r, "vCPU %d: 3 bad contexts refused with -EINVAL, still down", v);
 }
@@ -203,7 +210,8 @@ static void t_down_up(struct conf_result *r, const struct conf_expect *e)
 	rc = mp_cpu_up(victim);
 	up = HYPERVISOR_vcpu_op(VCPUOP_is_up, v, NULL);
 	if (rc || up != 1) {
-		conf_fail(r, "expected vCPU %u back up after VCPUOP_up, saw rc %d, is_up %ld", v, rc, up);
+		conf_fail(r, "expected vCPU %u back up after VCPUOP_up, saw rc %d, is_up %ld", v,
+			  rc, up);
 		return;
 	}
 	volatile int ran = 0;
@@ -226,21 +234,27 @@ static void t_vcpu_info(struct conf_result *r, const struct conf_expect *e)
 		if (!c->online)
 			continue;
 		if (!c->vcpu_info_registered) {
-			conf_fail(r, "expected VCPUOP_register_vcpu_info to succeed for vCPU %u, it did not",
-				  c->vcpu_id);
+			conf_fail(
+			    r,
+			    "expected VCPUOP_register_vcpu_info to succeed for vCPU %u, it did not",
+			    c->vcpu_id);
 			return;
 		}
 		/* Xen writes the registered copy: its pvclock moves */
 		if (!c->vcpu_info->time.system_time) {
-			conf_fail(r, "expected Xen to keep vCPU %u's registered vcpu_info (time) up to date, saw 0",
+			conf_fail(r,
+				  "expected Xen to keep vCPU %u's registered vcpu_info (time) up "
+				  "to date, saw 0",
 				  c->vcpu_id);
 			return;
 		}
 		uintptr_t a = (uintptr_t)&c->vcpu_info_area;
-		struct vcpu_register_vcpu_info info = { .mfn = a >> 12, .offset = a & 0xfff };
+		struct vcpu_register_vcpu_info info = {.mfn = a >> 12, .offset = a & 0xfff};
 		long rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, c->vcpu_id, &info);
 		if (rc != -EINVAL) {
-			conf_fail(r, "expected a second register_vcpu_info for vCPU %u refused with -EINVAL (once per vCPU), saw %ld",
+			conf_fail(r,
+				  "expected a second register_vcpu_info for vCPU %u refused with "
+				  "-EINVAL (once per vCPU), saw %ld",
 				  c->vcpu_id, rc);
 			return;
 		}
@@ -251,15 +265,16 @@ static void t_vcpu_info(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_vcpu[] = {
-	{ "vcpu.is-up", "VCPUOP_is_up: 1 for running vCPUs, 0 for others, -ENOENT past max_vcpus", VCPU_H,
-	  t_is_up },
-	{ "vcpu.init-running", "VCPUOP_initialise on an initialised vCPU fails with -EEXIST",
-	  VCPU_H ", xen/arch/x86/domain.c arch_initialise_vcpu", t_init_running },
-	{ "vcpu.bad-context", "VCPUOP_initialise refuses invalid vcpu_hvm_contexts (-EINVAL)",
-	  "xen/include/public/hvm/hvm_vcpu.h, xen/arch/x86/hvm/domain.c", t_bad_context },
-	{ "vcpu.down-up", "VCPUOP_down then VCPUOP_up of an AP; is_up follows; it runs again", VCPU_H,
-	  t_down_up },
-	{ "vcpu.vcpu-info", "VCPUOP_register_vcpu_info for every vCPU; Xen updates it; only once per vCPU",
-	  VCPU_H, t_vcpu_info },
-	{ 0 },
+    {"vcpu.is-up", "VCPUOP_is_up: 1 for running vCPUs, 0 for others, -ENOENT past max_vcpus",
+     VCPU_H, t_is_up},
+    {"vcpu.init-running", "VCPUOP_initialise on an initialised vCPU fails with -EEXIST",
+     VCPU_H ", xen/arch/x86/domain.c arch_initialise_vcpu", t_init_running},
+    {"vcpu.bad-context", "VCPUOP_initialise refuses invalid vcpu_hvm_contexts (-EINVAL)",
+     "xen/include/public/hvm/hvm_vcpu.h, xen/arch/x86/hvm/domain.c", t_bad_context},
+    {"vcpu.down-up", "VCPUOP_down then VCPUOP_up of an AP; is_up follows; it runs again", VCPU_H,
+     t_down_up},
+    {"vcpu.vcpu-info",
+     "VCPUOP_register_vcpu_info for every vCPU; Xen updates it; only once per vCPU", VCPU_H,
+     t_vcpu_info},
+    {0},
 };

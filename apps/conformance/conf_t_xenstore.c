@@ -15,7 +15,7 @@
 #include <pvhkit/xenstore.h>
 
 #define XS_TXT "docs/misc/xenstore.txt, docs/misc/xenstore-paths.pandoc"
-#define MS 1000000ull
+#define MS     1000000ull
 
 /* xenstore needs a toolstack: a PVH dom0 has none, QEMU has no Xen: both SKIP */
 static int need_xs(struct conf_result *r)
@@ -90,7 +90,8 @@ static void t_write_data(struct conf_result *r, const struct conf_expect *e)
 	else if (rd < 0 || strcmp(got, "value 1"))
 		conf_fail(r, "expected to read back 'value 1', saw %d '%s'", rd, rd < 0 ? "" : got);
 	else if (rm || gone != -ENOENT)
-		conf_fail(r, "expected rm to remove it (then ENOENT), saw rm %d, read %d", rm, gone);
+		conf_fail(r, "expected rm to remove it (then ENOENT), saw rm %d, read %d", rm,
+			  gone);
 	else
 		conf_pass(r, "written, read back, removed");
 }
@@ -107,11 +108,15 @@ static void t_eacces(struct conf_result *r, const struct conf_expect *e)
 	int w2 = xenstore_write(NULL, "/local/domain/0/data/pvhkit-conformance", "x");
 	int r3 = xenstore_read(NULL, "/local/domain/0/name", buf, sizeof(buf));
 	if (w1 != -EACCES)
-		conf_fail(r, "expected writing our toolstack-owned 'name' to fail with EACCES, saw %d", w1);
+		conf_fail(r,
+			  "expected writing our toolstack-owned 'name' to fail with EACCES, saw %d",
+			  w1);
 	else if (w2 != -EACCES)
-		conf_fail(r, "expected writing under /local/domain/0 to fail with EACCES, saw %d", w2);
+		conf_fail(r, "expected writing under /local/domain/0 to fail with EACCES, saw %d",
+			  w2);
 	else if (r3 != -EACCES)
-		conf_fail(r, "expected reading /local/domain/0/name to fail with EACCES, saw %d", r3);
+		conf_fail(r, "expected reading /local/domain/0/name to fail with EACCES, saw %d",
+			  r3);
 	else
 		conf_pass(r, "EACCES for our 'name', dom0's data/ and dom0's name");
 }
@@ -131,7 +136,8 @@ static int wait_hits(unsigned want, uint64_t timeout_ns)
 {
 	uint64_t t0 = time_monotonic_ns();
 
-	while (__atomic_load_n(&watch_hits, __ATOMIC_ACQUIRE) < want && time_monotonic_ns() - t0 < timeout_ns)
+	while (__atomic_load_n(&watch_hits, __ATOMIC_ACQUIRE) < want &&
+	       time_monotonic_ns() - t0 < timeout_ns)
 		sched_sleep_ns(10 * MS);
 	return __atomic_load_n(&watch_hits, __ATOMIC_ACQUIRE) >= want;
 }
@@ -145,7 +151,8 @@ static void t_watch(struct conf_result *r, const struct conf_expect *e)
 	watch_saw_path = 0;
 	struct xenstore_watch *w = xenstore_watch("data/conformance/watched", watch_fn, NULL);
 	if (!w) {
-		conf_fail(r, "expected XS_WATCH on data/conformance/watched to be accepted, it was not");
+		conf_fail(
+		    r, "expected XS_WATCH on data/conformance/watched to be accepted, it was not");
 		return;
 	}
 	/* xenstored fires once when the watch is set (docs/misc/xenstore.txt) */
@@ -166,12 +173,12 @@ static void t_watch(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_xenstore[] = {
-	{ "xenstore.home", "GET_DOMAIN_PATH gives /local/domain/<our domid>", XS_TXT, t_home },
-	{ "xenstore.own-keys", "our home's 'name' and 'domid' (= CPUID's domid) are readable", XS_TXT,
-	  t_own_keys },
-	{ "xenstore.write-data", "we may write, read back and remove keys under our data/", XS_TXT,
-	  t_write_data },
-	{ "xenstore.eacces", "keys we do not own are refused with EACCES", XS_TXT, t_eacces },
-	{ "xenstore.watch", "a watch fires when set and when its node changes", XS_TXT, t_watch },
-	{ 0 },
+    {"xenstore.home", "GET_DOMAIN_PATH gives /local/domain/<our domid>", XS_TXT, t_home},
+    {"xenstore.own-keys", "our home's 'name' and 'domid' (= CPUID's domid) are readable", XS_TXT,
+     t_own_keys},
+    {"xenstore.write-data", "we may write, read back and remove keys under our data/", XS_TXT,
+     t_write_data},
+    {"xenstore.eacces", "keys we do not own are refused with EACCES", XS_TXT, t_eacces},
+    {"xenstore.watch", "a watch fires when set and when its node changes", XS_TXT, t_watch},
+    {0},
 };

@@ -17,9 +17,9 @@
 
 /* in the order they run: boot ABI first (nothing else disturbs it), xenstore late, vCPU down/up last */
 static const struct conf_test *const groups[] = {
-	conf_tests_entry,  conf_tests_start_info, conf_tests_cpuid,   conf_tests_acpi,
-	conf_tests_evtchn, conf_tests_gnttab,	  conf_tests_xenstore, conf_tests_console,
-	conf_tests_time,   conf_tests_vcpu,
+    conf_tests_entry,  conf_tests_start_info, conf_tests_cpuid,	   conf_tests_acpi,
+    conf_tests_evtchn, conf_tests_gnttab,     conf_tests_xenstore, conf_tests_console,
+    conf_tests_time,   conf_tests_vcpu,
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
@@ -30,13 +30,15 @@ static void out_line(void *ctx, const char *s)
 	pvh_printf("%s\n", s);
 }
 
-static const struct conf_out out = { out_line, NULL };
+static const struct conf_out out = {out_line, NULL};
 
 static void usage(const char *bad)
 {
 	pvh_printf("conformance: argument '%s' not understood\n"
-		   "usage: -- [--list] [--only GROUP|TEST[,...]] [--vcpus=N] [--maxvcpus=N] [--memory=MiB]\n"
-		   "          [--modules=N] [--module0=LEN:CRC32] [--cmdline-check=LEN:CRC32] [--dom0-time]\n"
+		   "usage: -- [--list] [--only GROUP|TEST[,...]] [--vcpus=N] [--maxvcpus=N] "
+		   "[--memory=MiB]\n"
+		   "          [--modules=N] [--module0=LEN:CRC32] [--cmdline-check=LEN:CRC32] "
+		   "[--dom0-time]\n"
 		   "          [--domu|--not-domu]\n",
 		   bad);
 }
@@ -57,12 +59,14 @@ int main(int argc, char **argv)
 				continue;
 			planned++;
 			if (a.list)
-				pvh_printf("%-24s %s\n%-24s   [%s]\n", t->name, t->desc, "", t->ref);
+				pvh_printf("%-24s %s\n%-24s   [%s]\n", t->name, t->desc, "",
+					   t->ref);
 		}
 	if (a.list)
 		return 0;
 	if (!planned) {
-		printk(LOG_EMERG, "RESULT: ERROR conformance: --only '%s' selects no test\n", a.only);
+		printk(LOG_EMERG, "RESULT: ERROR conformance: --only '%s' selects no test\n",
+		       a.only);
 		return 1;
 	}
 	struct conf_record *recs = pvh_malloc(planned * sizeof(*recs));
@@ -72,9 +76,9 @@ int main(int argc, char **argv)
 	}
 	/* main stays on CPU 0: the vCPU tests take other CPUs down, the IPI tests send from here */
 	pvh_thread_pin(NULL, 0);
-	pvh_printf("# conformance: %s, %u CPU%s online, %s\n",
-		   xen.present ? "Xen" : "no Xen", pvh_cpu_online_count(),
-		   pvh_cpu_online_count() == 1 ? "" : "s", conf_is_domu(&a.expect) ? "PVH domU" : "not a Xen domU");
+	pvh_printf("# conformance: %s, %u CPU%s online, %s\n", xen.present ? "Xen" : "no Xen",
+		   pvh_cpu_online_count(), pvh_cpu_online_count() == 1 ? "" : "s",
+		   conf_is_domu(&a.expect) ? "PVH domU" : "not a Xen domU");
 	conf_report_plan(&out, planned);
 	unsigned n = 0;
 	for (unsigned g = 0; g < NGROUPS; g++)
@@ -82,7 +86,7 @@ int main(int argc, char **argv)
 			if (!conf_selected(a.only, t->name))
 				continue;
 			struct conf_record *rec = &recs[n++];
-			*rec = (struct conf_record){ .test = t, .res = { CONF_PASS, "" } };
+			*rec = (struct conf_record){.test = t, .res = {CONF_PASS, ""}};
 			uint64_t t0 = time_monotonic_ns();
 			t->run(&rec->res, &a.expect);
 			rec->ns = time_monotonic_ns() - t0;

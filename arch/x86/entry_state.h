@@ -7,23 +7,23 @@
  * is checked against them at compile time. Segment slots are in the order CS, DS, ES, SS, TR.
  */
 #define ENTRY_STATE_MAGIC 0x59544e45 /* "ENTY": the capture ran */
-#define ENTRY_OFF_MAGIC 0
-#define ENTRY_OFF_EFLAGS 4
-#define ENTRY_OFF_CR0 8
-#define ENTRY_OFF_CR4 12
-#define ENTRY_OFF_EFER 16 /* u64 */
-#define ENTRY_OFF_EBX 24
-#define ENTRY_OFF_GDTR 30 /* sgdt: u16 limit at 30, u32 base at 32 */
-#define ENTRY_OFF_SEL 36  /* u32 [5] */
-#define ENTRY_OFF_LAR 56  /* u32 [5]: lar's result (attributes, bits 8-23) */
-#define ENTRY_OFF_LSL 76  /* u32 [5]: lsl's result (limit in bytes) */
-#define ENTRY_OFF_DESC 96 /* u64 [5]: the GDT descriptor the selector names */
-#define ENTRY_OFF_VALID 136 /* bits: lar ok (0-4), lsl ok (8-12), descriptor read (16-20) */
-#define ENTRY_STATE_SIZE 144
-#define ENTRY_NSEG 5
+#define ENTRY_OFF_MAGIC	  0
+#define ENTRY_OFF_EFLAGS  4
+#define ENTRY_OFF_CR0	  8
+#define ENTRY_OFF_CR4	  12
+#define ENTRY_OFF_EFER	  16 /* u64 */
+#define ENTRY_OFF_EBX	  24
+#define ENTRY_OFF_GDTR	  30  /* sgdt: u16 limit at 30, u32 base at 32 */
+#define ENTRY_OFF_SEL	  36  /* u32 [5] */
+#define ENTRY_OFF_LAR	  56  /* u32 [5]: lar's result (attributes, bits 8-23) */
+#define ENTRY_OFF_LSL	  76  /* u32 [5]: lsl's result (limit in bytes) */
+#define ENTRY_OFF_DESC	  96  /* u64 [5]: the GDT descriptor the selector names */
+#define ENTRY_OFF_VALID	  136 /* bits: lar ok (0-4), lsl ok (8-12), descriptor read (16-20) */
+#define ENTRY_STATE_SIZE  144
+#define ENTRY_NSEG	  5
 
-#define ENTRY_VALID_LAR(i) (1u << (i))
-#define ENTRY_VALID_LSL(i) (1u << (8 + (i)))
+#define ENTRY_VALID_LAR(i)  (1u << (i))
+#define ENTRY_VALID_LSL(i)  (1u << (8 + (i)))
 #define ENTRY_VALID_DESC(i) (1u << (16 + (i)))
 
 #ifndef __ASSEMBLER__

@@ -13,18 +13,22 @@
 
 static struct conf_result r;
 
-static const struct conf_expect none = { .vcpus = -1, .maxvcpus = -1, .memory_mib = -1,
-					  .modules = -1, .cmdline_len = -1, .module0_len = -1,
-					  .domu = -1 };
+static const struct conf_expect none = {.vcpus = -1,
+					.maxvcpus = -1,
+					.memory_mib = -1,
+					.modules = -1,
+					.cmdline_len = -1,
+					.module0_len = -1,
+					.domu = -1};
 
 #define expect_fail(call, ...)                                                                     \
 	do {                                                                                       \
 		memset(&r, 0, sizeof(r));                                                          \
 		cr_assert_eq(call, CONF_FAIL, "%s: not a failure (%s)", #call, r.msg);             \
 		cr_assert_eq(r.status, CONF_FAIL);                                                 \
-		const char *want[] = { __VA_ARGS__ };                                              \
+		const char *want[] = {__VA_ARGS__};                                                \
 		for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)                      \
-			cr_assert(strstr(r.msg, want[i]), "%s: message '%s' lacks '%s'", #call,     \
+			cr_assert(strstr(r.msg, want[i]), "%s: message '%s' lacks '%s'", #call,    \
 				  r.msg, want[i]);                                                 \
 	} while (0)
 #define expect_pass(call) cr_assert_eq(call, CONF_PASS, "%s: %s", #call, r.msg)
@@ -42,10 +46,12 @@ static uint64_t desc(uint32_t base, uint32_t limit20, unsigned type, unsigned s,
 /* The state Xen's or QEMU's loader should hand over, with readable descriptors for all five. */
 static struct entry_state good_entry(void)
 {
-	struct entry_state es = { .magic = ENTRY_STATE_MAGIC, .eflags = 0x2, .cr0 = 0x11, .ebx = 0x1000 };
+	struct entry_state es = {
+	    .magic = ENTRY_STATE_MAGIC, .eflags = 0x2, .cr0 = 0x11, .ebx = 0x1000};
 
 	es.desc[ENTRY_CS] = desc(0, 0xfffff, 0xb, 1, 1, 1, 1);
-	es.desc[ENTRY_DS] = es.desc[ENTRY_ES] = es.desc[ENTRY_SS] = desc(0, 0xfffff, 0x3, 1, 1, 1, 1);
+	es.desc[ENTRY_DS] = es.desc[ENTRY_ES] = es.desc[ENTRY_SS] =
+	    desc(0, 0xfffff, 0x3, 1, 1, 1, 1);
 	es.desc[ENTRY_TR] = desc(0, 0x67, 0xb, 0, 1, 0, 0);
 	for (int i = 0; i < ENTRY_NSEG; i++) {
 		es.sel[i] = 8 * (i + 1);
@@ -127,8 +133,8 @@ Test(conformance_start_info, magic_version_cmdline)
 
 	e.cmdline_len = (int64_t)strlen(prefix);
 	e.cmdline_crc = conf_crc32(prefix, strlen(prefix));
-	snprintf(line, sizeof(line), "%s --cmdline-check=%lld:%08x", prefix, (long long)e.cmdline_len,
-		 e.cmdline_crc);
+	snprintf(line, sizeof(line), "%s --cmdline-check=%lld:%08x", prefix,
+		 (long long)e.cmdline_len, e.cmdline_crc);
 	expect_pass(conf_rule_cmdline(line, &e, &r));
 	line[5] = 'X'; /* a loader that altered one byte */
 	expect_fail(conf_rule_cmdline(line, &e, &r), "CRC-32");
@@ -147,17 +153,20 @@ Test(conformance_start_info, memmap)
 {
 	struct conf_expect e = none;
 	struct conf_mem_entry m[] = {
-		{ 0, 0x9f000, 1 }, { 0x100000, 0x3f00000, 1 }, { 0xfc000000, 0x1000, 3 },
+	    {0, 0x9f000, 1},
+	    {0x100000, 0x3f00000, 1},
+	    {0xfc000000, 0x1000, 3},
 	};
 
 	e.memory_mib = 64;
 	expect_pass(conf_rule_memmap(m, 3, 0x100000, 0x200000, &e, &r));
 	/* an entry overlapping another */
-	m[2] = (struct conf_mem_entry){ 0x3000000, 0x2000000, 2 };
+	m[2] = (struct conf_mem_entry){0x3000000, 0x2000000, 2};
 	expect_fail(conf_rule_memmap(m, 3, 0x100000, 0x200000, &e, &r), "no overlaps", "entry 2");
-	m[2] = (struct conf_mem_entry){ 0xfc000000, 0x1000, 3 };
+	m[2] = (struct conf_mem_entry){0xfc000000, 0x1000, 3};
 	/* the image not in RAM */
-	expect_fail(conf_rule_memmap(m, 3, 0x8000000, 0x8100000, &e, &r), "RAM under the loaded image");
+	expect_fail(conf_rule_memmap(m, 3, 0x8000000, 0x8100000, &e, &r),
+		    "RAM under the loaded image");
 	/* twice the configured memory */
 	e.memory_mib = 32;
 	expect_fail(conf_rule_memmap(m, 3, 0x100000, 0x200000, &e, &r), "about 32 MiB");
@@ -167,18 +176,21 @@ Test(conformance_start_info, memmap)
 Test(conformance_start_info, modules)
 {
 	struct conf_expect e = none;
-	struct conf_mem_entry m[] = { { 0x100000, 0x3f00000, 1 } };
-	struct conf_module mod = { 0x2000000, 37, 0xdeadbeef };
+	struct conf_mem_entry m[] = {{0x100000, 0x3f00000, 1}};
+	struct conf_module mod = {0x2000000, 37, 0xdeadbeef};
 
 	e.modules = 1;
 	e.module0_len = 37;
 	e.module0_crc = 0xdeadbeef;
 	expect_pass(conf_rule_modules(&mod, 1, m, 1, 0x100000, 0x200000, &e, &r));
-	expect_fail(conf_rule_modules(&mod, 0, m, 1, 0x100000, 0x200000, &e, &r), "expected 1 modules", "saw nr_modules 0");
+	expect_fail(conf_rule_modules(&mod, 0, m, 1, 0x100000, 0x200000, &e, &r),
+		    "expected 1 modules", "saw nr_modules 0");
 	mod.crc = 0xdeadbeee;
-	expect_fail(conf_rule_modules(&mod, 1, m, 1, 0x100000, 0x200000, &e, &r), "deadbeef", "deadbeee");
-	mod = (struct conf_module){ 0x180000, 37, 0xdeadbeef };
-	expect_fail(conf_rule_modules(&mod, 1, m, 1, 0x100000, 0x200000, &e, &r), "apart from the image");
+	expect_fail(conf_rule_modules(&mod, 1, m, 1, 0x100000, 0x200000, &e, &r), "deadbeef",
+		    "deadbeee");
+	mod = (struct conf_module){0x180000, 37, 0xdeadbeef};
+	expect_fail(conf_rule_modules(&mod, 1, m, 1, 0x100000, 0x200000, &e, &r),
+		    "apart from the image");
 }
 
 /* A MADT: header, then one local APIC entry per processor (UID i, APIC id 2i), then I/O APICs. */
@@ -234,7 +246,8 @@ Test(conformance_acpi, ioapic_in_a_domu)
 	unsigned len = madt(t, 2, 2, 1);
 
 	cr_assert_eq(conf_madt_count_type(t, len, 1), 1);
-	expect_fail(conf_rule_no_ioapic(conf_madt_count_type(t, len, 1), 1, &r), "no I/O APIC", "saw 1");
+	expect_fail(conf_rule_no_ioapic(conf_madt_count_type(t, len, 1), 1, &r), "no I/O APIC",
+		    "saw 1");
 	cr_assert_eq(conf_rule_no_ioapic(1, 0, &r), CONF_SKIP); /* dom0 / QEMU may have one */
 	len = madt(t, 2, 2, 0);
 	expect_pass(conf_rule_no_ioapic(conf_madt_count_type(t, len, 1), 1, &r));
@@ -244,21 +257,23 @@ Test(conformance_acpi, ioapic_in_a_domu)
 
 Test(conformance_platform, cpuid_ids_time)
 {
-	const uint32_t good[4] = { 0x40000005, 0x566e6558, 0x65584d4d, 0x4d4d566e };
-	uint32_t bad[4] = { 0x40000005, 0x566e6558, 0x65584d4d, 0x4d4d566f };
-	uint32_t ids[3] = { 0, 1, 2 }, uids[3] = { 0, 1, 2 };
+	const uint32_t good[4] = {0x40000005, 0x566e6558, 0x65584d4d, 0x4d4d566e};
+	uint32_t bad[4] = {0x40000005, 0x566e6558, 0x65584d4d, 0x4d4d566f};
+	uint32_t ids[3] = {0, 1, 2}, uids[3] = {0, 1, 2};
 
 	expect_pass(conf_rule_cpuid_xen(0x40000000, good, 0x40011, 1, 0x40000000, &r));
-	expect_fail(conf_rule_cpuid_xen(0x40000000, bad, 0x40011, 1, 0x40000000, &r), "XenVMMXenVMM");
-	expect_fail(conf_rule_cpuid_xen(0x40000000, good, 0x40011, 0, 0x40000000, &r), "hypercall page");
+	expect_fail(conf_rule_cpuid_xen(0x40000000, bad, 0x40011, 1, 0x40000000, &r),
+		    "XenVMMXenVMM");
+	expect_fail(conf_rule_cpuid_xen(0x40000000, good, 0x40011, 0, 0x40000000, &r),
+		    "hypercall page");
 	expect_pass(conf_rule_vcpu_ids(ids, uids, 3, &r));
 	ids[2] = 4; /* the APIC id, not the vCPU id */
 	expect_fail(conf_rule_vcpu_ids(ids, uids, 3, &r), "CPU 2", "UID 2", "saw 4");
 	expect_pass(conf_rule_monotonic(1000, 0, 0, 4, &r));
 	expect_fail(conf_rule_monotonic(1000, 3, 5000, 4, &r), "3 of 1000", "5000 ns");
 	expect_pass(conf_rule_wallclock(1700000000500000000ull, 1700000000000000000ull, 0, &r));
-	expect_fail(conf_rule_wallclock(1700000005000000000ull, 1700000000000000000ull, 0, &r), "within 2 s",
-		    "5000 ms");
+	expect_fail(conf_rule_wallclock(1700000005000000000ull, 1700000000000000000ull, 0, &r),
+		    "within 2 s", "5000 ms");
 }
 
 static char outbuf[16384];
@@ -278,16 +293,16 @@ static void t_dummy(struct conf_result *res, const struct conf_expect *e)
 Test(conformance_report, tap_junit_result)
 {
 	static const struct conf_test tests[] = {
-		{ "entry.cr4", "CR4 clear", "pvh.pandoc", t_dummy },
-		{ "entry.eflags", "EFLAGS", "pvh.pandoc", t_dummy },
-		{ "evtchn.mask", "mask <holds>", "event_channel.h", t_dummy },
+	    {"entry.cr4", "CR4 clear", "pvh.pandoc", t_dummy},
+	    {"entry.eflags", "EFLAGS", "pvh.pandoc", t_dummy},
+	    {"evtchn.mask", "mask <holds>", "event_channel.h", t_dummy},
 	};
 	struct conf_record recs[3] = {
-		{ &tests[0], { CONF_PASS, "CR4 0" }, 1000 },
-		{ &tests[1], { CONF_FAIL, "expected EFLAGS.IF clear, saw EFLAGS 0x202" }, 0 },
-		{ &tests[2], { CONF_SKIP, "not on Xen" }, 0 },
+	    {&tests[0], {CONF_PASS, "CR4 0"}, 1000},
+	    {&tests[1], {CONF_FAIL, "expected EFLAGS.IF clear, saw EFLAGS 0x202"}, 0},
+	    {&tests[2], {CONF_SKIP, "not on Xen"}, 0},
 	};
-	struct conf_out o = { capture, NULL };
+	struct conf_out o = {capture, NULL};
 	struct conf_totals t;
 	char line[200];
 
@@ -295,19 +310,26 @@ Test(conformance_report, tap_junit_result)
 	for (unsigned i = 0; i < 3; i++)
 		conf_report_tap(&o, i + 1, &recs[i]);
 	cr_assert(strstr(outbuf, "ok 1 - entry.cr4\n"));
-	cr_assert(strstr(outbuf, "not ok 2 - entry.eflags # failure: expected EFLAGS.IF clear, saw EFLAGS 0x202\n"),
-		  "%s", outbuf);
+	cr_assert(
+	    strstr(
+		outbuf,
+		"not ok 2 - entry.eflags # failure: expected EFLAGS.IF clear, saw EFLAGS 0x202\n"),
+	    "%s", outbuf);
 	cr_assert(strstr(outbuf, "ok 3 - evtchn.mask # SKIP not on Xen\n"));
 	outbuf[0] = 0;
 	conf_report_junit(&o, recs, 3);
 	cr_assert(strstr(outbuf, CONF_JUNIT_BEGIN "\n<?xml"), "%s", outbuf);
-	cr_assert(strstr(outbuf, "<testsuite name=\"entry\" tests=\"2\" failures=\"1\""), "%s", outbuf);
-	cr_assert(strstr(outbuf, "<testsuite name=\"evtchn\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\""));
+	cr_assert(strstr(outbuf, "<testsuite name=\"entry\" tests=\"2\" failures=\"1\""), "%s",
+		  outbuf);
+	cr_assert(strstr(
+	    outbuf,
+	    "<testsuite name=\"evtchn\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\""));
 	cr_assert(strstr(outbuf, "mask &lt;holds&gt;") || strstr(outbuf, "<skipped"), "%s", outbuf);
 	cr_assert(strstr(outbuf, "</testsuites>\n" CONF_JUNIT_END "\n"));
 	conf_totals(recs, 3, &t);
 	conf_result_line(&t, line, sizeof(line));
-	cr_assert_str_eq(line, "RESULT: FAIL conformance: 3 tests, 1 passed, 1 failed, 0 errors, 1 skipped");
+	cr_assert_str_eq(
+	    line, "RESULT: FAIL conformance: 3 tests, 1 passed, 1 failed, 0 errors, 1 skipped");
 	recs[1].res.status = CONF_ERROR;
 	conf_totals(recs, 3, &t);
 	cr_assert_eq(conf_overall(&t), CONF_ERROR);
@@ -328,9 +350,17 @@ Test(conformance_report, xml_escape)
 
 Test(conformance_args, parse_and_select)
 {
-	char *argv[] = { "conformance", "--only", "evtchn,gnttab.copy", "--vcpus=4", "--maxvcpus=8",
-			 "--memory=64", "--modules=1", "--module0=37:0xdeadbeef",
-			 "--cmdline-check=40:cbf43926", "--dom0-time", NULL };
+	char *argv[] = {"conformance",
+			"--only",
+			"evtchn,gnttab.copy",
+			"--vcpus=4",
+			"--maxvcpus=8",
+			"--memory=64",
+			"--modules=1",
+			"--module0=37:0xdeadbeef",
+			"--cmdline-check=40:cbf43926",
+			"--dom0-time",
+			NULL};
 	struct conf_args a;
 
 	cr_assert_eq(conf_args_parse(10, argv, &a), 0);
@@ -346,10 +376,10 @@ Test(conformance_args, parse_and_select)
 	cr_assert(conf_selected(a.only, "gnttab.copy"));
 	cr_assert(!conf_selected(a.only, "gnttab.version"));
 	cr_assert(!conf_selected(a.only, "evtchnx.foo"));
-	char *bad[] = { "conformance", "--vcpus=x", NULL };
+	char *bad[] = {"conformance", "--vcpus=x", NULL};
 	cr_assert_eq(conf_args_parse(2, bad, &a), -1);
 	cr_assert_str_eq(a.bad, "--vcpus=x");
-	char *one[] = { "conformance", "--vcpus=2", NULL };
+	char *one[] = {"conformance", "--vcpus=2", NULL};
 	cr_assert_eq(conf_args_parse(2, one, &a), 0);
 	cr_assert_eq(a.expect.maxvcpus, 2);
 }
