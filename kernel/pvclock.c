@@ -15,10 +15,21 @@ uint64_t pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift)
 
 uint64_t pvclock_ns(const struct pvclock_snapshot *s, uint64_t tsc)
 {
-	/* after a migration or on an unsynchronised TSC, time must not jump backwards by 2^64 */
-	uint64_t delta = tsc > s->tsc_timestamp ? tsc - s->tsc_timestamp : 0;
+	/*
+	 * The difference is signed, as in Xen: for a PVH/HVM guest Xen adds the guest's TSC offset
+	 * to a stamp its physical CPU took at its last calibration (up to a second ago), so in the
+	 * guest's first second the stamp is "negative" (near 2^64) while the guest's TSC is small.
+	 * An unsigned "tsc > stamp" test took that for a TSC behind the stamp and returned
+	 * system_time: the clock stood still until Xen's next calibration, and a 1 ms sleep took a
+	 * second (seen on the rig). A TSC really behind the stamp (unsynchronised CPUs) goes back by
+	 * that little, never below zero; time_monotonic_ns() keeps the result monotonic.
+	 */
+	int64_t delta = (int64_t)(tsc - s->tsc_timestamp);
 
-	return s->system_time + pvclock_scale(delta, s->mul, s->shift);
+	if (delta >= 0)
+		return s->system_time + pvclock_scale((uint64_t)delta, s->mul, s->shift);
+	uint64_t back = pvclock_scale(-(uint64_t)delta, s->mul, s->shift);
+	return back < s->system_time ? s->system_time - back : 0;
 }
 
 uint64_t pvclock_tsc_hz(uint32_t mul, int8_t shift)

@@ -14,7 +14,7 @@ struct pvclock_snapshot {
 	int8_t shift;
 };
 
-/* Nanoseconds of system time at TSC value tsc. A TSC behind the timestamp counts as zero elapsed. */
+/* Nanoseconds of system time at TSC value tsc; tsc - tsc_timestamp is a signed 64-bit difference. */
 uint64_t pvclock_ns(const struct pvclock_snapshot *s, uint64_t tsc);
 
 /* TSC ticks per second implied by mul/shift (the inverse of the scaling). */

@@ -149,17 +149,45 @@ Test(pvclock, ns_from_snapshot)
 		     "ten seconds scale to 9.9999999977 s, floored");
 }
 
-Test(pvclock, ns_tsc_behind_timestamp_is_zero_elapsed)
+Test(pvclock, ns_tsc_behind_timestamp_goes_back_a_little)
 {
 	struct pvclock_snapshot s = { .tsc_timestamp = 1ull << 40, .system_time = 3 * NS,
 				      .mul = 1u << 31, .shift = 1 };
 
 	/* an unsigned difference would be ~2^64 ticks: a jump of centuries */
-	cr_assert_eq(pvclock_ns(&s, (1ull << 40) - 1), 3 * NS);
-	cr_assert_eq(pvclock_ns(&s, 0), 3 * NS);
+	cr_assert_eq(pvclock_ns(&s, (1ull << 40) - 1), 3 * NS - 1);
+	cr_assert_eq(pvclock_ns(&s, (1ull << 40) - 1000), 3 * NS - 1000);
 	cr_assert_eq(pvclock_ns(&s, (1ull << 40) + 1), 3 * NS + 1);
+	/* never below zero */
+	cr_assert_eq(pvclock_ns(&s, 0), 0);
+	s.system_time = 10;
+	cr_assert_eq(pvclock_ns(&s, (1ull << 40) - 10), 0);
+	cr_assert_eq(pvclock_ns(&s, (1ull << 40) - 11), 0);
+}
+
+Test(pvclock, ns_negative_timestamp_early_in_a_guest)
+{
+	/*
+	 * Captured on the rig (Xen 4.17, 1 vCPU, 0.46 s into the guest): Xen's stamp, taken before
+	 * the guest's TSC started, plus the guest's negative TSC offset. The time at this TSC is
+	 * 1.6e9 ticks (0.635 s) after system_time, not system_time itself: the old unsigned
+	 * comparison made the clock stand still for a second.
+	 */
+	struct pvclock_snapshot s = { .tsc_timestamp = 18446744073259873924ull,
+				      .system_time = 23893156430ull,
+				      .mul = 3301894570u,
+				      .shift = -1 };
+	uint64_t tsc = 1200084544ull, ticks = tsc - s.tsc_timestamp;
+
+	cr_assert_eq(ticks, 1649762236ull);
+	cr_assert_eq(pvclock_ns(&s, tsc), s.system_time + model_scale(ticks, s.mul, s.shift));
+	cr_assert_gt(pvclock_ns(&s, tsc), s.system_time + 634 * (NS / 1000));
+	/* 2600 ticks at 2.6 GHz: a microsecond, give or take the floors */
+	uint64_t d = pvclock_ns(&s, tsc + 2600) - pvclock_ns(&s, tsc);
+	cr_assert(d >= 999 && d <= 1000, "and it keeps running (%llu ns)", (unsigned long long)d);
+	/* the stamp itself is -449677692 ticks: 6 ticks later is 6 ticks of time */
 	s.tsc_timestamp = UINT64_MAX;
-	cr_assert_eq(pvclock_ns(&s, 5), 3 * NS);
+	cr_assert_eq(pvclock_ns(&s, 5), s.system_time + model_scale(6, s.mul, s.shift));
 }
 
 Test(pvclock, tsc_hz_of_real_frequencies)

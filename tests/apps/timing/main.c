@@ -1,0 +1,392 @@
+/*
+ * timing: how late sleeps and one-shot timers wake on a real Xen, and whether the pvclock the
+ * guest reads is continuous. It exists to catch the "1 ms sleep wakes about 1 s late" class of
+ * bug: thousands of 1 ms, 0 and 50 us sleeps on every CPU at once, each measured three ways
+ * (the kernel's monotonic clock, this vCPU's raw pvclock, the TSC) so a late wake-up can be told
+ * apart from a clock that jumped. Arguments (key=value): n= sleeps of each length per CPU
+ * (default 2000), bound= the lateness allowed in ms (default 200: Xen runs emulated on the rig),
+ * scan= seconds of spinning on the pvclock per CPU (default 1), raw= one-shot timers armed
+ * directly per delta (default 200).
+ */
+#include <pvhkit/kernel.h>
+#include <pvhkit/tap.h>
+#include "arch/x86/cpu.h"
+#include "arch/x86/hypercall.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/xen.h"
+#include "kernel/evtchn.h"
+#include "kernel/pvclock.h"
+#include "kernel/sched.h"
+#include "kernel/time.h"
+#include "lib/string.h"
+#include <xen/vcpu.h>
+
+#define US 1000ull
+#define MS 1000000ull
+#define SLOW_MS 20 /* a wake-up this late is shown in full */
+
+static unsigned n_sleeps = 2000, bound_ms = 200, scan_s = 1, n_raw = 200;
+static uint64_t tsc_hz;
+
+/* Everything about "now" on this CPU, read with interrupts off so it all comes from one vCPU. */
+struct stamp {
+	struct pvclock_snapshot s;
+	uint32_t version;
+	uint64_t tsc, raw, mono;
+	uint64_t timer_irqs, upcalls;
+	unsigned cpu;
+};
+
+static void stamp(struct stamp *st)
+{
+	unsigned long f = irq_save();
+	struct cpu *c = this_cpu();
+	volatile struct vcpu_time_info *t = &c->vcpu_info->time;
+	uint32_t v;
+
+	do {
+		v = t->version;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		st->s.tsc_timestamp = t->tsc_timestamp;
+		st->s.system_time = t->system_time;
+		st->s.mul = t->tsc_to_system_mul;
+		st->s.shift = t->tsc_shift;
+		st->tsc = rdtsc();
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((v & 1) || v != t->version);
+	st->version = v;
+	st->raw = pvclock_ns(&st->s, st->tsc);
+	st->mono = time_monotonic_ns();
+	st->timer_irqs = c->timer_irqs;
+	st->upcalls = c->upcalls;
+	st->cpu = c->index;
+	irq_restore(f);
+}
+
+static int64_t tsc_ns(uint64_t from, uint64_t to)
+{
+	if (!tsc_hz)
+		return 0;
+	int64_t d = (int64_t)(to - from);
+	uint64_t u = d < 0 ? (uint64_t)-d : (uint64_t)d;
+	/* in two parts: no 128-bit division without libgcc */
+	uint64_t ns = u / tsc_hz * 1000000000 + u % tsc_hz * 1000000000 / tsc_hz;
+	return d < 0 ? -(int64_t)ns : (int64_t)ns;
+}
+
+/* How far the clock jumped when Xen replaced a's snapshot by b's: both read at b's TSC. */
+static int64_t snapshot_jump(const struct stamp *a, const struct stamp *b)
+{
+	if (a->version == b->version && a->cpu == b->cpu)
+		return 0;
+	return (int64_t)(pvclock_ns(&b->s, b->tsc) - pvclock_ns(&a->s, b->tsc));
+}
+
+static void show(const char *what, uint64_t ns, const struct stamp *a, const struct stamp *b)
+{
+	tap_diag("%s %lu.%03lu ms late: mono +%ld us, raw pvclock +%ld us, TSC +%ld us; CPU %u->%u",
+		 what, (unsigned long)(ns / MS), (unsigned long)(ns % MS / US),
+		 (long)((int64_t)(b->mono - a->mono) / 1000), (long)((int64_t)(b->raw - a->raw) / 1000),
+		 (long)(tsc_ns(a->tsc, b->tsc) / 1000), a->cpu, b->cpu);
+	tap_diag("  version %u->%u, system_time %lu->%lu, tsc_timestamp %lu->%lu, tsc %lu->%lu",
+		 a->version, b->version, a->s.system_time, b->s.system_time, a->s.tsc_timestamp,
+		 b->s.tsc_timestamp, a->tsc, b->tsc);
+	tap_diag("  mul/shift %u/%d->%u/%d, snapshot jump %ld us, timer irqs +%lu, upcalls +%lu",
+		 a->s.mul, a->s.shift, b->s.mul, b->s.shift, (long)(snapshot_jump(a, b) / 1000),
+		 b->timer_irqs - a->timer_irqs, b->upcalls - a->upcalls);
+}
+
+/* One sleep length on one CPU. */
+struct series {
+	uint64_t ns;
+	unsigned done, early, over10, over50, over_bound;
+	uint64_t max_late, sum_late;
+	int64_t max_jump, min_jump; /* snapshot jumps seen across a sleep */
+	int64_t max_clock_gap;	    /* |mono elapsed - TSC elapsed| */
+	struct stamp worst_a, worst_b;
+	unsigned shown;
+	struct stamp slow_a[3], slow_b[3];
+	uint64_t slow_late[3];
+};
+
+static const uint64_t lengths[] = { 1 * MS, 0, 50 * US };
+#define N_LEN (sizeof(lengths) / sizeof(lengths[0]))
+
+struct sleeper {
+	int cpu;
+	struct series ser[N_LEN];
+	/* the clock scan */
+	uint64_t updates, reads;
+	int64_t scan_max_jump, scan_min_jump, scan_max_back;
+	uint64_t scan_max_gap, scan_gaps10, scan_gaps100; /* TSC between two reads: vCPU not running */
+	struct stamp scan_a, scan_b;
+	/* one-shot timers armed directly */
+	uint64_t raw_max[8], raw_sum[8], raw_lost[8], raw_etime[8];
+	uint64_t raw_gap_at_worst[8]; /* longest TSC gap while spinning for the worst one */
+};
+
+static void run_series(struct series *se)
+{
+	for (unsigned i = 0; i < n_sleeps; i++) {
+		struct stamp a, b;
+
+		stamp(&a);
+		sched_sleep_ns(se->ns);
+		stamp(&b);
+		uint64_t took = b.mono - a.mono;
+		uint64_t late = took > se->ns ? took - se->ns : 0;
+		int64_t jump = snapshot_jump(&a, &b);
+		int64_t gap = (int64_t)took - tsc_ns(a.tsc, b.tsc);
+
+		if (gap < 0)
+			gap = -gap;
+		se->done++;
+		se->early += took < se->ns;
+		se->over10 += late > 10 * MS;
+		se->over50 += late > 50 * MS;
+		se->over_bound += late > bound_ms * MS;
+		se->sum_late += late;
+		if (jump > se->max_jump)
+			se->max_jump = jump;
+		if (jump < se->min_jump)
+			se->min_jump = jump;
+		if (gap > se->max_clock_gap)
+			se->max_clock_gap = gap;
+		if (late >= se->max_late) {
+			se->max_late = late;
+			se->worst_a = a;
+			se->worst_b = b;
+		}
+		if (late > SLOW_MS * MS && se->shown < 3) {
+			se->slow_a[se->shown] = a;
+			se->slow_b[se->shown] = b;
+			se->slow_late[se->shown++] = late;
+		}
+	}
+}
+
+/* Spins on the pvclock: every snapshot Xen installs must continue the previous one. */
+static void clock_scan(struct sleeper *s)
+{
+	struct stamp prev, cur;
+
+	stamp(&prev);
+	uint64_t end = prev.tsc + tsc_hz * scan_s;
+
+	do {
+		stamp(&cur);
+		s->reads++;
+		if (cur.version != prev.version) {
+			int64_t j = snapshot_jump(&prev, &cur);
+
+			s->updates++;
+			if (j > s->scan_max_jump || j < s->scan_min_jump) {
+				s->scan_a = prev;
+				s->scan_b = cur;
+			}
+			if (j > s->scan_max_jump)
+				s->scan_max_jump = j;
+			if (j < s->scan_min_jump)
+				s->scan_min_jump = j;
+		}
+		uint64_t gap = (uint64_t)tsc_ns(prev.tsc, cur.tsc);
+		if (gap > s->scan_max_gap)
+			s->scan_max_gap = gap;
+		s->scan_gaps10 += gap > 10 * MS;
+		s->scan_gaps100 += gap > 100 * MS;
+		if ((int64_t)(prev.raw - cur.raw) > s->scan_max_back)
+			s->scan_max_back = (int64_t)(prev.raw - cur.raw);
+		prev = cur;
+	} while ((int64_t)(cur.tsc - end) < 0);
+}
+
+/*
+ * VCPUOP_set_singleshot_timer straight to Xen, bypassing kernel/timer.c, then halting until
+ * VIRQ_TIMER arrives: does Xen deliver a past, immediate or near deadline at once? This CPU's
+ * kernel timer queue is empty meanwhile (its sleeper is here), so nothing else arms the timer.
+ */
+static const int64_t raw_deltas[] = { -(int64_t)MS, 0, 50 * US, 1 * MS };
+
+static void raw_timers(struct sleeper *s)
+{
+	/* k < 4: halted (Xen blocks the vCPU); k >= 4: spinning with interrupts on */
+	for (unsigned k = 0; k < 8; k++) {
+		int spin = k >= 4;
+		for (unsigned i = 0; i < n_raw; i++) {
+			struct stamp a;
+			struct cpu *c = this_cpu();
+
+			irq_disable();
+			stamp(&a);
+			struct vcpu_set_singleshot_timer st = {
+				.timeout_abs_ns = (uint64_t)((int64_t)a.raw + raw_deltas[k % 4]),
+				.flags = (i & 1) ? VCPU_SSHOTTMR_future : 0,
+			};
+			long r = HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, c->vcpu_id, &st);
+			if (r == -62 /* -ETIME: Xen refuses a past deadline with the flag */) {
+				s->raw_etime[k]++;
+				irq_enable();
+				continue;
+			}
+			uint64_t limit = a.tsc + 2 * tsc_hz, now, last = a.tsc, gap = 0;
+			while (c->timer_irqs == a.timer_irqs && (int64_t)((now = rdtsc()) - limit) < 0) {
+				if (now - last > gap)
+					gap = now - last;
+				last = now;
+				if (spin)
+					__asm__ volatile("sti; pause; cli" ::: "memory");
+				else /* sti takes effect after hlt begins: the VIRQ cannot slip in */
+					__asm__ volatile("sti; hlt; cli" ::: "memory");
+			}
+			struct stamp b;
+			stamp(&b);
+			irq_enable();
+			if (b.timer_irqs == a.timer_irqs) {
+				s->raw_lost[k]++;
+				continue;
+			}
+			int64_t d = (int64_t)(b.raw - a.raw) - raw_deltas[k % 4];
+			uint64_t late = d > 0 ? (uint64_t)d : 0;
+			s->raw_sum[k] += late;
+			if (late > s->raw_max[k]) {
+				s->raw_max[k] = late;
+				s->raw_gap_at_worst[k] = (uint64_t)tsc_ns(0, gap);
+			}
+		}
+	}
+}
+
+static void sleeper_main(void *arg)
+{
+	struct sleeper *s = arg;
+
+	if (scan_s)
+		clock_scan(s);
+	for (unsigned k = 0; k < N_LEN; k++) {
+		s->ser[k].ns = lengths[k];
+		s->ser[k].min_jump = 0;
+		run_series(&s->ser[k]);
+	}
+	if (n_raw)
+		raw_timers(s);
+}
+
+static unsigned arg_num(const char *a, const char *key, unsigned *v)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(a, key, n) || a[n] != '=')
+		return 0;
+	unsigned x = 0;
+	for (a += n + 1; *a >= '0' && *a <= '9'; a++)
+		x = x * 10 + (unsigned)(*a - '0');
+	*v = x;
+	return 1;
+}
+
+static void report(struct sleeper *s)
+{
+	for (unsigned k = 0; k < N_LEN; k++) {
+		struct series *se = &s->ser[k];
+
+		tap_diag("CPU %d sleep %lu us x%u: late max %lu us, mean %lu us; >10 ms %u, >50 ms %u; "
+			 "snapshot jumps %ld..%ld us; |mono-TSC| max %ld us",
+			 s->cpu, (unsigned long)(se->ns / US), se->done,
+			 (unsigned long)(se->max_late / US),
+			 (unsigned long)(se->done ? se->sum_late / se->done / US : 0), se->over10,
+			 se->over50, (long)(se->min_jump / 1000), (long)(se->max_jump / 1000),
+			 (long)(se->max_clock_gap / 1000));
+		if (se->max_late > SLOW_MS * MS)
+			show("  worst:", se->max_late, &se->worst_a, &se->worst_b);
+		for (unsigned i = 0; i < se->shown; i++)
+			if (se->slow_a[i].tsc != se->worst_a.tsc)
+				show("  slow:", se->slow_late[i], &se->slow_a[i], &se->slow_b[i]);
+	}
+	if (scan_s) {
+		tap_diag("CPU %d pvclock scan %u s: %lu reads, %lu snapshot updates, jumps %ld..%ld us, "
+			 "max step back %ld us",
+			 s->cpu, scan_s, s->reads, s->updates, (long)(s->scan_min_jump / 1000),
+			 (long)(s->scan_max_jump / 1000), (long)(s->scan_max_back / 1000));
+		tap_diag("CPU %d spinning, not run by the host/Xen for: max %lu us, %lu times >10 ms, "
+			 "%lu times >100 ms",
+			 s->cpu, (unsigned long)(s->scan_max_gap / US), s->scan_gaps10, s->scan_gaps100);
+		if (s->scan_max_jump > (int64_t)MS || s->scan_min_jump < -(int64_t)MS)
+			show("  scan jump:", 0, &s->scan_a, &s->scan_b);
+	}
+	for (unsigned k = 0; n_raw && k < 8; k++) {
+		uint64_t got = n_raw - s->raw_lost[k] - s->raw_etime[k];
+
+		tap_diag("CPU %d raw one-shot at now%+ld us, %s: %lu delivered, late max %lu us (longest "
+			 "TSC gap then %lu us), mean %lu us; %lu lost (2 s), %lu -ETIME",
+			 s->cpu, (long)(raw_deltas[k % 4] / 1000), k >= 4 ? "spinning" : "halted", got,
+			 (unsigned long)(s->raw_max[k] / US),
+			 (unsigned long)(s->raw_gap_at_worst[k] / US),
+			 (unsigned long)(got ? s->raw_sum[k] / got / US : 0), s->raw_lost[k],
+			 s->raw_etime[k]);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct sleeper sl[CPU_MAX];
+	struct thread *th[CPU_MAX];
+
+	if (!xen.hypercalls || !evtchn_available() || !time_available()) {
+		tap_skip("timing", "not running on Xen");
+		return tap_result("timing");
+	}
+	for (int i = 1; i < argc; i++)
+		if (!arg_num(argv[i], "n", &n_sleeps) && !arg_num(argv[i], "bound", &bound_ms) &&
+		    !arg_num(argv[i], "scan", &scan_s) && !arg_num(argv[i], "raw", &n_raw))
+			tap_diag("unknown argument %s", argv[i]);
+	tsc_hz = time_tsc_hz();
+	{
+		uint32_t a, b, c, d;
+		cpuid(xen.cpuid_base + 3, 0, &a, &b, &c, &d);
+		tap_diag("Xen TSC leaf: eax %#x (vtsc bit0, reliable bit1) tsc_mode %u khz %u incarnation %u", a, b, c, d);
+	}
+	unsigned ncpu = cpu_count;
+	tap_diag("%u CPUs, TSC %lu Hz, %u sleeps of each length per CPU, bound %u ms", ncpu, tsc_hz,
+		 n_sleeps, bound_ms);
+	uint64_t t0 = time_monotonic_ns(), tsc0 = rdtsc();
+	for (unsigned i = 0; i < ncpu; i++) {
+		sl[i].cpu = (int)i;
+		th[i] = thread_create_on("sleeper", sleeper_main, &sl[i], 0, (int)i);
+	}
+	for (unsigned i = 0; i < ncpu; i++)
+		if (th[i])
+			thread_join(th[i]);
+	tap_diag("run: %lu ms of monotonic time, %ld ms of TSC",
+		 (unsigned long)((time_monotonic_ns() - t0) / MS), (long)(tsc_ns(tsc0, rdtsc()) / 1000000));
+	unsigned early = 0, over = 0, done = 0, lost = 0;
+	uint64_t worst[N_LEN] = { 0 }, raw_worst = 0;
+	for (unsigned i = 0; i < ncpu; i++) {
+		report(&sl[i]);
+		for (unsigned k = 0; k < N_LEN; k++) {
+			early += sl[i].ser[k].early;
+			over += sl[i].ser[k].over_bound;
+			done += sl[i].ser[k].done;
+			if (sl[i].ser[k].max_late > worst[k])
+				worst[k] = sl[i].ser[k].max_late;
+		}
+		for (unsigned k = 0; k < 8; k++) {
+			lost += (unsigned)sl[i].raw_lost[k];
+			if (sl[i].raw_max[k] > raw_worst)
+				raw_worst = sl[i].raw_max[k];
+		}
+	}
+	pvh_printf("TIMING: sleeps %u, worst late 1ms %lu us, 0 %lu us, 50us %lu us; raw worst %lu us\n",
+		   done, (unsigned long)(worst[0] / US), (unsigned long)(worst[1] / US),
+		   (unsigned long)(worst[2] / US), (unsigned long)(raw_worst / US));
+	tap_ok(done == ncpu * N_LEN * n_sleeps, "%u sleeps on %u CPUs", done, ncpu);
+	tap_ok(!early, "no sleep woke early (%u did)", early);
+	tap_ok(!over, "no sleep more than %u ms late (%u were; worst %lu us)", bound_ms, over,
+	       (unsigned long)((worst[0] > worst[1] ? (worst[0] > worst[2] ? worst[0] : worst[2])
+						    : (worst[1] > worst[2] ? worst[1] : worst[2])) /
+			       US));
+	if (n_raw)
+		tap_ok(!lost && raw_worst <= bound_ms * MS,
+		       "one-shot timers armed directly: none lost, none more than %u ms late", bound_ms);
+	return tap_result("timing");
+}
