@@ -101,6 +101,9 @@ static void memmap_fallback(void)
 	boot_info.memmap = map;
 	boot_info.memmap_entries = (unsigned)n;
 	pr_info("memory map: %d entries from XENMEM_memory_map%s\n", n, force ? " (memmap=xen)" : "");
+	/* Xen returns as many as fit without saying there were more (a big host's dom0 map) */
+	if (n == XEN_MEMMAP_MAX)
+		pr_warn("memory map: %d entries, the most we take: any beyond are not used\n", n);
 }
 
 /* Each service reports for itself; a failure leaves that service "not available", nothing more. */
