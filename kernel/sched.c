@@ -23,6 +23,7 @@
  * ever holds two locks except a thief, which takes both in index order.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/idle_halt.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/mp.h"
 #include "arch/x86/percpu.h"
@@ -469,11 +470,11 @@ static void idle_loop(void *arg)
 			continue;
 		}
 		__atomic_fetch_or(&idle_mask, bit, __ATOMIC_SEQ_CST);
-		/* sti takes effect after hlt starts: no IPI can slip in between the test and hlt */
+		/* sti; hlt: a wake-up after the test ends the hlt (arch/x86/idle_halt.S) */
 		if (!__atomic_load_n(&c->rq_head, __ATOMIC_ACQUIRE) &&
 		    !__atomic_load_n(&stealable, __ATOMIC_ACQUIRE) &&
 		    !__atomic_load_n(&c->offline_req, __ATOMIC_ACQUIRE)) {
-			__asm__ volatile("sti; hlt" ::: "memory");
+			cpu_idle_halt();
 		} else {
 			irq_enable();
 		}

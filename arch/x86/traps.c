@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
+#include "arch/x86/idle_halt.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/traps.h"
 #include "kernel/printk.h"
@@ -104,6 +105,8 @@ void trap_handler(struct trap_frame *f)
 	if (f->vector >= 32) {
 		if (!irq_dispatch((unsigned)f->vector))
 			printk(LOG_WARN, "unexpected interrupt, vector %lu\n", f->vector);
+		/* taken before the idle hlt ran: what it woke must not wait on that hlt */
+		f->rip = idle_halt_resume(f->rip);
 		return;
 	}
 	if (++depth > 1) {
