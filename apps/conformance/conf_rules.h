@@ -18,6 +18,8 @@ enum conf_status conf_rule_efer(uint64_t efer, struct conf_result *r);
 /* A segment's base, limit and attributes against the ABI (from its descriptor when readable). */
 enum conf_status conf_rule_segment(const struct entry_state *es, enum entry_seg seg,
 				   struct conf_result *r);
+/* What the boot.S probes (ENTRY_PROBE_*) saw the hidden segment state do. */
+enum conf_status conf_rule_segment_probes(uint32_t probes, struct conf_result *r);
 /* %ebx points at the start info: magic_at_ebx is the u32 read there. */
 enum conf_status conf_rule_ebx(uint32_t ebx, uint32_t magic_at_ebx, struct conf_result *r);
 

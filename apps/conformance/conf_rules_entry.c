@@ -144,6 +144,24 @@ enum conf_status conf_rule_segment(const struct entry_state *es, enum entry_seg 
 			 seg_names[seg], sel, es->gdtr_limit);
 }
 
+enum conf_status conf_rule_segment_probes(uint32_t probes, struct conf_result *r)
+{
+	if (!(probes & ENTRY_PROBE_RAN))
+		return conf_skip(r, "boot.S found no spot for the probes in this image's BSS");
+	if (!(probes & ENTRY_PROBE_SS_32))
+		return conf_fail(
+		    r, "expected SS a 32-bit stack (B=1), saw a push move only SP (16-bit)");
+	if (!(probes & ENTRY_PROBE_SS_BASE))
+		return conf_fail(r, "expected SS's base equal to DS's (0), saw a push through SS "
+				    "not read back through DS");
+	if (!(probes & ENTRY_PROBE_ES_BASE))
+		return conf_fail(r, "expected ES's base equal to DS's (0), saw a store through ES "
+				    "not read back through DS");
+	/* DS base 0 follows from boot.S reading the magic at %ebx through DS; CS from running at all */
+	return conf_pass(r, "SS is a 32-bit stack; SS, ES and DS share one base (0: the start info "
+			    "was read at %%ebx)");
+}
+
 enum conf_status conf_rule_ebx(uint32_t ebx, uint32_t magic_at_ebx, struct conf_result *r)
 {
 	if (!ebx)

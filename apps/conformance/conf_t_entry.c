@@ -61,6 +61,14 @@ static void t_efer(struct conf_result *r, const struct conf_expect *e)
 		if (es)                                                                            \
 			conf_rule_segment(es, seg, r);                                             \
 	}
+static void t_probes(struct conf_result *r, const struct conf_expect *e)
+{
+	(void)e;
+	const struct entry_state *es = state(r);
+	if (es)
+		conf_rule_segment_probes(es->probes, r);
+}
+
 SEG_TEST(t_cs, ENTRY_CS)
 SEG_TEST(t_ds, ENTRY_DS)
 SEG_TEST(t_es, ENTRY_ES)
@@ -78,6 +86,9 @@ const struct conf_test conf_tests_entry[] = {
     {"entry.ds", "DS: 32-bit read/write data, base 0, limit 0xFFFFFFFF", PVH_DOC, t_ds},
     {"entry.es", "ES: 32-bit read/write data, base 0, limit 0xFFFFFFFF", PVH_DOC, t_es},
     {"entry.ss", "SS: 32-bit read/write data, base 0, limit 0xFFFFFFFF", PVH_DOC, t_ss},
+    {"entry.segment-behaviour",
+     "SS is a 32-bit stack and SS/ES/DS share base 0, by behaviour (selectors may name nothing)",
+     PVH_DOC, t_probes},
     {"entry.tr", "TR: 32-bit busy TSS, base 0, limit 0x67", PVH_DOC, t_tr},
     {0},
 };

@@ -139,7 +139,43 @@ capture_entry_state:
 	cmp $ENTRY_NSEG, %esi
 	jb 1b
 	mov %edi, boot_entry_state + ENTRY_OFF_VALID
-	movl $ENTRY_STATE_MAGIC, boot_entry_state + ENTRY_OFF_MAGIC
+	/*
+	 * Probes of the hidden state (arch/x86/entry_state.h) at A, the first 64 KiB boundary in the
+	 * BSS (cleared afterwards) away from our own stack: with ESP = A, a 16-bit push through a
+	 * 32-bit stack lands at A - 2; through a 16-bit one SP wraps to 0xfffe instead.
+	 */
+	mov $__bss_start + 2 + 0xffff, %eax
+	and $0xffff0000, %eax
+	lea 4(%eax), %edx
+	cmp $__bss_end, %edx
+	ja 6f
+	mov $boot_stack_top + 2, %edx
+	sub %eax, %edx
+	cmp $70, %edx
+	jbe 6f
+	mov $ENTRY_PROBE_RAN, %edi
+	mov %esp, %ecx
+	mov %eax, %esp
+	pushw $0x5a17
+	mov %esp, %edx
+	mov %ecx, %esp
+	sub %eax, %edx
+	cmp $-2, %edx
+	jne 5f
+	or $ENTRY_PROBE_SS_32, %edi
+	cmpw $0x5a17, -2(%eax) /* through DS */
+	jne 5f
+	or $ENTRY_PROBE_SS_BASE, %edi
+5:	mov %eax, %edx
+	xchg %edx, %edi
+	movl $0xe5a5a17e, %eax
+	stosl /* through ES */
+	xchg %edx, %edi
+	cmpl $0xe5a5a17e, -4(%edx)
+	jne 5f
+	or $ENTRY_PROBE_ES_BASE, %edi
+5:	mov %edi, boot_entry_state + ENTRY_OFF_PROBES
+6:	movl $ENTRY_STATE_MAGIC, boot_entry_state + ENTRY_OFF_MAGIC
 	pop %ebx
 	ret
 

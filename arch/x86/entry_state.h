@@ -19,11 +19,21 @@
 #define ENTRY_OFF_LSL	  76  /* u32 [5]: lsl's result (limit in bytes) */
 #define ENTRY_OFF_DESC	  96  /* u64 [5]: the GDT descriptor the selector names */
 #define ENTRY_OFF_VALID	  136 /* bits: lar ok (0-4), lsl ok (8-12), descriptor read (16-20) */
+#define ENTRY_OFF_PROBES  140 /* ENTRY_PROBE_* */
 #define ENTRY_STATE_SIZE  144
 #define ENTRY_NSEG	  5
 
-#define ENTRY_VALID_LAR(i)  (1u << (i))
-#define ENTRY_VALID_LSL(i)  (1u << (8 + (i)))
+#define ENTRY_VALID_LAR(i) (1u << (i))
+#define ENTRY_VALID_LSL(i) (1u << (8 + (i)))
+/*
+ * What the hidden segment state does, probed where no descriptor can be read (Xen loads it with
+ * selector 0): a push through a 32-bit stack moves ESP, through a 16-bit one only SP (it wraps);
+ * a store through SS or ES reads back through DS at the same offset iff their bases are equal.
+ */
+#define ENTRY_PROBE_RAN	    0x1 /* a 64 KiB-aligned spot inside the BSS was found for the probes */
+#define ENTRY_PROBE_SS_32   0x2 /* SS.B = 1 */
+#define ENTRY_PROBE_SS_BASE 0x4 /* SS base = DS base */
+#define ENTRY_PROBE_ES_BASE 0x8 /* ES base = DS base */
 #define ENTRY_VALID_DESC(i) (1u << (16 + (i)))
 
 #ifndef __ASSEMBLER__
@@ -46,7 +56,7 @@ struct entry_state {
 	uint32_t lsl[ENTRY_NSEG];
 	uint64_t desc[ENTRY_NSEG];
 	uint32_t valid;
-	uint32_t pad2;
+	uint32_t probes;
 };
 
 _Static_assert(offsetof(struct entry_state, eflags) == ENTRY_OFF_EFLAGS, "entry layout");
@@ -58,6 +68,7 @@ _Static_assert(offsetof(struct entry_state, lar) == ENTRY_OFF_LAR, "entry layout
 _Static_assert(offsetof(struct entry_state, lsl) == ENTRY_OFF_LSL, "entry layout");
 _Static_assert(offsetof(struct entry_state, desc) == ENTRY_OFF_DESC, "entry layout");
 _Static_assert(offsetof(struct entry_state, valid) == ENTRY_OFF_VALID, "entry layout");
+_Static_assert(offsetof(struct entry_state, probes) == ENTRY_OFF_PROBES, "entry layout");
 _Static_assert(sizeof(struct entry_state) == ENTRY_STATE_SIZE, "entry layout");
 
 /* The boot CPU's state at the PVH entry point (magic is ENTRY_STATE_MAGIC once recorded). */

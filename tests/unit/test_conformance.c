@@ -110,6 +110,19 @@ Test(conformance_entry, bad_segments)
 	expect_fail(conf_rule_segment(&es, ENTRY_TR, &r), "0x67", "0xffff");
 }
 
+Test(conformance_entry, segment_probes)
+{
+	const uint32_t all =
+	    ENTRY_PROBE_RAN | ENTRY_PROBE_SS_32 | ENTRY_PROBE_SS_BASE | ENTRY_PROBE_ES_BASE;
+
+	expect_pass(conf_rule_segment_probes(all, &r));
+	expect_fail(conf_rule_segment_probes(all & ~ENTRY_PROBE_SS_32, &r), "32-bit stack",
+		    "16-bit");
+	expect_fail(conf_rule_segment_probes(all & ~ENTRY_PROBE_SS_BASE, &r), "SS's base");
+	expect_fail(conf_rule_segment_probes(all & ~ENTRY_PROBE_ES_BASE, &r), "ES's base");
+	cr_assert_eq(conf_rule_segment_probes(0, &r), CONF_SKIP);
+}
+
 Test(conformance_entry, null_selector_is_a_skip)
 {
 	struct entry_state es = good_entry();
