@@ -108,8 +108,7 @@ static void t_init_running(struct conf_result *r, const struct conf_expect *e)
 	if (!need_xen(r))
 		return;
 	ctx64(&ctx);
-	/* our own vCPU: certainly initialised and running */
-	pvh_thread_pin(NULL, 0);
+	/* CPU 0's vCPU: certainly initialised and running */
 	long rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, cpus[0].vcpu_id, &ctx);
 	if (rc != -EEXIST)
 		conf_fail(
