@@ -35,8 +35,9 @@ struct conf_expect {
 	uint32_t cmdline_crc;
 	int64_t module0_len; /* --module0=LEN:CRC: module 0's size and CRC-32 */
 	uint32_t module0_crc;
-	int dom0_time; /* a dom0 helper answers wall-clock requests (tests/xen/conformance-dom0) */
-	int domu;      /* 1: a Xen domU, 0: not (dom0, QEMU); -1: decide from the start info */
+	int dom0_time;	/* a dom0 helper answers wall-clock requests (tests/xen/conformance-dom0) */
+	int domu;	/* 1: a Xen domU, 0: not (dom0, QEMU); -1: decide from the start info */
+	int initdomain; /* --initdomain: booted as Xen's initial domain (dom0) */
 };
 
 struct conf_test {

@@ -93,6 +93,8 @@ int conf_args_parse(int argc, char **argv, struct conf_args *a)
 			e->domu = 1;
 		else if (!strcmp(s, "--not-domu"))
 			e->domu = 0;
+		else if (!strcmp(s, "--initdomain"))
+			e->initdomain = 1, e->domu = 0;
 		else {
 			a->bad = s;
 			return -1;

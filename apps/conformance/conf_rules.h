@@ -58,6 +58,10 @@ enum conf_status conf_rule_modules(const struct conf_module *mods, unsigned n,
 				   uint64_t img_hi, const struct conf_expect *e,
 				   struct conf_result *r);
 
+/* The SIF_* flags: SIF_INITDOMAIN (and SIF_PRIVILEGED) exactly when booted as the initial domain. */
+enum conf_status conf_rule_si_flags(uint32_t flags, const struct conf_expect *e,
+				    struct conf_result *r);
+
 /* ---- CPUID (xen/include/public/arch-x86/cpuid.h) ---- */
 /* leaf0 = base+0's eax..edx, ver = base+1's eax, pages/msr = base+2's eax/ebx */
 enum conf_status conf_rule_cpuid_xen(uint32_t base, const uint32_t leaf0[4], uint32_t ver,

@@ -64,6 +64,33 @@ enum conf_status conf_rule_cmdline(const char *cmdline, const struct conf_expect
 	return conf_pass(r, "%zu bytes, CRC-32 %08x, as given to the toolstack", len, crc);
 }
 
+#define SIF_PRIVILEGED_BIT 0x1
+#define SIF_INITDOMAIN_BIT 0x2
+
+enum conf_status conf_rule_si_flags(uint32_t flags, const struct conf_expect *e,
+				    struct conf_result *r)
+{
+	uint32_t dom0 = SIF_PRIVILEGED_BIT | SIF_INITDOMAIN_BIT;
+
+	if (e->initdomain) {
+		if ((flags & dom0) != dom0)
+			return conf_fail(r,
+					 "expected SIF_PRIVILEGED and SIF_INITDOMAIN (the initial "
+					 "domain), saw flags %#x",
+					 flags);
+		return conf_pass(r, "flags %#x: privileged initial domain", flags);
+	}
+	if (e->domu == 1) {
+		if (flags & dom0)
+			return conf_fail(r,
+					 "expected neither SIF_PRIVILEGED nor SIF_INITDOMAIN in a "
+					 "domU, saw flags %#x",
+					 flags);
+		return conf_pass(r, "flags %#x", flags);
+	}
+	return conf_skip(r, "the runner said neither --domu nor --initdomain (flags %#x)", flags);
+}
+
 static const char *type_name(uint32_t t)
 {
 	static const char *const names[] = {"?",   "RAM",      "reserved", "ACPI",

@@ -17,6 +17,11 @@ static void t_version(struct conf_result *r, const struct conf_expect *e)
 	conf_rule_si_version(boot_raw.si.version, conf_is_domu(e) ? 1 : 0, r);
 }
 
+static void t_flags(struct conf_result *r, const struct conf_expect *e)
+{
+	conf_rule_si_flags(boot_raw.si.flags, e, r);
+}
+
 static void t_cmdline(struct conf_result *r, const struct conf_expect *e)
 {
 	conf_rule_cmdline(boot_raw.copied & BOOTRAW_HAVE_CMDLINE ? boot_raw.cmdline : NULL, e, r);
@@ -120,6 +125,8 @@ const struct conf_test conf_tests_start_info[] = {
     {"start_info.magic", "magic is XEN_HVM_START_MAGIC_VALUE (0x336ec578)", SI_H, t_magic},
     {"start_info.version", "version 0 or 1 (1, with a memory map, from libxl for a domU)", SI_H,
      t_version},
+    {"start_info.flags", "SIF_PRIVILEGED|SIF_INITDOMAIN set for the initial domain only",
+     SI_H " (SIF_* in xen/include/public/xen.h)", t_flags},
     {"start_info.cmdline", "cmdline_paddr holds, NUL-terminated, what the toolstack was given",
      SI_H, t_cmdline},
     {"start_info.memmap",

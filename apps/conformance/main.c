@@ -39,7 +39,7 @@ static void usage(const char *bad)
 		   "[--memory=MiB]\n"
 		   "          [--modules=N] [--module0=LEN:CRC32] [--cmdline-check=LEN:CRC32] "
 		   "[--dom0-time]\n"
-		   "          [--domu|--not-domu]\n",
+		   "          [--domu|--not-domu|--initdomain]\n",
 		   bad);
 }
 

@@ -156,6 +156,20 @@ Test(conformance_start_info, magic_version_cmdline)
 	cr_assert_eq(conf_rule_cmdline(line, &none, &r), CONF_SKIP);
 }
 
+Test(conformance_start_info, flags)
+{
+	struct conf_expect e = none;
+
+	e.domu = 1;
+	expect_pass(conf_rule_si_flags(0, &e, &r));
+	expect_fail(conf_rule_si_flags(3, &e, &r), "neither", "0x3");
+	e.domu = 0;
+	e.initdomain = 1;
+	expect_pass(conf_rule_si_flags(3, &e, &r));
+	expect_fail(conf_rule_si_flags(0, &e, &r), "SIF_INITDOMAIN", "saw flags 0");
+	cr_assert_eq(conf_rule_si_flags(0, &none, &r), CONF_SKIP);
+}
+
 Test(conformance_start_info, crc32_matches_zlib)
 {
 	/* the value `printf 123456789 | gzip | tail -c8` carries (the standard check value) */
