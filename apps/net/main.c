@@ -422,6 +422,7 @@ static int client_send(const char *host, const char *port, unsigned mb)
 	closesocket(s);
 	printf("bench: guest->dom0 %llu bytes in %llu ms: %llu Mbit/s\n", (unsigned long long)sent,
 	       (unsigned long long)(dt / 1000000), (unsigned long long)(sent * 8000 / (dt ? dt : 1)));
+	print_stats();
 	printf("RESULT: %s client sent %llu bytes\n", sent == total ? "PASS" : "FAIL",
 	       (unsigned long long)sent);
 	return sent == total ? 0 : 1;
@@ -450,6 +451,7 @@ static int sink(int port)
 	closesocket(ls);
 	printf("bench: dom0->guest %llu bytes in %llu ms: %llu Mbit/s\n", (unsigned long long)got,
 	       (unsigned long long)(dt / 1000000), (unsigned long long)(got * 8000 / (dt ? dt : 1)));
+	print_stats();
 	printf("RESULT: PASS sink got %llu bytes\n", (unsigned long long)got);
 	return 0;
 }

@@ -367,8 +367,8 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 
 		req->gref = nf->tx_gref[id];
 		req->offset = 0;
-		/* complete checksums from lwIP: neither csum_blank nor data_validated */
-		req->flags = s + 1 < n ? NETTXF_more_data : 0;
+		/* lwIP computed every checksum: data_validated spares the backend's side a check */
+		req->flags = nf_tx_flags(s, n, 1);
 		req->id = id;
 		req->size = sizes[s];
 		nf->tx_inflight[id] = 1;
@@ -385,6 +385,12 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 	if (notify)
 		evtchn_notify(nf->evtchn_tx);
 	return 0;
+}
+
+int netfront_rx_csum_trusted(unsigned flags, const void *frame, size_t len)
+{
+	return nf_rx_csum_trusted((flags & NETFRONT_RX_VALIDATED) ? NETRXF_data_validated : 0, frame,
+				  len);
 }
 
 void netfront_rx_wait(struct netfront *nf, uint64_t timeout_ns)

@@ -44,6 +44,13 @@ struct netfront_rx {
  */
 int netfront_rx_next(struct netfront *nf, struct netfront_rx *pkt);
 void netfront_rx_done(struct netfront *nf);
+/*
+ * Whether the stack may skip the TCP/UDP checksum check of a received frame (flags from its
+ * netfront_rx, frame = its bytes as copied out of the driver's buffers): the backend vouched for
+ * it and it is an IPv4 packet that is not a fragment. Frames it refuses are checked as usual;
+ * those that are NETFRONT_RX_CSUM_BLANK need their checksum completed first (nf_csum_complete).
+ */
+int netfront_rx_csum_trusted(unsigned flags, const void *frame, size_t len);
 /* Sleeps until a packet may be waiting, the link changes, or timeout_ns passes (0: forever). */
 void netfront_rx_wait(struct netfront *nf, uint64_t timeout_ns);
 

@@ -1,4 +1,4 @@
-/* Netfront's pure ring logic, shared by the guest and the host unit tests: RX parsing, TX splitting, checksum completion. */
+/* Netfront's pure ring logic, shared by the guest and the host unit tests: RX parsing, TX splitting and flags, checksum trust and completion. */
 #include "drivers/netfront/netfront_ring.h"
 
 int nf_rx_parse(const union nf_rx_slot *slot, unsigned avail, uint32_t cons, unsigned ring_size,
@@ -97,6 +97,25 @@ unsigned nf_tx_split(uint32_t len, uint32_t slot_cap, unsigned max, uint16_t *si
 		sizes[i] = i == 0 ? (uint16_t)len : bytes[i];
 	}
 	return n;
+}
+
+uint16_t nf_tx_flags(unsigned s, unsigned n, int validated)
+{
+	uint16_t f = s + 1 < n ? NETTXF_more_data : 0;
+
+	if (s == 0 && validated)
+		f |= NETTXF_data_validated;
+	return f;
+}
+
+int nf_rx_csum_trusted(unsigned rx_flags, const uint8_t *f, size_t len)
+{
+	if (!(rx_flags & NETRXF_data_validated) || len < 14 + 20)
+		return 0;
+	if (f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || (f[14] & 0xf) < 5)
+		return 0;
+	/* more-fragments set or a non-zero offset */
+	return !((f[20] & 0x3f) || f[21]);
 }
 
 int nf_tx_rsp_check(const struct netif_tx_response *r, unsigned ring_size, const uint8_t *inflight)

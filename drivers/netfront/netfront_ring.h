@@ -1,4 +1,4 @@
-/* Netfront's pure ring logic (host-testable): RX response validation and packet assembly, TX slot splitting and response checks, checksum completion. */
+/* Netfront's pure ring logic (host-testable): RX response validation and packet assembly, TX slot splitting, flags and response checks, checksum trust and completion. */
 #ifndef DRIVERS_NETFRONT_NETFRONT_RING_H
 #define DRIVERS_NETFRONT_NETFRONT_RING_H
 
@@ -72,6 +72,24 @@ static inline int nf_ring_sane(uint32_t prod, uint32_t cons, unsigned ring_size)
  */
 unsigned nf_tx_split(uint32_t len, uint32_t slot_cap, unsigned max, uint16_t *sizes,
 		     uint16_t *bytes);
+
+/*
+ * TX: the flags of request s of an n-request frame. The first carries the packet's checksum
+ * flags: NETTXF_data_validated when its checksums are complete (lwIP computes them), so the
+ * backend's side need not verify them again (Linux netback marks the skb CHECKSUM_UNNECESSARY);
+ * never csum_blank, as no partial sum is ever left to the backend. All but the last: more_data.
+ */
+uint16_t nf_tx_flags(unsigned s, unsigned n, int validated);
+
+/*
+ * RX: may the stack skip verifying this frame's TCP/UDP checksum? Only when the backend set
+ * NETRXF_data_validated (its side checked the sum, or the packet never left the host: then
+ * csum_blank comes with it and the field holds a partial sum nobody needs), and hdr (the frame's
+ * first hdrlen bytes) is an IPv4 packet that is not a fragment: a reassembled datagram's sum
+ * covers fragments the flag of one of them says nothing about. A backend that lies gains
+ * nothing it could not get by writing a correct checksum over its own bytes.
+ */
+int nf_rx_csum_trusted(unsigned rx_flags, const uint8_t *hdr, size_t hdrlen);
 
 /*
  * A TX response's check: 0 when id names an in-flight request (inflight[id] non-zero), else -1.

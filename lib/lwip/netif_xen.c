@@ -16,6 +16,9 @@
 int nf_csum_complete(uint8_t *frame, size_t len);
 
 #define TX_TIMEOUT_NS (2000ull * 1000000ull)
+/* the backend vouched for the frame's TCP/UDP sum (netfront_rx_csum_trusted): those checks skipped */
+#define CSUM_TRUSTED \
+	(NETIF_CHECKSUM_ENABLE_ALL & ~(NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP))
 
 struct xnetif {
 	struct netif netif;
@@ -85,7 +88,7 @@ static err_t xen_netif_init(struct netif *netif)
 
 static struct pbuf *to_pbuf(const struct netfront_rx *pkt)
 {
-	/* csum_blank packets get their checksum completed in place: those need one piece */
+	/* csum_blank packets may get their checksum completed in place: those need one piece */
 	int flat = (pkt->flags & NETFRONT_RX_CSUM_BLANK) != 0;
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)pkt->len, flat ? PBUF_RAM : PBUF_POOL);
 	uint32_t off = 0;
@@ -133,13 +136,30 @@ static void *rx_loop(void *arg)
 			LINK_STATS_INC(link.drop);
 			continue;
 		}
-		if ((pkt.flags & NETFRONT_RX_CSUM_BLANK) && nf_csum_complete(p->payload, p->len) < 0) {
+		int trusted = netfront_rx_csum_trusted(pkt.flags, p->payload, p->len);
+
+		/* a partial sum is only worth completing when someone is going to check it */
+		if (!trusted && (pkt.flags & NETFRONT_RX_CSUM_BLANK) &&
+		    nf_csum_complete(p->payload, p->len) < 0) {
 			LINK_STATS_INC(link.chkerr);
 			pbuf_free(p);
 			continue;
 		}
 		LINK_STATS_INC(link.recv);
-		if (x->netif.input(p, &x->netif) != ERR_OK)
+		/*
+		 * What tcpip_input does with LWIP_TCPIP_CORE_LOCKING_INPUT, plus lwIP's per-netif
+		 * checksum switches flipped for this one frame: it is processed to the end (TCP/UDP
+		 * input, or the reassembly it completes) before the lock is released, and the switches
+		 * are back to "check everything" for anything else (loopback, other threads).
+		 */
+		LOCK_TCPIP_CORE();
+		if (trusted)
+			NETIF_SET_CHECKSUM_CTRL(&x->netif, CSUM_TRUSTED);
+		err_t e = ethernet_input(p, &x->netif);
+		if (trusted)
+			NETIF_SET_CHECKSUM_CTRL(&x->netif, NETIF_CHECKSUM_ENABLE_ALL);
+		UNLOCK_TCPIP_CORE();
+		if (e != ERR_OK)
 			pbuf_free(p);
 	}
 	lwip_os_diag("net: %s: link down (backend gone)\n", netfront_name(x->nf));

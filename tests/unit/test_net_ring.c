@@ -1,4 +1,4 @@
-/* Unit tests for netfront's ring logic (RX parsing incl. hostile responses, TX splitting and responses, checksum completion) and the ip= option parser. */
+/* Unit tests for netfront's ring logic (RX parsing incl. hostile responses, TX splitting, flags and responses, checksum trust and completion) and the ip= option parser. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include "drivers/netfront/netfront_ring.h"
@@ -128,6 +128,17 @@ Test(net_rx, rx_flag_bits_are_not_tx_ones)
 	cr_assert_eq(NETTXF_csum_blank, 1);
 }
 
+Test(net_tx, checksum_flags_on_the_first_request_only)
+{
+	cr_assert_eq(nf_tx_flags(0, 1, 1), NETTXF_data_validated);
+	cr_assert_eq(nf_tx_flags(0, 1, 0), 0);
+	cr_assert_eq(nf_tx_flags(0, 3, 1), NETTXF_data_validated | NETTXF_more_data);
+	cr_assert_eq(nf_tx_flags(1, 3, 1), NETTXF_more_data);
+	cr_assert_eq(nf_tx_flags(2, 3, 1), 0);
+	/* never the RX bit that shares the value, never a blank field left to the backend */
+	cr_assert_eq(nf_tx_flags(0, 1, 1) & NETTXF_csum_blank, 0);
+}
+
 Test(net_ring, producer_sanity)
 {
 	cr_assert(nf_ring_sane(10, 5, RS));
@@ -194,6 +205,36 @@ Test(net_csum, completes_udp_and_verifies_to_zero)
 	sum = nf_csum_add(sum, pseudo, 4);
 	sum = nf_csum_add(sum, f + 34, 12);
 	cr_assert_eq(sum, 0xffff);
+}
+
+Test(net_csum, trusted_only_when_validated_and_not_a_fragment)
+{
+	uint8_t f[64];
+	size_t n = udp_frame(f);
+
+	cr_assert(nf_rx_csum_trusted(NETRXF_data_validated, f, n));
+	cr_assert(nf_rx_csum_trusted(NETRXF_data_validated | NETRXF_csum_blank, f, n));
+	cr_assert_not(nf_rx_csum_trusted(0, f, n));
+	cr_assert_not(nf_rx_csum_trusted(NETRXF_csum_blank, f, n),
+		      "a blank field alone: complete it and check");
+	cr_assert_not(nf_rx_csum_trusted(NETTXF_data_validated, f, n),
+		      "bit 1 is csum_blank on RX, not data_validated");
+	cr_assert_not(nf_rx_csum_trusted(NETRXF_data_validated, f, 33), "short header");
+	f[20] = 0x20; /* more fragments */
+	cr_assert_not(nf_rx_csum_trusted(NETRXF_data_validated, f, n));
+	f[20] = 0;
+	f[21] = 1; /* offset 8 */
+	cr_assert_not(nf_rx_csum_trusted(NETRXF_data_validated, f, n));
+	f[21] = 0;
+	f[20] = 0x40; /* don't fragment: a whole datagram */
+	cr_assert(nf_rx_csum_trusted(NETRXF_data_validated, f, n));
+	f[14] = 0x65; /* IPv6 version nibble */
+	cr_assert_not(nf_rx_csum_trusted(NETRXF_data_validated, f, n));
+	f[14] = 0x44; /* IHL below 5 */
+	cr_assert_not(nf_rx_csum_trusted(NETRXF_data_validated, f, n));
+	f[14] = 0x45;
+	f[13] = 0x06; /* ARP */
+	cr_assert_not(nf_rx_csum_trusted(NETRXF_data_validated, f, n));
 }
 
 Test(net_csum, malformed_headers_refused_others_left_alone)

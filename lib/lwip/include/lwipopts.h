@@ -92,8 +92,11 @@
 #define TCP_LISTEN_BACKLOG 1
 #define TCP_DEFAULT_LISTEN_BACKLOG 64
 
-/* checksums: always generated here (TX requests carry full sums), always checked on receive
- * (netfront completes the backend's csum_blank packets first) */
+/* checksums: always generated here (TX requests carry full sums, marked data_validated); checked
+ * on receive unless the backend marked the frame data_validated (netif_xen.c switches the TCP/UDP
+ * checks off for that frame only, hence the per-netif control; netfront completes csum_blank
+ * frames that are checked) */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define CHECKSUM_GEN_IP 1
 #define CHECKSUM_GEN_UDP 1
 #define CHECKSUM_GEN_TCP 1
