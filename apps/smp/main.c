@@ -429,6 +429,8 @@ int main(int argc, char **argv)
 	test_timers();
 	test_offline();
 	test_spread();
-	bench_sched();
+	/* rounds=N repeats the switch benchmark: the most switch- and IPI-heavy phase */
+	for (long r = arg_num(argc, argv, "rounds", 1); r > 0; r--)
+		bench_sched();
 	return tap_result("smp");
 }
