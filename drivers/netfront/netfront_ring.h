@@ -92,6 +92,15 @@ uint16_t nf_tx_flags(unsigned s, unsigned n, int validated);
 int nf_rx_csum_trusted(unsigned rx_flags, const uint8_t *hdr, size_t hdrlen);
 
 /*
+ * TX: with inflight requests not yet answered, how many responses further the event should
+ * come (rsp_event = rsp_cons + this): when half of them are done, at least the next one.
+ */
+static inline uint32_t nf_tx_event_after(uint32_t inflight)
+{
+	return (inflight >> 1) + 1;
+}
+
+/*
  * A TX response's check: 0 when id names an in-flight request (inflight[id] non-zero), else -1.
  * status is not judged here: an error response still completes its request.
  */

@@ -350,6 +350,7 @@ int pvh_net_stats(unsigned i, struct pvh_net_stats *st)
 	st->ring_errors = ns.ring_errors;
 	st->rx_csum_blank = ns.rx_csum_blank;
 	st->rx_multislot = ns.rx_multislot;
+	st->events = ns.events;
 	st->tcp_rx = lwip_stats.tcp.recv;
 	st->tcp_tx = lwip_stats.tcp.xmit;
 	st->udp_rx = lwip_stats.udp.recv;

@@ -139,6 +139,14 @@ Test(net_tx, checksum_flags_on_the_first_request_only)
 	cr_assert_eq(nf_tx_flags(0, 1, 1) & NETTXF_csum_blank, 0);
 }
 
+Test(net_tx, completion_event_halfway_through_what_is_in_flight)
+{
+	cr_assert_eq(nf_tx_event_after(0), 1, "at least the next response");
+	cr_assert_eq(nf_tx_event_after(1), 1);
+	cr_assert_eq(nf_tx_event_after(10), 6);
+	cr_assert_eq(nf_tx_event_after(256), 129);
+}
+
 Test(net_ring, producer_sanity)
 {
 	cr_assert(nf_ring_sane(10, 5, RS));
