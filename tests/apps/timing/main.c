@@ -78,6 +78,20 @@ static int64_t tsc_ns(uint64_t from, uint64_t to)
 	return d < 0 ? -(int64_t)ns : (int64_t)ns;
 }
 
+/*
+ * The pvclock formula done here independently: system time plus the signed TSC difference
+ * scaled. Returns how far the kernel's reading (st->raw) is from it; 0 when it is right.
+ */
+static int64_t pvclock_misread(const struct stamp *st)
+{
+	int64_t d = (int64_t)(st->tsc - st->s.tsc_timestamp);
+	uint64_t abs = d < 0 ? -(uint64_t)d : (uint64_t)d;
+	uint64_t scaled = pvclock_scale(abs, st->s.mul, st->s.shift);
+	uint64_t want = d < 0 ? st->s.system_time - scaled : st->s.system_time + scaled;
+
+	return (int64_t)(st->raw - want);
+}
+
 /* How far the clock jumped when Xen replaced a's snapshot by b's: both read at b's TSC. */
 static int64_t snapshot_jump(const struct stamp *a, const struct stamp *b)
 {
@@ -107,10 +121,13 @@ struct series {
 	unsigned done, early, over10, over50, over_bound;
 	uint64_t max_deliver; /* own: timer callback after the deadline (Xen, and the host) */
 	uint64_t max_wake;    /* own: sleeper running after its timer callback (the guest) */
-	unsigned over_wake;
+	unsigned over_wake;	 /* ... after halting with it queued: another interrupt woke it */
+	unsigned over_wake_host; /* ... with no interrupt between: the vCPU was not run */
 	uint64_t max_late, sum_late;
 	int64_t max_jump, min_jump; /* snapshot jumps seen across a sleep */
 	int64_t max_clock_gap;	    /* |mono elapsed - TSC elapsed| */
+	unsigned misread;	    /* stamps whose pvclock is not what the snapshot says */
+	int64_t max_misread;
 	struct stamp worst_a, worst_b;
 	unsigned shown;
 	struct stamp slow_a[3], slow_b[3];
@@ -120,7 +137,10 @@ struct series {
 static const struct {
 	uint64_t ns;
 	int own;
-} lengths[] = { { 1 * MS, 0 }, { 0, 0 }, { 50 * US, 0 }, { 1 * MS, 1 }, { 50 * US, 1 } };
+} lengths[] = {
+	/* timed_sleep the most: a wake-up lost in the idle path shows there (about 1 in 1000) */
+	{ 1 * MS, 0 }, { 50 * US, 0 }, { 1 * MS, 1 }, { 0, 1 }, { 50 * US, 1 }, { 50 * US, 1 },
+};
 #define N_LEN (sizeof(lengths) / sizeof(lengths[0]))
 
 struct sleeper {
@@ -139,7 +159,7 @@ struct sleeper {
 struct wake {
 	struct timer tm;
 	struct thread *sleeper;
-	uint64_t fired;
+	uint64_t fired, fired_tsc, fired_upcalls;
 };
 
 static void wake_fn(struct timer *tm)
@@ -147,6 +167,8 @@ static void wake_fn(struct timer *tm)
 	struct wake *w = tm->arg;
 
 	w->fired = time_monotonic_ns();
+	w->fired_tsc = rdtsc();
+	w->fired_upcalls = this_cpu()->upcalls; /* this upcall included */
 	sched_wake(w->sleeper);
 }
 
@@ -156,7 +178,7 @@ static void wake_fn(struct timer *tm)
  * guest's own scheduling and idle path) can then be told apart. Returns when it fired, 0 if the
  * deadline had passed before it was armed.
  */
-static uint64_t timed_sleep(uint64_t ns)
+static uint64_t timed_sleep(uint64_t ns, uint64_t *fired_tsc, uint64_t *fired_upcalls)
 {
 	uint64_t deadline = time_monotonic_ns() + ns;
 	struct wake w = { .tm = { .deadline = deadline, .fn = wake_fn }, .sleeper = thread_self() };
@@ -171,6 +193,8 @@ static uint64_t timed_sleep(uint64_t ns)
 	}
 	timer_cancel(&w.tm);
 	sched_set_running();
+	*fired_tsc = w.fired_tsc;
+	*fired_upcalls = w.fired_upcalls;
 	return w.fired;
 }
 
@@ -178,24 +202,37 @@ static void run_series(struct series *se)
 {
 	for (unsigned i = 0; i < n_sleeps; i++) {
 		struct stamp a, b;
-		uint64_t fired = 0;
+		uint64_t fired = 0, fired_tsc = 0, fired_upcalls = 0;
 
 		stamp(&a);
 		if (se->own)
-			fired = timed_sleep(se->ns);
+			fired = timed_sleep(se->ns, &fired_tsc, &fired_upcalls);
 		else
 			sched_sleep_ns(se->ns);
 		stamp(&b);
 		if (fired) {
 			uint64_t deadline = a.mono + se->ns;
 			uint64_t deliver = fired > deadline ? fired - deadline : 0;
-			uint64_t wake = b.mono > fired ? b.mono - fired : 0;
+			/* by the TSC, on this vCPU: Xen's clock itself jumps when the host starves it */
+			int64_t w = tsc_ns(fired_tsc, b.tsc);
+			uint64_t wake = w > 0 ? (uint64_t)w : 0;
 
 			if (deliver > se->max_deliver)
 				se->max_deliver = deliver;
 			if (wake > se->max_wake)
 				se->max_wake = wake;
-			se->over_wake += wake > bound_ms * MS;
+			/*
+			 * Between the callback and the sleeper running the vCPU has no reason to halt.
+			 * Late with another interrupt in between: it halted with the sleeper queued
+			 * and that interrupt woke it (the guest's bug). Late without one: the vCPU was
+			 * not run at all (Xen or the host), which the guest cannot help.
+			 */
+			if (wake > bound_ms * MS) {
+				if (b.upcalls != fired_upcalls)
+					se->over_wake++;
+				else
+					se->over_wake_host++;
+			}
 		}
 		uint64_t took = b.mono - a.mono;
 		uint64_t late = took > se->ns ? took - se->ns : 0;
@@ -216,6 +253,16 @@ static void run_series(struct series *se)
 			se->min_jump = jump;
 		if (gap > se->max_clock_gap)
 			se->max_clock_gap = gap;
+		for (int k = 0; k < 2; k++) {
+			int64_t m = pvclock_misread(k ? &b : &a);
+
+			if (m < 0)
+				m = -m;
+			/* the two scalings may round apart by a nanosecond */
+			se->misread += m > 1000;
+			if (m > se->max_misread)
+				se->max_misread = m;
+		}
 		if (late >= se->max_late) {
 			se->max_late = late;
 			se->worst_a = a;
@@ -292,7 +339,7 @@ static void raw_timers(struct sleeper *s)
 				irq_enable();
 				continue;
 			}
-			uint64_t limit = a.tsc + 2 * tsc_hz, now, last = a.tsc, gap = 0;
+			uint64_t limit = a.tsc + 5 * tsc_hz, now, last = a.tsc, gap = 0;
 			while (c->timer_irqs == a.timer_irqs && (int64_t)((now = rdtsc()) - limit) < 0) {
 				if (now - last > gap)
 					gap = now - last;
@@ -367,8 +414,9 @@ static void report(struct sleeper *s)
 			 (long)(se->max_clock_gap / 1000));
 		if (se->own)
 			tap_diag("  timer fired up to %lu us after its deadline; the sleeper ran up to %lu "
-				 "us after that",
-				 (unsigned long)(se->max_deliver / US), (unsigned long)(se->max_wake / US));
+				 "us after that (over %u ms: %u after a halt, %u not run by Xen/host)",
+				 (unsigned long)(se->max_deliver / US), (unsigned long)(se->max_wake / US),
+				 bound_ms, se->over_wake, se->over_wake_host);
 		if (se->max_late > SLOW_MS * MS)
 			show("  worst:", se->max_late, &se->worst_a, &se->worst_b);
 		for (unsigned i = 0; i < se->shown; i++)
@@ -390,7 +438,7 @@ static void report(struct sleeper *s)
 		uint64_t got = n_raw - s->raw_lost[k] - s->raw_etime[k];
 
 		tap_diag("CPU %d raw one-shot at now%+ld us, %s: %lu delivered, late max %lu us (longest "
-			 "TSC gap then %lu us), mean %lu us; %lu lost (2 s), %lu -ETIME",
+			 "TSC gap then %lu us), mean %lu us; %lu lost (5 s), %lu -ETIME",
 			 s->cpu, (long)(raw_deltas[k % 4] / 1000), k >= 4 ? "spinning" : "halted", got,
 			 (unsigned long)(s->raw_max[k] / US),
 			 (unsigned long)(s->raw_gap_at_worst[k] / US),
@@ -434,7 +482,8 @@ int main(int argc, char **argv)
 	tap_diag("interrupts that arrived before the idle hlt ran (hlt skipped): %lu",
 		 (unsigned long)__atomic_load_n(&idle_halt_skips, __ATOMIC_RELAXED));
 	unsigned early = 0, over = 0, done = 0, lost = 0, over_wake = 0;
-	uint64_t worst[N_LEN] = { 0 }, raw_worst = 0, clock_gap = 0, wake = 0;
+	uint64_t worst[N_LEN] = { 0 }, raw_worst = 0, clock_gap = 0, wake = 0, misread_max = 0;
+	unsigned misread = 0;
 	for (unsigned i = 0; i < ncpu; i++) {
 		report(&sl[i]);
 		for (unsigned k = 0; k < N_LEN; k++) {
@@ -446,6 +495,9 @@ int main(int argc, char **argv)
 				clock_gap = (uint64_t)sl[i].ser[k].max_clock_gap;
 			if (sl[i].ser[k].max_wake > wake)
 				wake = sl[i].ser[k].max_wake;
+			misread += sl[i].ser[k].misread;
+			if ((uint64_t)sl[i].ser[k].max_misread > misread_max)
+				misread_max = (uint64_t)sl[i].ser[k].max_misread;
 			if (sl[i].ser[k].max_late > worst[k])
 				worst[k] = sl[i].ser[k].max_late;
 		}
@@ -455,33 +507,42 @@ int main(int argc, char **argv)
 				raw_worst = sl[i].raw_max[k];
 		}
 	}
-	uint64_t all = 0;
-	for (unsigned k = 0; k < N_LEN; k++)
+	uint64_t all = 0, by_len[3] = { 0 }; /* 1 ms, 0, 50 us */
+	for (unsigned k = 0; k < N_LEN; k++) {
+		unsigned l = lengths[k].ns == 1 * MS ? 0 : lengths[k].ns ? 2 : 1;
+
+		if (worst[k] > by_len[l])
+			by_len[l] = worst[k];
 		if (worst[k] > all)
 			all = worst[k];
+	}
 	pvh_printf("TIMING: %u sleeps, worst late: 1 ms %lu us, 0 %lu us, 50 us %lu us; woken after "
 		   "the timer fired: max %lu us; |clock - TSC| max %lu us; %u more than %u ms late\n",
-		   done, (unsigned long)(worst[0] / US), (unsigned long)(worst[1] / US),
-		   (unsigned long)(worst[2] / US), (unsigned long)(wake / US),
+		   done, (unsigned long)(by_len[0] / US), (unsigned long)(by_len[1] / US),
+		   (unsigned long)(by_len[2] / US), (unsigned long)(wake / US),
 		   (unsigned long)(clock_gap / US), over, bound_ms);
 	tap_ok(done == ncpu * N_LEN * n_sleeps, "%u sleeps on %u CPUs", done, ncpu);
 	tap_ok(!early, "no sleep woke early (%u did)", early);
 	/*
 	 * The two ways a sleep came out a second late, each checked on its own: a sleeper not run
-	 * after its timer fired (the wake-up lost in the idle halt), and the guest's clock parting
-	 * from the TSC (pvclock standing still). Lateness as a whole also counts the host not running
-	 * the emulated Xen, which on a loaded build machine reaches hundreds of ms; it is shown.
+	 * after its timer fired because its vCPU halted anyway (the wake-up lost in the idle halt;
+	 * timed by the TSC; a vCPU Xen or the host did not run is told apart and shown), and the
+	 * kernel's pvclock reading not what Xen's snapshot says (it stood still when the snapshot's
+	 * TSC stamp was "negative", early in a guest). Lateness as a whole also counts the host not
+	 * running the emulated Xen, and Xen's own clock is then off the TSC by up to hundreds of ms
+	 * (its calibration starves too): both are shown, not judged.
 	 */
-	tap_ok(!over_wake, "every sleeper ran within %u ms of its timer firing (%u did not; max %lu us)",
+	tap_ok(!over_wake,
+	       "no sleeper left waiting more than %u ms after its timer fired by a halted vCPU (%u "
+	       "were; max wait %lu us)",
 	       bound_ms, over_wake, (unsigned long)(wake / US));
-	tap_ok(clock_gap <= bound_ms * MS,
-	       "the clock kept pace with the TSC across every sleep (max difference %lu us)",
-	       (unsigned long)(clock_gap / US));
+	tap_ok(!misread, "every pvclock reading matched Xen's snapshot (%u did not; max %lu us off)",
+	       misread, (unsigned long)(misread_max / US));
 	tap_diag("%u sleeps more than %u ms late (worst %lu us): the rest is Xen's timer delivery and "
 		 "the host",
 		 over, bound_ms, (unsigned long)(all / US));
 	if (n_raw)
-		tap_ok(!lost, "one-shot timers armed directly: all delivered within 2 s (worst %lu us late)",
+		tap_ok(!lost, "one-shot timers armed directly: all delivered within 5 s (worst %lu us late)",
 		       (unsigned long)(raw_worst / US));
 	return tap_result("timing");
 }
