@@ -150,6 +150,6 @@ help:
 	@echo "make test-unit    Criterion unit tests (host)"
 	@echo "make test-qemu    boot tests under QEMU's PVH loader"
 	@echo "make test-dom0    images booted by Xen as its PVH dom0 (tools/xen-dom0-run, tests/dom0/run)"
-	@echo "make test-xen     the rig self-test and every scenario in tests/xen/scenarios"
+	@echo "make test-xen     the rig self-test and tests/xen/scenarios, then tests/xen/scenarios-smp"
 	@echo "make conformance  apps/conformance on QEMU, the rig (domU configurations) and as a PVH dom0: a table"
 	@echo "make rig          build the Xen rig (Debian's Xen 4.17 + Linux dom0) under $(BUILD)/rig"

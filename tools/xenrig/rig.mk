@@ -1,13 +1,14 @@
 # Make fragment for the real-Xen rig (included by the top-level Makefile): rig, test-xen, run-xen.
 # Expects BUILD (the build directory) and a rule for $(BUILD)/<app>.elf.
 #   make rig                          fetch and build the rig cache (no-op when up to date)
-#   make test-xen                     rig self-test + every scenario in tests/xen/scenarios, one rig boot
+#   make test-xen                     rig self-test + tests/xen/scenarios, then tests/xen/scenarios-smp
+#                                     (multi-vCPU guests, single-threaded TCG): two rig boots
 #   make run-xen [APP=hello] [CMDLINE='a b'] [XEN_RUN_FLAGS='--vif --timeout 120']
 
 RIG_DIR ?= $(BUILD)/rig
 APP ?= hello
 XEN_RUN_FLAGS ?=
-XEN_SCENARIOS := tests/xen/scenarios
+XEN_SCENARIOS := tests/xen/scenarios tests/xen/scenarios-smp
 export RIG_DIR BUILD
 
 # Images named "$BUILD/..." in the scenario list, so `make test-xen` builds what it boots.
