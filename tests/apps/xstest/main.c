@@ -452,6 +452,13 @@ static int mode_hotplug(void)
 	xs_write(NULL, D "/probed", probed_id);
 	wait_for(&removes, 1, 40000 * MS);
 	tap_ok(removes == 1, "xl network-detach: the backend closed and remove ran (%u)", removes);
+	/* stay until `xl network-detach` has returned in dom0: libxl finishes its side (hotplug
+	 * script, backend nodes) after the frontend saw Closed, and fails if the domain is gone */
+	char buf[8];
+	int i = 0;
+	while (xs_read(NULL, D "/detached", buf, sizeof(buf)) < 0 && i++ < 800)
+		sched_sleep_ns(50 * MS);
+	tap_ok(i <= 800, "dom0 says xl network-detach returned");
 	return tap_result("xstest");
 }
 
