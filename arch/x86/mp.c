@@ -17,6 +17,7 @@
 #include "arch/x86/irq.h"
 #include "arch/x86/mp.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/spinlock_pv.h"
 #include "arch/x86/xen.h"
 #include "drivers/acpi/acpi.h"
 #include "kernel/boot.h"
@@ -518,6 +519,7 @@ void mp_ipi_cpu_init(struct cpu *c)
 		return;
 	}
 	__atomic_store_n(&c->ipi_port, port, __ATOMIC_RELEASE);
+	spin_pv_cpu_init(c);
 }
 
 static void send_ipi(struct cpu *c, uint32_t what)

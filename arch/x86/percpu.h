@@ -35,6 +35,9 @@ struct cpu {
 	struct vcpu_info *vcpu_info;
 	int vcpu_info_registered;
 	uint32_t ipi_port; /* event channel bound with EVTCHNOP_bind_ipi to this vCPU */
+	/* spinlock slow path (spinlock_pv.c): a masked IPI port polled while asleep, and what for */
+	uint32_t kick_port;
+	uint64_t pv_wait; /* lock address | ticket << 48 while asleep for it, else 0 */
 
 	/* IPIs: pending work flags and the remote-call slot */
 	uint32_t ipi_pending;
