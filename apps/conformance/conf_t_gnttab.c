@@ -79,21 +79,39 @@ static int copy_from_ref(int domid, grant_ref_t ref, void *dst)
 	return rc ? rc : op.status;
 }
 
+/*
+ * What a grant test against ourselves needs: grant tables, our domid, a source and a destination
+ * page. 0 with r already set (skip or error) when something is missing.
+ */
+static int self_copy_setup(struct conf_result *r, int *domid, uint8_t **src, uint8_t **dst)
+{
+	if (!need_gnttab(r))
+		return 0;
+	*domid = self_domid();
+	if (*domid < 0) {
+		conf_skip(r, "CPUID leaf +4 does not give our domid");
+		return 0;
+	}
+	*src = page_alloc(1);
+	*dst = page_alloc(1);
+	if (!*src || !*dst) {
+		if (*src)
+			page_free(*src, 1);
+		if (*dst)
+			page_free(*dst, 1);
+		conf_error(r, "out of pages");
+		return 0;
+	}
+	return 1;
+}
+
 static void t_copy(struct conf_result *r, const struct conf_expect *e)
 {
 	(void)e;
-	if (!need_gnttab(r))
+	int domid;
+	uint8_t *src, *dst;
+	if (!self_copy_setup(r, &domid, &src, &dst))
 		return;
-	int domid = self_domid();
-	if (domid < 0) {
-		conf_skip(r, "CPUID leaf +4 does not give our domid");
-		return;
-	}
-	uint8_t *src = page_alloc(1), *dst = page_alloc(1);
-	if (!src || !dst) {
-		conf_error(r, "out of pages");
-		return;
-	}
 	for (int i = 0; i < 4096; i++)
 		src[i] = (uint8_t)(i * 13 + 5), dst[i] = 0;
 	int ref = gnttab_grant_access((domid_t)domid, (uintptr_t)src >> 12, 1);
@@ -119,18 +137,10 @@ static void t_copy(struct conf_result *r, const struct conf_expect *e)
 static void t_revoke(struct conf_result *r, const struct conf_expect *e)
 {
 	(void)e;
-	if (!need_gnttab(r))
+	int domid;
+	uint8_t *src, *dst;
+	if (!self_copy_setup(r, &domid, &src, &dst))
 		return;
-	int domid = self_domid();
-	if (domid < 0) {
-		conf_skip(r, "CPUID leaf +4 does not give our domid");
-		return;
-	}
-	uint8_t *src = page_alloc(1), *dst = page_alloc(1);
-	if (!src || !dst) {
-		conf_error(r, "out of pages");
-		return;
-	}
 	int ref = gnttab_grant_access((domid_t)domid, (uintptr_t)src >> 12, 1);
 	if (ref < 0) {
 		conf_error(r, "no grant ref free (%d)", ref);

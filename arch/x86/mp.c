@@ -597,20 +597,30 @@ void mp_offline_self(void)
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
 }
 
-int mp_cpu_down(unsigned index)
+/* The AP that VCPUOP_down/up may act on: Xen only, never the boot CPU. */
+static int hotplug_target(unsigned index, struct cpu **c)
 {
 	if (!xen.hypercalls)
 		return -ENOSYS;
 	if (index == 0 || index >= __atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE))
 		return -EINVAL;
-	struct cpu *c = &cpus[index];
+	*c = &cpus[index];
+	return 0;
+}
+
+int mp_cpu_down(unsigned index)
+{
+	struct cpu *c;
+	int r = hotplug_target(index, &c);
+	if (r)
+		return r;
 	if (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
 		return 0;
 	if (c == this_cpu())
 		return -EBUSY;
 	__atomic_store_n(&c->offline_req, 1, __ATOMIC_RELEASE);
 	send_ipi(c, IPI_RESCHED);
-	int r = wait_flag(&c->online, 0, OFFLINE_TIMEOUT_US);
+	r = wait_flag(&c->online, 0, OFFLINE_TIMEOUT_US);
 	if (r)
 		return r;
 	/* online = 0 comes just before the hypercall: wait until Xen agrees */
@@ -624,19 +634,18 @@ int mp_cpu_down(unsigned index)
 
 int mp_cpu_up(unsigned index)
 {
-	if (!xen.hypercalls)
-		return -ENOSYS;
-	if (index == 0 || index >= __atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE))
-		return -EINVAL;
-	struct cpu *c = &cpus[index];
+	struct cpu *c;
+	int r = hotplug_target(index, &c);
+	if (r)
+		return r;
 	if (!__atomic_load_n(&c->offline_req, __ATOMIC_ACQUIRE))
 		return 0;
 	__atomic_store_n(&c->offline_req, 0, __ATOMIC_RELEASE);
 	/* an up that overtook the AP's own down is lost: ask again until it is back */
 	for (int i = 0; i < 50; i++) {
-		long r = HYPERVISOR_vcpu_op(VCPUOP_up, c->vcpu_id, NULL);
-		if (r)
-			return (int)r;
+		long rc = HYPERVISOR_vcpu_op(VCPUOP_up, c->vcpu_id, NULL);
+		if (rc)
+			return (int)rc;
 		if (!wait_flag(&c->online, 1, AP_ARRIVE_TIMEOUT_US / 50))
 			return 0;
 	}
