@@ -1,7 +1,8 @@
 /*
  * pvclock and wall clock, read under the version locks Xen uses while it updates them. Each vCPU
- * reads its own vcpu_time_info; the vCPUs' clocks may differ by a little, so the monotonic time
- * handed out never goes below what any CPU handed out before (a thread may migrate).
+ * reads its own vcpu_time_info; the vCPUs' clocks may differ by a little (up to 0.5 ms seen on
+ * the rig), so the monotonic time handed out always exceeds what any CPU handed out before (a
+ * thread may migrate).
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
@@ -14,6 +15,25 @@
 
 static int ready;
 static uint64_t last_ns; /* the highest monotonic time returned so far, on any CPU */
+
+/* how often, and by how much at worst, a CPU's own clock was behind last_ns (diagnostics) */
+static uint64_t behind_count, behind_max_ns;
+
+static void note_behind(uint64_t ns)
+{
+	uint64_t cur = __atomic_load_n(&behind_max_ns, __ATOMIC_RELAXED);
+
+	__atomic_fetch_add(&behind_count, 1, __ATOMIC_RELAXED);
+	while (ns > cur && !__atomic_compare_exchange_n(&behind_max_ns, &cur, ns, 1,
+							 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+void time_skew_stats(uint64_t *count, uint64_t *max_ns)
+{
+	*count = __atomic_load_n(&behind_count, __ATOMIC_RELAXED);
+	*max_ns = __atomic_load_n(&behind_max_ns, __ATOMIC_RELAXED);
+}
 
 static void snapshot(struct pvclock_snapshot *s, uint64_t *tsc)
 {
@@ -55,14 +75,20 @@ uint64_t time_monotonic_ns(void)
 		return 0;
 	/* no migration in between: threads switch only in schedule(), never in here */
 	snapshot(&s, &tsc);
-	uint64_t now = pvclock_ns(&s, tsc), last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
+	uint64_t raw = pvclock_ns(&s, tsc), last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED), next;
 
+	/*
+	 * Strictly increasing: a CPU whose own clock is behind hands out last + 1 rather than last,
+	 * so its time still moves (a deadline of now + 1 ns is over at the next read, not only when
+	 * this CPU's clock has caught up). Never faster than real time: a read takes over 1 ns.
+	 */
 	do {
-		if (now <= last)
-			return last;
-	} while (!__atomic_compare_exchange_n(&last_ns, &last, now, 1, __ATOMIC_RELAXED,
+		next = raw > last ? raw : last + 1;
+	} while (!__atomic_compare_exchange_n(&last_ns, &last, next, 1, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
-	return now;
+	if (raw < last)
+		note_behind(last - raw);
+	return next;
 }
 
 uint64_t time_wall_ns(void)

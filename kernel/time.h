@@ -9,8 +9,14 @@
 /* 0 or -ENODEV when there is no Xen (no clock source yet). */
 int time_init(void);
 int time_available(void);
-/* Nanoseconds of Xen system time (since the domain started); 0 without a clock. */
+/* Nanoseconds of Xen system time (since the domain started), strictly increasing across all
+ * CPUs; 0 without a clock. */
 uint64_t time_monotonic_ns(void);
+/*
+ * Reads whose own vCPU clock was behind the time already handed out (so they returned that
+ * instead), and the largest such gap: how far apart Xen keeps the vCPUs' pvclocks.
+ */
+void time_skew_stats(uint64_t *count, uint64_t *max_ns);
 /* Wall clock in nanoseconds since 1970; 0 without a clock. */
 uint64_t time_wall_ns(void);
 /* TSC frequency in Hz as Xen describes it; 0 when unknown. */

@@ -481,6 +481,10 @@ int main(int argc, char **argv)
 	/* the idle fix-up at work: without it each of these was a wake-up left for the next event */
 	tap_diag("interrupts that arrived before the idle hlt ran (hlt skipped): %lu",
 		 (unsigned long)__atomic_load_n(&idle_halt_skips, __ATOMIC_RELAXED));
+	uint64_t behind, behind_max;
+	time_skew_stats(&behind, &behind_max);
+	tap_diag("reads where the CPU's own pvclock was behind the time handed out: %lu, by up to %lu us",
+		 (unsigned long)behind, (unsigned long)(behind_max / 1000));
 	unsigned early = 0, over = 0, done = 0, lost = 0, over_wake = 0;
 	uint64_t worst[N_LEN] = { 0 }, raw_worst = 0, clock_gap = 0, wake = 0, misread_max = 0;
 	unsigned misread = 0;
