@@ -321,12 +321,14 @@ static void print_stats(void)
 
 	for (unsigned i = 0; pvh_net_stats(i, &ns) == 0; i++)
 		printf("net: if%u rx %llu pkts %llu B, tx %llu pkts %llu B, rx dropped %llu, "
-		       "tx errors %llu, ring full %llu, csum_blank %llu, multislot %llu, events %llu\n",
+		       "tx errors %llu, ring full %llu, csum_blank %llu, multislot %llu, events %llu, "
+		       "tx super-segments %llu of %llu segments\n",
 		       i, (unsigned long long)ns.rx_packets, (unsigned long long)ns.rx_bytes,
 		       (unsigned long long)ns.tx_packets, (unsigned long long)ns.tx_bytes,
 		       (unsigned long long)ns.rx_dropped, (unsigned long long)ns.tx_errors,
 		       (unsigned long long)ns.tx_ring_full, (unsigned long long)ns.rx_csum_blank,
-		       (unsigned long long)ns.rx_multislot, (unsigned long long)ns.events);
+		       (unsigned long long)ns.rx_multislot, (unsigned long long)ns.events,
+		       (unsigned long long)ns.tx_gso, (unsigned long long)ns.tx_gso_segs);
 	printf("net: http requests %llu, echo connections %llu, udp datagrams %llu\n",
 	       (unsigned long long)http_requests, (unsigned long long)echo_conns,
 	       (unsigned long long)udp_datagrams);

@@ -291,6 +291,8 @@ static void tx_reap(struct netfront *nf, int arm)
 			struct netif_tx_response r;
 
 			memcpy(&r, RING_GET_RESPONSE(&nf->tx, cons), sizeof(r));
+			if (r.status == NETIF_RSP_NULL)
+				continue; /* the answer to an extra-info slot: its id is not ours */
 			if (nf_tx_rsp_check(&r, NF_TX_RING_SIZE, nf->tx_inflight)) {
 				nf->st.tx_bad_rsp++;
 				continue;
@@ -310,21 +312,41 @@ static void tx_reap(struct netfront *nf, int arm)
 	}
 }
 
-static int tx_room(struct netfront *nf, unsigned n, int arm)
+static int tx_room(struct netfront *nf, unsigned n, unsigned extra, int arm)
 {
 	unsigned long f = spin_lock_irqsave(&nf->tx_lock);
 	int ok;
 
 	if (nf->state == NF_UP)
 		tx_reap(nf, arm);
-	ok = nf->state != NF_UP || nf->tx_nfree >= n;
+	/* an extra-info slot takes ring room but no buffer: both can run out */
+	ok = nf->state != NF_UP || (nf->tx_nfree >= n && RING_FREE_REQUESTS(&nf->tx) >= n + extra);
 	spin_unlock_irqrestore(&nf->tx_lock, f);
 	return ok;
 }
 
-int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned nfr,
-		uint64_t timeout_ns)
+int netfront_tx_gso_ok(const struct netfront *nf)
 {
+	return nf->gso_tcpv4 && nf->sg;
+}
+
+/* The GSO extra-info slot that follows a super-segment's first request. */
+static void put_gso_extra(struct netfront *nf, uint16_t gso_size)
+{
+	struct netif_extra_info *x =
+	    (struct netif_extra_info *)RING_GET_REQUEST(&nf->tx, nf->tx.req_prod_pvt);
+
+	memset(x, 0, sizeof(*x));
+	x->type = XEN_NETIF_EXTRA_TYPE_GSO;
+	x->u.gso.size = gso_size;
+	x->u.gso.type = XEN_NETIF_GSO_TYPE_TCPV4;
+	nf->tx.req_prod_pvt++;
+}
+
+int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned nfr,
+		uint16_t gso_size, uint64_t timeout_ns)
+{
+	unsigned extra = gso_size ? 1 : 0;
 	uint16_t sizes[NF_MAX_SLOTS], bytes[NF_MAX_SLOTS];
 	uint32_t len = 0;
 
@@ -332,20 +354,20 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 		len += frags[i].len;
 	unsigned n = nf_tx_split(len, NF_PAGE_SIZE, nf->sg ? NF_MAX_SLOTS : 1, sizes, bytes);
 
-	if (n == 0)
+	if (n == 0 || (gso_size && !netfront_tx_gso_ok(nf)))
 		return -EMSGSIZE;
 	if (nf->state != NF_UP)
 		return -ENOTCONN;
-	if (!tx_room(nf, n, 0)) {
+	if (!tx_room(nf, n, extra, 0)) {
 		nf->st.tx_ring_full++;
-		if (WAIT_UNTIL_TIMEOUT(&nf->wq, tx_room(nf, n, 1), timeout_ns ? timeout_ns : ~0ull >> 2)) {
+		if (WAIT_UNTIL_TIMEOUT(&nf->wq, tx_room(nf, n, extra, 1), timeout_ns ? timeout_ns : ~0ull >> 2)) {
 			nf->st.tx_timeouts++;
 			return -EAGAIN;
 		}
 	}
 
 	unsigned long f = spin_lock_irqsave(&nf->tx_lock);
-	if (nf->state != NF_UP || nf->tx_nfree < n) {
+	if (nf->state != NF_UP || nf->tx_nfree < n || RING_FREE_REQUESTS(&nf->tx) < n + extra) {
 		spin_unlock_irqrestore(&nf->tx_lock, f);
 		return nf->state != NF_UP ? -ENOTCONN : -EAGAIN;
 	}
@@ -375,12 +397,13 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 
 		req->gref = nf->tx_gref[id];
 		req->offset = 0;
-		/* lwIP computed every checksum: data_validated spares the backend's side a check */
-		req->flags = nf_tx_flags(s, n, 1);
+		req->flags = nf_tx_flags(s, n, gso_size != 0);
 		req->id = id;
 		req->size = sizes[s];
 		nf->tx_inflight[id] = 1;
 		nf->tx.req_prod_pvt++;
+		if (s == 0 && gso_size)
+			put_gso_extra(nf, gso_size);
 	}
 	int notify;
 
@@ -389,6 +412,8 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 	nf->st.tx_bytes += len;
 	if (n > 1)
 		nf->st.tx_multislot++;
+	if (gso_size)
+		nf->st.tx_gso++;
 	spin_unlock_irqrestore(&nf->tx_lock, f);
 	if (notify)
 		evtchn_notify(nf->evtchn_tx);

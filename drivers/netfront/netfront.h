@@ -56,10 +56,15 @@ void netfront_rx_wait(struct netfront *nf, uint64_t timeout_ns);
 
 /*
  * Sends one frame given as pieces (copied into the driver's granted buffers, split across ring
- * slots when larger than a page and the backend takes scatter-gather). Waits up to timeout_ns
- * while the ring is full (back-pressure): 0, -EAGAIN when still full, -EMSGSIZE, -ENOTCONN.
+ * slots when larger than a page and the backend takes scatter-gather). gso_size non-zero: the
+ * frame is an IPv4 TCP super-segment (netfront_gso.h) the backend cuts into segments of that
+ * payload size; only when netfront_tx_gso_ok. Waits up to timeout_ns while the ring is full
+ * (back-pressure): 0, -EAGAIN when still full, -EMSGSIZE, -ENOTCONN.
  */
-int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned n, uint64_t timeout_ns);
+int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned n,
+		uint16_t gso_size, uint64_t timeout_ns);
+/* Whether the backend takes TCP super-segments (feature-gso-tcpv4 and feature-sg). */
+int netfront_tx_gso_ok(const struct netfront *nf);
 
 struct netfront_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
@@ -73,6 +78,7 @@ struct netfront_stats {
 	uint64_t tx_ring_full;	   /* times a sender waited for room */
 	uint64_t tx_timeouts;	   /* ... and gave up */
 	uint64_t tx_multislot;
+	uint64_t tx_gso;	   /* super-segments sent (each with a GSO extra-info slot) */
 	uint64_t ring_errors;	   /* producer indices that made no sense: the device was stopped */
 	uint64_t events;
 	unsigned rx_ring_size, tx_ring_size, queues;

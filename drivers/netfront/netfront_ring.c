@@ -99,12 +99,13 @@ unsigned nf_tx_split(uint32_t len, uint32_t slot_cap, unsigned max, uint16_t *si
 	return n;
 }
 
-uint16_t nf_tx_flags(unsigned s, unsigned n, int validated)
+uint16_t nf_tx_flags(unsigned s, unsigned n, int gso)
 {
 	uint16_t f = s + 1 < n ? NETTXF_more_data : 0;
 
-	if (s == 0 && validated)
-		f |= NETTXF_data_validated;
+	if (s == 0)
+		f |= gso ? NETTXF_data_validated | NETTXF_csum_blank | NETTXF_extra_info
+			 : NETTXF_data_validated;
 	return f;
 }
 

@@ -75,11 +75,13 @@ unsigned nf_tx_split(uint32_t len, uint32_t slot_cap, unsigned max, uint16_t *si
 
 /*
  * TX: the flags of request s of an n-request frame. The first carries the packet's checksum
- * flags: NETTXF_data_validated when its checksums are complete (lwIP computes them), so the
+ * flags: NETTXF_data_validated, as its checksums are complete (lwIP computes them) and the
  * backend's side need not verify them again (Linux netback marks the skb CHECKSUM_UNNECESSARY);
- * never csum_blank, as no partial sum is ever left to the backend. All but the last: more_data.
+ * a GSO super-segment (gso non-zero, netfront_gso.h) adds csum_blank (its TCP field holds the
+ * pseudo-header sum, completed per segment) and extra_info (the GSO slot follows this request).
+ * All but the last: more_data.
  */
-uint16_t nf_tx_flags(unsigned s, unsigned n, int validated);
+uint16_t nf_tx_flags(unsigned s, unsigned n, int gso);
 
 /*
  * RX: may the stack skip verifying this frame's TCP/UDP checksum? Only when the backend set

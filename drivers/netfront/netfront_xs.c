@@ -110,9 +110,10 @@ static int write_keys(const struct xs_ctx *tx, void *arg)
 	W("feature-rx-notify", "%u", 1u);
 	W("feature-sg", "%u", (unsigned)nf->sg);
 	/*
-	 * No GSO: lwIP sends MSS-sized segments and we accept only frames (see NF_MAX_FRAME). Taking
-	 * 64 KiB super-segments whole (lwIP can) was built and measured on the rig: no gain (dom0,
-	 * whose CPU is the limit there, sized them at ~7 segments at these rates), so not kept.
+	 * No RX GSO: we accept only frames (see NF_MAX_FRAME). Taking 64 KiB super-segments whole
+	 * (lwIP can) was built and measured on the rig: no gain (dom0, whose CPU is the limit there,
+	 * sized them at ~7 segments at these rates), so not kept. TX super-segments are another
+	 * matter (netfront_gso.h): sent whenever the backend offers its feature-gso-tcpv4.
 	 */
 	W("feature-gso-tcpv4", "%u", 0u);
 	/* csum_blank packets are taken: with data_validated nobody needs their sum (netif_xen.c),

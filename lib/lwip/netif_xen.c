@@ -1,6 +1,8 @@
 /* lwIP's network interfaces on netfront: one netif and one receive thread per vif, configuration from ip=/gw=/dns=, link state from the backend. */
+#include <stdlib.h>
 #include <string.h>
 #include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_gso.h"
 #include "lib/lwip/kern/lwip_os.h"
 #include "lib/lwip/netcfg.h"
 #include "lwip/dhcp.h"
@@ -23,6 +25,8 @@ int nf_csum_complete(uint8_t *frame, size_t len);
 struct xnetif {
 	struct netif netif;
 	struct netfront *nf;
+	struct nf_gso gso; /* TCP segments held until the core lock is released (gso.buf: NULL if off) */
+	uint64_t gso_segs;
 	pvh_thread_t *rx_thread;
 	int dhcp, added;
 	volatile int link;
@@ -32,6 +36,36 @@ static struct xnetif ifs[NETCFG_MAX_IFS];
 static unsigned nifs;
 static int started, start_result;
 static pvh_mutex_t start_lock = PVH_MUTEX_INIT;
+
+/* Sends the super-segment (or single segment) being built, if any. */
+static void gso_flush(struct xnetif *x)
+{
+	struct nf_gso *g = &x->gso;
+
+	if (!g->len)
+		return;
+	uint16_t size = nf_gso_finish(g);
+	struct netfront_frag fr = { g->buf, g->len };
+
+	/* a loss TCP recovers from, as lwIP's send already returned */
+	if (netfront_tx(x->nf, &fr, 1, size, TX_TIMEOUT_NS))
+		LINK_STATS_INC(link.err);
+	else if (size)
+		x->gso_segs += g->segs;
+	LINK_STATS_INC(link.xmit);
+	nf_gso_reset(g);
+}
+
+/*
+ * lwIP's core lock is released (lwipopts.h: UNLOCK_TCPIP_CORE): whatever output ran under it has
+ * sent its burst, so the segments held back for coalescing go now.
+ */
+void pvh_lwip_core_unlock(void)
+{
+	for (unsigned i = 0; i < nifs; i++)
+		gso_flush(&ifs[i]);
+	sys_mutex_unlock(&lock_tcpip_core);
+}
 
 static err_t xen_linkoutput(struct netif *netif, struct pbuf *p)
 {
@@ -59,7 +93,14 @@ static err_t xen_linkoutput(struct netif *netif, struct pbuf *p)
 		fr[0].len = p->tot_len;
 		n = 1;
 	}
-	int r = netfront_tx(x->nf, fr, n, TX_TIMEOUT_NS);
+	if (x->gso.buf) {
+		if (nf_gso_add(&x->gso, fr, n))
+			goto held;
+		gso_flush(x); /* it does not continue what is held: that goes first */
+		if (nf_gso_add(&x->gso, fr, n))
+			goto held;
+	}
+	int r = netfront_tx(x->nf, fr, n, 0, TX_TIMEOUT_NS);
 
 	if (flat)
 		mem_free(flat);
@@ -68,6 +109,10 @@ static err_t xen_linkoutput(struct netif *netif, struct pbuf *p)
 		return r == -1 ? ERR_IF : ERR_IF;
 	}
 	LINK_STATS_INC(link.xmit);
+	return ERR_OK;
+held:
+	if (flat)
+		mem_free(flat);
 	return ERR_OK;
 }
 
@@ -193,6 +238,18 @@ static void print_if(struct xnetif *x)
 		     x->dhcp ? " (dhcp)" : "");
 }
 
+/* TCP super-segments when the backend takes them and the command line did not say gso=0. */
+static void gso_setup(struct xnetif *x)
+{
+	const char *opt = lwip_os_option("gso");
+
+	if (!netfront_tx_gso_ok(x->nf) || (opt && !strcmp(opt, "0")))
+		return;
+	x->gso.cap = 0xffff; /* XEN_NETIF_MAX_TX_SIZE: at most 16 pages, within netback's 18 slots */
+	x->gso.buf = malloc(x->gso.cap);
+	nf_gso_reset(&x->gso);
+}
+
 static int has_addr(struct xnetif *x)
 {
 	return !ip4_addr_isany_val(*netif_ip4_addr(&x->netif));
@@ -234,6 +291,7 @@ static int do_start(uint64_t timeout_ns)
 		ip4_addr_t a, m, g;
 
 		x->nf = nf;
+		gso_setup(x);
 		x->dhcp = nifs >= cfg.nifs || cfg.ifs[nifs].dhcp;
 		ip4_addr_set_zero(&a);
 		ip4_addr_set_zero(&m);
@@ -351,6 +409,8 @@ int pvh_net_stats(unsigned i, struct pvh_net_stats *st)
 	st->rx_csum_blank = ns.rx_csum_blank;
 	st->rx_multislot = ns.rx_multislot;
 	st->events = ns.events;
+	st->tx_gso = ns.tx_gso;
+	st->tx_gso_segs = ifs[i].gso_segs;
 	st->tcp_rx = lwip_stats.tcp.recv;
 	st->tcp_tx = lwip_stats.tcp.xmit;
 	st->udp_rx = lwip_stats.udp.recv;

@@ -130,13 +130,17 @@ Test(net_rx, rx_flag_bits_are_not_tx_ones)
 
 Test(net_tx, checksum_flags_on_the_first_request_only)
 {
-	cr_assert_eq(nf_tx_flags(0, 1, 1), NETTXF_data_validated);
-	cr_assert_eq(nf_tx_flags(0, 1, 0), 0);
-	cr_assert_eq(nf_tx_flags(0, 3, 1), NETTXF_data_validated | NETTXF_more_data);
-	cr_assert_eq(nf_tx_flags(1, 3, 1), NETTXF_more_data);
-	cr_assert_eq(nf_tx_flags(2, 3, 1), 0);
-	/* never the RX bit that shares the value, never a blank field left to the backend */
-	cr_assert_eq(nf_tx_flags(0, 1, 1) & NETTXF_csum_blank, 0);
+	cr_assert_eq(nf_tx_flags(0, 1, 0), NETTXF_data_validated);
+	cr_assert_eq(nf_tx_flags(0, 3, 0), NETTXF_data_validated | NETTXF_more_data);
+	cr_assert_eq(nf_tx_flags(1, 3, 0), NETTXF_more_data);
+	cr_assert_eq(nf_tx_flags(2, 3, 0), 0);
+	/* a plain frame: never the RX bit that shares the value, no blank field left to the backend */
+	cr_assert_eq(nf_tx_flags(0, 1, 0) & NETTXF_csum_blank, 0);
+	/* a super-segment: its partial sum completed per segment, the GSO slot announced */
+	cr_assert_eq(nf_tx_flags(0, 17, 1), NETTXF_data_validated | NETTXF_csum_blank |
+						NETTXF_extra_info | NETTXF_more_data);
+	cr_assert_eq(nf_tx_flags(1, 17, 1), NETTXF_more_data);
+	cr_assert_eq(nf_tx_flags(16, 17, 1), 0);
 }
 
 Test(net_tx, completion_event_halfway_through_what_is_in_flight)

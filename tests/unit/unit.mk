@@ -5,7 +5,7 @@ UNIT_UNDER_TEST := lib/fmt.c kernel/memmap.c kernel/pmem.c kernel/heap.c kernel/
 	kernel/gnttab_refs.c
 UNIT_UNDER_TEST += drivers/xenbus/xs_wire.c drivers/xenbus/xs_reqs.c drivers/acpi/acpi.c
 UNIT_UNDER_TEST += drivers/blkfront/blkfront_req.c
-UNIT_UNDER_TEST += drivers/netfront/netfront_ring.c lib/lwip/netcfg.c
+UNIT_UNDER_TEST += drivers/netfront/netfront_ring.c drivers/netfront/netfront_gso.c lib/lwip/netcfg.c
 UNIT_UNDER_TEST += $(addprefix apps/conformance/,conf_result.c conf_rules_entry.c \
 	conf_rules_startinfo.c conf_rules_platform.c conf_report.c conf_args.c)
 UNIT_BIN := $(BUILD)/unit/unit-tests

@@ -7,6 +7,10 @@
 /* socket calls take the core lock instead of a message round trip through the tcpip thread */
 #define LWIP_TCPIP_CORE_LOCKING 1
 #define LWIP_TCPIP_CORE_LOCKING_INPUT 1
+/* releasing the core lock sends the TCP segments netif_xen.c held back to coalesce */
+void pvh_lwip_core_unlock(void);
+#define LOCK_TCPIP_CORE() sys_mutex_lock(&lock_tcpip_core)
+#define UNLOCK_TCPIP_CORE() pvh_lwip_core_unlock()
 #define TCPIP_THREAD_NAME "lwip-tcpip"
 #define TCPIP_THREAD_STACKSIZE (32 * 1024)
 #define TCPIP_MBOX_SIZE 256
