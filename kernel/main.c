@@ -37,10 +37,10 @@ void startinfo_report(const struct bootinfo *bi);
 
 static void options_apply(void)
 {
-	/* ip/gw/dns: lib/lwip; memmap=xen: take the memory map from Xen even when the start info has
+	/* ip/gw/dns/gso: lib/lwip; memmap=xen: take the memory map from Xen even when the start info has
 	 * one; maxcpus, acpi_dump: arch/x86/mp.c */
-	static const char *const known[] = { "loglevel", "memmap", "ip", "gw", "dns", "maxcpus",
-					     "acpi_dump" };
+	static const char *const known[] = { "loglevel", "memmap", "ip", "gw", "dns", "gso",
+					     "maxcpus", "acpi_dump" };
 	unsigned long level;
 
 	for (int i = 0; i < boot_cmdline.nopts; i++) {

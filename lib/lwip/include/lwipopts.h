@@ -96,7 +96,8 @@ void pvh_lwip_core_unlock(void);
 #define TCP_LISTEN_BACKLOG 1
 #define TCP_DEFAULT_LISTEN_BACKLOG 64
 
-/* checksums: always generated here (TX requests carry full sums, marked data_validated); checked
+/* checksums: always generated here (TX requests carry full sums, marked data_validated; a TCP
+ * super-segment netfront_gso.c builds from them carries the pseudo-header sum instead); checked
  * on receive unless the backend marked the frame data_validated (netif_xen.c switches the TCP/UDP
  * checks off for that frame only, hence the per-netif control; netfront completes csum_blank
  * frames that are checked) */
