@@ -351,9 +351,19 @@ static void test_module(int must)
 static void test_misc(void)
 {
 	char c;
+	int fl = fcntl(0, F_GETFL);
+	OK(fl >= 0 && !(fl & O_NONBLOCK) && (fl & O_ACCMODE) == O_RDONLY,
+	   "stdin: read-only, blocking by default (%#x)", fl);
+	OK(fcntl(0, F_SETFL, fl | O_NONBLOCK) == 0 && (fcntl(0, F_GETFL) & O_NONBLOCK),
+	   "stdin: O_NONBLOCK set with fcntl");
 	errno = 0;
 	ssize_t r = read(0, &c, 1);
-	OK(r == 0 || r == 1 || (r == -1 && errno == EAGAIN), "read(stdin) never blocks: %zd", r);
+	OK(r == 0 || r == 1 || (r == -1 && errno == EAGAIN), "non-blocking read(stdin) returns: %zd",
+	   r);
+	fcntl(0, F_SETFL, fl);
+	errno = 0;
+	OK(fcntl(1, F_GETFL) == O_WRONLY && fcntl(9, F_GETFL) == -1 && errno == EBADF,
+	   "fcntl: stdout write-only, a closed fd EBADF");
 	errno = 0;
 	OK(lseek(1, 0, SEEK_SET) == -1 && errno == ESPIPE, "lseek on the console: ESPIPE");
 	errno = 0;
@@ -424,6 +434,44 @@ static void at_exit(void)
 	printf("ATEXIT: ran at exit\n");
 }
 
+/* Reads a line from stdin (blocking), without its line end; -1 at end of file. */
+static int read_line(char *buf, size_t n)
+{
+	if (!fgets(buf, (int)n, stdin))
+		return -1;
+	buf[strcspn(buf, "\r\n")] = 0;
+	return 0;
+}
+
+/*
+ * "stdin" mode, driven by tests/xen/libc-stdin in dom0, which writes into the console's pty
+ * after each READY line: a short line, then one longer than the console ring and our buffer.
+ */
+static int test_stdin(void)
+{
+	static char line[8192];
+	char c;
+	int fl = fcntl(0, F_GETFL);
+
+	fcntl(0, F_SETFL, fl | O_NONBLOCK);
+	errno = 0;
+	ssize_t r = read(0, &c, 1);
+	OK(r == -1 && errno == EAGAIN, "nothing typed yet: a non-blocking read gives EAGAIN (%zd)", r);
+	fcntl(0, F_SETFL, fl);
+	printf("STDIN-READY: 1\n");
+	fflush(stdout);
+	OK(read_line(line, sizeof(line)) == 0 && !strcmp(line, "hello pvhkit"),
+	   "a blocking fgets(stdin) returns the line dom0 typed: '%.40s'", line);
+	printf("STDIN-READY: 2\n");
+	fflush(stdout);
+	size_t xs = 0;
+	int got = read_line(line, sizeof(line));
+	while (line[xs] == 'x')
+		xs++;
+	OK(got == 0 && xs == 5000 && !line[xs], "a 5000-byte line arrives whole (%zu of it)", xs);
+	return tap_result("libc-test stdin");
+}
+
 int main(int argc, char **argv)
 {
 	atexit(at_exit);
@@ -433,6 +481,8 @@ int main(int argc, char **argv)
 		printf("EXIT7: flushed by exit()\n");
 		exit(7);
 	}
+	if (argc > 1 && !strcmp(argv[1], "stdin"))
+		return test_stdin();
 	if (argc > 1 && !strcmp(argv[1], "abort")) {
 		printf("calling abort()\n");
 		abort();

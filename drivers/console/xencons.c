@@ -3,6 +3,7 @@
  * checked, and a ring whose indices make no sense is abandoned with a message on port 0xE9.
  */
 #include "arch/x86/hypercall.h"
+#include "arch/x86/spinlock.h"
 #include "arch/x86/xen.h"
 #include "drivers/console/early.h"
 #include "drivers/console/xencons.h"
@@ -10,7 +11,9 @@
 #include "kernel/errno.h"
 #include "kernel/evtchn.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/time.h"
+#include "kernel/waitq.h"
 #include <xen/io/console.h>
 
 #define IN_BUF 1024
@@ -20,6 +23,8 @@ static evtchn_port_t port;
 static struct xencons_stats stats;
 static char in_buf[IN_BUF];
 static unsigned in_head, in_tail; /* free-running */
+static spinlock_t in_lock = SPINLOCK_INIT;
+static struct waitq in_wq = WAITQ_INIT; /* readers waiting for input */
 
 static void notify(void)
 {
@@ -75,29 +80,42 @@ static void xencons_write(const char *s, size_t n)
 
 static struct console_sink xencons_sink = { .name = "xencons", .write = xencons_write };
 
-static void xencons_input(evtchn_port_t p, void *arg)
+/*
+ * Moves input from the ring into in_buf while in_buf has room; what does not fit stays in the
+ * ring (xenconsoled then holds the rest), so nothing typed is dropped. Runs in the upcall and
+ * in readers: in_lock keeps the two from taking the same bytes.
+ */
+static void pull_input(void)
 {
-	(void)p;
-	(void)arg;
-	if (!ring)
+	unsigned long f = spin_lock_irqsave(&in_lock);
+
+	if (!ring) {
+		spin_unlock_irqrestore(&in_lock, f);
 		return;
-	XENCONS_RING_IDX cons = ring->in_cons;
+	}
+	XENCONS_RING_IDX cons = ring->in_cons, start;
 	XENCONS_RING_IDX prod = __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE);
 
 	if (prod - cons > sizeof(ring->in)) {
 		stats.ring_errors++; /* a producer index beyond the ring: skip to it, read nothing */
 		cons = prod;
 	}
-	for (; cons != prod; cons++) {
-		char c = ring->in[MASK_XENCONS_IDX(cons, ring->in)];
-
-		if (in_head - in_tail < IN_BUF) {
-			in_buf[in_head++ % IN_BUF] = c;
-			stats.bytes_in++;
-		}
-	}
+	start = cons;
+	for (; cons != prod && in_head - in_tail < IN_BUF; cons++)
+		in_buf[in_head++ % IN_BUF] = ring->in[MASK_XENCONS_IDX(cons, ring->in)];
+	stats.bytes_in += cons - start;
 	__atomic_store_n(&ring->in_cons, cons, __ATOMIC_RELEASE);
-	notify();
+	spin_unlock_irqrestore(&in_lock, f);
+	if (cons != start)
+		notify(); /* room in the ring again */
+}
+
+static void xencons_input(evtchn_port_t p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	pull_input();
+	waitq_wake_all(&in_wq);
 }
 
 int xencons_init(void)
@@ -134,12 +152,36 @@ int xencons_flush(uint64_t timeout_ns)
 	return 0;
 }
 
-size_t xencons_read(char *buf, size_t n)
+static size_t take_input(char *buf, size_t n)
 {
+	unsigned long f = spin_lock_irqsave(&in_lock);
 	size_t got = 0;
 
-	while (got < n && in_tail != __atomic_load_n(&in_head, __ATOMIC_ACQUIRE))
+	while (got < n && in_tail != in_head)
 		buf[got++] = in_buf[in_tail++ % IN_BUF];
+	spin_unlock_irqrestore(&in_lock, f);
+	return got;
+}
+
+static int input_waiting(void)
+{
+	return !ring || in_tail != __atomic_load_n(&in_head, __ATOMIC_ACQUIRE) ||
+	       ring->in_cons != __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE);
+}
+
+size_t xencons_read(char *buf, size_t n, int block)
+{
+	size_t got;
+
+	for (;;) {
+		pull_input(); /* also what stayed in the ring while in_buf was full */
+		got = take_input(buf, n);
+		if (got || !block || !ring || !sched_running())
+			break;
+		WAIT_UNTIL(&in_wq, input_waiting());
+	}
+	if (got)
+		pull_input();
 	return got;
 }
 

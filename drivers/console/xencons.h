@@ -9,8 +9,11 @@
 int xencons_init(void);
 /* Waits until the backend has consumed everything written, or timeout_ns passed: 0 or -ETIMEDOUT. */
 int xencons_flush(uint64_t timeout_ns);
-/* Copies up to n bytes of input; never blocks; returns the count. */
-size_t xencons_read(char *buf, size_t n);
+/*
+ * Copies up to n bytes of input and returns the count. block: waits (other threads run) until at
+ * least one byte has arrived, unless there is no ring or no scheduler yet; else never waits.
+ */
+size_t xencons_read(char *buf, size_t n, int block);
 
 struct xencons_stats {
 	uint64_t bytes_out, bytes_in, full_waits, ring_errors;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,32 @@ rw_ret read(int fd, void *buf, size_t n)
 int open(const char *path, int flags, ...)
 {
 	return (int)ret(sys_open(path, (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))));
+}
+
+/* F_GETFL/F_SETFL with O_NONBLOCK (it matters for stdin), F_GETFD/F_SETFD (no exec: no flags). */
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	int r, arg = 0;
+
+	if (cmd == F_SETFL) {
+		va_start(ap, cmd);
+		arg = va_arg(ap, int);
+		va_end(ap);
+	}
+	switch (cmd) {
+	case F_GETFL:
+		if ((r = sys_nonblock(fd, 0, 0)) < 0)
+			return (int)ret(r);
+		return (fd == 1 || fd == 2 ? O_WRONLY : O_RDONLY) | (r ? O_NONBLOCK : 0);
+	case F_SETFL:
+		return (int)ret(sys_nonblock(fd, 1, (arg & O_NONBLOCK) != 0) < 0 ? -SYS_EBADF : 0);
+	case F_GETFD:
+	case F_SETFD:
+		return (int)ret(sys_nonblock(fd, 0, 0) < 0 ? -SYS_EBADF : 0);
+	default:
+		return (int)ret(-SYS_EINVAL);
+	}
 }
 
 int close(int fd)

@@ -44,6 +44,19 @@ static const uint8_t *module_bytes(unsigned m)
 	return (const uint8_t *)(uintptr_t)boot_info.modules[m].paddr;
 }
 
+static int stdin_nonblock;
+
+int sys_nonblock(int fd, int set, int on)
+{
+	if (!is_console(fd) && (fd < 0 || fd >= SYS_FD_MAX || !files[fd].used))
+		return -SYS_EBADF;
+	if (fd != 0)
+		return 0; /* output and modules never wait */
+	if (set)
+		stdin_nonblock = on != 0;
+	return stdin_nonblock;
+}
+
 long sys_read(int fd, void *buf, size_t n)
 {
 	if (fd == 0) {
@@ -52,8 +65,8 @@ long sys_read(int fd, void *buf, size_t n)
 			return 0;
 		if (n == 0)
 			return 0;
-		size_t got = xencons_read(buf, n);
-		return got ? (long)got : -SYS_EAGAIN;
+		size_t got = xencons_read(buf, n, !stdin_nonblock);
+		return got ? (long)got : stdin_nonblock ? -SYS_EAGAIN : 0;
 	}
 	if (fd == 1 || fd == 2)
 		return -SYS_EBADF;

@@ -38,9 +38,11 @@
 enum sys_file_kind { SYS_FILE_CONSOLE = 1, SYS_FILE_MODULE = 2 };
 
 long sys_write(int fd, const void *buf, size_t n);
-/* fd 0: what the PV console has (never blocks: -SYS_EAGAIN when nothing is there yet, 0 where
- * no input can ever come, e.g. without Xen) */
+/* fd 0: the PV console's input; waits until some has arrived, or with fd 0 made non-blocking
+ * returns -SYS_EAGAIN when none has; 0 (end of file) where none can ever come, e.g. without Xen */
 long sys_read(int fd, void *buf, size_t n);
+/* O_NONBLOCK of fd: 0 or 1 (any open fd), or -SYS_EBADF; only fd 0 has anything to wait for */
+int sys_nonblock(int fd, int set, int on);
 /* path: "/boot/module/N" or a module's own command line; writing is -SYS_EROFS */
 int sys_open(const char *path, int writable);
 int sys_close(int fd);
