@@ -42,7 +42,7 @@ IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
 include lib/libc/libc.mk
 include lib/lwip/lwip.mk
 
-.PHONY: all clean help setup test test-unit test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
+.PHONY: all clean help setup format test test-format test-unit test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
 .DEFAULT_GOAL := all
 all: $(IMAGES)
 
@@ -119,8 +119,19 @@ DOM0_TEST_IMAGES := $(addprefix $(BUILD)/,hello.elf xencore.elf smp.elf xstest.e
 test-dom0: rig $(DOM0_TEST_IMAGES)
 	$(Q)tests/dom0/run
 
+# the tree follows its one .clang-format (clang-format 14, Debian 12's); `make format` applies it
+FORMAT_FILES = $(shell find arch kernel drivers lib apps tests include -name '*.[ch]' | sort)
+test-format:
+	$(Q)tools/setup test
+	$(Q)bad=$$(for f in $(FORMAT_FILES); do clang-format --dry-run --Werror $$f >/dev/null 2>&1 || echo $$f; done); \
+	if [ -n "$$bad" ]; then echo "not clang-formatted (make format):" $$bad; exit 1; fi; \
+	echo "format: $(words $(FORMAT_FILES)) files follow .clang-format"
+
+format:
+	$(Q)clang-format -i $(FORMAT_FILES)
+
 # cheapest first: a broken build or unit fails in seconds, before the rig boots
-test: test-unit test-qemu test-dom0
+test: test-format test-unit test-qemu test-dom0
 	$(Q)$(MAKE) --no-print-directory test-xen
 
 # ---- running ----
@@ -147,6 +158,7 @@ help:
 	@echo "make run          boot APP (default hello) on the Xen rig; ON=qemu boots it in QEMU directly"
 	@echo "                  CMDLINE='...' passes a command line"
 	@echo "make test         unit tests, QEMU boot tests, PVH dom0 boots, then the real-Xen suite"
+	@echo "make test-format  every C file follows .clang-format (make format applies it)"
 	@echo "make test-unit    Criterion unit tests (host)"
 	@echo "make test-qemu    boot tests under QEMU's PVH loader"
 	@echo "make test-dom0    images booted by Xen as its PVH dom0 (tools/xen-dom0-run, tests/dom0/run)"
