@@ -36,22 +36,22 @@ int pvh_cpu_info(unsigned cpu, struct pvh_cpu_info *out)
 	uint64_t mhz = mp_tsc_hz() / 1000000;
 
 	*out = (struct pvh_cpu_info){
-	    .online = __atomic_load_n(&c->online, __ATOMIC_ACQUIRE),
-	    .vcpu_id = c->vcpu_id,
-	    .apic_id = c->apic_id,
-	    .bringup_us = mhz ? c->boot_ticks / mhz : 0,
-	    .ipis = c->ipis,
-	    .upcalls = c->upcalls,
-	    .switches = c->switches,
-	    .timer_irqs = c->timer_irqs,
+		.online = __atomic_load_n(&c->online, __ATOMIC_ACQUIRE),
+		.vcpu_id = c->vcpu_id,
+		.apic_id = c->apic_id,
+		.bringup_us = mhz ? c->boot_ticks / mhz : 0,
+		.ipis = c->ipis,
+		.upcalls = c->upcalls,
+		.switches = c->switches,
+		.timer_irqs = c->timer_irqs,
 	};
 	return 0;
 }
 
 void pvh_smp_info(struct pvh_smp_info *out)
 {
-	*out = (struct pvh_smp_info){mp_stats.possible, mp_stats.disabled, mp_stats.failed,
-				     mp_tsc_hz(), xen.hypercalls};
+	*out = (struct pvh_smp_info){ mp_stats.possible, mp_stats.disabled, mp_stats.failed,
+				      mp_tsc_hz(), xen.hypercalls };
 }
 
 int pvh_thread_pin(pvh_thread_t *t, int cpu)

@@ -26,10 +26,10 @@ struct port_info {
 
 #define PORT_WORDS (EVTCHN_2L_PORTS / EVTCHN_WORD_BITS)
 
-static struct port_info *ports; /* EVTCHN_2L_PORTS entries, from the heap */
+static struct port_info *ports;		  /* EVTCHN_2L_PORTS entries, from the heap */
 static uint64_t (*cpu_ports)[PORT_WORDS]; /* per CPU: a bit per port it scans */
-static int percpu_vector;	/* delivered through the LAPIC: needs an EOI */
-static uint64_t unbound_events; /* pending on a port nobody handles */
+static int percpu_vector;		  /* delivered through the LAPIC: needs an EOI */
+static uint64_t unbound_events;		  /* pending on a port nobody handles */
 
 int evtchn_available(void)
 {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #define EVTCHN_WORD_BITS 64
-#define EVTCHN_2L_PORTS (EVTCHN_WORD_BITS * EVTCHN_WORD_BITS)
+#define EVTCHN_2L_PORTS	 (EVTCHN_WORD_BITS * EVTCHN_WORD_BITS)
 
 typedef void (*evtchn_scan_fn)(unsigned port, void *ctx);
 

@@ -10,7 +10,7 @@
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
 
-#define FRAMES_WANTED 4 /* 2048 refs; Xen's default limit is 64 frames */
+#define FRAMES_WANTED	  4 /* 2048 refs; Xen's default limit is 64 frames */
 #define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(grant_entry_v1_t))
 
 static grant_entry_v1_t *table;
@@ -101,8 +101,8 @@ int gnttab_end_access(grant_ref_t ref)
 			ret = -EBUSY;
 			break;
 		}
-	} while (!__atomic_compare_exchange_n(flags, &old, 0, 0, __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
+	} while (
+	    !__atomic_compare_exchange_n(flags, &old, 0, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	unsigned long f = spin_lock_irqsave(&gnttab_lock);
 	if (ret == 0)
 		ret = gnttab_refs_free(&refs, ref);

@@ -7,10 +7,10 @@
 enum gnttab_ref_state { REF_FREE, REF_USED, REF_RESERVED, REF_BUSY };
 
 struct gnttab_refs {
-	uint32_t *next;	 /* free-list links, one per ref */
-	uint8_t *state;	 /* enum gnttab_ref_state, one per ref */
+	uint32_t *next; /* free-list links, one per ref */
+	uint8_t *state; /* enum gnttab_ref_state, one per ref */
 	uint32_t nr;
-	uint32_t head;	 /* first free ref, or nr when none */
+	uint32_t head; /* first free ref, or nr when none */
 	uint32_t nfree;
 	uint64_t bad_frees; /* frees of refs not in use, refused */
 	uint64_t busy;	    /* refs parked because the peer still used them */

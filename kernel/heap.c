@@ -4,13 +4,13 @@
 #include "kernel/heap.h"
 #include "lib/string.h"
 
-#define HEAP_PAGE 4096u
-#define MIN_SHIFT 5 /* 32-byte blocks: a 16-byte header plus 16 bytes */
-#define MAX_SHIFT 11
-#define NCLASSES (MAX_SHIFT - MIN_SHIFT + 1)
+#define HEAP_PAGE   4096u
+#define MIN_SHIFT   5 /* 32-byte blocks: a 16-byte header plus 16 bytes */
+#define MAX_SHIFT   11
+#define NCLASSES    (MAX_SHIFT - MIN_SHIFT + 1)
 #define CLASS_LARGE 0xff
-#define MAGIC_USED 0x6b6d616cu /* "lamk" */
-#define MAGIC_FREE 0x65657266u /* "free" */
+#define MAGIC_USED  0x6b6d616cu /* "lamk" */
+#define MAGIC_FREE  0x65657266u /* "free" */
 
 /* Every block starts with this; it keeps the data 16-byte aligned. */
 struct block {

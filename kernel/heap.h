@@ -8,7 +8,7 @@
 struct heap_stats {
 	uint64_t bytes_in_use; /* what callers asked for and still hold */
 	uint64_t allocs, frees, failed, bad_frees;
-	uint64_t pages;	       /* pages the heap holds from the page allocator */
+	uint64_t pages; /* pages the heap holds from the page allocator */
 };
 
 /* Where the heap gets pages from: the kernel's page allocator, or a test double. */

@@ -6,10 +6,10 @@
 
 struct ksym_table {
 	uint64_t count;
-	const uint64_t *addrs;	    /* sorted ascending */
+	const uint64_t *addrs;	   /* sorted ascending */
 	const uint32_t *name_offs; /* into names */
 	const char *names;
-	uint64_t text_end;	    /* addresses at or past this are not code */
+	uint64_t text_end; /* addresses at or past this are not code */
 };
 
 /* Filled by the second link pass (tools/gen-ksyms); empty in the first. */

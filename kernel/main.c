@@ -39,8 +39,8 @@ static void options_apply(void)
 {
 	/* ip/gw/dns/gso: lib/lwip; memmap=xen: take the memory map from Xen even when the start info has
 	 * one; maxcpus, acpi_dump: arch/x86/mp.c */
-	static const char *const known[] = { "loglevel", "memmap", "ip", "gw", "dns", "gso",
-					     "maxcpus", "acpi_dump" };
+	static const char *const known[] = { "loglevel", "memmap", "ip",      "gw",
+					     "dns",	 "gso",	   "maxcpus", "acpi_dump" };
 	unsigned long level;
 
 	for (int i = 0; i < boot_cmdline.nopts; i++) {
@@ -52,7 +52,8 @@ static void options_apply(void)
 			(o[strlen(known[k])] != '=' && o[strlen(known[k])])))
 			k++;
 		if (k == sizeof(known) / sizeof(known[0]))
-			pr_warn("unknown kernel option '%s' ignored (app arguments go after \" -- \")\n",
+			pr_warn("unknown kernel option '%s' ignored (app arguments go after \" -- "
+				"\")\n",
 				o);
 	}
 	int r = cmdline_opt_uint(&boot_cmdline, "loglevel", &level);
@@ -100,7 +101,8 @@ static void memmap_fallback(void)
 	}
 	boot_info.memmap = map;
 	boot_info.memmap_entries = (unsigned)n;
-	pr_info("memory map: %d entries from XENMEM_memory_map%s\n", n, force ? " (memmap=xen)" : "");
+	pr_info("memory map: %d entries from XENMEM_memory_map%s\n", n,
+		force ? " (memmap=xen)" : "");
 	/* Xen returns as many as fit without saying there were more (a big host's dom0 map) */
 	if (n == XEN_MEMMAP_MAX)
 		pr_warn("memory map: %d entries, the most we take: any beyond are not used\n", n);

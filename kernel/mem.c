@@ -56,7 +56,8 @@ uint64_t mem_init(const struct bootinfo *bi)
 	n = reserve(n, 0, PAGE_SIZE, &lost); /* unmapped, so null pointers fault */
 	n = reserve(n, (uintptr_t)_image_start, (uintptr_t)_end, &lost);
 	for (unsigned i = 0; i < bi->nr_modules; i++)
-		n = reserve(n, bi->modules[i].paddr, bi->modules[i].paddr + bi->modules[i].size, &lost);
+		n = reserve(n, bi->modules[i].paddr, bi->modules[i].paddr + bi->modules[i].size,
+			    &lost);
 	if (bi->rsdp_paddr)
 		n = reserve(n, bi->rsdp_paddr, bi->rsdp_paddr + 36, &lost);
 

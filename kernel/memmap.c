@@ -144,7 +144,7 @@ int memmap_ram_ranges(const struct hvm_memmap_table_entry *map, unsigned n, stru
 
 const char *memmap_type_name(uint32_t type)
 {
-	static const char *const names[] = { "?",   "RAM",	   "reserved", "ACPI",
+	static const char *const names[] = { "?",   "RAM",	"reserved", "ACPI",
 					     "NVS", "unusable", "disabled", "persistent" };
 
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "unknown";

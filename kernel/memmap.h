@@ -14,11 +14,11 @@ struct mem_range {
 
 /* what was wrong with the map; the caller reports it */
 struct memmap_report {
-	unsigned zero_sized;   /* entries with size 0, ignored */
-	unsigned wrapped;      /* entries running past the end of the address space, ignored */
-	unsigned unsorted;     /* entries out of address order (sorted here) */
-	unsigned overlaps;     /* RAM entries overlapping each other or a non-RAM entry */
-	unsigned dropped;      /* ranges lost because the output was full */
+	unsigned zero_sized; /* entries with size 0, ignored */
+	unsigned wrapped;    /* entries running past the end of the address space, ignored */
+	unsigned unsorted;   /* entries out of address order (sorted here) */
+	unsigned overlaps;   /* RAM entries overlapping each other or a non-RAM entry */
+	unsigned dropped;    /* ranges lost because the output was full */
 };
 
 /*

@@ -6,7 +6,7 @@
 #include "arch/x86/spinlock.h"
 #include "kernel/memmap.h"
 
-#define PAGE_SIZE 4096ul
+#define PAGE_SIZE  4096ul
 #define PAGE_SHIFT 12
 
 struct pmem {

@@ -47,7 +47,7 @@ static uint8_t clean_fpu[512] __attribute__((aligned(16)));
 static unsigned live_threads;
 static int next_id = 1;
 static int running;
-static uint64_t idle_mask;  /* CPUs halted (or about to) in their idle loop */
+static uint64_t idle_mask; /* CPUs halted (or about to) in their idle loop */
 static unsigned stealable; /* unpinned threads sitting in some queue */
 
 static void fxsave(uint8_t *area)
@@ -347,8 +347,8 @@ void thread_main(void)
 	thread_exit();
 }
 
-struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg,
-				size_t stack_size, int cpu)
+struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg, size_t stack_size,
+				int cpu)
 {
 	if (cpu >= (int)__atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE) || cpu < -1)
 		return NULL;
@@ -363,7 +363,7 @@ struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg,
 		return NULL;
 	}
 	uint64_t *sp = (uint64_t *)(((uintptr_t)t->stack + t->stack_size) & ~15ul);
-	*--sp = 0;				  /* a fake return address for the trampoline */
+	*--sp = 0;			      /* a fake return address for the trampoline */
 	*--sp = (uintptr_t)thread_trampoline; /* where switch_stack returns */
 	for (int i = 0; i < 6; i++)
 		*--sp = 0; /* rbp, rbx, r12-r15 */

@@ -39,8 +39,8 @@ int sched_running(void);
 /* NULL when out of memory. The thread starts runnable. */
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, size_t stack_size);
 /* Like thread_create, pinned to CPU cpu from the start (-1: any CPU); NULL for a bad cpu. */
-struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg,
-				size_t stack_size, int cpu);
+struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg, size_t stack_size,
+				int cpu);
 /* Pins t (NULL: the caller) to CPU cpu, or unpins it (-1); the caller moves at once. 0 or -EINVAL. */
 int sched_pin(struct thread *t, int cpu);
 /* The index of the CPU the caller runs on (it may move at its next switch, unless pinned). */

@@ -8,12 +8,12 @@
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
 
-#define DEBUG_EXIT_PORT 0xf4
+#define DEBUG_EXIT_PORT	 0xf4
 #define DEBUG_EXIT_CRASH 0x7f
 
 /* Reason codes the toolstack sees for a non-zero exit status: 128 + (status & 127). */
 #define XEN_EXIT_CODE_BASE 0x80
-#define CONSOLE_DRAIN_NS 2000000000ull
+#define CONSOLE_DRAIN_NS   2000000000ull
 
 /* xen_code: what `xl` reports as the shutdown reason code. */
 static __attribute__((noreturn)) void platform_off(unsigned xen_reason, unsigned xen_code,

@@ -98,7 +98,7 @@ static void parse_modules(const struct boot_raw *raw, uint64_t img_start, uint64
 			continue;
 		}
 		bi->modules[bi->nr_modules++] =
-			(struct pvh_module){ m->paddr, m->size, module_cmdline(raw, i, bi) };
+		    (struct pvh_module){ m->paddr, m->size, module_cmdline(raw, i, bi) };
 	}
 }
 

@@ -7,17 +7,17 @@
 #include "pvhkit/kernel.h"
 
 /* problems found while parsing; each is reported once, none is fatal */
-#define SI_WARN_VERSION 0x001		/* newer structure than we know: extra fields ignored */
-#define SI_WARN_CMDLINE_HIGH 0x002	/* command line not below 4 GiB: not read */
-#define SI_WARN_CMDLINE_UNTERM 0x004	/* no NUL within BOOTRAW_CMDLINE_MAX: ignored */
-#define SI_WARN_MEMMAP_NONE 0x008	/* version 0 or no entries */
-#define SI_WARN_MEMMAP_HIGH 0x010	/* map not below 4 GiB: not read */
-#define SI_WARN_MEMMAP_TRUNC 0x020	/* more entries than BOOTRAW_MEMMAP_MAX */
-#define SI_WARN_MODLIST_HIGH 0x040	/* module list not below 4 GiB: not read */
-#define SI_WARN_MODLIST_TRUNC 0x080	/* more modules than BOOTRAW_MODS_MAX */
-#define SI_WARN_MODULE_BAD 0x100	/* a module wraps the address space or overlaps the kernel */
-#define SI_WARN_MODCMD_BAD 0x200	/* a module command line unreadable or unterminated */
-#define SI_WARN_RESERVED 0x400		/* the must-be-zero field is not zero */
+#define SI_WARN_VERSION	       0x001 /* newer structure than we know: extra fields ignored */
+#define SI_WARN_CMDLINE_HIGH   0x002 /* command line not below 4 GiB: not read */
+#define SI_WARN_CMDLINE_UNTERM 0x004 /* no NUL within BOOTRAW_CMDLINE_MAX: ignored */
+#define SI_WARN_MEMMAP_NONE    0x008 /* version 0 or no entries */
+#define SI_WARN_MEMMAP_HIGH    0x010 /* map not below 4 GiB: not read */
+#define SI_WARN_MEMMAP_TRUNC   0x020 /* more entries than BOOTRAW_MEMMAP_MAX */
+#define SI_WARN_MODLIST_HIGH   0x040 /* module list not below 4 GiB: not read */
+#define SI_WARN_MODLIST_TRUNC  0x080 /* more modules than BOOTRAW_MODS_MAX */
+#define SI_WARN_MODULE_BAD     0x100 /* a module wraps the address space or overlaps the kernel */
+#define SI_WARN_MODCMD_BAD     0x200 /* a module command line unreadable or unterminated */
+#define SI_WARN_RESERVED       0x400 /* the must-be-zero field is not zero */
 
 struct bootinfo {
 	uint32_t version, flags;

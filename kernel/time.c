@@ -25,7 +25,7 @@ static void note_behind(uint64_t ns)
 
 	__atomic_fetch_add(&behind_count, 1, __ATOMIC_RELAXED);
 	while (ns > cur && !__atomic_compare_exchange_n(&behind_max_ns, &cur, ns, 1,
-							 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+							__ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		;
 }
 
@@ -75,7 +75,8 @@ uint64_t time_monotonic_ns(void)
 		return 0;
 	/* no migration in between: threads switch only in schedule(), never in here */
 	snapshot(&s, &tsc);
-	uint64_t raw = pvclock_ns(&s, tsc), last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED), next;
+	uint64_t raw = pvclock_ns(&s, tsc), last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED),
+		 next;
 
 	/*
 	 * Strictly increasing: a CPU whose own clock is behind hands out last + 1 rather than last,

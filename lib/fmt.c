@@ -5,7 +5,7 @@
 struct spec {
 	int left, plus, space, alt, zero;
 	int width, prec; /* prec < 0: none given */
-	int len;	 /* 0 int, 1 long, 2 long long, -1 short, -2 char, 3 size_t/intmax/ptrdiff */
+	int len; /* 0 int, 1 long, 2 long long, -1 short, -2 char, 3 size_t/intmax/ptrdiff */
 };
 
 struct out {

@@ -21,8 +21,8 @@
 #include <pvhkit/thread.h>
 #include <pvhkit/xenstore.h>
 
-#define KiB 1024u
-#define MiB (1024u * 1024u)
+#define KiB   1024u
+#define MiB   (1024u * 1024u)
 #define BLOCK (64 * KiB)
 
 static uint64_t now_ns(void)
@@ -146,8 +146,11 @@ static void test_pattern_blocks(blk_dev_t *d, const struct blk_info *in, unsigne
 	b.outstanding = (int)nblocks;
 	int refused = 0;
 	for (unsigned i = 0; i < nblocks; i++) {
-		rq[i] = (struct blk_req){ .op = BLK_WRITE, .offset = pos[i], .len = BLOCK,
-					  .buf = bufs + (size_t)i * BLOCK, .done = batch_done,
+		rq[i] = (struct blk_req){ .op = BLK_WRITE,
+					  .offset = pos[i],
+					  .len = BLOCK,
+					  .buf = bufs + (size_t)i * BLOCK,
+					  .done = batch_done,
 					  .arg = &b };
 		if (blk_submit(d, &rq[i])) {
 			refused++;
@@ -156,9 +159,10 @@ static void test_pattern_blocks(blk_dev_t *d, const struct blk_info *in, unsigne
 	}
 	batch_wait(&b);
 	uint64_t t1 = now_ns();
-	tap_ok(!refused && !b.errors, "%s: %u random-pattern 64 KiB blocks written across the disk "
-	       "(all in flight at once; %lu ms; errors %d)", in->name, nblocks,
-	       (unsigned long)((t1 - t0) / 1000000), b.errors);
+	tap_ok(!refused && !b.errors,
+	       "%s: %u random-pattern 64 KiB blocks written across the disk "
+	       "(all in flight at once; %lu ms; errors %d)",
+	       in->name, nblocks, (unsigned long)((t1 - t0) / 1000000), b.errors);
 	tap_ok(blk_flush(d) == 0, "%s: flush after the writes", in->name);
 
 	memset(bufs, 0xa5, (size_t)nblocks * BLOCK);
@@ -183,8 +187,9 @@ static void test_pattern_blocks(blk_dev_t *d, const struct blk_info *in, unsigne
 				first_bad = i;
 		}
 	}
-	tap_ok(!b.errors && !bad, "%s: read back and verified: checksums, seeds and content (%u bad%s)",
-	       in->name, bad, bad ? ", first at block" : "");
+	tap_ok(!b.errors && !bad,
+	       "%s: read back and verified: checksums, seeds and content (%u bad%s)", in->name, bad,
+	       bad ? ", first at block" : "");
 	if (bad)
 		tap_diag("first bad block %u at offset %lu", first_bad,
 			 (unsigned long)pos[first_bad]);
@@ -227,8 +232,8 @@ static void test_unaligned(blk_dev_t *d, const struct blk_info *in)
 	e1 = blk_write(d, in->size - ss, w, ss);
 	memset(r, 0, ss);
 	e2 = blk_read(d, in->size - ss, r, ss);
-	tap_ok(!e1 && !e2 && !memcmp(w, r, ss), "%s: the last sector (offset %lu) (%d %d)", in->name,
-	       (unsigned long)(in->size - ss), e1, e2);
+	tap_ok(!e1 && !e2 && !memcmp(w, r, ss), "%s: the last sector (offset %lu) (%d %d)",
+	       in->name, (unsigned long)(in->size - ss), e1, e2);
 	free(w);
 	free(r);
 }
@@ -289,8 +294,9 @@ static void test_threads(blk_dev_t *d, const struct blk_info *in)
 			pvh_thread_join(t[i], NULL);
 		errors += a[i].errors + !t[i];
 	}
-	tap_ok(errors == 0, "%s: 8 threads x 10 rounds of 128 KiB write+read+compare at once (%d bad)",
-	       in->name, errors);
+	tap_ok(errors == 0,
+	       "%s: 8 threads x 10 rounds of 128 KiB write+read+compare at once (%d bad)", in->name,
+	       errors);
 }
 
 static void test_qd32(blk_dev_t *d, const struct blk_info *in)
@@ -302,14 +308,18 @@ static void test_qd32(blk_dev_t *d, const struct blk_info *in)
 	uint32_t io = in->sector_size > 4 * KiB ? in->sector_size : 4 * KiB;
 
 	for (int i = 0; i < QD; i++) {
-		rq[i] = (struct blk_req){ .op = BLK_READ, .offset = (rnd() % (in->size / io)) * io,
-					  .len = 4 * KiB, .buf = buf + i * 4 * KiB,
-					  .done = batch_done, .arg = &b };
+		rq[i] = (struct blk_req){ .op = BLK_READ,
+					  .offset = (rnd() % (in->size / io)) * io,
+					  .len = 4 * KiB,
+					  .buf = buf + i * 4 * KiB,
+					  .done = batch_done,
+					  .arg = &b };
 		if (blk_submit(d, &rq[i]))
 			__atomic_sub_fetch(&b.outstanding, 1, __ATOMIC_RELEASE), b.errors++;
 	}
 	batch_wait(&b);
-	tap_ok(b.errors == 0, "%s: 32 random 4 KiB reads in flight at once, 32 callbacks", in->name);
+	tap_ok(b.errors == 0, "%s: 32 random 4 KiB reads in flight at once, 32 callbacks",
+	       in->name);
 	free(buf);
 }
 
@@ -325,7 +335,7 @@ static void report(blk_dev_t *d, const struct blk_info *in)
 		 (unsigned long)st.errors, (unsigned long)st.notifies, (unsigned long)st.interrupts,
 		 (unsigned long)(st.bytes_read >> 20), (unsigned long)(st.bytes_written >> 20));
 	tap_ok(!st.bad_id && !st.dup_rsp && !st.wrong_op && !st.bad_status && !st.bad_rsp_prod &&
-		       !st.grants_busy,
+		   !st.grants_busy,
 	       "%s: no bad responses from blkback, no grant left busy (%lu %lu %lu %lu %lu %lu)",
 	       in->name, (unsigned long)st.bad_id, (unsigned long)st.dup_rsp,
 	       (unsigned long)st.wrong_op, (unsigned long)st.bad_status,
@@ -403,9 +413,9 @@ static int mode_ro(void)
 
 #define GUEST_FIRST 2051u /* 512-byte sectors, odd on purpose */
 #define GUEST_COUNT 300u
-#define DOM0_FIRST 8192u
-#define DOM0_COUNT 40u
-#define D "data/blk"
+#define DOM0_FIRST  8192u
+#define DOM0_COUNT  40u
+#define D	    "data/blk"
 
 static void pattern_sector(uint8_t *p, uint64_t s, const char *who)
 {
@@ -443,8 +453,8 @@ static int mode_pattern(void)
 		pattern_sector(buf + 3 + i * 512, GUEST_FIRST + i, "GUEST-WRT");
 	int e = in.sector_size == 512 ? blk_write(d, (uint64_t)GUEST_FIRST * 512, buf + 3, len)
 				      : -EINVAL;
-	tap_ok(e == 0, "wrote %u pattern sectors at sector %u from an odd address (%d)", GUEST_COUNT,
-	       GUEST_FIRST, e);
+	tap_ok(e == 0, "wrote %u pattern sectors at sector %u from an odd address (%d)",
+	       GUEST_COUNT, GUEST_FIRST, e);
 	uint64_t last = in.size / 512 - 1;
 	pattern_sector(buf, last, "GUEST-WRT");
 	e = blk_write(d, last * 512, buf, 512);
@@ -569,7 +579,8 @@ static int mode_detach(void)
 		uint8_t *r = malloc(4096);
 		int e = blk_read(c, 32 * MiB, r, 4096);
 		tap_ok(e == 0 && !memcmp(r, mark, 4096),
-		       "xvdc (the same backing device) holds the marker written through xvda (%d)", e);
+		       "xvdc (the same backing device) holds the marker written through xvda (%d)",
+		       e);
 		e = blk_write(c, 0, mark, 4096);
 		tap_ok(e == 0, "write to xvdc (%d)", e);
 		tap_ok(hp_attached >= 1, "the app was told the disk arrived");
@@ -619,8 +630,11 @@ static uint64_t qd_run(blk_dev_t *d, enum blk_op op, int depth, size_t len, int 
 			uint64_t off = seq ? next : (rnd() % (span / len)) * len;
 			next += len;
 			q.busy[i] = 1;
-			q.rq[i] = (struct blk_req){ .op = op, .offset = off, .len = len,
-						    .buf = buf + (size_t)i * len, .done = qd_done,
+			q.rq[i] = (struct blk_req){ .op = op,
+						    .offset = off,
+						    .len = len,
+						    .buf = buf + (size_t)i * len,
+						    .done = qd_done,
 						    .arg = &q };
 			__atomic_add_fetch(&q.inflight, 1, __ATOMIC_ACQ_REL);
 			issued++;
@@ -658,8 +672,10 @@ static int mode_bench(void)
 	uint64_t w = qd_run(d, BLK_WRITE, 8, 256 * KiB, 1, span, n, forever);
 	blk_flush(d);
 	uint64_t r = qd_run(d, BLK_READ, 8, 256 * KiB, 1, span, n, forever);
-	pvh_printf("BLK-BENCH blk.seq_write.pvhkit %lu MB/s\n", (unsigned long)(w * 256 * KiB / 1000000));
-	pvh_printf("BLK-BENCH blk.seq_read.pvhkit %lu MB/s\n", (unsigned long)(r * 256 * KiB / 1000000));
+	pvh_printf("BLK-BENCH blk.seq_write.pvhkit %lu MB/s\n",
+		   (unsigned long)(w * 256 * KiB / 1000000));
+	pvh_printf("BLK-BENCH blk.seq_read.pvhkit %lu MB/s\n",
+		   (unsigned long)(r * 256 * KiB / 1000000));
 	pvh_printf("BLK-BENCH blk.randread_qd1.pvhkit %lu IOPS\n",
 		   (unsigned long)qd_run(d, BLK_READ, 1, 4 * KiB, 0, span, forever, secs));
 	pvh_printf("BLK-BENCH blk.randread_qd32.pvhkit %lu IOPS\n",

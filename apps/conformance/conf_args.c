@@ -56,13 +56,13 @@ static const char *opt(const char *arg, const char *key)
 
 int conf_args_parse(int argc, char **argv, struct conf_args *a)
 {
-	*a = (struct conf_args){.expect = {.vcpus = -1,
-					   .maxvcpus = -1,
-					   .memory_mib = -1,
-					   .modules = -1,
-					   .cmdline_len = -1,
-					   .module0_len = -1,
-					   .domu = -1}};
+	*a = (struct conf_args){ .expect = { .vcpus = -1,
+					     .maxvcpus = -1,
+					     .memory_mib = -1,
+					     .modules = -1,
+					     .cmdline_len = -1,
+					     .module0_len = -1,
+					     .domu = -1 } };
 	struct conf_expect *e = &a->expect;
 
 	for (int i = 1; i < argc; i++) {

@@ -23,7 +23,7 @@ static const void *phys_map(void *ctx, uint64_t paddr, uint64_t len)
 	return conf_phys_map(paddr, len);
 }
 
-const struct acpi_mem conf_phys = {phys_map, NULL};
+const struct acpi_mem conf_phys = { phys_map, NULL };
 
 int conf_madt_get(const void **table, uint32_t *len, struct acpi_madt *m,
 		  const struct acpi_cpu **cpus, const char **why)

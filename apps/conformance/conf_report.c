@@ -88,7 +88,7 @@ void conf_xml_escape(const char *s, char *buf, size_t n)
 
 void conf_totals(const struct conf_record *recs, unsigned n, struct conf_totals *t)
 {
-	*t = (struct conf_totals){.total = n};
+	*t = (struct conf_totals){ .total = n };
 	for (unsigned i = 0; i < n; i++) {
 		switch (recs[i].res.status) {
 		case CONF_PASS:
@@ -120,7 +120,7 @@ enum conf_status conf_overall(const struct conf_totals *t)
 
 void conf_result_line(const struct conf_totals *t, char *buf, size_t n)
 {
-	static const char *const word[] = {"PASS", "FAIL", "ERROR", "SKIP"};
+	static const char *const word[] = { "PASS", "FAIL", "ERROR", "SKIP" };
 
 	fmt_snprintf(
 	    buf, n, "RESULT: %s conformance: %u tests, %u passed, %u failed, %u errors, %u skipped",

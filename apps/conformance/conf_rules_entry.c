@@ -36,7 +36,7 @@ enum conf_status conf_rule_eflags(uint32_t eflags, struct conf_result *r)
 	static const struct {
 		uint32_t bit;
 		const char *name;
-	} must_clear[] = {{EFL_VM, "VM"}, {EFL_IF, "IF"}, {EFL_TF, "TF"}, {EFL_DF, "DF"}};
+	} must_clear[] = { { EFL_VM, "VM" }, { EFL_IF, "IF" }, { EFL_TF, "TF" }, { EFL_DF, "DF" } };
 
 	for (unsigned i = 0; i < sizeof(must_clear) / sizeof(must_clear[0]); i++)
 		if (eflags & must_clear[i].bit)
@@ -72,7 +72,7 @@ void conf_seg_decode(uint64_t d, struct conf_seg *s)
 	s->limit = s->g ? (limit << 12) | 0xfff : limit;
 }
 
-static const char *const seg_names[ENTRY_NSEG] = {"CS", "DS", "ES", "SS", "TR"};
+static const char *const seg_names[ENTRY_NSEG] = { "CS", "DS", "ES", "SS", "TR" };
 
 /* The ABI's shape for seg against one decoded view; base_known is 0 for a lar/lsl-only view. */
 static enum conf_status seg_check(enum entry_seg seg, const struct conf_seg *s, int base_known,

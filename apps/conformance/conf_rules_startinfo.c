@@ -93,8 +93,8 @@ enum conf_status conf_rule_si_flags(uint32_t flags, const struct conf_expect *e,
 
 static const char *type_name(uint32_t t)
 {
-	static const char *const names[] = {"type 0", "RAM",	  "reserved", "ACPI",
-					    "NVS",    "unusable", "disabled", "PMEM"};
+	static const char *const names[] = { "type 0", "RAM",	   "reserved", "ACPI",
+					     "NVS",    "unusable", "disabled", "PMEM" };
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
 }
 

@@ -146,13 +146,14 @@ static void t_no_ioapic(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_acpi[] = {
-    {"acpi.rsdp", "the RSDP's signature, length and both checksums", ACPI_SPEC, t_rsdp},
-    {"acpi.root", "the XSDT and RSDT: signature, length, checksum", ACPI_SPEC, t_root},
-    {"acpi.madt", "the MADT is found from the root table and its checksum and entries hold",
-     "ACPI 6.x 5.2.12 (MADT)", t_madt},
-    {"acpi.madt-cpus", "the MADT lists maxvcpus processors (UID = vCPU id), exactly vcpus enabled",
-     LIBXL_PVH, t_madt_cpus},
-    {"acpi.no-ioapic", "a PVH domU's MADT has no I/O APIC (no emulated one exists)", LIBXL_PVH,
-     t_no_ioapic},
-    {0},
+	{ "acpi.rsdp", "the RSDP's signature, length and both checksums", ACPI_SPEC, t_rsdp },
+	{ "acpi.root", "the XSDT and RSDT: signature, length, checksum", ACPI_SPEC, t_root },
+	{ "acpi.madt", "the MADT is found from the root table and its checksum and entries hold",
+	  "ACPI 6.x 5.2.12 (MADT)", t_madt },
+	{ "acpi.madt-cpus",
+	  "the MADT lists maxvcpus processors (UID = vCPU id), exactly vcpus enabled", LIBXL_PVH,
+	  t_madt_cpus },
+	{ "acpi.no-ioapic", "a PVH domU's MADT has no I/O APIC (no emulated one exists)", LIBXL_PVH,
+	  t_no_ioapic },
+	{ 0 },
 };

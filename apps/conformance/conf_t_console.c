@@ -27,7 +27,8 @@ static void t_ring(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_console[] = {
-    {"console.ring", "output written to the PV console ring reaches the toolstack (runner checks)",
-     "xen/include/public/io/console.h, hvm/params.h (HVM_PARAM_CONSOLE_PFN/EVTCHN)", t_ring},
-    {0},
+	{ "console.ring",
+	  "output written to the PV console ring reaches the toolstack (runner checks)",
+	  "xen/include/public/io/console.h, hvm/params.h (HVM_PARAM_CONSOLE_PFN/EVTCHN)", t_ring },
+	{ 0 },
 };

@@ -122,11 +122,14 @@ static void t_vcpu_id(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_cpuid[] = {
-    {"cpuid.leaves", "Xen's leaves: signature XenVMMXenVMM, version, hypercall-page count and MSR",
-     CPUID_H, t_leaves},
-    {"cpuid.hypercall-page", "the MSR from leaf +2 installs the hypercall page; xen_version works",
-     CPUID_H " (leaf +2), xen/include/public/version.h", t_hypercall},
-    {"cpuid.vcpu-id", "leaf +4 EBX (VCPU_ID_PRESENT) equals the MADT processor UID on every CPU",
-     CPUID_H " (leaf +4)", t_vcpu_id},
-    {0},
+	{ "cpuid.leaves",
+	  "Xen's leaves: signature XenVMMXenVMM, version, hypercall-page count and MSR", CPUID_H,
+	  t_leaves },
+	{ "cpuid.hypercall-page",
+	  "the MSR from leaf +2 installs the hypercall page; xen_version works",
+	  CPUID_H " (leaf +2), xen/include/public/version.h", t_hypercall },
+	{ "cpuid.vcpu-id",
+	  "leaf +4 EBX (VCPU_ID_PRESENT) equals the MADT processor UID on every CPU",
+	  CPUID_H " (leaf +4)", t_vcpu_id },
+	{ 0 },
 };

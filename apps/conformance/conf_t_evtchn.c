@@ -218,11 +218,11 @@ static void t_virq_timer(struct conf_result *r, const struct conf_expect *e)
 			return;
 		}
 		/* the kernel bound it already: a second binding of the same VIRQ on a vCPU is refused */
-		struct evtchn_bind_virq b = {.virq = VIRQ_TIMER, .vcpu = cpus[i].vcpu_id};
+		struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = cpus[i].vcpu_id };
 		long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &b);
 		if (rc != -EEXIST) {
 			if (!rc) {
-				struct evtchn_close c = {.port = b.port};
+				struct evtchn_close c = { .port = b.port };
 				HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
 			}
 			conf_fail(r,
@@ -238,14 +238,16 @@ static void t_virq_timer(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_evtchn[] = {
-    {"evtchn.loopback", "an interdomain pair to ourselves: one send, exactly one delivery",
-     EVTCHN_H, t_loopback},
-    {"evtchn.mask", "a masked port holds a pending event back until unmasked, then delivers once",
-     EVTCHN_H " (EVTCHNOP_unmask), xen.h (evtchn_pending/evtchn_mask)", t_mask},
-    {"evtchn.ipi", "EVTCHNOP_bind_ipi to every vCPU; each send is delivered once, on that vCPU",
-     EVTCHN_H, t_ipi},
-    {"evtchn.virq-timer",
-     "VIRQ_TIMER fires on every vCPU for its single-shot timer; bound once per vCPU",
-     EVTCHN_H ", xen.h (VIRQ_TIMER), vcpu.h (set_singleshot_timer)", t_virq_timer},
-    {0},
+	{ "evtchn.loopback", "an interdomain pair to ourselves: one send, exactly one delivery",
+	  EVTCHN_H, t_loopback },
+	{ "evtchn.mask",
+	  "a masked port holds a pending event back until unmasked, then delivers once",
+	  EVTCHN_H " (EVTCHNOP_unmask), xen.h (evtchn_pending/evtchn_mask)", t_mask },
+	{ "evtchn.ipi",
+	  "EVTCHNOP_bind_ipi to every vCPU; each send is delivered once, on that vCPU", EVTCHN_H,
+	  t_ipi },
+	{ "evtchn.virq-timer",
+	  "VIRQ_TIMER fires on every vCPU for its single-shot timer; bound once per vCPU",
+	  EVTCHN_H ", xen.h (VIRQ_TIMER), vcpu.h (set_singleshot_timer)", t_virq_timer },
+	{ 0 },
 };

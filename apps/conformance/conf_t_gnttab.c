@@ -25,7 +25,7 @@ static int need_gnttab(struct conf_result *r)
 
 static void t_version(struct conf_result *r, const struct conf_expect *e)
 {
-	struct gnttab_get_version v = {.dom = DOMID_SELF};
+	struct gnttab_get_version v = { .dom = DOMID_SELF };
 
 	(void)e;
 	if (!need_gnttab(r))
@@ -42,7 +42,7 @@ static void t_version(struct conf_result *r, const struct conf_expect *e)
 
 static void t_query_size(struct conf_result *r, const struct conf_expect *e)
 {
-	struct gnttab_query_size q = {.dom = DOMID_SELF};
+	struct gnttab_query_size q = { .dom = DOMID_SELF };
 
 	(void)e;
 	if (!need_gnttab(r))
@@ -70,10 +70,10 @@ static int self_domid(void)
 static int copy_from_ref(int domid, grant_ref_t ref, void *dst)
 {
 	struct gnttab_copy op = {
-	    .source = {.u.ref = ref, .domid = (domid_t)domid, .offset = 0},
-	    .dest = {.u.gmfn = (uintptr_t)dst >> 12, .domid = DOMID_SELF, .offset = 0},
-	    .len = 4096,
-	    .flags = GNTCOPY_source_gref,
+		.source = { .u.ref = ref, .domid = (domid_t)domid, .offset = 0 },
+		.dest = { .u.gmfn = (uintptr_t)dst >> 12, .domid = DOMID_SELF, .offset = 0 },
+		.len = 4096,
+		.flags = GNTCOPY_source_gref,
 	};
 	int rc = gnttab_copy(&op, 1);
 	return rc ? rc : op.status;
@@ -166,12 +166,12 @@ static void t_revoke(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_gnttab[] = {
-    {"gnttab.version", "GNTTABOP_get_version reports version 1", GNTTAB_H, t_version},
-    {"gnttab.query-size", "GNTTABOP_query_size: 1 <= nr_frames <= max_nr_frames", GNTTAB_H,
-     t_query_size},
-    {"gnttab.self-copy", "GNTTABOP_copy through a grant we gave ourselves copies the page",
-     GNTTAB_H, t_copy},
-    {"gnttab.revoke", "an unused grant revokes cleanly and cannot be used afterwards", GNTTAB_H,
-     t_revoke},
-    {0},
+	{ "gnttab.version", "GNTTABOP_get_version reports version 1", GNTTAB_H, t_version },
+	{ "gnttab.query-size", "GNTTABOP_query_size: 1 <= nr_frames <= max_nr_frames", GNTTAB_H,
+	  t_query_size },
+	{ "gnttab.self-copy", "GNTTABOP_copy through a grant we gave ourselves copies the page",
+	  GNTTAB_H, t_copy },
+	{ "gnttab.revoke", "an unused grant revokes cleanly and cannot be used afterwards",
+	  GNTTAB_H, t_revoke },
+	{ 0 },
 };

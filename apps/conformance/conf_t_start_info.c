@@ -45,8 +45,8 @@ static int memmap(struct conf_mem_entry *m, struct conf_result *r)
 		return -1;
 	}
 	for (unsigned i = 0; i < n; i++)
-		m[i] = (struct conf_mem_entry){boot_raw.memmap[i].addr, boot_raw.memmap[i].size,
-					       boot_raw.memmap[i].type};
+		m[i] = (struct conf_mem_entry){ boot_raw.memmap[i].addr, boot_raw.memmap[i].size,
+						boot_raw.memmap[i].type };
 	return (int)n;
 }
 
@@ -78,7 +78,7 @@ static void t_modules(struct conf_result *r, const struct conf_expect *e)
 	}
 	for (unsigned i = 0; i < n; i++) {
 		mods[i] =
-		    (struct conf_module){boot_raw.modlist[i].paddr, boot_raw.modlist[i].size, 0};
+		    (struct conf_module){ boot_raw.modlist[i].paddr, boot_raw.modlist[i].size, 0 };
 		const void *p = conf_phys_map(mods[i].paddr, mods[i].size);
 		if (p && i == 0)
 			mods[i].crc = conf_crc32(p, (size_t)mods[i].size);
@@ -122,17 +122,18 @@ static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_start_info[] = {
-    {"start_info.magic", "magic is XEN_HVM_START_MAGIC_VALUE (0x336ec578)", SI_H, t_magic},
-    {"start_info.version", "version 0 or 1 (1, with a memory map, from libxl for a domU)", SI_H,
-     t_version},
-    {"start_info.flags", "SIF_PRIVILEGED|SIF_INITDOMAIN set for the initial domain only",
-     SI_H " (SIF_* in xen/include/public/xen.h)", t_flags},
-    {"start_info.cmdline", "cmdline_paddr holds, NUL-terminated, what the toolstack was given",
-     SI_H, t_cmdline},
-    {"start_info.memmap",
-     "the memory map: no overlaps, RAM under the image, RAM = configured memory", SI_H, t_memmap},
-    {"start_info.modules", "nr_modules/modlist_paddr: the configured modules, intact, in RAM", SI_H,
-     t_modules},
-    {"start_info.rsdp", "rsdp_paddr points at a valid ACPI RSDP", SI_H, t_rsdp},
-    {0},
+	{ "start_info.magic", "magic is XEN_HVM_START_MAGIC_VALUE (0x336ec578)", SI_H, t_magic },
+	{ "start_info.version", "version 0 or 1 (1, with a memory map, from libxl for a domU)",
+	  SI_H, t_version },
+	{ "start_info.flags", "SIF_PRIVILEGED|SIF_INITDOMAIN set for the initial domain only",
+	  SI_H " (SIF_* in xen/include/public/xen.h)", t_flags },
+	{ "start_info.cmdline", "cmdline_paddr holds, NUL-terminated, what the toolstack was given",
+	  SI_H, t_cmdline },
+	{ "start_info.memmap",
+	  "the memory map: no overlaps, RAM under the image, RAM = configured memory", SI_H,
+	  t_memmap },
+	{ "start_info.modules", "nr_modules/modlist_paddr: the configured modules, intact, in RAM",
+	  SI_H, t_modules },
+	{ "start_info.rsdp", "rsdp_paddr points at a valid ACPI RSDP", SI_H, t_rsdp },
+	{ 0 },
 };

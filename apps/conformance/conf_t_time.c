@@ -128,9 +128,9 @@ static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_time[] = {
-    {"time.pvclock-monotonic", "pvclock time never goes back, also across CPUs",
-     "xen/include/public/xen.h (vcpu_time_info), docs/misc/pvh.pandoc", t_monotonic},
-    {"time.wallclock", "the shared-info wall clock is within 2 s of dom0's clock", XEN_H,
-     t_wallclock},
-    {0},
+	{ "time.pvclock-monotonic", "pvclock time never goes back, also across CPUs",
+	  "xen/include/public/xen.h (vcpu_time_info), docs/misc/pvh.pandoc", t_monotonic },
+	{ "time.wallclock", "the shared-info wall clock is within 2 s of dom0's clock", XEN_H,
+	  t_wallclock },
+	{ 0 },
 };

@@ -90,7 +90,7 @@ static void ctx64(struct vcpu_hvm_context *ctx)
 {
 	static uint8_t stack[512] __attribute__((aligned(16)));
 
-	*ctx = (struct vcpu_hvm_context){.mode = VCPU_HVM_MODE_64B};
+	*ctx = (struct vcpu_hvm_context){ .mode = VCPU_HVM_MODE_64B };
 	ctx->cpu_regs.x86_64.rip = (uintptr_t)halt_here;
 	ctx->cpu_regs.x86_64.rsp = (uintptr_t)(stack + sizeof(stack));
 	ctx->cpu_regs.x86_64.cr0 = read_cr0();
@@ -139,7 +139,7 @@ static void t_bad_context(struct conf_result *r, const struct conf_expect *e)
 		return;
 	}
 	/* 32-bit, CS a data segment; 64-bit without paging; an unknown mode */
-	bad[0] = (struct vcpu_hvm_context){.mode = VCPU_HVM_MODE_32B};
+	bad[0] = (struct vcpu_hvm_context){ .mode = VCPU_HVM_MODE_32B };
 	struct vcpu_hvm_x86_32 *x = &bad[0].cpu_regs.x86_32;
 	x->eip = (uint32_t)(uintptr_t)halt_here;
 	x->eflags = 2;
@@ -153,8 +153,8 @@ static void t_bad_context(struct conf_result *r, const struct conf_expect *e)
 	bad[1].cpu_regs.x86_64.cr0 &= ~(1ull << 31);
 	ctx64(&bad[2]);
 	bad[2].mode = 7;
-	static const char *const what[] = {"a 32-bit context whose CS is a data segment",
-					   "a 64-bit context with CR0.PG clear", "mode 7"};
+	static const char *const what[] = { "a 32-bit context whose CS is a data segment",
+					    "a 64-bit context with CR0.PG clear", "mode 7" };
 	for (unsigned i = 0; i < 3; i++) {
 		long rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, (unsigned)v, &bad[i]);
 		if (rc >= 0) {
@@ -248,7 +248,7 @@ static void t_vcpu_info(struct conf_result *r, const struct conf_expect *e)
 			return;
 		}
 		uintptr_t a = (uintptr_t)&c->vcpu_info_area;
-		struct vcpu_register_vcpu_info info = {.mfn = a >> 12, .offset = a & 0xfff};
+		struct vcpu_register_vcpu_info info = { .mfn = a >> 12, .offset = a & 0xfff };
 		long rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, c->vcpu_id, &info);
 		if (rc != -EINVAL) {
 			conf_fail(r,
@@ -264,16 +264,16 @@ static void t_vcpu_info(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_vcpu[] = {
-    {"vcpu.is-up", "VCPUOP_is_up: 1 for running vCPUs, 0 for others, -ENOENT past max_vcpus",
-     VCPU_H, t_is_up},
-    {"vcpu.init-running", "VCPUOP_initialise on an initialised vCPU fails with -EEXIST",
-     VCPU_H ", xen/arch/x86/domain.c arch_initialise_vcpu", t_init_running},
-    {"vcpu.bad-context", "VCPUOP_initialise refuses invalid vcpu_hvm_contexts (-EINVAL)",
-     "xen/include/public/hvm/hvm_vcpu.h, xen/arch/x86/hvm/domain.c", t_bad_context},
-    {"vcpu.down-up", "VCPUOP_down then VCPUOP_up of an AP; is_up follows; it runs again", VCPU_H,
-     t_down_up},
-    {"vcpu.vcpu-info",
-     "VCPUOP_register_vcpu_info for every vCPU; Xen updates it; only once per vCPU", VCPU_H,
-     t_vcpu_info},
-    {0},
+	{ "vcpu.is-up", "VCPUOP_is_up: 1 for running vCPUs, 0 for others, -ENOENT past max_vcpus",
+	  VCPU_H, t_is_up },
+	{ "vcpu.init-running", "VCPUOP_initialise on an initialised vCPU fails with -EEXIST",
+	  VCPU_H ", xen/arch/x86/domain.c arch_initialise_vcpu", t_init_running },
+	{ "vcpu.bad-context", "VCPUOP_initialise refuses invalid vcpu_hvm_contexts (-EINVAL)",
+	  "xen/include/public/hvm/hvm_vcpu.h, xen/arch/x86/hvm/domain.c", t_bad_context },
+	{ "vcpu.down-up", "VCPUOP_down then VCPUOP_up of an AP; is_up follows; it runs again",
+	  VCPU_H, t_down_up },
+	{ "vcpu.vcpu-info",
+	  "VCPUOP_register_vcpu_info for every vCPU; Xen updates it; only once per vCPU", VCPU_H,
+	  t_vcpu_info },
+	{ 0 },
 };

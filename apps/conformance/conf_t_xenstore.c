@@ -173,12 +173,12 @@ static void t_watch(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_xenstore[] = {
-    {"xenstore.home", "GET_DOMAIN_PATH gives /local/domain/<our domid>", XS_TXT, t_home},
-    {"xenstore.own-keys", "our home's 'name' and 'domid' (= CPUID's domid) are readable", XS_TXT,
-     t_own_keys},
-    {"xenstore.write-data", "we may write, read back and remove keys under our data/", XS_TXT,
-     t_write_data},
-    {"xenstore.eacces", "keys we do not own are refused with EACCES", XS_TXT, t_eacces},
-    {"xenstore.watch", "a watch fires when set and when its node changes", XS_TXT, t_watch},
-    {0},
+	{ "xenstore.home", "GET_DOMAIN_PATH gives /local/domain/<our domid>", XS_TXT, t_home },
+	{ "xenstore.own-keys", "our home's 'name' and 'domid' (= CPUID's domid) are readable",
+	  XS_TXT, t_own_keys },
+	{ "xenstore.write-data", "we may write, read back and remove keys under our data/", XS_TXT,
+	  t_write_data },
+	{ "xenstore.eacces", "keys we do not own are refused with EACCES", XS_TXT, t_eacces },
+	{ "xenstore.watch", "a watch fires when set and when its node changes", XS_TXT, t_watch },
+	{ 0 },
 };

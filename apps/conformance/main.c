@@ -17,9 +17,9 @@
 
 /* in the order they run: boot ABI first (nothing else disturbs it), xenstore late, vCPU down/up last */
 static const struct conf_test *const groups[] = {
-    conf_tests_entry,  conf_tests_start_info, conf_tests_cpuid,	   conf_tests_acpi,
-    conf_tests_evtchn, conf_tests_gnttab,     conf_tests_xenstore, conf_tests_console,
-    conf_tests_time,   conf_tests_vcpu,
+	conf_tests_entry,  conf_tests_start_info, conf_tests_cpuid,    conf_tests_acpi,
+	conf_tests_evtchn, conf_tests_gnttab,	  conf_tests_xenstore, conf_tests_console,
+	conf_tests_time,   conf_tests_vcpu,
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
@@ -30,7 +30,7 @@ static void out_line(void *ctx, const char *s)
 	pvh_printf("%s\n", s);
 }
 
-static const struct conf_out out = {out_line, NULL};
+static const struct conf_out out = { out_line, NULL };
 
 static void usage(const char *bad)
 {
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 			if (!conf_selected(a.only, t->name))
 				continue;
 			struct conf_record *rec = &recs[n++];
-			*rec = (struct conf_record){.test = t, .res = {CONF_PASS, ""}};
+			*rec = (struct conf_record){ .test = t, .res = { CONF_PASS, "" } };
 			uint64_t t0 = time_monotonic_ns();
 			t->run(&rec->res, &a.expect);
 			rec->ns = time_monotonic_ns() - t0;

@@ -23,11 +23,11 @@
 
 /* tap_ok formats with the kernel's printf, which lacks some of C's: format here, with the libc's */
 static char tap_buf[200];
-#define OK(cond, ...)                                                      \
-	({                                                                 \
-		int c_ = !!(cond);                                         \
-		snprintf(tap_buf, sizeof(tap_buf), __VA_ARGS__);           \
-		tap_ok(c_, "%s", tap_buf);                                 \
+#define OK(cond, ...)                                                                              \
+	({                                                                                         \
+		int c_ = !!(cond);                                                                 \
+		snprintf(tap_buf, sizeof(tap_buf), __VA_ARGS__);                                   \
+		tap_ok(c_, "%s", tap_buf);                                                         \
 	})
 #define DIAG(...) (snprintf(tap_buf, sizeof(tap_buf), __VA_ARGS__), tap_diag("%s", tap_buf))
 
@@ -53,17 +53,24 @@ static void test_format(void)
 	snprintf(buf, sizeof(buf), "%f|%e|%g|%lld|%zu|%.3f|%g|%g", 3.14159, 6.02e23, 1.0 / 3,
 		 -1234567890123LL, sizeof(long long), -0.0005, 1e-10, 100000.0);
 	OK(!strcmp(buf, "3.141590|6.020000e+23|0.333333|-1234567890123|8|-0.001|1e-10|100000"),
-	       "snprintf %%f %%e %%g %%lld %%zu: %s", buf);
+	   "snprintf %%f %%e %%g %%lld %%zu: %s", buf);
 	snprintf(buf, sizeof(buf), "%5.1f|%-8s|%08.3e|%x|%llu", 2.25, "ab", 12345.678, 0xbeefu,
 		 18446744073709551615ull);
-	OK(!strcmp(buf, "  2.2|ab      |1.235e+04|beef|18446744073709551615"), "snprintf widths: %s", buf);
+	OK(!strcmp(buf, "  2.2|ab      |1.235e+04|beef|18446744073709551615"),
+	   "snprintf widths: %s", buf);
 	OK(printf("printf to stdout: %.2f %s\n", 2.5, "ok") == 26, "printf returns the count");
 }
 
 static void test_strtod(void)
 {
-	static const double fixed[] = { 0.1, 1.0 / 3, 2.718281828459045, 6.02214076e23, 1e-300,
-					 4.9406564584124654e-324, 1.7976931348623157e308, -123.456 };
+	static const double fixed[] = { 0.1,
+					1.0 / 3,
+					2.718281828459045,
+					6.02214076e23,
+					1e-300,
+					4.9406564584124654e-324,
+					1.7976931348623157e308,
+					-123.456 };
 	unsigned bad = 0, n = 0;
 	uint64_t x = 0x9e3779b97f4a7c15ull;
 	char buf[40];
@@ -75,7 +82,7 @@ static void test_strtod(void)
 			d = fixed[i];
 		} else {
 			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			uint64_t bits = x & ~(0x7ffull << 52); /* random mantissa and sign */
+			uint64_t bits = x & ~(0x7ffull << 52);	/* random mantissa and sign */
 			bits |= (uint64_t)(1 + x % 2045) << 52; /* finite, normal */
 			memcpy(&d, &bits, sizeof(d));
 		}
@@ -95,8 +102,8 @@ static void test_strtod(void)
 
 /* ---- malloc from 8 threads, blocks checksummed ---- */
 #define THREADS 8
-#define LIVE 48
-#define ROUNDS 1500
+#define LIVE	48
+#define ROUNDS	1500
 
 struct block {
 	unsigned char *p;
@@ -160,7 +167,8 @@ static void *stress(void *arg)
 		if (errno != 1000 + w->id)
 			w->errno_lost++;
 		if (round % 500 == 0)
-			snprintf(w->line, sizeof(w->line), "worker %d round %d %.1f", w->id, round, round / 2.0);
+			snprintf(w->line, sizeof(w->line), "worker %d round %d %.1f", w->id, round,
+				 round / 2.0);
 	}
 	for (int i = 0; i < LIVE; i++) {
 		if (b[i].p && !check(b[i].p, b[i].n, b[i].seed))
@@ -207,8 +215,9 @@ static void test_threads(void)
 	joined += stress_round(w, &corrupt, &failed, &lost);
 	struct mallinfo after = mallinfo();
 	OK(joined == 2 * THREADS, "%u threads started and joined", joined);
-	OK(corrupt == 0 && failed == 0, "malloc/free from %d threads, twice: %u corrupt blocks, %u failed",
-	   THREADS, corrupt, failed);
+	OK(corrupt == 0 && failed == 0,
+	   "malloc/free from %d threads, twice: %u corrupt blocks, %u failed", THREADS, corrupt,
+	   failed);
 	OK(lost == 0, "errno is per thread (%u lost)", lost);
 	OK(after.uordblks == before.uordblks, "heap in use back to baseline: %zu -> %zu bytes",
 	   (size_t)before.uordblks, (size_t)after.uordblks);
@@ -260,7 +269,7 @@ static void test_time(void)
 
 		errno = 0;
 		OK(clock_gettime(CLOCK_REALTIME, &ts) == -1 && errno == ENOSYS,
-		       "no clock without Xen: clock_gettime fails with ENOSYS");
+		   "no clock without Xen: clock_gettime fails with ENOSYS");
 		tap_skip("time() against the host clock", "no clock without Xen");
 		tap_skip("nanosleep accuracy", "no clock without Xen");
 		return;
@@ -270,8 +279,9 @@ static void test_time(void)
 	gettimeofday(&tv, NULL);
 	printf("WALL-CLOCK: %lld\n", (long long)t);
 	fflush(stdout);
-	OK(t > 1600000000 && tv.tv_sec >= t && tv.tv_sec - t <= 1, "time() %lld, gettimeofday %lld.%06ld",
-	       (long long)t, (long long)tv.tv_sec, (long)tv.tv_usec);
+	OK(t > 1600000000 && tv.tv_sec >= t && tv.tv_sec - t <= 1,
+	   "time() %lld, gettimeofday %lld.%06ld", (long long)t, (long long)tv.tv_sec,
+	   (long)tv.tv_usec);
 	struct tm tm;
 	char date[40];
 	gmtime_r(&t, &tm);
@@ -307,7 +317,8 @@ static void test_time(void)
 		     took[2] / 1e6, took[4] / 1e6);
 	}
 	DIAG("nanosleep: %d of 15 sleeps more than 50 ms late", outliers);
-	OK(!early && !median_late, "nanosleep 1, 20, 100 ms: never early, median at most 50 ms late");
+	OK(!early && !median_late,
+	   "nanosleep 1, 20, 100 ms: never early, median at most 50 ms late");
 	uint64_t t0 = mono_ns();
 	usleep(5000);
 	OK(mono_ns() - t0 >= 5000000, "usleep(5000)");
@@ -327,22 +338,24 @@ static void test_module(int must)
 		return;
 	}
 	errno = 0;
-	OK(open("/boot/module/0", O_WRONLY) == -1 && errno == EROFS, "modules are read-only (EROFS)");
+	OK(open("/boot/module/0", O_WRONLY) == -1 && errno == EROFS,
+	   "modules are read-only (EROFS)");
 	FILE *f = fopen("/boot/module/0", "r");
 	char line[80] = "";
 	if (!OK(f != NULL, "fopen(\"/boot/module/0\")"))
 		return;
 	OK(fgets(line, sizeof(line), f) && !strcmp(line, MODULE_TEXT), "module content: %.*s",
-	       (int)strcspn(line, "\n"), line);
+	   (int)strcspn(line, "\n"), line);
 	struct stat st;
 	OK(fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == m->size,
-	       "fstat: a regular file of %lld bytes", (long long)st.st_size);
-	OK(fseek(f, -1, SEEK_END) == 0 && fgetc(f) == '\n' && fgetc(f) == EOF, "fseek from the end");
+	   "fstat: a regular file of %lld bytes", (long long)st.st_size);
+	OK(fseek(f, -1, SEEK_END) == 0 && fgetc(f) == '\n' && fgetc(f) == EOF,
+	   "fseek from the end");
 	fclose(f);
 	if (m->cmdline[0]) {
 		f = fopen(m->cmdline, "r");
 		OK(f && fgets(line, sizeof(line), f) && !strcmp(line, MODULE_TEXT),
-		       "fopen by the module's name \"%s\"", m->cmdline);
+		   "fopen by the module's name \"%s\"", m->cmdline);
 		if (f)
 			fclose(f);
 	}
@@ -358,8 +371,8 @@ static void test_misc(void)
 	   "stdin: O_NONBLOCK set with fcntl");
 	errno = 0;
 	ssize_t r = read(0, &c, 1);
-	OK(r == 0 || r == 1 || (r == -1 && errno == EAGAIN), "non-blocking read(stdin) returns: %zd",
-	   r);
+	OK(r == 0 || r == 1 || (r == -1 && errno == EAGAIN),
+	   "non-blocking read(stdin) returns: %zd", r);
 	fcntl(0, F_SETFL, fl);
 	errno = 0;
 	OK(fcntl(1, F_GETFL) == O_WRONLY && fcntl(9, F_GETFL) == -1 && errno == EBADF,
@@ -372,7 +385,8 @@ static void test_misc(void)
 	OK(getpid() == 1, "getpid");
 	errno = 0;
 	OK(kill(99, 0) == -1 && errno == ESRCH, "kill of another pid: ESRCH");
-	OK(setenv("PVH_TEST", "yes", 1) == 0 && !strcmp(getenv("PVH_TEST"), "yes"), "setenv/getenv");
+	OK(setenv("PVH_TEST", "yes", 1) == 0 && !strcmp(getenv("PVH_TEST"), "yes"),
+	   "setenv/getenv");
 }
 
 static void test_oom(void)
@@ -456,7 +470,8 @@ static int test_stdin(void)
 	fcntl(0, F_SETFL, fl | O_NONBLOCK);
 	errno = 0;
 	ssize_t r = read(0, &c, 1);
-	OK(r == -1 && errno == EAGAIN, "nothing typed yet: a non-blocking read gives EAGAIN (%zd)", r);
+	OK(r == -1 && errno == EAGAIN, "nothing typed yet: a non-blocking read gives EAGAIN (%zd)",
+	   r);
 	fcntl(0, F_SETFL, fl);
 	printf("STDIN-READY: 1\n");
 	fflush(stdout);

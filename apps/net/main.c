@@ -8,9 +8,9 @@
 #include <pvhkit/net.h>
 #include <pvhkit/thread.h>
 
-#define ECHO_PORT 7
-#define HTTP_PORT 80
-#define CONN_STACK (32 * 1024)
+#define ECHO_PORT      7
+#define HTTP_PORT      80
+#define CONN_STACK     (32 * 1024)
 #define NET_TIMEOUT_NS (30ull * 1000000000ull)
 
 static volatile int quit;
@@ -187,38 +187,40 @@ static int stats_json(char *b, size_t n)
 	pvh_mem_stats(&m);
 	pvh_net_stats(0, &ns);
 	pvh_net_if_get(0, &ni);
-	len = snprintf(b, n,
-		       "{\"uptime_ms\":%llu,\"cpus\":%u,"
-		       "\"memory\":{\"total_bytes\":%llu,\"free_bytes\":%llu,\"heap_in_use\":%llu},"
-		       "\"net\":{\"link_up\":%d,\"rx_packets\":%llu,\"tx_packets\":%llu,"
-		       "\"rx_bytes\":%llu,\"tx_bytes\":%llu,\"rx_dropped\":%llu,\"tx_errors\":%llu,"
-		       "\"tx_ring_full\":%llu,\"rx_csum_blank\":%llu,\"tcp_rx\":%llu,\"tcp_tx\":%llu,"
-		       "\"udp_rx\":%llu,\"icmp_rx\":%llu},"
-		       "\"http_requests\":%llu,\"echo_connections\":%llu,\"udp_datagrams\":%llu}\n",
-		       (unsigned long long)(up / 1000000), pvh_net_cpus(),
-		       (unsigned long long)(m.total_pages * 4096), (unsigned long long)(m.free_pages * 4096),
-		       (unsigned long long)m.heap_bytes_in_use, ni.link_up,
-		       (unsigned long long)ns.rx_packets, (unsigned long long)ns.tx_packets,
-		       (unsigned long long)ns.rx_bytes, (unsigned long long)ns.tx_bytes,
-		       (unsigned long long)ns.rx_dropped, (unsigned long long)ns.tx_errors,
-		       (unsigned long long)ns.tx_ring_full, (unsigned long long)ns.rx_csum_blank,
-		       (unsigned long long)ns.tcp_rx, (unsigned long long)ns.tcp_tx,
-		       (unsigned long long)ns.udp_rx, (unsigned long long)ns.icmp_rx,
-		       (unsigned long long)http_requests, (unsigned long long)echo_conns,
-		       (unsigned long long)udp_datagrams);
+	len = snprintf(
+	    b, n,
+	    "{\"uptime_ms\":%llu,\"cpus\":%u,"
+	    "\"memory\":{\"total_bytes\":%llu,\"free_bytes\":%llu,\"heap_in_use\":%llu},"
+	    "\"net\":{\"link_up\":%d,\"rx_packets\":%llu,\"tx_packets\":%llu,"
+	    "\"rx_bytes\":%llu,\"tx_bytes\":%llu,\"rx_dropped\":%llu,\"tx_errors\":%llu,"
+	    "\"tx_ring_full\":%llu,\"rx_csum_blank\":%llu,\"tcp_rx\":%llu,\"tcp_tx\":%llu,"
+	    "\"udp_rx\":%llu,\"icmp_rx\":%llu},"
+	    "\"http_requests\":%llu,\"echo_connections\":%llu,\"udp_datagrams\":%llu}\n",
+	    (unsigned long long)(up / 1000000), pvh_net_cpus(),
+	    (unsigned long long)(m.total_pages * 4096), (unsigned long long)(m.free_pages * 4096),
+	    (unsigned long long)m.heap_bytes_in_use, ni.link_up, (unsigned long long)ns.rx_packets,
+	    (unsigned long long)ns.tx_packets, (unsigned long long)ns.rx_bytes,
+	    (unsigned long long)ns.tx_bytes, (unsigned long long)ns.rx_dropped,
+	    (unsigned long long)ns.tx_errors, (unsigned long long)ns.tx_ring_full,
+	    (unsigned long long)ns.rx_csum_blank, (unsigned long long)ns.tcp_rx,
+	    (unsigned long long)ns.tcp_tx, (unsigned long long)ns.udp_rx,
+	    (unsigned long long)ns.icmp_rx, (unsigned long long)http_requests,
+	    (unsigned long long)echo_conns, (unsigned long long)udp_datagrams);
 	return len < (int)n ? len : (int)n - 1;
 }
 
 static const char page[] =
-	"<!DOCTYPE html>\n<html><head><title>pvhkit</title></head><body>\n"
-	"<h1>Hello from pvhkit</h1>\n<p>A unikernel on Xen PVH: netfront + lwIP.</p>\n"
-	"<p><a href=\"/stats\">/stats</a></p>\n</body></html>\n";
+    "<!DOCTYPE html>\n<html><head><title>pvhkit</title></head><body>\n"
+    "<h1>Hello from pvhkit</h1>\n<p>A unikernel on Xen PVH: netfront + lwIP.</p>\n"
+    "<p><a href=\"/stats\">/stats</a></p>\n</body></html>\n";
 
 static int respond(int s, int code, const char *type, const char *body, size_t blen, int keep)
 {
 	char h[256];
-	const char *reason = code == 200 ? "OK" : code == 404 ? "Not Found" :
-			     code == 405 ? "Method Not Allowed" : "Bad Request";
+	const char *reason = code == 200   ? "OK"
+			     : code == 404 ? "Not Found"
+			     : code == 405 ? "Method Not Allowed"
+					   : "Bad Request";
 	int hl = snprintf(h, sizeof(h),
 			  "HTTP/1.1 %d %s\r\nServer: pvhkit\r\nContent-Type: %s\r\n"
 			  "Content-Length: %u\r\nConnection: %s\r\n\r\n",
@@ -320,15 +322,16 @@ static void print_stats(void)
 	struct pvh_net_stats ns;
 
 	for (unsigned i = 0; pvh_net_stats(i, &ns) == 0; i++)
-		printf("net: if%u rx %llu pkts %llu B, tx %llu pkts %llu B, rx dropped %llu, "
-		       "tx errors %llu, ring full %llu, csum_blank %llu, multislot %llu, events %llu, "
-		       "tx super-segments %llu of %llu segments\n",
-		       i, (unsigned long long)ns.rx_packets, (unsigned long long)ns.rx_bytes,
-		       (unsigned long long)ns.tx_packets, (unsigned long long)ns.tx_bytes,
-		       (unsigned long long)ns.rx_dropped, (unsigned long long)ns.tx_errors,
-		       (unsigned long long)ns.tx_ring_full, (unsigned long long)ns.rx_csum_blank,
-		       (unsigned long long)ns.rx_multislot, (unsigned long long)ns.events,
-		       (unsigned long long)ns.tx_gso, (unsigned long long)ns.tx_gso_segs);
+		printf(
+		    "net: if%u rx %llu pkts %llu B, tx %llu pkts %llu B, rx dropped %llu, "
+		    "tx errors %llu, ring full %llu, csum_blank %llu, multislot %llu, events %llu, "
+		    "tx super-segments %llu of %llu segments\n",
+		    i, (unsigned long long)ns.rx_packets, (unsigned long long)ns.rx_bytes,
+		    (unsigned long long)ns.tx_packets, (unsigned long long)ns.tx_bytes,
+		    (unsigned long long)ns.rx_dropped, (unsigned long long)ns.tx_errors,
+		    (unsigned long long)ns.tx_ring_full, (unsigned long long)ns.rx_csum_blank,
+		    (unsigned long long)ns.rx_multislot, (unsigned long long)ns.events,
+		    (unsigned long long)ns.tx_gso, (unsigned long long)ns.tx_gso_segs);
 	printf("net: http requests %llu, echo connections %llu, udp datagrams %llu\n",
 	       (unsigned long long)http_requests, (unsigned long long)echo_conns,
 	       (unsigned long long)udp_datagrams);
@@ -350,7 +353,8 @@ static int serve(int linkwatch)
 	pvh_thread_create("http-accept", acceptor, (void *)(intptr_t)(hs << 8 | 1), 0);
 	pvh_thread_create("udp-echo", udp_echo, (void *)(intptr_t)ue, 0);
 	pvh_thread_create("udp-echo53", udp_echo, (void *)(intptr_t)ud, 0);
-	printf("net: serving tcp echo :%d, udp echo :%d, http :%d\n", ECHO_PORT, ECHO_PORT, HTTP_PORT);
+	printf("net: serving tcp echo :%d, udp echo :%d, http :%d\n", ECHO_PORT, ECHO_PORT,
+	       HTTP_PORT);
 	fflush(stdout);
 	while (!quit) {
 		if (linkwatch) {
@@ -423,7 +427,8 @@ static int client_send(const char *host, const char *port, unsigned mb)
 	uint64_t dt = now_ns() - t0;
 	closesocket(s);
 	printf("bench: guest->dom0 %llu bytes in %llu ms: %llu Mbit/s\n", (unsigned long long)sent,
-	       (unsigned long long)(dt / 1000000), (unsigned long long)(sent * 8000 / (dt ? dt : 1)));
+	       (unsigned long long)(dt / 1000000),
+	       (unsigned long long)(sent * 8000 / (dt ? dt : 1)));
 	print_stats();
 	printf("RESULT: %s client sent %llu bytes\n", sent == total ? "PASS" : "FAIL",
 	       (unsigned long long)sent);
@@ -452,7 +457,8 @@ static int sink(int port)
 	closesocket(s);
 	closesocket(ls);
 	printf("bench: dom0->guest %llu bytes in %llu ms: %llu Mbit/s\n", (unsigned long long)got,
-	       (unsigned long long)(dt / 1000000), (unsigned long long)(got * 8000 / (dt ? dt : 1)));
+	       (unsigned long long)(dt / 1000000),
+	       (unsigned long long)(got * 8000 / (dt ? dt : 1)));
 	print_stats();
 	printf("RESULT: PASS sink got %llu bytes\n", (unsigned long long)got);
 	return 0;

@@ -61,7 +61,7 @@ static void test_pinned(void)
 	unsigned good = 0;
 
 	for (unsigned i = 0; i < ncpu; i++) {
-		w[i] = (struct where){.want = i, .got_start = ~0u, .got_end = ~0u};
+		w[i] = (struct where){ .want = i, .got_start = ~0u, .got_end = ~0u };
 		t[i] = pvh_thread_create_on("where", where_am_i, &w[i], 0, (int)i);
 	}
 	for (unsigned i = 0; i < ncpu; i++) {

@@ -2,18 +2,18 @@
 #include "arch/x86/apic.h"
 #include "arch/x86/cpu.h"
 
-#define MSR_APIC_BASE 0x1b
+#define MSR_APIC_BASE	 0x1b
 #define APIC_BASE_X2APIC (1ull << 10)
 #define APIC_BASE_ENABLE (1ull << 11)
-#define APIC_BASE_ADDR 0xfffff000ull
-#define REG_ID 0x20
-#define REG_TPR 0x80
-#define REG_EOI 0xb0
-#define REG_SVR 0xf0
-#define SVR_ENABLE 0x100
-#define REG_ICR_LO 0x300
-#define REG_ICR_HI 0x310
-#define ICR_PENDING (1u << 12)
+#define APIC_BASE_ADDR	 0xfffff000ull
+#define REG_ID		 0x20
+#define REG_TPR		 0x80
+#define REG_EOI		 0xb0
+#define REG_SVR		 0xf0
+#define SVR_ENABLE	 0x100
+#define REG_ICR_LO	 0x300
+#define REG_ICR_HI	 0x310
+#define ICR_PENDING	 (1u << 12)
 
 static int x2apic_mode(void)
 {

@@ -11,10 +11,10 @@ void lapic_enable(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 
-#define APIC_ICR_FIXED 0x0000
-#define APIC_ICR_INIT 0x0500
+#define APIC_ICR_FIXED	 0x0000
+#define APIC_ICR_INIT	 0x0500
 #define APIC_ICR_STARTUP 0x0600
-#define APIC_ICR_ASSERT 0x4000
+#define APIC_ICR_ASSERT	 0x4000
 /* Sends an interprocessor interrupt: icr is the low ICR word (mode, level, vector). */
 void lapic_icr(uint32_t apic_id, uint32_t icr);
 

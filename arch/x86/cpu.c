@@ -12,7 +12,7 @@
 #include "kernel/pmem.h"
 
 #define IST_STACK_PAGES 2
-#define BOOT_IST_SIZE 8192
+#define BOOT_IST_SIZE	8192
 
 struct tss64 {
 	uint32_t reserved0;

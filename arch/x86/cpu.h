@@ -4,14 +4,14 @@
 
 #include <stdint.h>
 
-#define CR0_MP (1ul << 1)
-#define CR0_EM (1ul << 2)
-#define CR0_TS (1ul << 3)
-#define CR0_WP (1ul << 16)
-#define CR4_OSFXSR (1ul << 9)
+#define CR0_MP	       (1ul << 1)
+#define CR0_EM	       (1ul << 2)
+#define CR0_TS	       (1ul << 3)
+#define CR0_WP	       (1ul << 16)
+#define CR4_OSFXSR     (1ul << 9)
 #define CR4_OSXMMEXCPT (1ul << 10)
-#define MSR_EFER 0xc0000080
-#define EFER_NXE (1ul << 11)
+#define MSR_EFER       0xc0000080
+#define EFER_NXE       (1ul << 11)
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -48,16 +48,16 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
-#define DEFINE_CR(n)                                                                   \
-	static inline unsigned long read_cr##n(void)                                   \
-	{                                                                              \
-		unsigned long v;                                                       \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                      \
-		return v;                                                              \
-	}                                                                              \
-	static inline void write_cr##n(unsigned long v)                                \
-	{                                                                              \
-		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");             \
+#define DEFINE_CR(n)                                                                               \
+	static inline unsigned long read_cr##n(void)                                               \
+	{                                                                                          \
+		unsigned long v;                                                                   \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                                  \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void write_cr##n(unsigned long v)                                            \
+	{                                                                                          \
+		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");                         \
 	}
 DEFINE_CR(0)
 DEFINE_CR(2)
@@ -119,8 +119,8 @@ uint64_t paging_mapped_top(void);
  * pages around it are split. Only this CPU's TLB is flushed: call before other CPUs use it.
  */
 #define PAGING_NONE 0
-#define PAGING_RW 1
-#define PAGING_RWX 2
+#define PAGING_RW   1
+#define PAGING_RWX  2
 int paging_protect(uint64_t addr, int prot);
 
 #endif

@@ -3,7 +3,7 @@
 #define ARCH_X86_IRQ_H
 
 #define IRQ_VECTOR_EVTCHN 0xf3 /* Xen event-channel upcall */
-#define IRQ_VECTOR_IPI 0xf2    /* interprocessor interrupts through the LAPIC (no Xen) */
+#define IRQ_VECTOR_IPI	  0xf2 /* interprocessor interrupts through the LAPIC (no Xen) */
 
 typedef void (*irq_handler_t)(void *arg);
 

@@ -118,7 +118,7 @@ static const void *acpi_map(void *ctx, uint64_t paddr, uint64_t len)
 	return (const void *)(uintptr_t)paddr;
 }
 
-static const struct acpi_mem acpi_guest_mem = {acpi_map, NULL};
+static const struct acpi_mem acpi_guest_mem = { acpi_map, NULL };
 
 /* "acpi_dump": every table the root points to, as hex lines tests/unit fixtures are made of */
 static void dump_region(uint64_t paddr, uint32_t len)
@@ -218,8 +218,9 @@ static unsigned discover(void)
 		f.rsdp.revision, f.rsdp.oem, f.used_xsdt ? "XSDT" : "RSDT", m.ncpus, m.enabled,
 		m.disabled + m.online_capable, m.online_capable ? " (some online-capable)" : "");
 	if (f.xsdt_bad_signature)
-		pr_warn("acpi: XSDT with a wrong signature but a right checksum used (Xen 4.17 gives a "
-			"PVH dom0 on an RSDT-only host such a header)\n");
+		pr_warn(
+		    "acpi: XSDT with a wrong signature but a right checksum used (Xen 4.17 gives a "
+		    "PVH dom0 on an RSDT-only host such a header)\n");
 	if (m.dropped || m.duplicates || m.bad_apic_id)
 		pr_warn("acpi: MADT: %u processor entries beyond %u ignored, %u duplicate UIDs, %u "
 			"with APIC id 0xff\n",
@@ -267,18 +268,18 @@ static unsigned discover(void)
 
 static int start_xen(struct cpu *c, uint64_t stack_top)
 {
-	struct vcpu_hvm_context ctx = {.mode = VCPU_HVM_MODE_64B};
+	struct vcpu_hvm_context ctx = { .mode = VCPU_HVM_MODE_64B };
 
 	/* straight into long mode on our page tables; Xen loads flat 64-bit segments */
 	ctx.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
-	    .rip = (uintptr_t)mp_ap_entry64,
-	    .rsp = stack_top,
-	    .rdi = (uintptr_t)c,
-	    .rflags = 0x2,
-	    .cr0 = read_cr0(),
-	    .cr3 = read_cr3(),
-	    .cr4 = read_cr4(),
-	    .efer = rdmsr(MSR_EFER),
+		.rip = (uintptr_t)mp_ap_entry64,
+		.rsp = stack_top,
+		.rdi = (uintptr_t)c,
+		.rflags = 0x2,
+		.cr0 = read_cr0(),
+		.cr3 = read_cr3(),
+		.cr4 = read_cr4(),
+		.efer = rdmsr(MSR_EFER),
 	};
 	long r = HYPERVISOR_vcpu_op(VCPUOP_initialise, c->vcpu_id, &ctx);
 	if (r) {
@@ -558,7 +559,7 @@ int mp_call(unsigned index, void (*fn)(void *), void *arg)
 		return 0;
 	}
 	/* callers wait with interrupts on, so two CPUs calling each other both get served */
-	struct cpu_call call = {fn, arg, 0};
+	struct cpu_call call = { fn, arg, 0 };
 	struct cpu_call *mine = &call;
 	spin_lock(&c->call_lock);
 	__atomic_store_n(&c->call, &call, __ATOMIC_RELEASE);

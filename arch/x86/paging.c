@@ -7,14 +7,14 @@
 #include "kernel/shutdown.h"
 #include "lib/string.h"
 
-#define PTE_P (1ull << 0)
-#define PTE_W (1ull << 1)
-#define PTE_PS (1ull << 7)
-#define PTE_NX (1ull << 63)
+#define PTE_P	 (1ull << 0)
+#define PTE_W	 (1ull << 1)
+#define PTE_PS	 (1ull << 7)
+#define PTE_NX	 (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
-#define SZ_2M (2ull << 20)
-#define SZ_1G (1ull << 30)
-#define SZ_4G (4ull << 30)
+#define SZ_2M	 (2ull << 20)
+#define SZ_1G	 (1ull << 30)
+#define SZ_4G	 (4ull << 30)
 
 extern char _image_start[], _etext[], __rodata_start[], __rodata_end[], _end[];
 extern char boot_stack_guard[];

@@ -8,7 +8,7 @@
 #include "kernel/timerq.h"
 
 /* CPUs the kernel can run: index 0 is the boot CPU; the scheduler's idle mask is one u64 */
-#define CPU_MAX 64
+#define CPU_MAX	    64
 #define MSR_GS_BASE 0xc0000101
 
 struct thread;

@@ -21,7 +21,12 @@ typedef struct {
 	};
 } spinlock_t;
 
-#define SPINLOCK_INIT { { 0 } }
+#define SPINLOCK_INIT                                                                              \
+	{                                                                                          \
+		{                                                                                  \
+			0                                                                          \
+		}                                                                                  \
+	}
 /* pause-loop iterations before a waiter yields its vCPU (or sleeps, spinlock_pv.c) */
 #define SPIN_YIELD_AFTER 4096
 /* the same for a waiter with others queued ahead of it, where sleeping is possible */

@@ -91,8 +91,8 @@ static void poll_kick(struct cpu *c, evtchn_port_t port, unsigned long flags)
 	if ((flags & EFLAGS_IF) &&
 	    __atomic_load_n(&c->vcpu_info->evtchn_upcall_pending, __ATOMIC_RELAXED))
 		return;
-	struct sched_poll poll = {.nr_ports = 1,
-				  .timeout = time_monotonic_ns() + SPIN_POLL_TIMEOUT_NS};
+	struct sched_poll poll = { .nr_ports = 1,
+				   .timeout = time_monotonic_ns() + SPIN_POLL_TIMEOUT_NS };
 	set_xen_guest_handle(poll.ports, &port);
 	HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
 	__atomic_fetch_add(&spin_pv_stats.polls, 1, __ATOMIC_RELAXED);
@@ -165,8 +165,8 @@ void spin_pv_kick(spinlock_t *l, uint16_t owner)
 	for (unsigned i = 0; i < n; i++) {
 		if (__atomic_load_n(&cpus[i].pv_wait, __ATOMIC_RELAXED) != tag)
 			continue;
-		struct evtchn_send s = {.port =
-					    __atomic_load_n(&cpus[i].kick_port, __ATOMIC_RELAXED)};
+		struct evtchn_send s = { .port = __atomic_load_n(&cpus[i].kick_port,
+								 __ATOMIC_RELAXED) };
 		HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
 		__atomic_fetch_add(&spin_pv_stats.kicks, 1, __ATOMIC_RELAXED);
 		return; /* a ticket has one holder-to-be */

@@ -22,13 +22,27 @@ static struct idt_entry idt[256] __attribute__((aligned(16)));
 extern char trap_stubs[];
 
 static const char *const exception_names[32] = {
-	"#DE divide error",	  "#DB debug",		 "NMI",
-	"#BP breakpoint",	  "#OF overflow",	 "#BR bound range",
-	"#UD invalid opcode",	  "#NM device not available", "#DF double fault",
-	"coprocessor overrun",	  "#TS invalid TSS",	 "#NP segment not present",
-	"#SS stack fault",	  "#GP general protection", "#PF page fault",
-	"reserved",		  "#MF x87 error",	 "#AC alignment check",
-	"#MC machine check",	  "#XM SIMD error",	 "#VE virtualization",
+	"#DE divide error",
+	"#DB debug",
+	"NMI",
+	"#BP breakpoint",
+	"#OF overflow",
+	"#BR bound range",
+	"#UD invalid opcode",
+	"#NM device not available",
+	"#DF double fault",
+	"coprocessor overrun",
+	"#TS invalid TSS",
+	"#NP segment not present",
+	"#SS stack fault",
+	"#GP general protection",
+	"#PF page fault",
+	"reserved",
+	"#MF x87 error",
+	"#AC alignment check",
+	"#MC machine check",
+	"#XM SIMD error",
+	"#VE virtualization",
 	"#CP control protection",
 };
 
@@ -80,8 +94,8 @@ static void pf_explain(uint64_t err)
 
 static void trap_dump(const struct trap_frame *f)
 {
-	const char *name = f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector]
-									   : "interrupt";
+	const char *name =
+	    f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector] : "interrupt";
 
 	printk(LOG_EMERG, "*** %s (vector %lu, error code %#lx)\n", name, f->vector, f->error);
 	if (f->vector == 14)

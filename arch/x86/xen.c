@@ -11,10 +11,10 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #define CPUID_SCAN_END 0x40010000u
-#define XEN_SIG_EBX 0x566e6558 /* "XenV" */
-#define XEN_SIG_ECX 0x65584d4d /* "MMXe" */
-#define XEN_SIG_EDX 0x4d4d566e /* "nVMM" */
-#define POISON 0xc3		/* ret: a stale page returns instead of running garbage */
+#define XEN_SIG_EBX    0x566e6558 /* "XenV" */
+#define XEN_SIG_ECX    0x65584d4d /* "MMXe" */
+#define XEN_SIG_EDX    0x4d4d566e /* "nVMM" */
+#define POISON	       0xc3	  /* ret: a stale page returns instead of running garbage */
 
 struct xen_info xen;
 struct shared_info *xen_shared_info;
@@ -113,13 +113,14 @@ int xen_memory_map(struct hvm_memmap_table_entry *out, unsigned max)
 	long r = HYPERVISOR_memory_op(XENMEM_memory_map, &m);
 	if (r)
 		return (int)r;
-	unsigned n = m.nr_entries < max ? m.nr_entries : max; /* Xen's count is not trusted either */
+	unsigned n =
+	    m.nr_entries < max ? m.nr_entries : max; /* Xen's count is not trusted either */
 	if (n > XEN_MEMMAP_MAX)
 		n = XEN_MEMMAP_MAX;
 	for (unsigned i = 0; i < n; i++)
 		out[i] = (struct hvm_memmap_table_entry){ .addr = e[i].addr,
-							   .size = e[i].size,
-							   .type = e[i].type };
+							  .size = e[i].size,
+							  .type = e[i].type };
 	return (int)n;
 }
 

@@ -5,10 +5,10 @@
 #include <stdint.h>
 
 struct xen_info {
-	int present;	      /* the XenVMMXenVMM signature was found */
-	int hypercalls;	      /* the hypercall page is installed and checked */
-	uint32_t cpuid_base;  /* 0x40000000 + 0x100 * i */
-	uint32_t version;     /* major << 16 | minor, from CPUID */
+	int present;	       /* the XenVMMXenVMM signature was found */
+	int hypercalls;	       /* the hypercall page is installed and checked */
+	uint32_t cpuid_base;   /* 0x40000000 + 0x100 * i */
+	uint32_t version;      /* major << 16 | minor, from CPUID */
 	uint32_t hvm_features; /* XEN_HVM_CPUID_* from leaf +4 */
 	uint32_t boot_vcpu_id; /* the BSP's vCPU id (leaf +4 EBX when present, else 0) */
 	int initial_domain;    /* the hardware domain (dom0): SIF_INITDOMAIN in the start info */

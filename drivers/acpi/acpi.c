@@ -32,8 +32,9 @@ int acpi_rsdp_parse(const void *buf, size_t len, struct acpi_rsdp *out)
 		return -EINVAL;
 	if (sum8(b, ACPI_RSDP_V1_LEN))
 		return -EBADMSG;
-	*out = (struct acpi_rsdp){
-	    .revision = b[15], .rsdt = acpi_get32(b + 16), .length = ACPI_RSDP_V1_LEN};
+	*out = (struct acpi_rsdp){ .revision = b[15],
+				   .rsdt = acpi_get32(b + 16),
+				   .length = ACPI_RSDP_V1_LEN };
 	memcpy(out->oem, b + 9, 6);
 	out->oem[6] = 0;
 	if (out->revision < 2)
@@ -141,7 +142,7 @@ int acpi_find_table(const struct acpi_mem *m, uint64_t rsdp_paddr, const char *s
 	long rlen = -ENOENT;
 	int r;
 
-	*f = (struct acpi_find){0};
+	*f = (struct acpi_find){ 0 };
 	if (!p) {
 		f->why = "RSDP outside readable memory";
 		return -EFAULT;
@@ -239,7 +240,7 @@ int acpi_madt_parse(const void *buf, size_t len, struct acpi_cpu *cpus, unsigned
 {
 	const uint8_t *b = buf;
 
-	*m = (struct acpi_madt){0};
+	*m = (struct acpi_madt){ 0 };
 	long tl = acpi_table_check(buf, len, "APIC");
 	if (tl < 0)
 		return madt_fail(m, (int)tl,
@@ -257,7 +258,7 @@ int acpi_madt_parse(const void *buf, size_t len, struct acpi_cpu *cpus, unsigned
 		if (length - off < 2)
 			return madt_fail(m, -EMSGSIZE, "entry header runs past the table", off);
 		uint8_t type = b[off], elen = b[off + 1];
-		struct acpi_cpu c = {0};
+		struct acpi_cpu c = { 0 };
 
 		if (elen < 2)
 			return madt_fail(m, -EBADMSG, "entry length below 2", off);

@@ -52,9 +52,9 @@ int acpi_rsdp_scan(const struct acpi_mem *m, uint64_t *paddr);
 /* What acpi_find_table learned on the way; why says what was wrong when it fails. */
 struct acpi_find {
 	struct acpi_rsdp rsdp;
-	int used_xsdt;	   /* the XSDT was used (else the RSDT) */
-	unsigned entries;  /* pointers in the root table */
-	unsigned rejected; /* tables with the right signature but a bad length or checksum */
+	int used_xsdt;		/* the XSDT was used (else the RSDT) */
+	unsigned entries;	/* pointers in the root table */
+	unsigned rejected;	/* tables with the right signature but a bad length or checksum */
 	int xsdt_bad_signature; /* the XSDT was used though its signature is wrong (see acpi.c) */
 	const char *why;
 };

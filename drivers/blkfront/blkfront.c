@@ -230,7 +230,8 @@ static void send(struct blk_dev *d, struct blk_req *r, uint8_t op, const struct 
 		if (pg->ref == BLKFRONT_NO_REF) {
 			/* the backend only reads written data and indirect descriptors */
 			int ro = !is_data || op == BLKIF_OP_WRITE;
-			int g = gnttab_grant_access(d->backend, (uintptr_t)pg->va >> PAGE_SHIFT, ro);
+			int g =
+			    gnttab_grant_access(d->backend, (uintptr_t)pg->va >> PAGE_SHIFT, ro);
 			if (g < 0) {
 				bad = 1;
 				break;
@@ -413,7 +414,7 @@ static void poll(struct blk_dev *d)
 		while (d->rsp_cons != rp && nd < BLKFRONT_MAX_SLOTS) {
 			blkif_response_t rsp;
 			const volatile blkif_response_t *src =
-				&sr->ring[d->rsp_cons & (d->ring_entries - 1)].rsp;
+			    &sr->ring[d->rsp_cons & (d->ring_entries - 1)].rsp;
 			rsp.id = src->id;
 			rsp.operation = src->operation;
 			rsp.status = src->status;
@@ -437,7 +438,8 @@ static void poll(struct blk_dev *d)
 			case BLKFRONT_RSP_OK:
 				break;
 			}
-			d->view[s].state = BLKFRONT_SLOT_BUSY; /* a repeat of this id is now a duplicate */
+			d->view[s].state =
+			    BLKFRONT_SLOT_BUSY; /* a repeat of this id is now a duplicate */
 			d->inflight--;
 			done[nd] = s;
 			errs[nd++] = err;
@@ -456,8 +458,9 @@ static void poll(struct blk_dev *d)
 	for (uint32_t i = 0; i < nd; i++)
 		finish(d, done[i], errs[i]);
 	if (broken) {
-		pr_err("blkfront: %s: backend's rsp_prod is beyond what we asked: failing the disk\n",
-		       d->name);
+		pr_err(
+		    "blkfront: %s: backend's rsp_prod is beyond what we asked: failing the disk\n",
+		    d->name);
 		blkfront_fail_all(d);
 	}
 }
@@ -478,7 +481,7 @@ static void worker(void *arg)
 
 	for (;;) {
 		WAIT_UNTIL(&d->irq_wq, __atomic_load_n(&d->irq_pending, __ATOMIC_ACQUIRE) ||
-					       __atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE));
+					   __atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE));
 		if (__atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE))
 			break;
 		__atomic_store_n(&d->irq_pending, 0, __ATOMIC_RELEASE);
@@ -662,7 +665,8 @@ static blk_dev_t *find(const char *name)
 		for (uint32_t i = 0; i < k; i++)
 			num[i] = tmp[k - 1 - i];
 		num[k] = 0;
-		if (d->state == BLKFRONT_CONNECTED && (!strcmp(d->name, name) || !strcmp(num, name)))
+		if (d->state == BLKFRONT_CONNECTED &&
+		    (!strcmp(d->name, name) || !strcmp(num, name)))
 			break;
 	}
 	spin_unlock_irqrestore(&list_lock, f);
@@ -731,8 +735,9 @@ static void sync_done(struct blk_req *r, int status)
 static int sync_io(blk_dev_t *d, enum blk_op op, uint64_t off, void *buf, size_t len)
 {
 	struct sync s = { WAITQ_INIT, 0, 0 };
-	struct blk_req r = { .op = op, .offset = off, .len = len, .buf = buf, .done = sync_done,
-			     .arg = &s };
+	struct blk_req r = {
+		.op = op, .offset = off, .len = len, .buf = buf, .done = sync_done, .arg = &s
+	};
 	int e = blk_submit(d, &r);
 
 	if (e)

@@ -11,15 +11,15 @@
 #include <xen/grant_table.h>
 #include <xen/event_channel.h>
 /* ring.h's macros want these; we only use its types and do the ring protocol by hand */
-#define xen_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define xen_mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define xen_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define xen_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 #include <xen/io/blkif.h>
 #include <xen/io/protocols.h>
 
-#define BLKFRONT_RING_ORDER_MAX 2 /* 4 pages, 128 entries: more than we keep in flight anyway */
-#define BLKFRONT_POOL_PAGES 1024  /* bounce pages per disk (4 MiB), granted lazily */
-#define BLKFRONT_NO_REF 0xffffffffu
+#define BLKFRONT_RING_ORDER_MAX 2    /* 4 pages, 128 entries: more than we keep in flight anyway */
+#define BLKFRONT_POOL_PAGES	1024 /* bounce pages per disk (4 MiB), granted lazily */
+#define BLKFRONT_NO_REF		0xffffffffu
 
 /* A bounce page: data is copied through these, so callers' buffers need no alignment. */
 struct blkfront_page {
@@ -30,10 +30,10 @@ struct blkfront_page {
 /* One ring request in flight (or being prepared). */
 struct blkfront_slot {
 	struct blk_req *req;
-	uint64_t req_off;  /* where in req->buf this chunk's data lives */
+	uint64_t req_off; /* where in req->buf this chunk's data lives */
 	uint32_t bytes;
-	uint16_t nsegs;	   /* data pages */
-	uint16_t npages;   /* data pages + the indirect page */
+	uint16_t nsegs;	 /* data pages */
+	uint16_t npages; /* data pages + the indirect page */
 	uint16_t page[BLKFRONT_MAX_SEGS + 1];
 	uint32_t ref[BLKFRONT_MAX_SEGS + 1]; /* per-request grants (non-persistent mode) */
 };
@@ -81,11 +81,11 @@ struct blk_dev {
 };
 
 /* blkfront.c */
-int blkfront_start(struct blk_dev *d);	    /* after Connected: pool, slots, completion thread */
-void blkfront_fail_all(struct blk_dev *d);   /* backend gone: fail requests, stop the thread */
-void blkfront_release(struct blk_dev *d);    /* then: grants, ring, memory */
+int blkfront_start(struct blk_dev *d);	   /* after Connected: pool, slots, completion thread */
+void blkfront_fail_all(struct blk_dev *d); /* backend gone: fail requests, stop the thread */
+void blkfront_release(struct blk_dev *d);  /* then: grants, ring, memory */
 void blkfront_evtchn(evtchn_port_t port, void *arg);
-void blkfront_add(struct blk_dev *d);	    /* publish to blk_open */
+void blkfront_add(struct blk_dev *d); /* publish to blk_open */
 int blkfront_register(void);
 void blkfront_hotplug_notify(struct blk_dev *d, int attached);
 

@@ -6,11 +6,11 @@
 #include <stdint.h>
 
 /* Ring sector numbers and first/last_sect are 512-byte units whatever "sector-size" says. */
-#define BLKFRONT_SECT 512u
-#define BLKFRONT_PAGE 4096u
+#define BLKFRONT_SECT		512u
+#define BLKFRONT_PAGE		4096u
 #define BLKFRONT_SECTS_PER_PAGE (BLKFRONT_PAGE / BLKFRONT_SECT)
 /* Most segments we put in one (indirect) request: one indirect page of descriptors (512 fit). */
-#define BLKFRONT_MAX_SEGS 64u
+#define BLKFRONT_MAX_SEGS  64u
 #define BLKFRONT_MAX_SLOTS 256u
 
 /*
@@ -59,11 +59,11 @@ struct blkfront_slot_view {
 
 /* Why a response was refused: each has a counter. */
 enum blkfront_rsp_verdict {
-	BLKFRONT_RSP_OK,	  /* completes slot with err (0, or -EIO/-EOPNOTSUPP from status) */
-	BLKFRONT_RSP_UNKNOWN_ID,  /* no such slot: dropped */
+	BLKFRONT_RSP_OK,	 /* completes slot with err (0, or -EIO/-EOPNOTSUPP from status) */
+	BLKFRONT_RSP_UNKNOWN_ID, /* no such slot: dropped */
 	BLKFRONT_RSP_NOT_INFLIGHT, /* duplicate or stale: dropped */
-	BLKFRONT_RSP_WRONG_OP,	  /* completes slot with -EIO */
-	BLKFRONT_RSP_BAD_STATUS,  /* completes slot with -EIO */
+	BLKFRONT_RSP_WRONG_OP,	   /* completes slot with -EIO */
+	BLKFRONT_RSP_BAD_STATUS,   /* completes slot with -EIO */
 };
 
 /*

@@ -10,7 +10,7 @@
 #include "lib/string.h"
 
 #define HANDSHAKE_TIMEOUT_NS (30ull * 1000000000ull)
-#define CLOSE_TIMEOUT_NS (10ull * 1000000000ull)
+#define CLOSE_TIMEOUT_NS     (10ull * 1000000000ull)
 
 /* A backend key as a number; def when it is missing or not a number (features are optional). */
 static uint64_t be_uint(struct blk_dev *d, const char *key, uint64_t def)
@@ -98,8 +98,8 @@ static int read_properties(struct blk_dev *d)
 	uint64_t pss = be_uint(d, "physical-sector-size", ss), info = be_uint(d, "info", 0);
 
 	if (ss < 512 || ss > 65536 || (ss & (ss - 1)) || pss < ss || pss % ss || pss > (1u << 20)) {
-		pr_warn("blkfront: %s: bad sector-size %lu / physical-sector-size %lu\n", d->name, ss,
-			pss);
+		pr_warn("blkfront: %s: bad sector-size %lu / physical-sector-size %lu\n", d->name,
+			ss, pss);
 		return -EBADMSG;
 	}
 	/* Linux blkback writes "sectors" in 512-byte units whatever sector-size is (so does Linux's blkfront) */
@@ -122,7 +122,8 @@ static int read_properties(struct blk_dev *d)
 	in->barrier = be_uint(d, "feature-barrier", 0) == 1;
 	in->discard = be_uint(d, "feature-discard", 0) == 1;
 	if (in->discard) {
-		uint64_t g = be_uint(d, "discard-granularity", ss), a = be_uint(d, "discard-alignment", 0);
+		uint64_t g = be_uint(d, "discard-granularity", ss),
+			 a = be_uint(d, "discard-alignment", 0);
 
 		in->discard_granularity = g && g <= (1u << 30) ? (uint32_t)g : (uint32_t)ss;
 		in->discard_alignment = a < in->discard_granularity ? (uint32_t)a : 0;
@@ -154,8 +155,8 @@ static void undo_ring(struct blk_dev *d)
 	if (!leak)
 		page_free(d->sring, 1u << d->ring_order);
 	else
-		pr_warn("blkfront: %s: backend still maps the ring: %u pages left parked\n", d->name,
-			1u << d->ring_order);
+		pr_warn("blkfront: %s: backend still maps the ring: %u pages left parked\n",
+			d->name, 1u << d->ring_order);
 	d->sring = NULL;
 }
 

@@ -4,15 +4,15 @@
 #include "drivers/console/early.h"
 #include "kernel/console.h"
 
-#define COM1 0x3f8
-#define REG_THR 0
-#define REG_IER 1
-#define REG_FCR 2
-#define REG_LCR 3
-#define REG_MCR 4
-#define REG_LSR 5
-#define REG_SCR 7
-#define LSR_THRE 0x20
+#define COM1	    0x3f8
+#define REG_THR	    0
+#define REG_IER	    1
+#define REG_FCR	    2
+#define REG_LCR	    3
+#define REG_MCR	    4
+#define REG_LSR	    5
+#define REG_SCR	    7
+#define LSR_THRE    0x20
 #define TX_SPIN_MAX 100000
 
 static void uart_putc(char c)

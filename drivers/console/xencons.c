@@ -97,7 +97,8 @@ static void pull_input(void)
 	XENCONS_RING_IDX prod = __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE);
 
 	if (prod - cons > sizeof(ring->in)) {
-		stats.ring_errors++; /* a producer index beyond the ring: skip to it, read nothing */
+		stats
+		    .ring_errors++; /* a producer index beyond the ring: skip to it, read nothing */
 		cons = prod;
 	}
 	start = cons;

@@ -161,14 +161,29 @@ static void rx_count_drop(struct netfront *nf, enum nf_rx_verdict v)
 {
 	nf->st.rx_dropped++;
 	switch (v) {
-	case NF_RX_ERR_STATUS: nf->st.rx_bad_status++; break;
-	case NF_RX_ERR_ID: nf->st.rx_bad_id++; break;
-	case NF_RX_ERR_BOUNDS: nf->st.rx_bad_bounds++; break;
-	case NF_RX_ERR_SLOTS: nf->st.rx_bad_slots++; break;
-	case NF_RX_ERR_OVERSIZE: nf->st.rx_oversize++; break;
-	case NF_RX_ERR_RUNT: nf->st.rx_runt++; break;
-	case NF_RX_ERR_EXTRA: nf->st.rx_bad_extra++; break;
-	default: break;
+	case NF_RX_ERR_STATUS:
+		nf->st.rx_bad_status++;
+		break;
+	case NF_RX_ERR_ID:
+		nf->st.rx_bad_id++;
+		break;
+	case NF_RX_ERR_BOUNDS:
+		nf->st.rx_bad_bounds++;
+		break;
+	case NF_RX_ERR_SLOTS:
+		nf->st.rx_bad_slots++;
+		break;
+	case NF_RX_ERR_OVERSIZE:
+		nf->st.rx_oversize++;
+		break;
+	case NF_RX_ERR_RUNT:
+		nf->st.rx_runt++;
+		break;
+	case NF_RX_ERR_EXTRA:
+		nf->st.rx_bad_extra++;
+		break;
+	default:
+		break;
 	}
 }
 
@@ -211,8 +226,8 @@ int netfront_rx_next(struct netfront *nf, struct netfront_rx *out)
 		if (!nf_ring_sane(prod, cons, NF_RX_RING_SIZE)) {
 			/* a producer that ran past our buffers: nothing on this ring can be trusted */
 			nf->st.ring_errors++;
-			pr_warn("netfront: %s: RX producer %u vs consumer %u: device stopped\n", nf->name,
-				prod, cons);
+			pr_warn("netfront: %s: RX producer %u vs consumer %u: device stopped\n",
+				nf->name, prod, cons);
 			nf->state = NF_DOWN;
 			nf_notify_listener(nf, 0);
 			return -ENOTCONN;
@@ -360,7 +375,8 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 		return -ENOTCONN;
 	if (!tx_room(nf, n, extra, 0)) {
 		nf->st.tx_ring_full++;
-		if (WAIT_UNTIL_TIMEOUT(&nf->wq, tx_room(nf, n, extra, 1), timeout_ns ? timeout_ns : ~0ull >> 2)) {
+		if (WAIT_UNTIL_TIMEOUT(&nf->wq, tx_room(nf, n, extra, 1),
+				       timeout_ns ? timeout_ns : ~0ull >> 2)) {
 			nf->st.tx_timeouts++;
 			return -EAGAIN;
 		}
@@ -422,8 +438,8 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 
 int netfront_rx_csum_trusted(unsigned flags, const void *frame, size_t len)
 {
-	return nf_rx_csum_trusted((flags & NETFRONT_RX_VALIDATED) ? NETRXF_data_validated : 0, frame,
-				  len);
+	return nf_rx_csum_trusted((flags & NETFRONT_RX_VALIDATED) ? NETRXF_data_validated : 0,
+				  frame, len);
 }
 
 void netfront_rx_wait(struct netfront *nf, uint64_t timeout_ns)

@@ -22,7 +22,7 @@ const uint8_t *netfront_mac(const struct netfront *nf);
 int netfront_link_up(const struct netfront *nf);
 
 #define NETFRONT_RX_CSUM_BLANK 1u /* the L4 checksum is only partial: complete it */
-#define NETFRONT_RX_VALIDATED 2u  /* the backend checked the checksum already */
+#define NETFRONT_RX_VALIDATED  2u /* the backend checked the checksum already */
 
 struct netfront_frag {
 	const void *data;
@@ -70,16 +70,16 @@ struct netfront_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t rx_dropped; /* malformed, oversized, or the backend's errors (sum of the below) */
 	uint64_t rx_bad_status, rx_bad_id, rx_bad_bounds, rx_bad_slots, rx_oversize, rx_runt,
-		rx_bad_extra;
+	    rx_bad_extra;
 	uint64_t rx_multislot; /* packets reassembled from several slots */
 	uint64_t rx_csum_blank, rx_csum_bad;
-	uint64_t tx_errors;	   /* responses with an error status */
-	uint64_t tx_bad_rsp;	   /* responses naming no request in flight */
-	uint64_t tx_ring_full;	   /* times a sender waited for room */
-	uint64_t tx_timeouts;	   /* ... and gave up */
+	uint64_t tx_errors;    /* responses with an error status */
+	uint64_t tx_bad_rsp;   /* responses naming no request in flight */
+	uint64_t tx_ring_full; /* times a sender waited for room */
+	uint64_t tx_timeouts;  /* ... and gave up */
 	uint64_t tx_multislot;
-	uint64_t tx_gso;	   /* super-segments sent (each with a GSO extra-info slot) */
-	uint64_t ring_errors;	   /* producer indices that made no sense: the device was stopped */
+	uint64_t tx_gso;      /* super-segments sent (each with a GSO extra-info slot) */
+	uint64_t ring_errors; /* producer indices that made no sense: the device was stopped */
 	uint64_t events;
 	unsigned rx_ring_size, tx_ring_size, queues;
 	int sg, split_evtchn;

@@ -3,9 +3,9 @@
 #include "drivers/netfront/netfront_ring.h"
 #include "lib/string.h"
 
-#define ETH  14u
-#define IP   (ETH)
-#define TCP  (ETH + 20u)
+#define ETH	14u
+#define IP	(ETH)
+#define TCP	(ETH + 20u)
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
@@ -89,7 +89,8 @@ int nf_gso_add(struct nf_gso *g, const struct netfront_frag *fr, unsigned n)
 
 	for (unsigned i = 0; i < n; i++)
 		flen += fr[i].len;
-	if (flen <= NF_GSO_HDR || gather(h, fr, n, 0, NF_GSO_HDR) || !(len = plain_segment(h, flen)))
+	if (flen <= NF_GSO_HDR || gather(h, fr, n, 0, NF_GSO_HDR) ||
+	    !(len = plain_segment(h, flen)))
 		return 0;
 	if (g->len == 0) {
 		if (flen > g->cap || len > 0xffff)

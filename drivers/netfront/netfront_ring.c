@@ -54,7 +54,8 @@ int nf_rx_parse(const union nf_rx_slot *slot, unsigned avail, uint32_t cons, uns
 				struct netif_extra_info e = slot[i].extra;
 				i++;
 				if ((e.type == XEN_NETIF_EXTRA_TYPE_NONE ||
-				     e.type >= XEN_NETIF_EXTRA_TYPE_MAX || e.type == XEN_NETIF_EXTRA_TYPE_GSO) &&
+				     e.type >= XEN_NETIF_EXTRA_TYPE_MAX ||
+				     e.type == XEN_NETIF_EXTRA_TYPE_GSO) &&
 				    v == NF_RX_OK)
 					v = NF_RX_ERR_EXTRA;
 				emore = (e.flags & XEN_NETIF_EXTRA_FLAG_MORE) != 0;

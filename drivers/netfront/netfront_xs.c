@@ -92,11 +92,11 @@ static int write_keys(const struct xs_ctx *tx, void *arg)
 	char path[96];
 	int r;
 
-#define W(key, fmt, val)                                                  \
-	do {                                                              \
-		fmt_snprintf(path, sizeof(path), "%s/" key, k->node);     \
-		if ((r = xs_printf(tx, path, fmt, val)))                  \
-			return r;                                         \
+#define W(key, fmt, val)                                                                           \
+	do {                                                                                       \
+		fmt_snprintf(path, sizeof(path), "%s/" key, k->node);                              \
+		if ((r = xs_printf(tx, path, fmt, val)))                                           \
+			return r;                                                                  \
 	} while (0)
 	W("tx-ring-ref", "%u", nf->tx_ring_ref);
 	W("rx-ring-ref", "%u", nf->rx_ring_ref);
@@ -208,8 +208,8 @@ static int netfront_probe(struct xenbus_device *dev)
 	pr_info("netfront: %s: %02x:%02x:%02x:%02x:%02x:%02x, rings %u/%u, sg %d, "
 		"csum offload %d, gso %d, split evtchn %d, queues 1 of %d\n",
 		nf->name, nf->mac[0], nf->mac[1], nf->mac[2], nf->mac[3], nf->mac[4], nf->mac[5],
-		(unsigned)NF_TX_RING_SIZE, (unsigned)NF_RX_RING_SIZE, nf->sg, nf->csum_offload, nf->gso_tcpv4,
-		nf->split, nf->max_queues);
+		(unsigned)NF_TX_RING_SIZE, (unsigned)NF_RX_RING_SIZE, nf->sg, nf->csum_offload,
+		nf->gso_tcpv4, nf->split, nf->max_queues);
 	nf_connected(nf);
 	return 0;
 fail:

@@ -122,7 +122,7 @@ int xenbus_wait_backend(struct xenbus_device *dev, XenbusState want, uint64_t ti
 	int r = WAIT_UNTIL_TIMEOUT(&dev->state_wq,
 				   (s = __atomic_load_n(&dev->backend_state, __ATOMIC_ACQUIRE),
 				    reached(s, want) || (closing(s) && !closing(want)) ||
-					    __atomic_load_n(&dev->removed, __ATOMIC_ACQUIRE)),
+					__atomic_load_n(&dev->removed, __ATOMIC_ACQUIRE)),
 				   timeout_ns);
 
 	if (r)
@@ -258,7 +258,8 @@ static int probe_one(struct xenbus_driver *drv, const char *id)
 		return 0;
 	}
 	dev->driver = drv;
-	dev->state_watch = (struct xs_watch){ .path = dev->otherend, .fn = backend_changed, .arg = dev };
+	dev->state_watch =
+	    (struct xs_watch){ .path = dev->otherend, .fn = backend_changed, .arg = dev };
 	dev->state_watch.path = dev->otherend;
 	char sp[160];
 	fmt_snprintf(sp, sizeof(sp), "%s/state", dev->otherend);
@@ -408,10 +409,11 @@ static void list_devices(void)
 			if (r == -ENOENT)
 				continue; /* no backend: not a frontend device (device/suspend) */
 			if (r)
-				pr_info("xenbus: device/%s/%s: unusable (%d)\n", types[t], ids[i], r);
+				pr_info("xenbus: device/%s/%s: unusable (%d)\n", types[t], ids[i],
+					r);
 			else
-				pr_info("xenbus: device/%s/%s: backend %s (domain %u)\n", types[t], ids[i],
-					d.otherend, d.otherend_id);
+				pr_info("xenbus: device/%s/%s: backend %s (domain %u)\n", types[t],
+					ids[i], d.otherend, d.otherend_id);
 		}
 		if (n >= 0)
 			kfree(ids);

@@ -13,7 +13,7 @@ struct xenbus_driver;
 struct xenbus_device {
 	char type[16];
 	char id[16];
-	char nodename[48]; /* "device/vif/0", relative to our home */
+	char nodename[48];  /* "device/vif/0", relative to our home */
 	char otherend[128]; /* the backend's absolute path, from "backend" */
 	uint32_t otherend_id;
 	struct xenbus_driver *driver;

@@ -121,9 +121,9 @@ static int send_msg(const char *msg, uint32_t len, uint64_t deadline)
 	while (done < len) {
 		uint32_t need = len <= XENSTORE_RING_SIZE ? len : 1;
 
-		r = WAIT_UNTIL_TIMEOUT(&space_wq, broken || (space = req_space()) < 0 ||
-							  (uint32_t)space >= need,
-				       left(deadline));
+		r = WAIT_UNTIL_TIMEOUT(
+		    &space_wq, broken || (space = req_space()) < 0 || (uint32_t)space >= need,
+		    left(deadline));
 		if (space < 0)
 			ring_broke("req_cons moved outside the request ring");
 		if (broken) {
@@ -132,7 +132,8 @@ static int send_msg(const char *msg, uint32_t len, uint64_t deadline)
 		}
 		if (r) {
 			if (done)
-				ring_broke("request ring stopped moving in the middle of a message");
+				ring_broke(
+				    "request ring stopped moving in the middle of a message");
 			break;
 		}
 		uint32_t k = len - done < (uint32_t)space ? len - done : (uint32_t)space;

@@ -42,7 +42,7 @@ int xs_read_uint(const struct xs_ctx *c, const char *path, uint64_t *v);
 int xs_write(const struct xs_ctx *c, const char *path, const char *value);
 int xs_write_bytes(const struct xs_ctx *c, const char *path, const void *value, uint32_t len);
 int xs_printf(const struct xs_ctx *c, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 int xs_mkdir(const struct xs_ctx *c, const char *path);
 int xs_rm(const struct xs_ctx *c, const char *path);
 /*
@@ -86,11 +86,11 @@ int xs_unwatch(const struct xs_ctx *c, struct xs_watch *w);
 
 struct xs_stats {
 	uint64_t requests, replies, timeouts;
-	uint64_t unknown_req_id;    /* replies to nothing in flight: dropped */
+	uint64_t unknown_req_id;      /* replies to nothing in flight: dropped */
 	uint64_t oversized, bad_type; /* malformed messages skipped by the reader */
-	uint64_t bad_events;	    /* watch events that did not parse */
+	uint64_t bad_events;	      /* watch events that did not parse */
 	uint64_t events, events_dropped, events_stale;
-	uint64_t ring_errors;	    /* indices that made no sense: the connection was abandoned */
+	uint64_t ring_errors; /* indices that made no sense: the connection was abandoned */
 	uint64_t txn_retries;
 	uint64_t notifies;
 };

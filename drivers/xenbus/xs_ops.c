@@ -218,8 +218,7 @@ static int txn_end(const struct xs_ctx *tx, int commit)
 	return xs_request(tx, XS_TRANSACTION_END, &iov, 1, NULL, NULL);
 }
 
-int xs_transaction(const struct xs_ctx *c, int (*fn)(const struct xs_ctx *tx, void *arg),
-		   void *arg)
+int xs_transaction(const struct xs_ctx *c, int (*fn)(const struct xs_ctx *tx, void *arg), void *arg)
 {
 	struct xs_iov empty = { "", 1 };
 

@@ -24,7 +24,9 @@ struct xs_req *xs_reqs_get(struct xs_reqs *t, uint32_t type)
 		/* ids run free; after a wrap, skip the few still in flight */
 		while (id_in_use(t, t->next_id))
 			t->next_id++;
-		*r = (struct xs_req){ .state = XS_REQ_WAITING, .req_id = t->next_id++, .type = type };
+		*r = (struct xs_req){ .state = XS_REQ_WAITING,
+				      .req_id = t->next_id++,
+				      .type = type };
 		t->in_flight++;
 		t->stats.sent++;
 		return r;

@@ -13,7 +13,7 @@ struct xs_req {
 	uint32_t req_id;
 	uint32_t type; /* what was sent: the reply must carry the same type (or XS_ERROR) */
 	int status;    /* when DONE: 0 or a negative errno */
-	char *reply;   /* when DONE with status 0: the payload, NUL-terminated, owned by the waiter */
+	char *reply; /* when DONE with status 0: the payload, NUL-terminated, owned by the waiter */
 	uint32_t reply_len;
 	void *waiter; /* the kernel side's wake-up handle */
 };

@@ -91,7 +91,8 @@ static void watch_loop(void *arg)
 			if (w)
 				w->fn(w, e->path);
 			else
-				xs_stats.events_stale++; /* unwatched meanwhile, or a token we never set */
+				xs_stats
+				    .events_stale++; /* unwatched meanwhile, or a token we never set */
 			f = spin_lock_irqsave(&lock);
 			running = NULL;
 			spin_unlock_irqrestore(&lock, f);

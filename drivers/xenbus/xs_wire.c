@@ -13,7 +13,9 @@ int xs_wire_build(void *out, size_t cap, uint32_t type, uint32_t req_id, uint32_
 		return -EMSGSIZE;
 	if (cap < XS_HDR_SIZE + len)
 		return -ENOSPC;
-	struct xsd_sockmsg h = { .type = type, .req_id = req_id, .tx_id = tx_id, .len = (uint32_t)len };
+	struct xsd_sockmsg h = {
+		.type = type, .req_id = req_id, .tx_id = tx_id, .len = (uint32_t)len
+	};
 	char *o = out;
 
 	memcpy(o, &h, XS_HDR_SIZE);

@@ -9,7 +9,7 @@
 #include <xen/io/xs_wire.h>
 
 #define XS_HDR_SIZE ((uint32_t)sizeof(struct xsd_sockmsg))
-#define XS_MSG_MAX (XS_HDR_SIZE + XENSTORE_PAYLOAD_MAX)
+#define XS_MSG_MAX  (XS_HDR_SIZE + XENSTORE_PAYLOAD_MAX)
 
 /* One piece of a request payload; pieces are concatenated as given (NULs included in len). */
 struct xs_iov {

@@ -26,16 +26,16 @@ blk_dev_t *blk_open(const char *name);
 blk_dev_t *blk_wait(const char *name, uint64_t timeout_ns);
 
 struct blk_info {
-	char name[16];		/* "xvda" */
-	uint32_t vdev;		/* virtual-device number */
-	uint64_t size;		/* bytes */
-	uint32_t sector_size;	/* logical: offsets and lengths are multiples of it */
+	char name[16];	      /* "xvda" */
+	uint32_t vdev;	      /* virtual-device number */
+	uint64_t size;	      /* bytes */
+	uint32_t sector_size; /* logical: offsets and lengths are multiples of it */
 	uint32_t physical_sector_size;
 	int read_only, removable, cdrom;
-	int connected;		/* 0 once the backend closed */
+	int connected;				 /* 0 once the backend closed */
 	int flush, barrier, discard, persistent; /* what the backend offered / we use */
 	uint32_t discard_granularity, discard_alignment;
-	uint32_t max_segments;	/* per ring request (11 direct, more with indirect descriptors) */
+	uint32_t max_segments; /* per ring request (11 direct, more with indirect descriptors) */
 	uint32_t ring_pages, ring_entries, max_inflight;
 };
 int blk_info(blk_dev_t *d, struct blk_info *info);
@@ -50,9 +50,9 @@ enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH, BLK_DISCARD };
  */
 struct blk_req {
 	enum blk_op op;
-	uint64_t offset;	/* bytes */
-	size_t len;		/* bytes (READ/WRITE/DISCARD) */
-	void *buf;		/* READ/WRITE */
+	uint64_t offset; /* bytes */
+	size_t len;	 /* bytes (READ/WRITE/DISCARD) */
+	void *buf;	 /* READ/WRITE */
 	void (*done)(struct blk_req *r, int status);
 	void *arg;
 	/* private */
@@ -82,7 +82,7 @@ struct blk_stats {
 	uint64_t requests, ring_requests, indirect_requests, completions, errors;
 	uint64_t bytes_read, bytes_written;
 	uint64_t bad_id, dup_rsp, wrong_op, bad_status, bad_rsp_prod;
-	uint64_t grants_busy;	/* revocations the backend refused: page parked, not reused */
+	uint64_t grants_busy; /* revocations the backend refused: page parked, not reused */
 	uint64_t failed_on_close;
 	uint64_t notifies, interrupts;
 };

@@ -37,7 +37,7 @@ struct pvh_net_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t rx_dropped, tx_errors, tx_ring_full, ring_errors, rx_csum_blank, rx_multislot;
 	uint64_t tcp_rx, tcp_tx, udp_rx, udp_tx, icmp_rx, ip_drop, tcp_drop;
-	uint64_t events; /* event-channel notifications from the backend */
+	uint64_t events;	      /* event-channel notifications from the backend */
 	uint64_t tx_gso, tx_gso_segs; /* TCP super-segments sent, and the segments they carried */
 };
 /* The interface's driver counters plus lwIP's protocol counters (those are stack-wide). */

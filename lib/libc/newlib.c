@@ -76,5 +76,6 @@ void libc_thread_end(void)
 
 /* newlib's named static locks; the functions behind them are in lib/libc/locks.c */
 struct __lock __lock___sinit_recursive_mutex, __lock___sfp_recursive_mutex,
-	__lock___atexit_recursive_mutex, __lock___at_quick_exit_mutex, __lock___malloc_recursive_mutex,
-	__lock___env_recursive_mutex, __lock___tz_mutex, __lock___dd_hash_mutex, __lock___arc4random_mutex;
+    __lock___atexit_recursive_mutex, __lock___at_quick_exit_mutex, __lock___malloc_recursive_mutex,
+    __lock___env_recursive_mutex, __lock___tz_mutex, __lock___dd_hash_mutex,
+    __lock___arc4random_mutex;

@@ -26,28 +26,50 @@
 static int libc_errno(long neg)
 {
 	switch (-neg) {
-	case SYS_EPERM: return EPERM;
-	case SYS_ENOENT: return ENOENT;
-	case SYS_ESRCH: return ESRCH;
-	case SYS_EIO: return EIO;
-	case SYS_EBADF: return EBADF;
-	case SYS_EAGAIN: return EAGAIN;
-	case SYS_ENOMEM: return ENOMEM;
-	case SYS_EFAULT: return EFAULT;
-	case SYS_EBUSY: return EBUSY;
-	case SYS_EEXIST: return EEXIST;
-	case SYS_ENODEV: return ENODEV;
-	case SYS_EINVAL: return EINVAL;
-	case SYS_EMFILE: return EMFILE;
-	case SYS_ENOTTY: return ENOTTY;
-	case SYS_ENOSPC: return ENOSPC;
-	case SYS_ESPIPE: return ESPIPE;
-	case SYS_EROFS: return EROFS;
-	case SYS_ERANGE: return ERANGE;
-	case SYS_ENAMETOOLONG: return ENAMETOOLONG;
-	case SYS_ENOSYS: return ENOSYS;
-	case SYS_ETIMEDOUT: return ETIMEDOUT;
-	default: return EIO;
+	case SYS_EPERM:
+		return EPERM;
+	case SYS_ENOENT:
+		return ENOENT;
+	case SYS_ESRCH:
+		return ESRCH;
+	case SYS_EIO:
+		return EIO;
+	case SYS_EBADF:
+		return EBADF;
+	case SYS_EAGAIN:
+		return EAGAIN;
+	case SYS_ENOMEM:
+		return ENOMEM;
+	case SYS_EFAULT:
+		return EFAULT;
+	case SYS_EBUSY:
+		return EBUSY;
+	case SYS_EEXIST:
+		return EEXIST;
+	case SYS_ENODEV:
+		return ENODEV;
+	case SYS_EINVAL:
+		return EINVAL;
+	case SYS_EMFILE:
+		return EMFILE;
+	case SYS_ENOTTY:
+		return ENOTTY;
+	case SYS_ENOSPC:
+		return ENOSPC;
+	case SYS_ESPIPE:
+		return ESPIPE;
+	case SYS_EROFS:
+		return EROFS;
+	case SYS_ERANGE:
+		return ERANGE;
+	case SYS_ENAMETOOLONG:
+		return ENAMETOOLONG;
+	case SYS_ENOSYS:
+		return ENOSYS;
+	case SYS_ETIMEDOUT:
+		return ETIMEDOUT;
+	default:
+		return EIO;
 	}
 }
 
@@ -80,7 +102,8 @@ rw_ret read(int fd, void *buf, size_t n)
 
 int open(const char *path, int flags, ...)
 {
-	return (int)ret(sys_open(path, (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))));
+	return (int)ret(
+	    sys_open(path, (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))));
 }
 
 /* F_GETFL/F_SETFL with O_NONBLOCK (it matters for stdin), F_GETFD/F_SETFD (no exec: no flags). */

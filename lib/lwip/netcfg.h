@@ -7,9 +7,9 @@
 #define NETCFG_MAX_IFS 4
 
 struct netcfg_if {
-	int dhcp;	  /* ip=dhcp */
-	uint32_t addr;	  /* host order */
-	unsigned prefix;  /* 0..32 */
+	int dhcp;	 /* ip=dhcp */
+	uint32_t addr;	 /* host order */
+	unsigned prefix; /* 0..32 */
 };
 
 struct netcfg {

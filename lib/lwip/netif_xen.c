@@ -19,13 +19,14 @@ int nf_csum_complete(uint8_t *frame, size_t len);
 
 #define TX_TIMEOUT_NS (2000ull * 1000000ull)
 /* the backend vouched for the frame's TCP/UDP sum (netfront_rx_csum_trusted): those checks skipped */
-#define CSUM_TRUSTED \
+#define CSUM_TRUSTED                                                                               \
 	(NETIF_CHECKSUM_ENABLE_ALL & ~(NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP))
 
 struct xnetif {
 	struct netif netif;
 	struct netfront *nf;
-	struct nf_gso gso; /* TCP segments held until the core lock is released (gso.buf: NULL if off) */
+	struct nf_gso
+	    gso; /* TCP segments held until the core lock is released (gso.buf: NULL if off) */
 	uint64_t gso_segs;
 	pvh_thread_t *rx_thread;
 	int dhcp, added;
@@ -245,7 +246,8 @@ static void gso_setup(struct xnetif *x)
 
 	if (!netfront_tx_gso_ok(x->nf) || (opt && !strcmp(opt, "0")))
 		return;
-	x->gso.cap = 0xffff; /* XEN_NETIF_MAX_TX_SIZE: at most 16 pages, within netback's 18 slots */
+	x->gso.cap =
+	    0xffff; /* XEN_NETIF_MAX_TX_SIZE: at most 16 pages, within netback's 18 slots */
 	x->gso.buf = malloc(x->gso.cap);
 	nf_gso_reset(&x->gso);
 }

@@ -135,8 +135,8 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn thread, void *arg, 
 	LWIP_ASSERT("sys_thread_new: out of memory", st != NULL);
 	st->fn = thread;
 	st->arg = arg;
-	pvh_thread_t *t = pvh_thread_create(name, thread_trampoline, st,
-					    stacksize > 0 ? (size_t)stacksize : 0);
+	pvh_thread_t *t =
+	    pvh_thread_create(name, thread_trampoline, st, stacksize > 0 ? (size_t)stacksize : 0);
 	LWIP_ASSERT("sys_thread_new: no thread", t != NULL);
 	return t;
 }

@@ -11,7 +11,7 @@
 
 /* the kernel keeps an eighth of RAM, at least 4 MiB */
 #define KERNEL_RESERVE_MIN_PAGES 1024ul
-#define MIN_ARENA_PAGES 16ul
+#define MIN_ARENA_PAGES		 16ul
 
 static spinlock_t brk_lock = SPINLOCK_INIT;
 static uintptr_t base, brk, end;

@@ -167,7 +167,7 @@ int64_t sys_lseek(int fd, int64_t off, int whence)
 	int64_t r = -SYS_EBADF;
 
 	if (fl->used) {
-		int64_t base = whence == 0 ? 0
+		int64_t base = whence == 0   ? 0
 			       : whence == 1 ? (int64_t)fl->pos
 			       : whence == 2 ? (int64_t)boot_info.modules[fl->module].size
 					     : -1;

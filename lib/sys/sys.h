@@ -11,27 +11,27 @@
 #include <stdint.h>
 
 /* kernel/errno.h's values, repeated here because the glue cannot include it next to <errno.h> */
-#define SYS_EPERM 1
-#define SYS_ENOENT 2
-#define SYS_ESRCH 3
-#define SYS_EIO 5
-#define SYS_EBADF 9
-#define SYS_EAGAIN 11
-#define SYS_ENOMEM 12
-#define SYS_EFAULT 14
-#define SYS_EBUSY 16
-#define SYS_EEXIST 17
-#define SYS_ENODEV 19
-#define SYS_EINVAL 22
-#define SYS_EMFILE 24
-#define SYS_ENOTTY 25
-#define SYS_ENOSPC 28
-#define SYS_ESPIPE 29
-#define SYS_EROFS 30
-#define SYS_ERANGE 34
+#define SYS_EPERM	 1
+#define SYS_ENOENT	 2
+#define SYS_ESRCH	 3
+#define SYS_EIO		 5
+#define SYS_EBADF	 9
+#define SYS_EAGAIN	 11
+#define SYS_ENOMEM	 12
+#define SYS_EFAULT	 14
+#define SYS_EBUSY	 16
+#define SYS_EEXIST	 17
+#define SYS_ENODEV	 19
+#define SYS_EINVAL	 22
+#define SYS_EMFILE	 24
+#define SYS_ENOTTY	 25
+#define SYS_ENOSPC	 28
+#define SYS_ESPIPE	 29
+#define SYS_EROFS	 30
+#define SYS_ERANGE	 34
 #define SYS_ENAMETOOLONG 36
-#define SYS_ENOSYS 38
-#define SYS_ETIMEDOUT 110
+#define SYS_ENOSYS	 38
+#define SYS_ETIMEDOUT	 110
 
 /* ---- files: fds 0-2 are the console, 3 and up boot modules opened read-only ---- */
 #define SYS_FD_MAX 32

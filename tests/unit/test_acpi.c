@@ -114,7 +114,7 @@ static void fix_checksum(uint8_t *t, size_t len, size_t at)
 static int fx_madt(struct fixture *f, struct acpi_cpu *cpus, unsigned max, struct acpi_madt *m,
 		   struct acpi_find *fd)
 {
-	struct acpi_mem mem = {fx_map, f};
+	struct acpi_mem mem = { fx_map, f };
 	const void *t;
 	uint32_t len;
 	int r = acpi_find_table(&mem, f->rsdp, "APIC", &t, &len, fd);
@@ -235,7 +235,7 @@ Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
 	x[9]++;
 	const void *t;
 	uint32_t len;
-	struct acpi_mem mem = {fx_map, &f};
+	struct acpi_mem mem = { fx_map, &f };
 	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", &t, &len, &fd), -EBADMSG);
 	x[9]--;
 	fx_free(&f);
@@ -244,7 +244,7 @@ Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
 Test(acpi_real, xen_two_fadts_rsdt_and_xsdt)
 {
 	struct fixture f;
-	struct acpi_mem mem = {fx_map, &f};
+	struct acpi_mem mem = { fx_map, &f };
 	struct acpi_find fd;
 	const uint8_t *t;
 	uint32_t len;
@@ -294,7 +294,7 @@ Test(acpi_rsdp, bad_checksums_and_lengths)
 Test(acpi_rsdp, find_reports_why)
 {
 	struct fixture f;
-	struct acpi_mem mem = {fx_map, &f};
+	struct acpi_mem mem = { fx_map, &f };
 	struct acpi_find fd;
 	const void *t;
 	uint32_t len;
@@ -315,7 +315,7 @@ Test(acpi_rsdp, find_reports_why)
 Test(acpi_rsdp, rsdt_pointing_outside_memory)
 {
 	struct fixture f;
-	struct acpi_mem mem = {fx_map, &f};
+	struct acpi_mem mem = { fx_map, &f };
 	struct acpi_find fd;
 	const void *t;
 	uint32_t len;
@@ -333,12 +333,12 @@ Test(acpi_rsdp, rsdt_pointing_outside_memory)
 Test(acpi_rsdp, scan_bios_area_and_ebda)
 {
 	static uint8_t low[0x100000];
-	struct fixture f = {.n = 1};
-	struct acpi_mem mem = {fx_map, &f};
+	struct fixture f = { .n = 1 };
+	struct acpi_mem mem = { fx_map, &f };
 	struct fixture real;
 	uint64_t at = 0;
 
-	f.r[0] = (struct region){0, low, sizeof(low)};
+	f.r[0] = (struct region){ 0, low, sizeof(low) };
 	cr_assert_eq(acpi_rsdp_scan(&mem, &at), -ENOENT);
 	fx_load(&real, "qemu-q35-smp4.txt");
 	/* a stray signature with a bad checksum first, the real RSDP after it */
@@ -384,7 +384,7 @@ Test(acpi_table, header_checks)
 Test(acpi_table, madt_with_bad_checksum_is_rejected_by_find)
 {
 	struct fixture f;
-	struct acpi_mem mem = {fx_map, &f};
+	struct acpi_mem mem = { fx_map, &f };
 	struct acpi_find fd;
 	const uint8_t *t;
 	uint32_t len;
@@ -401,7 +401,7 @@ Test(acpi_table, madt_with_bad_checksum_is_rejected_by_find)
 Test(acpi_table, root_length_not_a_multiple_of_the_entry)
 {
 	struct fixture f;
-	struct acpi_mem mem = {fx_map, &f};
+	struct acpi_mem mem = { fx_map, &f };
 	struct acpi_find fd;
 	const void *t;
 	uint32_t len;
@@ -409,7 +409,7 @@ Test(acpi_table, root_length_not_a_multiple_of_the_entry)
 	fx_load(&f, "qemu-q35-smp4.txt");
 	uint8_t *rsdt = fx_at(&f, acpi_get32(fx_at(&f, f.rsdp, 20) + 16), ACPI_HDR_LEN);
 	uint32_t l = acpi_get32(rsdt + 4);
-	cr_assert_eq(fx_madt(&f, (struct acpi_cpu[8]){0}, 8, &(struct acpi_madt){0}, &fd), 0);
+	cr_assert_eq(fx_madt(&f, (struct acpi_cpu[8]){ 0 }, 8, &(struct acpi_madt){ 0 }, &fd), 0);
 	unsigned entries = fd.entries;
 	rsdt[4] = (uint8_t)(l - 1); /* a torn last pointer: ignored, the others still count */
 	fix_checksum(rsdt, l - 1, 9);
@@ -445,22 +445,22 @@ static uint32_t madt_build(uint8_t *buf, size_t cap, const uint8_t *entries, siz
 
 Test(acpi_madt, lapic_and_x2apic_entries)
 {
-	const uint8_t e[] = {LAPIC(0, 0, 1),
-			     1,
-			     12,
-			     0,
-			     0,
-			     0,
-			     0,
-			     0xc0,
-			     0xfe,
-			     0,
-			     0,
-			     0,
-			     0, /* IO-APIC */
-			     X2APIC(300, 1, 300),
-			     LAPIC(2, 4, 2),
-			     LAPIC(3, 6, 0)};
+	const uint8_t e[] = { LAPIC(0, 0, 1),
+			      1,
+			      12,
+			      0,
+			      0,
+			      0,
+			      0,
+			      0xc0,
+			      0xfe,
+			      0,
+			      0,
+			      0,
+			      0, /* IO-APIC */
+			      X2APIC(300, 1, 300),
+			      LAPIC(2, 4, 2),
+			      LAPIC(3, 6, 0) };
 	uint8_t t[256];
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
@@ -498,7 +498,7 @@ Test(acpi_madt, header_only_and_too_short)
 Test(acpi_madt, entry_length_zero_or_one)
 {
 	for (uint8_t l = 0; l < 2; l++) {
-		const uint8_t e[] = {LAPIC(0, 0, 1), 0, l, 0, 0, 0, 0, 0, 0};
+		const uint8_t e[] = { LAPIC(0, 0, 1), 0, l, 0, 0, 0, 0, 0, 0 };
 		uint8_t t[128];
 		struct acpi_cpu c[4];
 		struct acpi_madt m;
@@ -512,7 +512,7 @@ Test(acpi_madt, entry_length_zero_or_one)
 
 Test(acpi_madt, entry_past_the_end)
 {
-	const uint8_t e[] = {LAPIC(0, 0, 1), 0, 8, 1, 2}; /* says 8 bytes, 4 remain */
+	const uint8_t e[] = { LAPIC(0, 0, 1), 0, 8, 1, 2 }; /* says 8 bytes, 4 remain */
 	uint8_t t[128];
 	struct acpi_cpu c[4];
 	struct acpi_madt m;
@@ -521,7 +521,7 @@ Test(acpi_madt, entry_past_the_end)
 	cr_assert_eq(acpi_madt_parse(t, len, c, 4, &m), -EMSGSIZE);
 	cr_assert_str_eq(m.why, "entry runs past the table");
 	/* one stray byte at the end: not even an entry header */
-	const uint8_t e2[] = {LAPIC(0, 0, 1), 0};
+	const uint8_t e2[] = { LAPIC(0, 0, 1), 0 };
 	len = madt_build(t, sizeof(t), e2, sizeof(e2));
 	cr_assert_eq(acpi_madt_parse(t, len, c, 4, &m), -EMSGSIZE);
 	cr_assert_str_eq(m.why, "entry header runs past the table");
@@ -529,8 +529,8 @@ Test(acpi_madt, entry_past_the_end)
 
 Test(acpi_madt, processor_entries_too_short)
 {
-	const uint8_t e[] = {0, 6, 0, 0, 1, 0};
-	const uint8_t x[] = {9, 12, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0};
+	const uint8_t e[] = { 0, 6, 0, 0, 1, 0 };
+	const uint8_t x[] = { 9, 12, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0 };
 	uint8_t t[128];
 	struct acpi_cpu c[4];
 	struct acpi_madt m;
@@ -550,7 +550,7 @@ Test(acpi_madt, more_cpus_than_room_duplicates_and_bad_ids)
 
 	/* 255 distinct UIDs (an 8-bit field), then duplicates; one APIC id 0xff */
 	for (unsigned i = 0; i < 300; i++) {
-		const uint8_t one[] = {LAPIC(i % 255, i % 255 == 7 ? 0xff : i % 255, 1)};
+		const uint8_t one[] = { LAPIC(i % 255, i % 255 == 7 ? 0xff : i % 255, 1) };
 		memcpy(e + 8 * i, one, 8);
 	}
 	uint32_t len = madt_build(t, sizeof(t), e, sizeof(e));
@@ -575,7 +575,7 @@ Test(acpi_madt, every_truncation_of_a_real_table_is_safe)
 	struct acpi_find fd;
 	const uint8_t *t;
 	uint32_t len;
-	struct acpi_mem mem = {fx_map, &f};
+	struct acpi_mem mem = { fx_map, &f };
 
 	fx_load(&f, "qemu-q35-smp4.txt");
 	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", (const void **)&t, &len, &fd), 0);

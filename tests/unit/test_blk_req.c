@@ -87,9 +87,11 @@ Test(blk_rsp, good_responses, .init = setup)
 
 	cr_assert_eq(blkfront_rsp_check(v, NS, blkfront_id(3, 7), 0, 0, &s, &err), BLKFRONT_RSP_OK);
 	cr_assert(s == 3 && err == 0);
-	cr_assert_eq(blkfront_rsp_check(v, NS, blkfront_id(3, 7), 0, -1, &s, &err), BLKFRONT_RSP_OK);
+	cr_assert_eq(blkfront_rsp_check(v, NS, blkfront_id(3, 7), 0, -1, &s, &err),
+		     BLKFRONT_RSP_OK);
 	cr_assert_eq(err, -EIO, "BLKIF_RSP_ERROR");
-	cr_assert_eq(blkfront_rsp_check(v, NS, blkfront_id(3, 7), 0, -2, &s, &err), BLKFRONT_RSP_OK);
+	cr_assert_eq(blkfront_rsp_check(v, NS, blkfront_id(3, 7), 0, -2, &s, &err),
+		     BLKFRONT_RSP_OK);
 	cr_assert_eq(err, -ENOSYS, "BLKIF_RSP_EOPNOTSUPP");
 	/* an indirect write: blkback answers with the inner op, INDIRECT is tolerated */
 	cr_assert_eq(blkfront_rsp_check(v, NS, blkfront_id(4, 2), 1, 0, &s, &err), BLKFRONT_RSP_OK);
@@ -102,7 +104,8 @@ Test(blk_rsp, hostile_responses, .init = setup)
 	int err = 0;
 
 	cr_assert_eq(blkfront_rsp_check(v, NS, NS, 0, 0, &s, &err), BLKFRONT_RSP_UNKNOWN_ID);
-	cr_assert_eq(blkfront_rsp_check(v, NS, UINT64_MAX, 0, 0, &s, &err), BLKFRONT_RSP_UNKNOWN_ID);
+	cr_assert_eq(blkfront_rsp_check(v, NS, UINT64_MAX, 0, 0, &s, &err),
+		     BLKFRONT_RSP_UNKNOWN_ID);
 	cr_assert_eq(blkfront_rsp_check(v, NS, blkfront_id(0xffffffffu, 7), 0, 0, &s, &err),
 		     BLKFRONT_RSP_UNKNOWN_ID);
 	cr_assert_eq(s, 99, "no slot handed out for an unknown id");

@@ -218,8 +218,8 @@ Test(cmdline, opt_uint)
 	cr_assert_eq(v, ~0ul);
 
 	v = 1234;
-	static const char *const bad[] = { "over", "hover", "neg",  "junk", "hx",
-					   "empty", "flag", "sp",   "plus", "hexd" };
+	static const char *const bad[] = { "over",  "hover", "neg", "junk", "hx",
+					   "empty", "flag",  "sp",  "plus", "hexd" };
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cr_assert_eq(cmdline_opt_uint(&cl, bad[i], &v), -EINVAL, "%s", bad[i]);
 		cr_assert_eq(v, 1234ul, "%s: output untouched on error", bad[i]);

@@ -13,20 +13,20 @@
 
 static struct conf_result r;
 
-static const struct conf_expect none = {.vcpus = -1,
-					.maxvcpus = -1,
-					.memory_mib = -1,
-					.modules = -1,
-					.cmdline_len = -1,
-					.module0_len = -1,
-					.domu = -1};
+static const struct conf_expect none = { .vcpus = -1,
+					 .maxvcpus = -1,
+					 .memory_mib = -1,
+					 .modules = -1,
+					 .cmdline_len = -1,
+					 .module0_len = -1,
+					 .domu = -1 };
 
 #define expect_fail(call, ...)                                                                     \
 	do {                                                                                       \
 		memset(&r, 0, sizeof(r));                                                          \
 		cr_assert_eq(call, CONF_FAIL, "%s: not a failure (%s)", #call, r.msg);             \
 		cr_assert_eq(r.status, CONF_FAIL);                                                 \
-		const char *want[] = {__VA_ARGS__};                                                \
+		const char *want[] = { __VA_ARGS__ };                                              \
 		for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)                      \
 			cr_assert(strstr(r.msg, want[i]), "%s: message '%s' lacks '%s'", #call,    \
 				  r.msg, want[i]);                                                 \
@@ -47,7 +47,8 @@ static uint64_t desc(uint32_t base, uint32_t limit20, unsigned type, unsigned s,
 static struct entry_state good_entry(void)
 {
 	struct entry_state es = {
-	    .magic = ENTRY_STATE_MAGIC, .eflags = 0x2, .cr0 = 0x11, .ebx = 0x1000};
+		.magic = ENTRY_STATE_MAGIC, .eflags = 0x2, .cr0 = 0x11, .ebx = 0x1000
+	};
 
 	es.desc[ENTRY_CS] = desc(0, 0xfffff, 0xb, 1, 1, 1, 1);
 	es.desc[ENTRY_DS] = es.desc[ENTRY_ES] = es.desc[ENTRY_SS] =
@@ -180,17 +181,17 @@ Test(conformance_start_info, memmap)
 {
 	struct conf_expect e = none;
 	struct conf_mem_entry m[] = {
-	    {0, 0x9f000, 1},
-	    {0x100000, 0x3f00000, 1},
-	    {0xfc000000, 0x1000, 3},
+		{ 0, 0x9f000, 1 },
+		{ 0x100000, 0x3f00000, 1 },
+		{ 0xfc000000, 0x1000, 3 },
 	};
 
 	e.memory_mib = 64;
 	expect_pass(conf_rule_memmap(m, 3, 0x100000, 0x200000, &e, &r));
 	/* an entry overlapping another */
-	m[2] = (struct conf_mem_entry){0x3000000, 0x2000000, 2};
+	m[2] = (struct conf_mem_entry){ 0x3000000, 0x2000000, 2 };
 	expect_fail(conf_rule_memmap(m, 3, 0x100000, 0x200000, &e, &r), "no overlaps", "entry 2");
-	m[2] = (struct conf_mem_entry){0xfc000000, 0x1000, 3};
+	m[2] = (struct conf_mem_entry){ 0xfc000000, 0x1000, 3 };
 	/* the image not in RAM */
 	expect_fail(conf_rule_memmap(m, 3, 0x8000000, 0x8100000, &e, &r),
 		    "RAM under the loaded image");
@@ -203,8 +204,8 @@ Test(conformance_start_info, memmap)
 Test(conformance_start_info, modules)
 {
 	struct conf_expect e = none;
-	struct conf_mem_entry m[] = {{0x100000, 0x3f00000, 1}};
-	struct conf_module mod = {0x2000000, 37, 0xdeadbeef};
+	struct conf_mem_entry m[] = { { 0x100000, 0x3f00000, 1 } };
+	struct conf_module mod = { 0x2000000, 37, 0xdeadbeef };
 
 	e.modules = 1;
 	e.module0_len = 37;
@@ -215,7 +216,7 @@ Test(conformance_start_info, modules)
 	mod.crc = 0xdeadbeee;
 	expect_fail(conf_rule_modules(&mod, 1, m, 1, 0x100000, 0x200000, &e, &r), "deadbeef",
 		    "deadbeee");
-	mod = (struct conf_module){0x180000, 37, 0xdeadbeef};
+	mod = (struct conf_module){ 0x180000, 37, 0xdeadbeef };
 	expect_fail(conf_rule_modules(&mod, 1, m, 1, 0x100000, 0x200000, &e, &r),
 		    "apart from the image");
 }
@@ -284,9 +285,9 @@ Test(conformance_acpi, ioapic_in_a_domu)
 
 Test(conformance_platform, cpuid_ids_time)
 {
-	const uint32_t good[4] = {0x40000005, 0x566e6558, 0x65584d4d, 0x4d4d566e};
-	uint32_t bad[4] = {0x40000005, 0x566e6558, 0x65584d4d, 0x4d4d566f};
-	uint32_t ids[3] = {0, 1, 2}, uids[3] = {0, 1, 2};
+	const uint32_t good[4] = { 0x40000005, 0x566e6558, 0x65584d4d, 0x4d4d566e };
+	uint32_t bad[4] = { 0x40000005, 0x566e6558, 0x65584d4d, 0x4d4d566f };
+	uint32_t ids[3] = { 0, 1, 2 }, uids[3] = { 0, 1, 2 };
 
 	expect_pass(conf_rule_cpuid_xen(0x40000000, good, 0x40011, 1, 0x40000000, &r));
 	expect_fail(conf_rule_cpuid_xen(0x40000000, bad, 0x40011, 1, 0x40000000, &r),
@@ -320,16 +321,16 @@ static void t_dummy(struct conf_result *res, const struct conf_expect *e)
 Test(conformance_report, tap_junit_result)
 {
 	static const struct conf_test tests[] = {
-	    {"entry.cr4", "CR4 clear", "pvh.pandoc", t_dummy},
-	    {"entry.eflags", "EFLAGS", "pvh.pandoc", t_dummy},
-	    {"evtchn.mask", "mask <holds>", "event_channel.h", t_dummy},
+		{ "entry.cr4", "CR4 clear", "pvh.pandoc", t_dummy },
+		{ "entry.eflags", "EFLAGS", "pvh.pandoc", t_dummy },
+		{ "evtchn.mask", "mask <holds>", "event_channel.h", t_dummy },
 	};
 	struct conf_record recs[3] = {
-	    {&tests[0], {CONF_PASS, "CR4 0"}, 1000},
-	    {&tests[1], {CONF_FAIL, "expected EFLAGS.IF clear, saw EFLAGS 0x202"}, 0},
-	    {&tests[2], {CONF_SKIP, "not on Xen"}, 0},
+		{ &tests[0], { CONF_PASS, "CR4 0" }, 1000 },
+		{ &tests[1], { CONF_FAIL, "expected EFLAGS.IF clear, saw EFLAGS 0x202" }, 0 },
+		{ &tests[2], { CONF_SKIP, "not on Xen" }, 0 },
 	};
-	struct conf_out o = {capture, NULL};
+	struct conf_out o = { capture, NULL };
 	struct conf_totals t;
 	char line[200];
 
@@ -377,17 +378,17 @@ Test(conformance_report, xml_escape)
 
 Test(conformance_args, parse_and_select)
 {
-	char *argv[] = {"conformance",
-			"--only",
-			"evtchn,gnttab.copy",
-			"--vcpus=4",
-			"--maxvcpus=8",
-			"--memory=64",
-			"--modules=1",
-			"--module0=37:0xdeadbeef",
-			"--cmdline-check=40:cbf43926",
-			"--dom0-time",
-			NULL};
+	char *argv[] = { "conformance",
+			 "--only",
+			 "evtchn,gnttab.copy",
+			 "--vcpus=4",
+			 "--maxvcpus=8",
+			 "--memory=64",
+			 "--modules=1",
+			 "--module0=37:0xdeadbeef",
+			 "--cmdline-check=40:cbf43926",
+			 "--dom0-time",
+			 NULL };
 	struct conf_args a;
 
 	cr_assert_eq(conf_args_parse(10, argv, &a), 0);
@@ -403,10 +404,10 @@ Test(conformance_args, parse_and_select)
 	cr_assert(conf_selected(a.only, "gnttab.copy"));
 	cr_assert(!conf_selected(a.only, "gnttab.version"));
 	cr_assert(!conf_selected(a.only, "evtchnx.foo"));
-	char *bad[] = {"conformance", "--vcpus=x", NULL};
+	char *bad[] = { "conformance", "--vcpus=x", NULL };
 	cr_assert_eq(conf_args_parse(2, bad, &a), -1);
 	cr_assert_str_eq(a.bad, "--vcpus=x");
-	char *one[] = {"conformance", "--vcpus=2", NULL};
+	char *one[] = { "conformance", "--vcpus=2", NULL };
 	cr_assert_eq(conf_args_parse(2, one, &a), 0);
 	cr_assert_eq(a.expect.maxvcpus, 2);
 }

@@ -12,8 +12,8 @@ struct rec {
 	unsigned ports[EVTCHN_2L_PORTS];
 	unsigned n;
 	int raise_on, raise_port; /* when port raise_on is handled, raise_port becomes pending */
-	int take_on, take_port;	  /* when port take_on is handled, take_port is consumed elsewhere */
-	int mask_on, mask_port;	  /* when port mask_on is handled, mask_port gets masked */
+	int take_on, take_port; /* when port take_on is handled, take_port is consumed elsewhere */
+	int mask_on, mask_port; /* when port mask_on is handled, mask_port gets masked */
 };
 
 static void set(uint64_t *bits, unsigned port)

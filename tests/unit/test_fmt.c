@@ -10,14 +10,14 @@
 #include "lib/fmt.h"
 
 /* Formats with both implementations and demands the same text and the same return value. */
-#define SAME(...)                                                                          \
-	do {                                                                               \
-		char want_[512], got_[512];                                                \
-		int wr_ = snprintf(want_, sizeof(want_), __VA_ARGS__);                     \
-		memset(got_, 0x55, sizeof(got_));                                          \
-		int gr_ = fmt_snprintf(got_, sizeof(got_), __VA_ARGS__);                   \
-		cr_assert_str_eq(got_, want_, "format %s", #__VA_ARGS__);                   \
-		cr_assert_eq(gr_, wr_, "return of %s: %d, libc %d", #__VA_ARGS__, gr_, wr_); \
+#define SAME(...)                                                                                  \
+	do {                                                                                       \
+		char want_[512], got_[512];                                                        \
+		int wr_ = snprintf(want_, sizeof(want_), __VA_ARGS__);                             \
+		memset(got_, 0x55, sizeof(got_));                                                  \
+		int gr_ = fmt_snprintf(got_, sizeof(got_), __VA_ARGS__);                           \
+		cr_assert_str_eq(got_, want_, "format %s", #__VA_ARGS__);                          \
+		cr_assert_eq(gr_, wr_, "return of %s: %d, libc %d", #__VA_ARGS__, gr_, wr_);       \
 	} while (0)
 
 Test(fmt, integers_d_i)
@@ -79,10 +79,10 @@ Test(fmt, integers_unsigned)
 
 Test(fmt, length_modifiers)
 {
-	SAME("%hhd", 200);   /* converted to signed char */
-	SAME("%hhu", 511);   /* converted to unsigned char */
+	SAME("%hhd", 200); /* converted to signed char */
+	SAME("%hhu", 511); /* converted to unsigned char */
 	SAME("%hhx", 0x1ff);
-	SAME("%hd", 40000);  /* converted to short */
+	SAME("%hd", 40000); /* converted to short */
 	SAME("%hu", 70000);
 	SAME("%hx", 0x12345);
 	SAME("%ld", -1234567890123L);
@@ -166,11 +166,11 @@ Test(fmt, flags_that_cancel)
 	/* defined by C, though gcc warns about them */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat"
-	SAME("[%+ d]", 42);   /* ' ' ignored with '+' */
+	SAME("[%+ d]", 42); /* ' ' ignored with '+' */
 	SAME("[% +d]", -42);
-	SAME("[%08.3d]", 7);  /* 0 ignored when a precision is given */
+	SAME("[%08.3d]", 7); /* 0 ignored when a precision is given */
 	SAME("[%08.3x]", 7u);
-	SAME("[%-05d]", 7);   /* 0 ignored with - */
+	SAME("[%-05d]", 7); /* 0 ignored with - */
 	SAME("[%0-5d]", -7);
 #pragma GCC diagnostic pop
 }
@@ -299,9 +299,9 @@ Test(fmt, size_examples)
 	check_size(1023, "1023 B");
 	check_size(1024, "1 KiB");
 	check_size(1536, "1.5 KiB");
-	check_size(1024 + 102, "1 KiB");	/* 1.0996 KiB: truncated to 1.0, printed whole */
-	check_size(1024 + 103, "1.1 KiB");	/* 1.1006 KiB */
-	check_size(2047, "1.9 KiB");	/* 1.999 KiB: truncated, never rounded up to 2 */
+	check_size(1024 + 102, "1 KiB");   /* 1.0996 KiB: truncated to 1.0, printed whole */
+	check_size(1024 + 103, "1.1 KiB"); /* 1.1006 KiB */
+	check_size(2047, "1.9 KiB");	   /* 1.999 KiB: truncated, never rounded up to 2 */
 	check_size(640 * 1024, "640 KiB");
 	check_size(1024 * 1024, "1 MiB");
 	check_size(1024 * 1024 - 1, "1023.9 KiB");

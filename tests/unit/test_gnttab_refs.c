@@ -32,14 +32,14 @@ static void teardown(void)
 TestSuite(gnttab_refs, .fini = teardown);
 
 /* A refused free changes nothing but bad_frees. */
-#define BAD_FREE(ref)                                                                     \
-	do {                                                                              \
-		struct gnttab_refs before_ = r;                                           \
-		cr_assert_eq(gnttab_refs_free(&r, (ref)), -EINVAL, "free(%u)", (unsigned)(ref)); \
-		cr_assert_eq(r.bad_frees, before_.bad_frees + 1);                         \
-		cr_assert_eq(r.nfree, before_.nfree);                                     \
-		cr_assert_eq(r.head, before_.head);                                       \
-		cr_assert_eq(r.busy, before_.busy);                                       \
+#define BAD_FREE(ref)                                                                              \
+	do {                                                                                       \
+		struct gnttab_refs before_ = r;                                                    \
+		cr_assert_eq(gnttab_refs_free(&r, (ref)), -EINVAL, "free(%u)", (unsigned)(ref));   \
+		cr_assert_eq(r.bad_frees, before_.bad_frees + 1);                                  \
+		cr_assert_eq(r.nfree, before_.nfree);                                              \
+		cr_assert_eq(r.head, before_.head);                                                \
+		cr_assert_eq(r.busy, before_.busy);                                                \
 	} while (0)
 
 Test(gnttab_refs, reserved_never_handed_out_lowest_first)
@@ -89,10 +89,10 @@ Test(gnttab_refs, bad_frees_refused_and_counted)
 	make(16, 8);
 	int a = gnttab_refs_alloc(&r);
 
-	BAD_FREE(10);		/* free, never allocated */
-	BAD_FREE(0);		/* reserved */
+	BAD_FREE(10); /* free, never allocated */
+	BAD_FREE(0);  /* reserved */
 	BAD_FREE(7);
-	BAD_FREE(16);		/* out of range */
+	BAD_FREE(16); /* out of range */
 	BAD_FREE(UINT32_MAX);
 	cr_assert_eq(gnttab_refs_free(&r, (uint32_t)a), 0);
 	BAD_FREE((uint32_t)a); /* double free */
@@ -135,7 +135,7 @@ Test(gnttab_refs, park_takes_a_used_ref_out_for_good)
 		cr_assert_neq(gnttab_refs_alloc(&r), a);
 }
 
-#define NR 200
+#define NR  200
 #define RES 8
 
 Test(gnttab_refs, random_against_model)
@@ -170,8 +170,8 @@ Test(gnttab_refs, random_against_model)
 			/* LIFO reuse, not lowest: any free ref will do, but a free one */
 			cr_assert_geq(got, RES, "step %d", step);
 			cr_assert_lt(got, NR);
-			cr_assert_eq(model[got], REF_FREE, "step %d: ref %d handed out while %d", step,
-				     got, model[got]);
+			cr_assert_eq(model[got], REF_FREE, "step %d: ref %d handed out while %d",
+				     step, got, model[got]);
 			model[got] = REF_USED;
 			nfree--;
 			break;

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "kernel/heap.h"
 
-#define PG 4096u
+#define PG	    4096u
 #define MAX_RECORDS 8192
 
 /* Every run the heap takes; freed runs stay mapped (as in the kernel) until the test ends. */
@@ -274,8 +274,8 @@ Test(heap, bad_pointers_refused)
 	unsigned char *p = kzalloc(256);
 	static _Alignas(16) unsigned char outside[64];
 
-	kfree(p + 1);	    /* unaligned */
-	kfree(p + 16);	    /* inside a block: the "header" there is zeroed data */
+	kfree(p + 1);  /* unaligned */
+	kfree(p + 16); /* inside a block: the "header" there is zeroed data */
 	kfree(p + 128);
 	kfree(outside + 16); /* never came from the heap */
 	struct heap_stats st = stats();

@@ -4,7 +4,12 @@
 #include "kernel/ksyms.h"
 
 static const uint64_t addrs[] = { 0x1000, 0x1010, 0x1080, 0x2000, 0x2000, 0x2400 };
-static const char names[] = "start\0" "f1\0" "f2\0" "alias_a\0" "alias_b\0" "last";
+static const char names[] = "start\0"
+			    "f1\0"
+			    "f2\0"
+			    "alias_a\0"
+			    "alias_b\0"
+			    "last";
 static const uint32_t offs[] = { 0, 6, 9, 12, 20, 28 };
 static const struct ksym_table tab = { 6, addrs, offs, names, 0x3000 };
 

@@ -6,7 +6,7 @@
 
 #define RAM XEN_HVM_MEMMAP_TYPE_RAM
 #define RES XEN_HVM_MEMMAP_TYPE_RESERVED
-#define PG 4096ull
+#define PG  4096ull
 
 #define E(a, s, t) ((struct hvm_memmap_table_entry){ .addr = (a), .size = (s), .type = (t) })
 
@@ -31,7 +31,7 @@ static void expect(int n, int want_n, const struct mem_range *want)
 	}
 }
 
-#define R(...) ((const struct mem_range[]){ __VA_ARGS__ })
+#define R(...)	 ((const struct mem_range[]){ __VA_ARGS__ })
 #define MAP(...) ((const struct hvm_memmap_table_entry[]){ __VA_ARGS__ })
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -67,8 +67,9 @@ Test(memmap, sorts)
 	};
 	int n = ranges(m, COUNT(m), MEMMAP_RANGES_MAX);
 
-	expect(n, 4, R({ 0, 0x80000 }, { 0x100000, 0x200000 }, { 0x300000, 0x400000 },
-		       { 0x500000, 0x600000 }));
+	expect(n, 4,
+	       R({ 0, 0x80000 }, { 0x100000, 0x200000 }, { 0x300000, 0x400000 },
+		 { 0x500000, 0x600000 }));
 	cr_assert_eq(rep.unsorted, 2);
 	cr_assert_eq(rep.overlaps, 0);
 }
@@ -131,7 +132,7 @@ Test(memmap, reserved_trims_and_removes)
 		E(0x3f0000, 0x20000, RES),
 		E(0x500000, 0x100000, RAM), /* [5M,6M): all reserved */
 		E(0x500000, 0x100000, RES),
-		E(0x700000, 0x1000, RAM),   /* several RAM ranges under one reservation */
+		E(0x700000, 0x1000, RAM), /* several RAM ranges under one reservation */
 		E(0x702000, 0x1000, RAM),
 		E(0x6ff000, 0x10000, RES),
 	};
@@ -143,10 +144,10 @@ Test(memmap, reserved_trims_and_removes)
 Test(memmap, aligned_inward)
 {
 	static const struct hvm_memmap_table_entry m[] = {
-		E(0x1001, 0x4ffe, RAM),	   /* [0x1001,0x5fff) -> [0x2000,0x5000) */
-		E(0x10000, 0xfff, RAM),	   /* less than a page: gone */
-		E(0x20800, 0x1000, RAM),   /* a page's worth, straddling: gone */
-		E(0x30000, 0x3000, RAM),   /* reserved byte in the middle takes its whole page */
+		E(0x1001, 0x4ffe, RAM),	 /* [0x1001,0x5fff) -> [0x2000,0x5000) */
+		E(0x10000, 0xfff, RAM),	 /* less than a page: gone */
+		E(0x20800, 0x1000, RAM), /* a page's worth, straddling: gone */
+		E(0x30000, 0x3000, RAM), /* reserved byte in the middle takes its whole page */
 		E(0x31800, 1, RES),
 	};
 	int n = ranges(m, COUNT(m), MEMMAP_RANGES_MAX);
@@ -202,7 +203,9 @@ Test(memmap, ram_near_top)
 Test(memmap, output_full_drops_and_counts)
 {
 	static const struct hvm_memmap_table_entry m[] = {
-		E(0x300000, 0x1000, RAM), E(0x100000, 0x1000, RAM), E(0x200000, 0x1000, RAM),
+		E(0x300000, 0x1000, RAM),
+		E(0x100000, 0x1000, RAM),
+		E(0x200000, 0x1000, RAM),
 		E(0x400000, 0x1000, RAM),
 	};
 	int n = ranges(m, COUNT(m), 2);
@@ -273,8 +276,9 @@ Test(memmap_subtract, split)
 	unsigned lost = 0;
 	int n = sub(three(), 8, 0x2000, 0x3000, &lost);
 
-	expect_r(n, 4, R({ 0x1000, 0x2000 }, { 0x3000, 0x5000 }, { 0x8000, 0xa000 },
-			 { 0x10000, 0x20000 }));
+	expect_r(
+	    n, 4,
+	    R({ 0x1000, 0x2000 }, { 0x3000, 0x5000 }, { 0x8000, 0xa000 }, { 0x10000, 0x20000 }));
 	cr_assert_eq(lost, 0);
 }
 
@@ -311,11 +315,11 @@ Test(memmap_subtract, no_overlap_or_empty_hole)
 {
 	unsigned lost = 0;
 	const struct mem_range *same =
-		R({ 0x1000, 0x5000 }, { 0x8000, 0xa000 }, { 0x10000, 0x20000 });
+	    R({ 0x1000, 0x5000 }, { 0x8000, 0xa000 }, { 0x10000, 0x20000 });
 
 	expect_r(sub(three(), 8, 0x5000, 0x8000, &lost), 3, same);   /* exactly the gap */
 	expect_r(sub(three(), 8, 0x30000, 0x40000, &lost), 3, same); /* above all */
-	expect_r(sub(three(), 8, 0x0, 0x1000, &lost), 3, same);      /* below all */
+	expect_r(sub(three(), 8, 0x0, 0x1000, &lost), 3, same);	     /* below all */
 	expect_r(sub(three(), 8, 0x3000, 0x3000, &lost), 3, same);   /* empty */
 	expect_r(sub(three(), 8, 0x4000, 0x2000, &lost), 3, same);   /* inverted */
 	expect_r(sub(0, 8, 0x0, 0x1000, &lost), 0, NULL);

@@ -19,6 +19,7 @@ static struct nf_gso fresh(uint32_t cap)
 /* An Ethernet + IPv4 + TCP frame of len payload bytes (payload byte i = seq + i, mod 251). */
 static size_t segment(uint8_t *f, uint32_t seq, uint32_t len, uint8_t flags)
 {
+	/* clang-format off */
 	static const uint8_t hdr[54] = {
 		2, 0, 0, 0, 0, 1, 0, 0x16, 0x3e, 0, 0, 2, 0x08, 0x00,	 /* Ethernet */
 		0x45, 0, 0, 0, 0x12, 0x34, 0x40, 0, 64, 6, 0, 0,	 /* IPv4: DF, TTL 64, TCP */
@@ -26,6 +27,7 @@ static size_t segment(uint8_t *f, uint32_t seq, uint32_t len, uint8_t flags)
 		0x13, 0x88, 0xc3, 0x50, 0, 0, 0, 0, 0, 0, 0, 7, 0x50, 0, /* ports, seq, ack, doff */
 		0x10, 0x00, 0xab, 0xcd, 0, 0,				 /* window, check, urg */
 	};
+	/* clang-format on */
 	memcpy(f, hdr, 54);
 	f[16] = (uint8_t)((40 + len) >> 8);
 	f[17] = (uint8_t)(40 + len);
@@ -76,7 +78,8 @@ Test(net_gso, consecutive_full_segments_become_one_super_segment)
 	pseudo[11] = (uint8_t)(g.len - 34);
 	cr_assert_eq(rd16(gbuf + 50), nf_csum_add(0, pseudo, 12));
 	for (uint32_t i = 0; i < g.len - 54; i++)
-		cr_assert_eq(gbuf[54 + i], (uint8_t)((1000 + i) % 251), "payload byte %u in order", i);
+		cr_assert_eq(gbuf[54 + i], (uint8_t)((1000 + i) % 251), "payload byte %u in order",
+			     i);
 }
 
 Test(net_gso, a_single_segment_is_left_as_the_stack_built_it)

@@ -48,7 +48,8 @@ Test(net_rx, ids_follow_ring_positions_across_the_wrap)
 
 Test(net_rx, multi_slot_waits_for_its_last_slot)
 {
-	union nf_rx_slot s[2] = { rsp(0, 0, NETRXF_more_data, 1000), rsp(1, 0, NETRXF_more_data, 400) };
+	union nf_rx_slot s[2] = { rsp(0, 0, NETRXF_more_data, 1000),
+				  rsp(1, 0, NETRXF_more_data, 400) };
 	struct nf_rx_pkt p;
 
 	cr_assert_eq(nf_rx_parse(s, 2, 0, RS, &p), 0);
@@ -194,11 +195,13 @@ Test(net_tx, responses_must_name_inflight_requests)
 /* a UDP/IPv4 frame with a correct checksum, then blanked to a partial sum */
 static size_t udp_frame(uint8_t *f)
 {
+	/* clang-format off */
 	static const uint8_t hdr[] = {
 		0, 0x16, 0x3e, 0, 0, 2, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0x08, 0x00,
 		0x45, 0, 0, 32, 0, 1, 0x40, 0, 64, 17, 0, 0, 169, 254, 100, 1, 169, 254, 100, 2,
 		0x30, 0x39, 0, 7, 0, 12, 0, 0, 'p', 'v', 'h', 'k'
 	};
+	/* clang-format on */
 	memcpy(f, hdr, sizeof(hdr));
 	return sizeof(hdr);
 }
@@ -296,8 +299,8 @@ Test(netcfg, garbage_refused)
 {
 	struct netcfg c;
 	const char *err = NULL;
-	const char *bad[] = { "1.2.3", "1.2.3.256", "1.2.3.4/33", "1.2.3.4x", "dhcpx", "",
-			      "1.2.3.4,", "1..2.3", "01234.1.1.1", "1.2.3.4/", "a,b,c,d,e" };
+	const char *bad[] = { "1.2.3",	  "1.2.3.256", "1.2.3.4/33",  "1.2.3.4x", "dhcpx",    "",
+			      "1.2.3.4,", "1..2.3",    "01234.1.1.1", "1.2.3.4/", "a,b,c,d,e" };
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (!bad[i][0])
@@ -306,5 +309,6 @@ Test(netcfg, garbage_refused)
 	}
 	cr_assert_eq(netcfg_parse("1.2.3.4/24", "1.2.3", NULL, &c, &err), -1);
 	cr_assert_eq(netcfg_parse("1.2.3.4/24", NULL, "x", &c, &err), -1);
-	cr_assert_eq(netcfg_parse("1.1.1.1,2.2.2.2,3.3.3.3,4.4.4.4,5.5.5.5", NULL, NULL, &c, &err), -1);
+	cr_assert_eq(netcfg_parse("1.1.1.1,2.2.2.2,3.3.3.3,4.4.4.4,5.5.5.5", NULL, NULL, &c, &err),
+		     -1);
 }

@@ -6,7 +6,7 @@
 #include "kernel/errno.h"
 #include "kernel/pmem.h"
 
-#define PG 4096ull
+#define PG  4096ull
 #define TOP (256 * PG) /* 1 MiB: 256 pages, 4 bitmap words */
 
 static struct pmem *pm;
@@ -36,18 +36,18 @@ static int used(uint64_t page)
 }
 
 /* A refused free must change nothing but bad_frees. */
-#define REFUSED(addr, n)                                                                  \
-	do {                                                                              \
-		struct pmem before_ = *pm;                                                \
-		uint64_t bits_[4];                                                        \
-		memcpy(bits_, bitmap, sizeof(bits_));                                     \
-		cr_assert_eq(pmem_free(pm, (addr), (n)), -EINVAL, "free(%#llx, %llu)",    \
-			     (unsigned long long)(addr), (unsigned long long)(n));        \
-		cr_assert_eq(pm->bad_frees, before_.bad_frees + 1);                       \
-		cr_assert_eq(pm->free_pages, before_.free_pages);                         \
-		cr_assert_eq(pm->total_pages, before_.total_pages);                       \
-		cr_assert_eq(pm->frees, before_.frees);                                   \
-		cr_assert_eq(memcmp(bits_, bitmap, sizeof(bits_)), 0, "bitmap changed");  \
+#define REFUSED(addr, n)                                                                           \
+	do {                                                                                       \
+		struct pmem before_ = *pm;                                                         \
+		uint64_t bits_[4];                                                                 \
+		memcpy(bits_, bitmap, sizeof(bits_));                                              \
+		cr_assert_eq(pmem_free(pm, (addr), (n)), -EINVAL, "free(%#llx, %llu)",             \
+			     (unsigned long long)(addr), (unsigned long long)(n));                 \
+		cr_assert_eq(pm->bad_frees, before_.bad_frees + 1);                                \
+		cr_assert_eq(pm->free_pages, before_.free_pages);                                  \
+		cr_assert_eq(pm->total_pages, before_.total_pages);                                \
+		cr_assert_eq(pm->frees, before_.frees);                                            \
+		cr_assert_eq(memcmp(bits_, bitmap, sizeof(bits_)), 0, "bitmap changed");           \
 	} while (0)
 
 Test(pmem, bitmap_bytes)
@@ -125,7 +125,7 @@ Test(pmem, add_free_near_top_of_address_space)
 
 Test(pmem, contiguous)
 {
-	pmem_add_free(pm, PG, 4 * PG);	    /* pages 1-3 */
+	pmem_add_free(pm, PG, 4 * PG);	     /* pages 1-3 */
 	pmem_add_free(pm, 10 * PG, 20 * PG); /* pages 10-19 */
 	cr_assert_eq(pm->free_pages, 13);
 
@@ -169,17 +169,17 @@ Test(pmem, bad_frees_refused_and_counted)
 	uint64_t a = pmem_alloc(pm, 2);
 	cr_assert_neq(a, 0);
 
-	REFUSED(a + 2 * PG, 1);		/* free but never allocated */
-	REFUSED(a + 1, 1);		/* unaligned */
-	REFUSED(a, 0);			/* nothing */
-	REFUSED(a, 3);			/* runs into a free page */
-	REFUSED(a - PG, 2);		/* starts on a free page */
-	REFUSED(0, 1);			/* page 0 is reserved */
-	REFUSED(100 * PG, 1);		/* reserved: never made available */
+	REFUSED(a + 2 * PG, 1); /* free but never allocated */
+	REFUSED(a + 1, 1);	/* unaligned */
+	REFUSED(a, 0);		/* nothing */
+	REFUSED(a, 3);		/* runs into a free page */
+	REFUSED(a - PG, 2);	/* starts on a free page */
+	REFUSED(0, 1);		/* page 0 is reserved */
+	REFUSED(100 * PG, 1);	/* reserved: never made available */
 	REFUSED(200 * PG, 1);
-	REFUSED(TOP, 1);		/* beyond the bitmap */
+	REFUSED(TOP, 1); /* beyond the bitmap */
 	REFUSED(UINT64_MAX & ~(PG - 1), 1);
-	REFUSED(a, UINT64_MAX);		/* the run wraps */
+	REFUSED(a, UINT64_MAX); /* the run wraps */
 	cr_assert_eq(pm->bad_frees, 11);
 
 	cr_assert_eq(pmem_free(pm, a, 2), 0);
@@ -303,7 +303,7 @@ Test(pmem, counters_after_random_sequence)
 		} else {
 			uint64_t n = 1 + r % 9;
 			uint64_t a =
-				(r & 64) ? pmem_alloc(pm, n) : pmem_alloc_below(pm, n, 64 * PG);
+			    (r & 64) ? pmem_alloc(pm, n) : pmem_alloc_below(pm, n, 64 * PG);
 
 			if (!a)
 				continue;

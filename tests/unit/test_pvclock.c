@@ -103,8 +103,8 @@ Test(pvclock, scale_large_deltas_exact)
 			     (unsigned long long)delta, mul, shift);
 		/* a right shift before the multiply loses at most mul/2^32 < 1 ns beyond the floor */
 		uint64_t ideal = (uint64_t)(exact >> 32);
-		cr_assert(got == ideal || (shift < 0 && got + 1 == ideal), "delta %#llx mul %#x shift %d",
-			  (unsigned long long)delta, mul, shift);
+		cr_assert(got == ideal || (shift < 0 && got + 1 == ideal),
+			  "delta %#llx mul %#x shift %d", (unsigned long long)delta, mul, shift);
 	}
 }
 
@@ -139,8 +139,9 @@ Test(pvclock, mul_zero)
 
 Test(pvclock, ns_from_snapshot)
 {
-	struct pvclock_snapshot s = { .tsc_timestamp = 1000000, .system_time = 5 * NS,
-				      .mul = 3435973836u, .shift = -1 };
+	struct pvclock_snapshot s = {
+		.tsc_timestamp = 1000000, .system_time = 5 * NS, .mul = 3435973836u, .shift = -1
+	};
 
 	cr_assert_eq(pvclock_ns(&s, 1000000), 5 * NS, "at the timestamp");
 	cr_assert_eq(pvclock_ns(&s, 1000000 + 2500), 5 * NS + 999);
@@ -151,8 +152,9 @@ Test(pvclock, ns_from_snapshot)
 
 Test(pvclock, ns_tsc_behind_timestamp_goes_back_a_little)
 {
-	struct pvclock_snapshot s = { .tsc_timestamp = 1ull << 40, .system_time = 3 * NS,
-				      .mul = 1u << 31, .shift = 1 };
+	struct pvclock_snapshot s = {
+		.tsc_timestamp = 1ull << 40, .system_time = 3 * NS, .mul = 1u << 31, .shift = 1
+	};
 
 	/* an unsigned difference would be ~2^64 ticks: a jump of centuries */
 	cr_assert_eq(pvclock_ns(&s, (1ull << 40) - 1), 3 * NS - 1);

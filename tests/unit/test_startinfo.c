@@ -7,7 +7,7 @@
 #include "kernel/startinfo.h"
 
 #define IMG_START 0x100000ull
-#define IMG_END 0x180000ull
+#define IMG_END	  0x180000ull
 
 static struct boot_raw *raw;
 static struct bootinfo bi;
@@ -46,7 +46,7 @@ static void add_mem(uint64_t addr, uint64_t size, uint32_t type)
 	raw->si.memmap_paddr = 0xa000;
 	raw->copied |= BOOTRAW_HAVE_MEMMAP;
 	raw->memmap[i] =
-		(struct hvm_memmap_table_entry){ .addr = addr, .size = size, .type = type };
+	    (struct hvm_memmap_table_entry){ .addr = addr, .size = size, .type = type };
 }
 
 static void add_mod(uint64_t paddr, uint64_t size, const char *cmd)
@@ -258,12 +258,12 @@ Test(startinfo, memmap_junk_entries_to_ranges)
 	struct mem_range r[MEMMAP_RANGES_MAX];
 	struct memmap_report rep;
 
-	add_mem(0x800000, 0x800000, XEN_HVM_MEMMAP_TYPE_RAM);		/* [8M,16M) */
-	add_mem(0x100000, 0x400000, XEN_HVM_MEMMAP_TYPE_RAM);		/* [1M,5M): unsorted */
-	add_mem(0x300000, 0x300000, XEN_HVM_MEMMAP_TYPE_RAM);		/* [3M,6M): overlaps */
-	add_mem(0x5000000, 0, XEN_HVM_MEMMAP_TYPE_RAM);			/* zero-sized */
+	add_mem(0x800000, 0x800000, XEN_HVM_MEMMAP_TYPE_RAM);		   /* [8M,16M) */
+	add_mem(0x100000, 0x400000, XEN_HVM_MEMMAP_TYPE_RAM);		   /* [1M,5M): unsorted */
+	add_mem(0x300000, 0x300000, XEN_HVM_MEMMAP_TYPE_RAM);		   /* [3M,6M): overlaps */
+	add_mem(0x5000000, 0, XEN_HVM_MEMMAP_TYPE_RAM);			   /* zero-sized */
 	add_mem(0xfffffffffff00000ull, 0x200000, XEN_HVM_MEMMAP_TYPE_RAM); /* wraps */
-	add_mem(0x900000, 0x1000, XEN_HVM_MEMMAP_TYPE_RESERVED);	/* hole in [8M,16M) */
+	add_mem(0x900000, 0x1000, XEN_HVM_MEMMAP_TYPE_RESERVED);	   /* hole in [8M,16M) */
 	int n = ram_ranges(r, &rep);
 
 	cr_assert_eq(bi.warnings, 0);
@@ -379,7 +379,7 @@ Test(startinfo, everything_wrong_at_once)
 	cr_assert_eq(parse(), 0);
 	cr_assert_eq(bi.warnings,
 		     SI_WARN_VERSION | SI_WARN_RESERVED | SI_WARN_CMDLINE_UNTERM |
-			     SI_WARN_MEMMAP_TRUNC | SI_WARN_MODLIST_TRUNC | SI_WARN_MODULE_BAD,
+			 SI_WARN_MEMMAP_TRUNC | SI_WARN_MODLIST_TRUNC | SI_WARN_MODULE_BAD,
 		     "warnings %#x", bi.warnings);
 	/* entries 1..15 of the zeroed list sit at address 0: bad too */
 	cr_assert_eq(bi.bad_modules, BOOTRAW_MODS_MAX);

@@ -152,7 +152,8 @@ Test(timerq, pop_expired_boundary)
 	struct timer m;
 	timer_at(&m, UINT64_MAX);
 	timerq_add(&q, &m);
-	cr_assert_eq(timerq_next(&q), UINT64_MAX, "indistinguishable from empty, but popped at the end");
+	cr_assert_eq(timerq_next(&q), UINT64_MAX,
+		     "indistinguishable from empty, but popped at the end");
 	cr_assert_null(timerq_pop_expired(&q, UINT64_MAX - 1));
 	cr_assert_eq(timerq_pop_expired(&q, UINT64_MAX), &m);
 }
@@ -194,7 +195,8 @@ Test(timerq, random_against_model)
 				for (int j = 0; j < NT; j++)
 					if (queued[j] && t[j].deadline <= now &&
 					    (best < 0 || t[j].deadline < t[best].deadline ||
-					     (t[j].deadline == t[best].deadline && seq[j] < seq[best])))
+					     (t[j].deadline == t[best].deadline &&
+					      seq[j] < seq[best])))
 						best = j;
 				struct timer *p = timerq_pop_expired(&q, now);
 
@@ -221,6 +223,7 @@ Test(timerq, random_against_model)
 		cr_assert_eq(timerq_next(&q), min);
 		for (unsigned k = 1; k < n; k++)
 			if (got[k - 1]->deadline == got[k]->deadline)
-				cr_assert_lt(seq[got[k - 1] - t], seq[got[k] - t], "FIFO among ties");
+				cr_assert_lt(seq[got[k - 1] - t], seq[got[k] - t],
+					     "FIFO among ties");
 	}
 }

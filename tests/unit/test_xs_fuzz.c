@@ -53,11 +53,12 @@ static void consume(void)
 /* A valid stream of replies, errors and events into buf; returns its length. */
 static uint32_t valid_stream(uint8_t *buf, uint32_t cap)
 {
-	static const char *payloads[] = { "OK", "value", "a\0b\0c\0", "path\0token\0",
-					  "ENOENT\0", "12\0", "r0\0b5\0", "" };
+	static const char *payloads[] = { "OK",	      "value", "a\0b\0c\0", "path\0token\0",
+					  "ENOENT\0", "12\0",  "r0\0b5\0",  "" };
 	static const uint32_t lens[] = { 3, 5, 6, 11, 7, 3, 6, 0 };
-	static const uint32_t types[] = { XS_WRITE, XS_READ, XS_DIRECTORY, XS_WATCH_EVENT,
-					  XS_ERROR, XS_TRANSACTION_START, XS_GET_PERMS, XS_RM };
+	static const uint32_t types[] = { XS_WRITE,	  XS_READ,  XS_DIRECTORY,
+					  XS_WATCH_EVENT, XS_ERROR, XS_TRANSACTION_START,
+					  XS_GET_PERMS,	  XS_RM };
 	uint32_t n = 0;
 
 	while (n + 64 < cap) {
@@ -79,16 +80,24 @@ static void mutate(uint8_t *buf, uint32_t n)
 		uint32_t at = rnd() % n;
 
 		switch (rnd() % 5) {
-		case 0: buf[at] ^= (uint8_t)(1u << (rnd() % 8)); break;
-		case 1: buf[at] = (uint8_t)rnd(); break;
-		case 2: buf[at] = 0; break;
+		case 0:
+			buf[at] ^= (uint8_t)(1u << (rnd() % 8));
+			break;
+		case 1:
+			buf[at] = (uint8_t)rnd();
+			break;
+		case 2:
+			buf[at] = 0;
+			break;
 		case 3: /* a length or type field made huge or odd */
 			if (at + 4 <= n) {
 				uint32_t v = rnd() % 3 ? rnd() : 4096 + rnd() % 3 - 1;
 				memcpy(buf + at, &v, 4);
 			}
 			break;
-		case 4: buf[at] = 0xff; break;
+		case 4:
+			buf[at] = 0xff;
+			break;
 		}
 	}
 }
@@ -138,7 +147,8 @@ Test(xs_fuzz, ring_indices)
 {
 	seed = 42;
 	for (int i = 0; i < 100000; i++) {
-		uint32_t cons = rnd() << 1 ^ rnd(), prod = cons + (rnd() % 3 ? rnd() % 1100 : rnd());
+		uint32_t cons = rnd() << 1 ^ rnd(),
+			 prod = cons + (rnd() % 3 ? rnd() % 1100 : rnd());
 		int u = xs_ring_used(cons, prod);
 
 		if (prod - cons <= XENSTORE_RING_SIZE)

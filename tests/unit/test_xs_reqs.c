@@ -79,7 +79,8 @@ static void pump(uint32_t *cons, uint32_t prod)
 		const char *path, *token;
 
 		if (rx.m.hdr.type == XS_WATCH_EVENT) {
-			events += !xs_wire_watch_event(xs_rx_payload(&rx), rx.m.hdr.len, &path, &token);
+			events +=
+			    !xs_wire_watch_event(xs_rx_payload(&rx), rx.m.hdr.len, &path, &token);
 			continue;
 		}
 		struct xs_req *r = xs_reqs_match(&t, rx.m.hdr.req_id);
@@ -104,9 +105,9 @@ Test(xs_reqs, interleaved_replies_events_and_hostile_messages)
 	p = put_msg(p, XS_WATCH_EVENT, 0, "x/y\0tok\0", 8);
 	p = put_msg(p, XS_WRITE, b->req_id, "OK", 3); /* out of order */
 	pump(&cons, p);
-	p = put_msg(p, XS_READ, 777, "stray", 5);      /* unknown req_id */
+	p = put_msg(p, XS_READ, 777, "stray", 5);	/* unknown req_id */
 	p = put_msg(p, XS_WATCH_EVENT, 0, "broken", 6); /* no token */
-	p = put_msg(p, XS_READ, c->req_id, "x", 1);     /* wrong type for a DIRECTORY */
+	p = put_msg(p, XS_READ, c->req_id, "x", 1);	/* wrong type for a DIRECTORY */
 	pump(&cons, p);
 	p = put_msg(p, XS_ERROR, a->req_id, "ENOENT", 7);
 	p = put_msg(p, XS_READ, a->req_id, "dup", 3); /* a second reply to a */

@@ -83,8 +83,9 @@ Test(xs_wire, error_strings)
 	cr_assert_eq(xs_wire_errno("", 0), -EIO);
 	/* every entry of Xen's table maps to itself */
 	for (size_t i = 0; i < sizeof(xsd_errors) / sizeof(xsd_errors[0]); i++)
-		cr_assert_eq(xs_wire_errno(xsd_errors[i].errstring, strlen(xsd_errors[i].errstring) + 1),
-			     -xsd_errors[i].errnum, "%s", xsd_errors[i].errstring);
+		cr_assert_eq(
+		    xs_wire_errno(xsd_errors[i].errstring, strlen(xsd_errors[i].errstring) + 1),
+		    -xsd_errors[i].errnum, "%s", xsd_errors[i].errstring);
 }
 
 Test(xs_wire, reply_status)

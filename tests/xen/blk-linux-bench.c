@@ -132,9 +132,14 @@ int main(int argc, char **argv)
 	ops = run(0, 8, 256 * 1024, next_seq, n, UINT64_MAX, &t);
 	printf("BLK-BENCH blk.seq_read.linux %llu MB/s\n",
 	       (unsigned long long)(ops ? ops * 256 * 1024 * 1000ull / t : 0));
-	const struct { const char *name; int write, depth; } r[] = {
-		{ "randread_qd1", 0, 1 }, { "randread_qd32", 0, 32 },
-		{ "randwrite_qd1", 1, 1 }, { "randwrite_qd32", 1, 32 },
+	const struct {
+		const char *name;
+		int write, depth;
+	} r[] = {
+		{ "randread_qd1", 0, 1 },
+		{ "randread_qd32", 0, 32 },
+		{ "randwrite_qd1", 1, 1 },
+		{ "randwrite_qd32", 1, 32 },
 	};
 	for (unsigned i = 0; i < 4; i++) {
 		ops = run(r[i].write, r[i].depth, 4096, next_rand, UINT64_MAX, 3000000000ull, &t);

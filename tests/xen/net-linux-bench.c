@@ -100,7 +100,8 @@ static int client(const char *host, int port, unsigned mb)
 
 	close(s);
 	printf("bench: guest->dom0 %llu bytes in %llu ms: %llu Mbit/s\n", (unsigned long long)sent,
-	       (unsigned long long)(dt / 1000000), (unsigned long long)(sent * 8000 / (dt ? dt : 1)));
+	       (unsigned long long)(dt / 1000000),
+	       (unsigned long long)(sent * 8000 / (dt ? dt : 1)));
 	printf("RESULT: %s client sent %llu bytes\n", sent == total ? "PASS" : "FAIL",
 	       (unsigned long long)sent);
 	return sent == total ? 0 : 1;
@@ -129,16 +130,17 @@ static int sink(int port)
 	close(s);
 	close(ls);
 	printf("bench: dom0->guest %llu bytes in %llu ms: %llu Mbit/s\n", (unsigned long long)got,
-	       (unsigned long long)(dt / 1000000), (unsigned long long)(got * 8000 / (dt ? dt : 1)));
+	       (unsigned long long)(dt / 1000000),
+	       (unsigned long long)(got * 8000 / (dt ? dt : 1)));
 	printf("RESULT: PASS sink got %llu bytes\n", (unsigned long long)got);
 	return 0;
 }
 
 /* apps/net's page and headers, byte for byte, so both servers send the same amount */
 static const char page[] =
-	"<!DOCTYPE html>\n<html><head><title>pvhkit</title></head><body>\n"
-	"<h1>Hello from pvhkit</h1>\n<p>A unikernel on Xen PVH: netfront + lwIP.</p>\n"
-	"<p><a href=\"/stats\">/stats</a></p>\n</body></html>\n";
+    "<!DOCTYPE html>\n<html><head><title>pvhkit</title></head><body>\n"
+    "<h1>Hello from pvhkit</h1>\n<p>A unikernel on Xen PVH: netfront + lwIP.</p>\n"
+    "<p><a href=\"/stats\">/stats</a></p>\n</body></html>\n";
 
 static int respond(int s, const char *body, size_t blen, int keep)
 {
@@ -184,8 +186,9 @@ static int http_conn(int s)
 
 		if (sscanf(req, "%7s %255s %15s", method, path, ver) != 3)
 			goto out;
-		int keep = !strcmp(ver, "HTTP/1.1") ? !strcasestr(req, "Connection: close") :
-						      strcasestr(req, "Connection: keep-alive") != NULL;
+		int keep = !strcmp(ver, "HTTP/1.1")
+			       ? !strcasestr(req, "Connection: close")
+			       : strcasestr(req, "Connection: keep-alive") != NULL;
 
 		if (!strcmp(path, "/quit")) {
 			respond(s, "bye\n", 4, 0);

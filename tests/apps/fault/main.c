@@ -80,8 +80,7 @@ int main(int argc, char **argv)
 		for (const char *p = argv[2]; *p >= '0' && *p <= '9'; p++)
 			n = n * 10 + (*p - '0');
 		return n;
-	}
-	else {
+	} else {
 		pvh_printf("fault: unknown fault '%s'\n", what);
 		return 2;
 	}

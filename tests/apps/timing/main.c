@@ -25,8 +25,8 @@
 #include "lib/string.h"
 #include <xen/vcpu.h>
 
-#define US 1000ull
-#define MS 1000000ull
+#define US	1000ull
+#define MS	1000000ull
 #define SLOW_MS 20 /* a wake-up this late is shown in full */
 
 static unsigned n_sleeps = 2000, bound_ms = 200, scan_s = 1, n_raw = 200;
@@ -104,8 +104,9 @@ static void show(const char *what, uint64_t ns, const struct stamp *a, const str
 {
 	tap_diag("%s %lu.%03lu ms late: mono +%ld us, raw pvclock +%ld us, TSC +%ld us; CPU %u->%u",
 		 what, (unsigned long)(ns / MS), (unsigned long)(ns % MS / US),
-		 (long)((int64_t)(b->mono - a->mono) / 1000), (long)((int64_t)(b->raw - a->raw) / 1000),
-		 (long)(tsc_ns(a->tsc, b->tsc) / 1000), a->cpu, b->cpu);
+		 (long)((int64_t)(b->mono - a->mono) / 1000),
+		 (long)((int64_t)(b->raw - a->raw) / 1000), (long)(tsc_ns(a->tsc, b->tsc) / 1000),
+		 a->cpu, b->cpu);
 	tap_diag("  version %u->%u, system_time %lu->%lu, tsc_timestamp %lu->%lu, tsc %lu->%lu",
 		 a->version, b->version, a->s.system_time, b->s.system_time, a->s.tsc_timestamp,
 		 b->s.tsc_timestamp, a->tsc, b->tsc);
@@ -119,8 +120,8 @@ struct series {
 	uint64_t ns;
 	int own; /* timed_sleep: the moment the timer fired is known */
 	unsigned done, early, over10, over50, over_bound;
-	uint64_t max_deliver; /* own: timer callback after the deadline (Xen, and the host) */
-	uint64_t max_wake;    /* own: sleeper running after its timer callback (the guest) */
+	uint64_t max_deliver;	 /* own: timer callback after the deadline (Xen, and the host) */
+	uint64_t max_wake;	 /* own: sleeper running after its timer callback (the guest) */
 	unsigned over_wake;	 /* ... after halting with it queued: another interrupt woke it */
 	unsigned over_wake_host; /* ... with no interrupt between: the vCPU was not run */
 	uint64_t max_late, sum_late;
@@ -149,7 +150,8 @@ struct sleeper {
 	/* the clock scan */
 	uint64_t updates, reads;
 	int64_t scan_max_jump, scan_min_jump, scan_max_back;
-	uint64_t scan_max_gap, scan_gaps10, scan_gaps100; /* TSC between two reads: vCPU not running */
+	uint64_t scan_max_gap, scan_gaps10,
+	    scan_gaps100; /* TSC between two reads: vCPU not running */
 	struct stamp scan_a, scan_b;
 	/* one-shot timers armed directly */
 	uint64_t raw_max[8], raw_sum[8], raw_lost[8], raw_etime[8];
@@ -340,7 +342,8 @@ static void raw_timers(struct sleeper *s)
 				continue;
 			}
 			uint64_t limit = a.tsc + 5 * tsc_hz, now, last = a.tsc, gap = 0;
-			while (c->timer_irqs == a.timer_irqs && (int64_t)((now = rdtsc()) - limit) < 0) {
+			while (c->timer_irqs == a.timer_irqs &&
+			       (int64_t)((now = rdtsc()) - limit) < 0) {
 				if (now - last > gap)
 					gap = now - last;
 				last = now;
@@ -404,19 +407,22 @@ static void report(struct sleeper *s)
 	for (unsigned k = 0; k < N_LEN; k++) {
 		struct series *se = &s->ser[k];
 
-		tap_diag("CPU %d %s %lu us x%u: late max %lu us, mean %lu us; >10 ms %u, >50 ms %u; "
-			 "snapshot jumps %ld..%ld us; |mono-TSC| max %ld us",
-			 s->cpu, se->own ? "timed_sleep" : "sched_sleep_ns", (unsigned long)(se->ns / US),
-			 se->done,
-			 (unsigned long)(se->max_late / US),
-			 (unsigned long)(se->done ? se->sum_late / se->done / US : 0), se->over10,
-			 se->over50, (long)(se->min_jump / 1000), (long)(se->max_jump / 1000),
-			 (long)(se->max_clock_gap / 1000));
+		tap_diag(
+		    "CPU %d %s %lu us x%u: late max %lu us, mean %lu us; >10 ms %u, >50 ms %u; "
+		    "snapshot jumps %ld..%ld us; |mono-TSC| max %ld us",
+		    s->cpu, se->own ? "timed_sleep" : "sched_sleep_ns",
+		    (unsigned long)(se->ns / US), se->done, (unsigned long)(se->max_late / US),
+		    (unsigned long)(se->done ? se->sum_late / se->done / US : 0), se->over10,
+		    se->over50, (long)(se->min_jump / 1000), (long)(se->max_jump / 1000),
+		    (long)(se->max_clock_gap / 1000));
 		if (se->own)
-			tap_diag("  timer fired up to %lu us after its deadline; the sleeper ran up to %lu "
-				 "us after that (over %u ms: %u after a halt, %u not run by Xen/host)",
-				 (unsigned long)(se->max_deliver / US), (unsigned long)(se->max_wake / US),
-				 bound_ms, se->over_wake, se->over_wake_host);
+			tap_diag(
+			    "  timer fired up to %lu us after its deadline; the sleeper ran up to "
+			    "%lu "
+			    "us after that (over %u ms: %u after a halt, %u not run by Xen/host)",
+			    (unsigned long)(se->max_deliver / US),
+			    (unsigned long)(se->max_wake / US), bound_ms, se->over_wake,
+			    se->over_wake_host);
 		if (se->max_late > SLOW_MS * MS)
 			show("  worst:", se->max_late, &se->worst_a, &se->worst_b);
 		for (unsigned i = 0; i < se->shown; i++)
@@ -424,23 +430,26 @@ static void report(struct sleeper *s)
 				show("  slow:", se->slow_late[i], &se->slow_a[i], &se->slow_b[i]);
 	}
 	if (scan_s) {
-		tap_diag("CPU %d pvclock scan %u s: %lu reads, %lu snapshot updates, jumps %ld..%ld us, "
-			 "max step back %ld us",
-			 s->cpu, scan_s, s->reads, s->updates, (long)(s->scan_min_jump / 1000),
-			 (long)(s->scan_max_jump / 1000), (long)(s->scan_max_back / 1000));
-		tap_diag("CPU %d spinning, not run by the host/Xen for: max %lu us, %lu times >10 ms, "
-			 "%lu times >100 ms",
-			 s->cpu, (unsigned long)(s->scan_max_gap / US), s->scan_gaps10, s->scan_gaps100);
+		tap_diag(
+		    "CPU %d pvclock scan %u s: %lu reads, %lu snapshot updates, jumps %ld..%ld us, "
+		    "max step back %ld us",
+		    s->cpu, scan_s, s->reads, s->updates, (long)(s->scan_min_jump / 1000),
+		    (long)(s->scan_max_jump / 1000), (long)(s->scan_max_back / 1000));
+		tap_diag(
+		    "CPU %d spinning, not run by the host/Xen for: max %lu us, %lu times >10 ms, "
+		    "%lu times >100 ms",
+		    s->cpu, (unsigned long)(s->scan_max_gap / US), s->scan_gaps10, s->scan_gaps100);
 		if (s->scan_max_jump > (int64_t)MS || s->scan_min_jump < -(int64_t)MS)
 			show("  scan jump:", 0, &s->scan_a, &s->scan_b);
 	}
 	for (unsigned k = 0; n_raw && k < 8; k++) {
 		uint64_t got = n_raw - s->raw_lost[k] - s->raw_etime[k];
 
-		tap_diag("CPU %d raw one-shot at now%+ld us, %s: %lu delivered, late max %lu us (longest "
+		tap_diag("CPU %d raw one-shot at now%+ld us, %s: %lu delivered, late max %lu us "
+			 "(longest "
 			 "TSC gap then %lu us), mean %lu us; %lu lost (5 s), %lu -ETIME",
-			 s->cpu, (long)(raw_deltas[k % 4] / 1000), k >= 4 ? "spinning" : "halted", got,
-			 (unsigned long)(s->raw_max[k] / US),
+			 s->cpu, (long)(raw_deltas[k % 4] / 1000), k >= 4 ? "spinning" : "halted",
+			 got, (unsigned long)(s->raw_max[k] / US),
 			 (unsigned long)(s->raw_gap_at_worst[k] / US),
 			 (unsigned long)(got ? s->raw_sum[k] / got / US : 0), s->raw_lost[k],
 			 s->raw_etime[k]);
@@ -463,8 +472,8 @@ int main(int argc, char **argv)
 	tsc_hz = time_tsc_hz();
 	uint32_t a, b, c, d;
 	cpuid(xen.cpuid_base + 3, 0, &a, &b, &c, &d);
-	tap_diag("Xen TSC leaf 0: flags %#x (bit 0 emulated, bit 1 reliable), mode %u, %u kHz", a, b,
-		 c);
+	tap_diag("Xen TSC leaf 0: flags %#x (bit 0 emulated, bit 1 reliable), mode %u, %u kHz", a,
+		 b, c);
 	unsigned ncpu = cpu_count;
 	tap_diag("%u CPUs, TSC %lu Hz, %u sleeps of each length per CPU, bound %u ms", ncpu, tsc_hz,
 		 n_sleeps, bound_ms);
@@ -477,13 +486,15 @@ int main(int argc, char **argv)
 		if (th[i])
 			thread_join(th[i]);
 	tap_diag("run: %lu ms of monotonic time, %ld ms of TSC",
-		 (unsigned long)((time_monotonic_ns() - t0) / MS), (long)(tsc_ns(tsc0, rdtsc()) / 1000000));
+		 (unsigned long)((time_monotonic_ns() - t0) / MS),
+		 (long)(tsc_ns(tsc0, rdtsc()) / 1000000));
 	/* the idle fix-up at work: without it each of these was a wake-up left for the next event */
 	tap_diag("interrupts that arrived before the idle hlt ran (hlt skipped): %lu",
 		 (unsigned long)__atomic_load_n(&idle_halt_skips, __ATOMIC_RELAXED));
 	uint64_t behind, behind_max;
 	time_skew_stats(&behind, &behind_max);
-	tap_diag("reads where the CPU's own pvclock was behind the time handed out: %lu, by up to %lu us",
+	tap_diag("reads where the CPU's own pvclock was behind the time handed out: %lu, by up to "
+		 "%lu us",
 		 (unsigned long)behind, (unsigned long)(behind_max / 1000));
 	unsigned early = 0, over = 0, done = 0, lost = 0, over_wake = 0;
 	uint64_t worst[N_LEN] = { 0 }, raw_worst = 0, clock_gap = 0, wake = 0, misread_max = 0;
@@ -520,11 +531,12 @@ int main(int argc, char **argv)
 		if (worst[k] > all)
 			all = worst[k];
 	}
-	pvh_printf("TIMING: %u sleeps, worst late: 1 ms %lu us, 0 %lu us, 50 us %lu us; woken after "
-		   "the timer fired: max %lu us; |clock - TSC| max %lu us; %u more than %u ms late\n",
-		   done, (unsigned long)(by_len[0] / US), (unsigned long)(by_len[1] / US),
-		   (unsigned long)(by_len[2] / US), (unsigned long)(wake / US),
-		   (unsigned long)(clock_gap / US), over, bound_ms);
+	pvh_printf(
+	    "TIMING: %u sleeps, worst late: 1 ms %lu us, 0 %lu us, 50 us %lu us; woken after "
+	    "the timer fired: max %lu us; |clock - TSC| max %lu us; %u more than %u ms late\n",
+	    done, (unsigned long)(by_len[0] / US), (unsigned long)(by_len[1] / US),
+	    (unsigned long)(by_len[2] / US), (unsigned long)(wake / US),
+	    (unsigned long)(clock_gap / US), over, bound_ms);
 	tap_ok(done == ncpu * N_LEN * n_sleeps, "%u sleeps on %u CPUs", done, ncpu);
 	tap_ok(!early, "no sleep woke early (%u did)", early);
 	/*
@@ -540,13 +552,17 @@ int main(int argc, char **argv)
 	       "no sleeper left waiting more than %u ms after its timer fired by a halted vCPU (%u "
 	       "were; max wait %lu us)",
 	       bound_ms, over_wake, (unsigned long)(wake / US));
-	tap_ok(!misread, "every pvclock reading matched Xen's snapshot (%u did not; max %lu us off)",
-	       misread, (unsigned long)(misread_max / US));
-	tap_diag("%u sleeps more than %u ms late (worst %lu us): the rest is Xen's timer delivery and "
-		 "the host",
-		 over, bound_ms, (unsigned long)(all / US));
+	tap_ok(!misread,
+	       "every pvclock reading matched Xen's snapshot (%u did not; max %lu us off)", misread,
+	       (unsigned long)(misread_max / US));
+	tap_diag(
+	    "%u sleeps more than %u ms late (worst %lu us): the rest is Xen's timer delivery and "
+	    "the host",
+	    over, bound_ms, (unsigned long)(all / US));
 	if (n_raw)
-		tap_ok(!lost, "one-shot timers armed directly: all delivered within 5 s (worst %lu us late)",
-		       (unsigned long)(raw_worst / US));
+		tap_ok(
+		    !lost,
+		    "one-shot timers armed directly: all delivered within 5 s (worst %lu us late)",
+		    (unsigned long)(raw_worst / US));
 	return tap_result("timing");
 }

@@ -170,7 +170,9 @@ static void test_timer_order(void)
 	unsigned long flags = irq_save();
 	for (unsigned i = 0; i < 8; i++) {
 		o[i] = (struct order){ .log = log, .n = &n, .id = i };
-		o[i].t = (struct timer){ .deadline = now + delay_ms[i] * MS, .fn = record, .arg = &o[i] };
+		o[i].t = (struct timer){ .deadline = now + delay_ms[i] * MS,
+					 .fn = record,
+					 .arg = &o[i] };
 		timer_add(&o[i].t);
 	}
 	irq_restore(flags);
@@ -218,7 +220,7 @@ static void test_threads(void)
 	tap_ok(created == 1000 && counter == 1000, "threads: 1000 created and joined, counter %lu",
 	       counter);
 	tap_ok(thread_count() == threads0 && h1.bytes_in_use == h0.bytes_in_use &&
-		       h1.allocs - h0.allocs == h1.frees - h0.frees,
+		   h1.allocs - h0.allocs == h1.frees - h0.frees,
 	       "threads: no leak (heap in use %lu -> %lu bytes, %u threads left)", h0.bytes_in_use,
 	       h1.bytes_in_use, thread_count() - threads0);
 }

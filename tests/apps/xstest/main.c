@@ -17,7 +17,7 @@
 #include "lib/string.h"
 
 #define MS 1000000ul
-#define D "data/xstest"
+#define D  "data/xstest"
 
 /* ---- self-contained checks ---- */
 
@@ -80,7 +80,7 @@ static void test_read_write(void)
 	if (n >= 0)
 		pvh_free(list);
 	tap_ok(xenstore_rm(NULL, D "/dir") == 0 &&
-		       xenstore_directory(NULL, D "/dir", &list) == -ENOENT,
+		   xenstore_directory(NULL, D "/dir", &list) == -ENOENT,
 	       "rm removes the subtree");
 }
 
@@ -159,8 +159,8 @@ static void test_watch(void)
 		xs_write(NULL, p, "x");
 	}
 	wait_for(&s.n, 4, 2000 * MS);
-	tap_ok(s.n == 4 && s.mask == 7, "three writes below it: three events (%u, mask %#x)", s.n - 1,
-	       s.mask);
+	tap_ok(s.n == 4 && s.mask == 7, "three writes below it: three events (%u, mask %#x)",
+	       s.n - 1, s.mask);
 	tap_ok(xenstore_unwatch(w) == 0, "unwatch");
 	unsigned before = s.n;
 	xs_write(NULL, D "/watched/w5", "x");
@@ -213,7 +213,7 @@ static void test_transaction(void)
 	tap_ok(s1.txn_retries == s0.txn_retries + 1, "one retry counted");
 }
 
-#define NTHREADS 8
+#define NTHREADS   8
 #define PER_THREAD 13 /* 104 requests in all */
 
 struct worker {
@@ -254,8 +254,9 @@ static void test_concurrency(void)
 		thread_join(t[i]);
 		ok += w[i].ok;
 	}
-	tap_ok(ok == NTHREADS * PER_THREAD, "%u concurrent requests from %u threads: %u right (%lu ms)",
-	       NTHREADS * PER_THREAD, NTHREADS, ok, (time_monotonic_ns() - t0) / MS);
+	tap_ok(ok == NTHREADS * PER_THREAD,
+	       "%u concurrent requests from %u threads: %u right (%lu ms)", NTHREADS * PER_THREAD,
+	       NTHREADS, ok, (time_monotonic_ns() - t0) / MS);
 }
 
 static void test_timeout(void)
@@ -272,10 +273,11 @@ static void test_timeout(void)
 	tap_ok(r == -ETIMEDOUT, "a 1 ns timeout gives -ETIMEDOUT (%d)", r);
 	uint64_t behind, behind_max;
 	time_skew_stats(&behind, &behind_max);
-	tap_diag("clock reads behind another CPU's: %lu, by up to %lu us", behind, behind_max / 1000);
+	tap_diag("clock reads behind another CPU's: %lu, by up to %lu us", behind,
+		 behind_max / 1000);
 	tap_ok(r2 > 0 && s1.unknown_req_id == s0.unknown_req_id + 1,
-	       "its late reply is counted and dropped; the next request works (%d, %lu dropped)", r2,
-	       s1.unknown_req_id - s0.unknown_req_id);
+	       "its late reply is counted and dropped; the next request works (%d, %lu dropped)",
+	       r2, s1.unknown_req_id - s0.unknown_req_id);
 }
 
 static void test_devices(void)
@@ -293,8 +295,8 @@ static void test_devices(void)
 			int r = xenbus_device_read(types[i], ids[j], &d);
 			if (r == -ENOENT)
 				continue; /* no backend: not a frontend device (device/suspend) */
-			tap_ok(r == 0 && d.otherend[0] == '/', "%s/%s: backend %s, domain %u", types[i],
-			       ids[j], r ? "?" : d.otherend, d.otherend_id);
+			tap_ok(r == 0 && d.otherend[0] == '/', "%s/%s: backend %s, domain %u",
+			       types[i], ids[j], r ? "?" : d.otherend, d.otherend_id);
 		}
 		if (k >= 0)
 			kfree(ids);
@@ -308,11 +310,12 @@ static void print_stats(void)
 	struct xs_stats s;
 
 	xs_get_stats(&s);
-	tap_diag("xenstore: %lu requests, %lu replies, %lu timeouts, %lu unknown req_id, %lu events "
-		 "(%lu stale, %lu dropped), %lu bad messages, %lu ring errors, %lu txn retries",
-		 s.requests, s.replies, s.timeouts, s.unknown_req_id, s.events, s.events_stale,
-		 s.events_dropped, s.oversized + s.bad_type + s.bad_events, s.ring_errors,
-		 s.txn_retries);
+	tap_diag(
+	    "xenstore: %lu requests, %lu replies, %lu timeouts, %lu unknown req_id, %lu events "
+	    "(%lu stale, %lu dropped), %lu bad messages, %lu ring errors, %lu txn retries",
+	    s.requests, s.replies, s.timeouts, s.unknown_req_id, s.events, s.events_stale,
+	    s.events_dropped, s.oversized + s.bad_type + s.bad_events, s.ring_errors,
+	    s.txn_retries);
 }
 
 /* ---- modes driven by a dom0 script ---- */
@@ -370,15 +373,16 @@ static void mode_dom0(void)
 	wait_for(&s.n, 1, 2000 * MS);
 	xs_write(NULL, D "/watching", "1");
 	wait_for(&s.mask, 7, 20000 * MS);
-	tap_ok((s.mask & 7) == 7, "dom0's writes of in/w0, w1, w2 each reached the watch (mask %#x)",
-	       s.mask);
+	tap_ok((s.mask & 7) == 7,
+	       "dom0's writes of in/w0, w1, w2 each reached the watch (mask %#x)", s.mask);
 	xs_write(NULL, D "/busy", "1");
 	uint64_t t0 = time_monotonic_ns();
 	while (time_monotonic_ns() - t0 < 3000 * MS)
 		cpu_relax(); /* busy: no thread but this one runs */
 	unsigned during = s.mask;
 	wait_for(&s.mask, 0xf, 5000 * MS);
-	tap_ok(!(during & 8) && (s.mask & 8), "in/w3, written while we were busy, arrived afterwards");
+	tap_ok(!(during & 8) && (s.mask & 8),
+	       "in/w3, written while we were busy, arrived afterwards");
 	xenstore_unwatch(w);
 
 	/* 3: a transaction that dom0's write breaks */
@@ -400,7 +404,8 @@ static void mode_dom0(void)
 static void on_shutdown(int reboot, void *arg)
 {
 	(void)arg;
-	tap_ok(1, "the toolstack's %s request reached the app's hook", reboot ? "reboot" : "poweroff");
+	tap_ok(1, "the toolstack's %s request reached the app's hook",
+	       reboot ? "reboot" : "poweroff");
 	tap_result("xstest");
 }
 
@@ -431,7 +436,9 @@ static void vif_remove(struct xenbus_device *dev)
 	__atomic_add_fetch(&removes, 1, __ATOMIC_RELEASE);
 }
 
-static struct xenbus_driver vif_driver = { .type = "vif", .probe = vif_probe, .remove = vif_remove };
+static struct xenbus_driver vif_driver = { .type = "vif",
+					   .probe = vif_probe,
+					   .remove = vif_remove };
 
 static int mode_hotplug(void)
 {
@@ -442,8 +449,8 @@ static int mode_hotplug(void)
 		kfree(ids);
 	int r = xenbus_register_driver(&vif_driver);
 	unsigned p0 = probes;
-	tap_ok(r == 0 && p0 == (unsigned)n0, "vif driver registered: %u present devices probed (%d)",
-	       p0, r);
+	tap_ok(r == 0 && p0 == (unsigned)n0,
+	       "vif driver registered: %u present devices probed (%d)", p0, r);
 	xs_write(NULL, D "/ready", "1");
 	wait_for(&probes, (unsigned)n0 + 1, 40000 * MS);
 	int n1 = xenbus_enumerate("vif", &ids);
@@ -543,7 +550,7 @@ static int mode_stall(void)
 	sched_sleep_ns(500 * MS);
 	xs_get_stats(&s1);
 	tap_ok(s1.unknown_req_id - s0.unknown_req_id == s1.timeouts - s0.timeouts &&
-		       s1.ring_errors == 0,
+		   s1.ring_errors == 0,
 	       "every timed-out request's late reply was counted and dropped (%lu of %lu)",
 	       s1.unknown_req_id - s0.unknown_req_id, s1.timeouts - s0.timeouts);
 	return tap_result("xstest");

@@ -19,11 +19,11 @@ typedef struct {
 } sys_mutex_t;
 typedef pvh_thread_t *sys_thread_t;
 
-#define sys_sem_valid(s) ((s) != NULL && (s)->valid)
-#define sys_sem_set_invalid(s) ((s)->valid = 0)
-#define sys_mbox_valid(m) ((m) != NULL && (m)->valid)
-#define sys_mbox_set_invalid(m) ((m)->valid = 0)
-#define sys_mutex_valid(m) ((m) != NULL && (m)->valid)
+#define sys_sem_valid(s)	 ((s) != NULL && (s)->valid)
+#define sys_sem_set_invalid(s)	 ((s)->valid = 0)
+#define sys_mbox_valid(m)	 ((m) != NULL && (m)->valid)
+#define sys_mbox_set_invalid(m)	 ((m)->valid = 0)
+#define sys_mutex_valid(m)	 ((m) != NULL && (m)->valid)
 #define sys_mutex_set_invalid(m) ((m)->valid = 0)
 
 typedef unsigned long sys_prot_t;
