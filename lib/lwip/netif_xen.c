@@ -49,11 +49,13 @@ static void gso_flush(struct xnetif *x)
 	struct netfront_frag fr = { g->buf, g->len };
 
 	/* a loss TCP recovers from, as lwIP's send already returned */
-	if (netfront_tx(x->nf, &fr, 1, size, TX_TIMEOUT_NS))
+	if (netfront_tx(x->nf, &fr, 1, size, TX_TIMEOUT_NS)) {
 		LINK_STATS_INC(link.err);
-	else if (size)
-		x->gso_segs += g->segs;
-	LINK_STATS_INC(link.xmit);
+	} else {
+		LINK_STATS_INC(link.xmit);
+		if (size)
+			x->gso_segs += g->segs;
+	}
 	nf_gso_reset(g);
 }
 
@@ -66,6 +68,17 @@ void pvh_lwip_core_unlock(void)
 	for (unsigned i = 0; i < nifs; i++)
 		gso_flush(&ifs[i]);
 	sys_mutex_unlock(&lock_tcpip_core);
+}
+
+/* Holds the frame for a super-segment if it can be one (1), else it is to be sent as it is (0). */
+static int gso_take(struct xnetif *x, const struct netfront_frag *fr, unsigned n)
+{
+	if (!x->gso.buf)
+		return 0;
+	if (nf_gso_add(&x->gso, fr, n))
+		return 1;
+	gso_flush(x); /* it does not continue what is held: that goes first */
+	return nf_gso_add(&x->gso, fr, n);
 }
 
 static err_t xen_linkoutput(struct netif *netif, struct pbuf *p)
@@ -94,26 +107,17 @@ static err_t xen_linkoutput(struct netif *netif, struct pbuf *p)
 		fr[0].len = p->tot_len;
 		n = 1;
 	}
-	if (x->gso.buf) {
-		if (nf_gso_add(&x->gso, fr, n))
-			goto held;
-		gso_flush(x); /* it does not continue what is held: that goes first */
-		if (nf_gso_add(&x->gso, fr, n))
-			goto held;
-	}
-	int r = netfront_tx(x->nf, fr, n, 0, TX_TIMEOUT_NS);
+	int held = gso_take(x, fr, n);
+	int r = held ? 0 : netfront_tx(x->nf, fr, n, 0, TX_TIMEOUT_NS);
 
 	if (flat)
 		mem_free(flat);
 	if (r) {
 		LINK_STATS_INC(link.err);
-		return r == -1 ? ERR_IF : ERR_IF;
+		return ERR_IF;
 	}
-	LINK_STATS_INC(link.xmit);
-	return ERR_OK;
-held:
-	if (flat)
-		mem_free(flat);
+	if (!held)
+		LINK_STATS_INC(link.xmit);
 	return ERR_OK;
 }
 
