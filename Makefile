@@ -27,8 +27,10 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc
 	-march=x86-64 -mtune=generic -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections -MMD -MP
-# the kernel itself never touches SSE, so interrupts need not save it
-KERNEL_CFLAGS := $(GUEST_CFLAGS) -mgeneral-regs-only
+# the kernel itself never touches SSE, so interrupts need not save it; it is built for size
+# (-Os: 74 KB -> 60 KB of kernel in hello; its bulk copies are rep movsb/stosq either way),
+# apps and their libraries keep -O2
+KERNEL_CFLAGS := $(filter-out -O2,$(GUEST_CFLAGS)) -Os -mgeneral-regs-only
 APP_CFLAGS := $(GUEST_CFLAGS) -mno-avx -mno-avx2
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack --gc-sections \
 	-T arch/x86/link.ld
