@@ -66,6 +66,19 @@ int time_available(void)
 	return ready;
 }
 
+uint64_t time_vcpu_ns(int *tsc_stable)
+{
+	struct pvclock_snapshot s;
+	uint64_t tsc;
+
+	if (!ready)
+		return 0;
+	snapshot(&s, &tsc);
+	if (tsc_stable)
+		*tsc_stable = (this_cpu()->vcpu_info->time.flags & XEN_PVCLOCK_TSC_STABLE_BIT) != 0;
+	return pvclock_ns(&s, tsc);
+}
+
 uint64_t time_monotonic_ns(void)
 {
 	struct pvclock_snapshot s;

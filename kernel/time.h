@@ -13,6 +13,12 @@ int time_available(void);
  * CPUs; 0 without a clock. */
 uint64_t time_monotonic_ns(void);
 /*
+ * This vCPU's own pvclock, as Xen keeps it (what time_monotonic_ns is built from, before it is
+ * made to agree across CPUs); *tsc_stable (may be NULL): Xen set XEN_PVCLOCK_TSC_STABLE_BIT,
+ * promising all vCPUs' clocks agree. The caller must not migrate in between (no schedule()).
+ */
+uint64_t time_vcpu_ns(int *tsc_stable);
+/*
  * Reads whose own vCPU clock was behind the time already handed out (so they returned that
  * instead), and the largest such gap: how far apart Xen keeps the vCPUs' pvclocks.
  */

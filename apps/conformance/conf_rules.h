@@ -79,9 +79,18 @@ int conf_madt_count_type(const void *madt, uint32_t len, uint8_t type);
 enum conf_status conf_rule_no_ioapic(int ioapics, int domu, struct conf_result *r);
 
 /* ---- time (xen/include/public/xen.h: vcpu_time_info, shared_info wc_*) ---- */
-/* backwards: how many samples saw time go back against another CPU's earlier sample. */
-enum conf_status conf_rule_monotonic(uint64_t samples, uint64_t backwards, uint64_t worst_ns,
-				     unsigned cpus, struct conf_result *r);
+/*
+ * Clock samples taken on cpus CPUs, each against the latest one any CPU published: raw_back of
+ * them saw a vCPU's own pvclock behind another's (by up to raw_worst_ns), which Xen may allow
+ * unless it set XEN_PVCLOCK_TSC_STABLE_BIT (tsc_stable); mono_flat saw pvhkit's monotonic time
+ * fail to increase (never allowed).
+ */
+struct conf_clock_samples {
+	uint64_t samples, raw_back, raw_worst_ns, mono_flat;
+	int tsc_stable;
+};
+enum conf_status conf_rule_monotonic(const struct conf_clock_samples *c, unsigned cpus,
+				     struct conf_result *r);
 /* The guest's wall clock against dom0's, taken rtt_ns apart at most. */
 enum conf_status conf_rule_wallclock(uint64_t guest_ns, uint64_t dom0_ns, uint64_t rtt_ns,
 				     struct conf_result *r);

@@ -108,19 +108,33 @@ enum conf_status conf_rule_no_ioapic(int ioapics, int domu, struct conf_result *
 	return conf_pass(r, "no I/O APIC entries");
 }
 
-enum conf_status conf_rule_monotonic(uint64_t samples, uint64_t backwards, uint64_t worst_ns,
-				     unsigned cpus, struct conf_result *r)
+enum conf_status conf_rule_monotonic(const struct conf_clock_samples *c, unsigned cpus,
+				     struct conf_result *r)
 {
-	if (!samples)
+	unsigned long long n = c->samples, back = c->raw_back, worst = c->raw_worst_ns;
+
+	if (!n)
 		return conf_error(r, "no samples were taken");
-	if (backwards)
+	if (c->mono_flat)
 		return conf_fail(r,
-				 "expected time never to go back across CPUs, saw %llu of %llu "
-				 "samples go back (worst %llu ns) on %u CPUs",
-				 (unsigned long long)backwards, (unsigned long long)samples,
-				 (unsigned long long)worst_ns, cpus);
-	return conf_pass(r, "%llu samples on %u CPU%s, none went back", (unsigned long long)samples,
-			 cpus, cpus == 1 ? "" : "s");
+				 "expected pvhkit's monotonic time to increase at every read, saw "
+				 "%llu of %llu samples not after another CPU's",
+				 (unsigned long long)c->mono_flat, n);
+	if (back && c->tsc_stable)
+		return conf_fail(r,
+				 "expected the vCPUs' pvclocks to agree (Xen set "
+				 "XEN_PVCLOCK_TSC_STABLE_BIT), saw %llu of %llu samples go back "
+				 "(worst %llu ns) on %u CPUs",
+				 back, n, worst, cpus);
+	if (back)
+		return conf_pass(
+		    r,
+		    "%llu samples on %u CPUs: the vCPUs' own pvclocks differed by up to "
+		    "%llu ns (%llu samples), allowed without XEN_PVCLOCK_TSC_STABLE_BIT; "
+		    "pvhkit's time still increased at every read",
+		    n, cpus, worst, back);
+	return conf_pass(r, "%llu samples on %u CPU%s, none went back", n, cpus,
+			 cpus == 1 ? "" : "s");
 }
 
 #define WALLCLOCK_TOLERANCE_NS 2000000000ll

@@ -297,8 +297,17 @@ Test(conformance_platform, cpuid_ids_time)
 	expect_pass(conf_rule_vcpu_ids(ids, uids, 3, &r));
 	ids[2] = 4; /* the APIC id, not the vCPU id */
 	expect_fail(conf_rule_vcpu_ids(ids, uids, 3, &r), "CPU 2", "UID 2", "saw 4");
-	expect_pass(conf_rule_monotonic(1000, 0, 0, 4, &r));
-	expect_fail(conf_rule_monotonic(1000, 3, 5000, 4, &r), "3 of 1000", "5000 ns");
+	struct conf_clock_samples c = { .samples = 1000 };
+	expect_pass(conf_rule_monotonic(&c, 4, &r));
+	c.raw_back = 3, c.raw_worst_ns = 5000;
+	expect_pass(conf_rule_monotonic(&c, 4, &r)); /* skew Xen did not rule out */
+	cr_assert(strstr(r.msg, "up to 5000 ns"), "%s", r.msg);
+	c.tsc_stable = 1;
+	expect_fail(conf_rule_monotonic(&c, 4, &r), "3 of 1000", "5000 ns", "TSC_STABLE");
+	c = (struct conf_clock_samples){ .samples = 1000, .mono_flat = 2 };
+	expect_fail(conf_rule_monotonic(&c, 4, &r), "2 of 1000", "increase");
+	c.samples = 0;
+	cr_assert_eq(conf_rule_monotonic(&c, 4, &r), CONF_ERROR);
 	expect_pass(conf_rule_wallclock(1700000000500000000ull, 1700000000000000000ull, 0, &r));
 	expect_fail(conf_rule_wallclock(1700000005000000000ull, 1700000000000000000ull, 0, &r),
 		    "within 2 s", "5000 ms");
