@@ -9,7 +9,7 @@
 #include "kernel/pmem.h"
 #include "lib/sys/sys.h"
 
-/* the kernel keeps an eighth of RAM, at least 4 MiB */
+/* the kernel keeps an eighth of RAM, at least 4 MiB where there is more */
 #define KERNEL_RESERVE_MIN_PAGES 1024ul
 #define MIN_ARENA_PAGES		 16ul
 
@@ -25,8 +25,9 @@ static void arena_init(void)
 	tried = 1;
 	if (reserve < KERNEL_RESERVE_MIN_PAGES)
 		reserve = KERNEL_RESERVE_MIN_PAGES;
+	/* a domain too small for that (xl builds them from 2 MiB): half of what is free each */
 	if (kernel_pmem.free_pages <= reserve)
-		return;
+		reserve = kernel_pmem.free_pages / 2;
 	/* the largest contiguous run up to the limit: free memory may be in pieces */
 	for (uint64_t n = kernel_pmem.free_pages - reserve; n >= MIN_ARENA_PAGES; n -= n / 8 + 1) {
 		void *p = page_alloc(n);
