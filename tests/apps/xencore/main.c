@@ -1,7 +1,8 @@
 /*
  * xencore: the Xen platform core on a real Xen: hypercalls, event channels, IPIs, grant copy,
  * timers and sleep against the wall clock, threads, and a 100 KB console flood for dom0 to check.
- * Prints TAP and a RESULT line. Argument "flood" adds the console flood.
+ * Prints TAP and a RESULT line. Argument "flood" adds the console flood, "storm" an event and
+ * timer storm.
  */
 #include <pvhkit/kernel.h>
 #include <pvhkit/tap.h>
@@ -272,6 +273,87 @@ static void console_flood(void)
 	pvh_printf("FLOOD-END 1024 lines of 100 bytes\n");
 }
 
+/* ---- "storm": events and timers as fast as they come (Mini-OS triple-faults on the rig so) ---- */
+
+static volatile int storm_stop;
+static uint64_t storm_sleeps;
+
+static void storm_sleeper(void *arg)
+{
+	uint64_t n = 0, k = (uintptr_t)arg;
+
+	/* one-shot timers re-armed all the time, deadlines 0-20 us away (some already past) */
+	while (!storm_stop) {
+		k = k * 6364136223846793005ull + 1442695040888963407ull;
+		sched_sleep_ns((k >> 33) % 20000);
+		n++;
+	}
+	__atomic_add_fetch(&storm_sleeps, n, __ATOMIC_RELAXED);
+}
+
+static void storm_sender(void *arg)
+{
+	evtchn_port_t port = (evtchn_port_t)(uintptr_t)arg;
+
+	for (unsigned i = 0; !storm_stop; i++) {
+		evtchn_notify(port);
+		if (i % 64 == 63)
+			sched_yield(); /* the sleepers on this CPU get their turn too */
+	}
+}
+
+/*
+ * For 3 s every CPU runs a sleeper and a sender hammering a loopback event channel. The kernel
+ * must come through (no crash, no hang), keep delivering both, and a 10 ms sleep taken meanwhile
+ * must not end more than 1 s late.
+ */
+static void storm(void)
+{
+	struct thread *t[2 * CPU_MAX];
+	evtchn_port_t a, b;
+	unsigned n = 0;
+	uint64_t worst = 0, naps = 0;
+
+	if (evtchn_alloc_unbound(DOMID_SELF, &a) || evtchn_bind_interdomain(DOMID_SELF, a, &b)) {
+		tap_ok(0, "storm: a loopback event channel");
+		return;
+	}
+	evtchn_bind(a, noop_handler, NULL);
+	evtchn_bind(b, noop_handler, NULL);
+	uint64_t ev0 = evtchn_count(a), t0 = time_monotonic_ns();
+	for (unsigned i = 0; i < cpu_count; i++) {
+		if (!cpus[i].online)
+			continue;
+		t[n++] = thread_create_on("storm-sleep", storm_sleeper, (void *)(uintptr_t)(i + 1),
+					  0, (int)i);
+		t[n++] =
+		    thread_create_on("storm-send", storm_sender, (void *)(uintptr_t)b, 0, (int)i);
+	}
+	while (time_monotonic_ns() - t0 < 3000 * MS) {
+		uint64_t s = time_monotonic_ns();
+
+		sched_sleep_ns(10 * MS);
+		uint64_t late = time_monotonic_ns() - s - 10 * MS;
+		worst = late > worst ? late : worst;
+		naps++;
+	}
+	storm_stop = 1;
+	unsigned joined = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (t[i] && (thread_join(t[i]), 1))
+			joined++;
+	uint64_t events = evtchn_count(a) - ev0;
+	tap_ok(joined == n && n > 0, "storm: %u threads on %u CPUs ran 3 s and ended", joined,
+	       n / 2);
+	tap_ok(events > 1000, "storm: %lu events delivered (%lu/s)", events, events / 3);
+	/* each sender sleeps only between bursts of 64 sends, ~10 ms of hypercalls on the rig */
+	tap_ok(storm_sleeps >= 100, "storm: %lu sleeps of 0-20 us ended", storm_sleeps);
+	tap_ok(worst < 1000 * MS, "storm: %lu 10 ms sleeps meanwhile, worst %lu us late", naps,
+	       worst / 1000);
+	evtchn_close(b);
+	evtchn_close(a);
+}
+
 int main(int argc, char **argv)
 {
 	if (!xen.hypercalls || !evtchn_available() || !time_available()) {
@@ -288,5 +370,7 @@ int main(int argc, char **argv)
 	test_semaphores();
 	if (argc > 1 && !strcmp(argv[1], "flood"))
 		console_flood();
+	if (argc > 1 && !strcmp(argv[1], "storm"))
+		storm();
 	return tap_result("xencore");
 }
