@@ -10,6 +10,8 @@
 #include "kernel/errno.h"
 #include "kernel/pvclock.h"
 #include "kernel/time.h"
+#include "lib/atomic.h"
+#include <stddef.h>
 #include <stdint.h>
 #include <xen/xen.h>
 
@@ -21,12 +23,8 @@ static uint64_t behind_count, behind_max_ns;
 
 static void note_behind(uint64_t ns)
 {
-	uint64_t cur = __atomic_load_n(&behind_max_ns, __ATOMIC_RELAXED);
-
 	__atomic_fetch_add(&behind_count, 1, __ATOMIC_RELAXED);
-	while (ns > cur && !__atomic_compare_exchange_n(&behind_max_ns, &cur, ns, 1,
-							__ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
+	atomic_max_u64(&behind_max_ns, ns);
 }
 
 void time_skew_stats(uint64_t *count, uint64_t *max_ns)
@@ -81,15 +79,10 @@ uint64_t time_vcpu_ns(int *tsc_stable)
 
 uint64_t time_monotonic_ns(void)
 {
-	struct pvclock_snapshot s;
-	uint64_t tsc;
-
 	if (!ready)
 		return 0;
 	/* no migration in between: threads switch only in schedule(), never in here */
-	snapshot(&s, &tsc);
-	uint64_t raw = pvclock_ns(&s, tsc), last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED),
-		 next;
+	uint64_t raw = time_vcpu_ns(NULL), last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED), next;
 
 	/*
 	 * Strictly increasing: a CPU whose own clock is behind hands out last + 1 rather than last,

@@ -7,6 +7,7 @@
 #include "arch/x86/percpu.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
+#include "lib/atomic.h"
 #include <pvhkit/smp.h>
 #include <pvhkit/xenstore.h>
 
@@ -17,15 +18,6 @@
 static uint64_t shared_raw, shared_mono;
 static struct conf_clock_samples total;
 static volatile int stop;
-
-static void publish_max(uint64_t *p, uint64_t v)
-{
-	uint64_t cur = __atomic_load_n(p, __ATOMIC_ACQUIRE);
-
-	while (v > cur &&
-	       !__atomic_compare_exchange_n(p, &cur, v, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		;
-}
 
 /*
  * Each CPU reads the latest published samples, then its own clocks: those reads happen after
@@ -52,8 +44,8 @@ static void *sampler(void *arg)
 					c.raw_worst_ns = seen_raw - raw;
 			}
 			c.mono_flat += mono <= seen_mono;
-			publish_max(&shared_raw, raw);
-			publish_max(&shared_mono, mono);
+			atomic_max_u64(&shared_raw, raw);
+			atomic_max_u64(&shared_mono, mono);
 		}
 		sched_yield();
 	}
@@ -61,7 +53,7 @@ static void *sampler(void *arg)
 	__atomic_add_fetch(&total.raw_back, c.raw_back, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&total.mono_flat, c.mono_flat, __ATOMIC_RELAXED);
 	__atomic_and_fetch(&total.tsc_stable, c.tsc_stable, __ATOMIC_RELAXED);
-	publish_max(&total.raw_worst_ns, c.raw_worst_ns);
+	atomic_max_u64(&total.raw_worst_ns, c.raw_worst_ns);
 	return NULL;
 }
 
