@@ -119,13 +119,12 @@ static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
 	}
 	uint64_t guest = time_wall_ns(), rtt = time_monotonic_ns() - t0;
 	if (rc || got <= 0) {
-		/* the helper marks the request "taken" when it answers */
+		/* the helper marks the request "taken" when it answers ("1": it never saw it) */
 		int req = xenstore_read(NULL, "data/conformance/time-req", buf, sizeof(buf));
 		conf_error(r,
 			   "the dom0 time helper did not answer in 20 s (write %d, read %d; the "
-			   "request is %s)",
-			   rc, got,
-			   req == 1 && buf[0] == '1' ? "unread: dom0 never took it" : "taken");
+			   "request reads %d \"%s\")",
+			   rc, got, req, req > 0 ? buf : "");
 		return;
 	}
 	/* seconds (10 digits) when dom0's date has no %N: then the answer is a second coarser */
