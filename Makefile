@@ -44,7 +44,7 @@ IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
 include lib/libc/libc.mk
 include lib/lwip/lwip.mk
 
-.PHONY: all clean help setup format test test-format test-unit test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
+.PHONY: all clean help setup format test test-format test-layers test-unit test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
 .DEFAULT_GOAL := all
 all: $(IMAGES)
 
@@ -132,6 +132,13 @@ test-format:
 format:
 	$(Q)clang-format -i $(FORMAT_FILES)
 
+# the layer table in docs/DESIGN.md, checked on every #include (tools/check-layers), and the
+# checker's own tests (a planted upward include must fail)
+test-layers:
+	$(Q)tools/setup test
+	$(Q)/usr/bin/python3 -m pytest -q tests/tools
+	$(Q)tools/check-layers
+
 # cheapest first: a broken build or unit fails in seconds, before the rig boots
 test: test-format test-unit test-qemu test-dom0
 	$(Q)$(MAKE) --no-print-directory test-xen
@@ -161,6 +168,7 @@ help:
 	@echo "                  CMDLINE='...' passes a command line"
 	@echo "make test         unit tests, QEMU boot tests, PVH dom0 boots, then the real-Xen suite"
 	@echo "make test-format  every C file follows .clang-format (make format applies it)"
+	@echo "make test-layers  every #include obeys docs/DESIGN.md's layer table (tools/check-layers)"
 	@echo "make test-unit    Criterion unit tests (host)"
 	@echo "make test-qemu    boot tests under QEMU's PVH loader"
 	@echo "make test-dom0    images booted by Xen as its PVH dom0 (tools/xen-dom0-run, tests/dom0/run)"
