@@ -35,7 +35,7 @@ APP_CFLAGS := $(GUEST_CFLAGS) -mno-avx -mno-avx2
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack --gc-sections \
 	-T arch/x86/link.ld
 
-KERNEL_SRCS := $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c drivers/*/*.c lib/*.c)
+KERNEL_SRCS := $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c drivers/*/*.c base/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_SRCS)))
 
 APP_DIRS := $(patsubst %/app.mk,%,$(wildcard apps/*/app.mk tests/apps/*/app.mk))
@@ -122,7 +122,7 @@ test-dom0: rig $(DOM0_TEST_IMAGES)
 	$(Q)tests/dom0/run
 
 # the tree follows its one .clang-format (clang-format 14, Debian 12's); `make format` applies it
-FORMAT_FILES = $(shell find arch kernel drivers lib apps tests include -name '*.[ch]' | sort)
+FORMAT_FILES = $(shell find base arch kernel drivers lib apps tests include -name '*.[ch]' | sort)
 test-format:
 	$(Q)tools/setup test
 	$(Q)bad=$$(for f in $(FORMAT_FILES); do clang-format --dry-run --Werror $$f >/dev/null 2>&1 || echo $$f; done); \

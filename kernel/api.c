@@ -6,7 +6,7 @@
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
-#include "lib/fmt.h"
+#include "base/fmt.h"
 #include "pvhkit/kernel.h"
 
 int pvh_printf(const char *fmt, ...)

@@ -1,8 +1,8 @@
 /* Command-line splitting with shell-like quoting, and kernel-option lookup. */
 #include <stddef.h>
 #include "kernel/cmdline.h"
-#include "kernel/errno.h"
-#include "lib/string.h"
+#include "base/errno.h"
+#include "base/string.h"
 
 static int is_blank(char c)
 {

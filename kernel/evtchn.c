@@ -9,7 +9,7 @@
 #include "arch/x86/irq.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/xen.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/evtchn.h"
 #include "kernel/evtchn_scan.h"
 #include "kernel/heap.h"

@@ -3,7 +3,7 @@
 #include "arch/x86/hypercall.h"
 #include "arch/x86/spinlock.h"
 #include "arch/x86/xen.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/gnttab.h"
 #include "kernel/gnttab_refs.h"
 #include "kernel/heap.h"

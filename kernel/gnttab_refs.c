@@ -1,5 +1,5 @@
 /* Grant-reference free list with a state per ref, so double frees and reuse of busy refs are caught. */
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/gnttab_refs.h"
 
 void gnttab_refs_init(struct gnttab_refs *r, uint32_t *next, uint8_t *state, uint32_t nr,

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include "arch/x86/spinlock.h"
 #include "kernel/heap.h"
-#include "lib/string.h"
+#include "base/string.h"
 
 #define HEAP_PAGE   4096u
 #define MIN_SHIFT   5 /* 32-byte blocks: a 16-byte header plus 16 bytes */

@@ -9,7 +9,7 @@
 #include "drivers/console/xencons.h"
 #include "drivers/xenbus/xenbus.h"
 #include "kernel/boot.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/evtchn.h"
 #include "kernel/gnttab.h"
 #include "kernel/heap.h"
@@ -20,7 +20,7 @@
 #include "kernel/shutdown.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "lib/string.h"
+#include "base/string.h"
 
 #define PVHKIT_VERSION "0.1"
 

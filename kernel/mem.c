@@ -4,7 +4,7 @@
 #include "kernel/memmap.h"
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
-#include "lib/fmt.h"
+#include "base/fmt.h"
 
 extern char _image_start[], _end[];
 

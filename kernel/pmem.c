@@ -1,6 +1,6 @@
 /* The physical page allocator: a bitmap over [0, top of RAM), protected by a spinlock. */
 #include <stddef.h>
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/pmem.h"
 
 struct pmem kernel_pmem;

@@ -28,14 +28,14 @@
 #include "arch/x86/mp.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/spinlock.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/heap.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/shutdown.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "lib/string.h"
+#include "base/string.h"
 
 void switch_stack(uint64_t *save_rsp, uint64_t new_rsp);
 void thread_trampoline(void);

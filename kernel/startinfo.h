@@ -3,7 +3,7 @@
 #define KERNEL_STARTINFO_H
 
 #include <stdint.h>
-#include "kernel/bootraw.h"
+#include "arch/x86/bootraw.h"
 #include "pvhkit/kernel.h"
 
 /* problems found while parsing; each is reported once, none is fatal */

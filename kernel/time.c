@@ -7,10 +7,10 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/xen.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/pvclock.h"
 #include "kernel/time.h"
-#include "lib/atomic.h"
+#include "base/atomic.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <xen/xen.h>

@@ -9,7 +9,7 @@
 #include "arch/x86/mp.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/spinlock.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/evtchn.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"

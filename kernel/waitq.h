@@ -3,7 +3,7 @@
 #define KERNEL_WAITQ_H
 
 #include "arch/x86/spinlock.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/timerq.h"
 
 struct thread;

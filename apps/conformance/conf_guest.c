@@ -5,7 +5,7 @@
 #include "apps/conformance/conf_guest.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/xen.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/startinfo.h"
 
 const void *conf_phys_map(uint64_t paddr, uint64_t len)

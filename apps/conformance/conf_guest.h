@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include "drivers/acpi/acpi.h"
 #include "apps/conformance/conf.h"
-#include "kernel/bootraw.h"
+#include "arch/x86/bootraw.h"
 
 /* The start info exactly as boot.S staged it at entry (before the kernel validated anything). */
 extern struct boot_raw boot_raw;

@@ -1,6 +1,6 @@
 /* Conformance output: TAP 13 lines, the JUnit XML document between markers, the RESULT line. */
 #include "apps/conformance/conf_report.h"
-#include "lib/fmt.h"
+#include "base/fmt.h"
 
 static void outf(const struct conf_out *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -1,7 +1,7 @@
 /* Test outcomes: setting one with its message, and the severity names used in TAP and JUnit. */
 #include <stdarg.h>
 #include "apps/conformance/conf.h"
-#include "lib/fmt.h"
+#include "base/fmt.h"
 
 enum conf_status conf_set(struct conf_result *r, enum conf_status status, const char *fmt, ...)
 {

@@ -7,7 +7,7 @@
 #include "arch/x86/hypercall.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/xen.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/evtchn.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"

@@ -7,7 +7,7 @@
 #include "arch/x86/percpu.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
-#include "lib/atomic.h"
+#include "base/atomic.h"
 #include <pvhkit/smp.h>
 #include <pvhkit/xenstore.h>
 

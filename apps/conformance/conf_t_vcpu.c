@@ -10,7 +10,7 @@
 #include "arch/x86/mp.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/xen.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/sched.h"
 #include <pvhkit/smp.h>
 

@@ -9,7 +9,7 @@
 #include "apps/conformance/conf_rules.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/xen.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
 #include <pvhkit/xenstore.h>

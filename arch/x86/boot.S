@@ -1,6 +1,6 @@
 /* PVH entry: 32-bit protected mode with paging off -> copy start info -> page tables -> long mode -> C. */
 #include <xen/elfnote.h>
-#include "kernel/bootraw.h"
+#include "arch/x86/bootraw.h"
 #include "arch/x86/entry_state.h"
 
 #define CR0_PE (1 << 0)

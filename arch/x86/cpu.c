@@ -8,7 +8,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/percpu.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/pmem.h"
 
 #define IST_STACK_PAGES 2

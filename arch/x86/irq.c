@@ -1,7 +1,7 @@
 /* The vector table behind irq_register: one handler per vector, set once. */
 #include "arch/x86/apic.h"
 #include "arch/x86/irq.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 
 static struct {
 	irq_handler_t fn;

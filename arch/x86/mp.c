@@ -21,14 +21,14 @@
 #include "arch/x86/xen.h"
 #include "drivers/acpi/acpi.h"
 #include "kernel/boot.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/evtchn.h"
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "lib/string.h"
+#include "base/string.h"
 #include <xen/arch-x86/cpuid.h>
 #include <xen/hvm/hvm_vcpu.h>
 

@@ -5,7 +5,7 @@
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
-#include "lib/string.h"
+#include "base/string.h"
 
 #define PTE_P	 (1ull << 0)
 #define PTE_W	 (1ull << 1)

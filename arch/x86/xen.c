@@ -6,7 +6,7 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/spinlock.h"
 #include "arch/x86/xen.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include <xen/arch-x86/cpuid.h>
 #include <xen/arch-x86/hvm/start_info.h>
 

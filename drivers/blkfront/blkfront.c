@@ -10,7 +10,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
-#include "lib/string.h"
+#include "base/string.h"
 
 static spinlock_t list_lock = SPINLOCK_INIT;
 static struct blk_dev *disks; /* every disk ever connected, in order; dead ones stay (tombstones) */

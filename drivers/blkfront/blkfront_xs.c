@@ -6,8 +6,8 @@
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "lib/fmt.h"
-#include "lib/string.h"
+#include "base/fmt.h"
+#include "base/string.h"
 
 #define HANDSHAKE_TIMEOUT_NS (30ull * 1000000000ull)
 #define CLOSE_TIMEOUT_NS     (10ull * 1000000000ull)

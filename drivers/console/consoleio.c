@@ -7,7 +7,7 @@
 #include "drivers/console/consoleio.h"
 #include "drivers/console/early.h"
 #include "kernel/console.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 
 static void consoleio_write(const char *s, size_t n)
 {

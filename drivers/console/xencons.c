@@ -8,7 +8,7 @@
 #include "drivers/console/early.h"
 #include "drivers/console/xencons.h"
 #include "kernel/console.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/evtchn.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"

@@ -5,13 +5,13 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/xen.h"
 #include "drivers/xenbus/xenbus.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/heap.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
-#include "lib/fmt.h"
-#include "lib/string.h"
+#include "base/fmt.h"
+#include "base/string.h"
 #include <xen/hvm/params.h>
 
 extern uint64_t boot_tsc_entry;

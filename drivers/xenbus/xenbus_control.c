@@ -5,7 +5,7 @@
 #include "drivers/xenbus/xenbus.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
-#include "lib/string.h"
+#include "base/string.h"
 
 #define HOOKS_MAX 8
 

@@ -11,7 +11,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
-#include "lib/string.h"
+#include "base/string.h"
 #include <xen/hvm/params.h>
 
 /* the reader looks at the ring this often even without an event, in case one was lost */

@@ -3,8 +3,8 @@
 #include "drivers/xenbus/xs.h"
 #include "kernel/heap.h"
 #include "kernel/printk.h"
-#include "lib/fmt.h"
-#include "lib/string.h"
+#include "base/fmt.h"
+#include "base/string.h"
 
 static uint32_t domid;
 static char home[32];

@@ -6,8 +6,8 @@
 #include "kernel/heap.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "lib/fmt.h"
-#include "lib/string.h"
+#include "base/fmt.h"
+#include "base/string.h"
 
 struct xs_event {
 	struct xs_event *next;

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 /* before xs_wire.h: its error table is only compiled when the errno names exist */
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include <xen/io/xs_wire.h>
 
 #define XS_HDR_SIZE ((uint32_t)sizeof(struct xsd_sockmsg))

@@ -5,7 +5,7 @@
 # and the image link differ. Images for the default libc (newlib) are $(BUILD)/<app>.elf, those for
 # another one $(BUILD)/<libc>/<app>.elf.
 #
-# Link order: kernel objects, app objects, the syscall layer, then the libc archives. lib/string.c
+# Link order: kernel objects, app objects, the syscall layer, then the libc archives. base/string.c
 # defines memcpy, memset, strlen... under their standard names; as plain objects they come first,
 # so the libc's members for the same functions are never pulled in (each is its own member in both
 # libcs) and the kernel and the libc share one copy: no duplicates, no renaming. The kernel ones

@@ -5,7 +5,7 @@
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
-#include "lib/string.h"
+#include "base/string.h"
 #include "lib/sys/sys.h"
 
 #define MODULE_PREFIX "/boot/module/"

@@ -3,7 +3,7 @@
 #include "kernel/sched.h"
 #include "kernel/shutdown.h"
 #include "kernel/time.h"
-#include "lib/fmt.h"
+#include "base/fmt.h"
 #include "lib/sys/sys.h"
 
 int sys_time_wall(uint64_t *ns)

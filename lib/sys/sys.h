@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* kernel/errno.h's values, repeated here because the glue cannot include it next to <errno.h> */
+/* base/errno.h's values, repeated here because the glue cannot include it next to <errno.h> */
 #define SYS_EPERM	 1
 #define SYS_ENOENT	 2
 #define SYS_ESRCH	 3

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "drivers/acpi/acpi.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 
 #define FIXTURES    "tests/unit/fixtures/acpi/"
 #define MAX_REGIONS 64

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "drivers/blkfront/blkfront_req.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 
 Test(blk_range, accepts_and_refuses)
 {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "kernel/cmdline.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 
 static char buf[8192];
 

@@ -1,4 +1,4 @@
-/* Tests the freestanding formatter (lib/fmt.c) against the host libc's snprintf, and fmt_size. */
+/* Tests the freestanding formatter (base/fmt.c) against the host libc's snprintf, and fmt_size. */
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lib/fmt.h"
+#include "base/fmt.h"
 
 /* Formats with both implementations and demands the same text and the same return value. */
 #define SAME(...)                                                                                  \

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/gnttab_refs.h"
 
 static struct gnttab_refs r;

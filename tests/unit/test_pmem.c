@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/pmem.h"
 
 #define PG  4096ull

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "kernel/memmap.h"
 #include "kernel/startinfo.h"
 

@@ -11,8 +11,8 @@
 #include "kernel/time.h"
 #include "kernel/waitq.h"
 #include "lib/lwip/kern/lwip_os.h"
-#include "lib/fmt.h"
-#include "lib/string.h"
+#include "base/fmt.h"
+#include "base/string.h"
 
 struct ksem {
 	spinlock_t lock;

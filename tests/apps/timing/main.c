@@ -22,7 +22,7 @@
 #include "kernel/sched.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "lib/string.h"
+#include "base/string.h"
 #include <xen/vcpu.h>
 
 #define US	1000ull

@@ -18,7 +18,7 @@
 #include "kernel/sched.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "lib/string.h"
+#include "base/string.h"
 #include <xen/arch-x86/cpuid.h>
 
 #define MS 1000000ul

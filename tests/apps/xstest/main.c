@@ -14,7 +14,7 @@
 #include "kernel/heap.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
-#include "lib/string.h"
+#include "base/string.h"
 
 #define MS 1000000ul
 #define D  "data/xstest"

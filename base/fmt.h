@@ -1,6 +1,6 @@
 /* printf-style formatting without libc, for the kernel's console and for snprintf into buffers. */
-#ifndef LIB_FMT_H
-#define LIB_FMT_H
+#ifndef BASE_FMT_H
+#define BASE_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* printf-style formatting without libc: integers, strings, chars and pointers, with flags, width and precision. */
 #include <stdint.h>
-#include "lib/fmt.h"
+#include "base/fmt.h"
 
 struct spec {
 	int left, plus, space, alt, zero;

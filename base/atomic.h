@@ -1,6 +1,6 @@
 /* Small atomic helpers beyond the compiler's builtins. */
-#ifndef LIB_ATOMIC_H
-#define LIB_ATOMIC_H
+#ifndef BASE_ATOMIC_H
+#define BASE_ATOMIC_H
 
 #include <stdint.h>
 

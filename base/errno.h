@@ -1,6 +1,6 @@
 /* Error numbers the kernel returns (negated), with Linux's values; the libc layer translates where its own differ. */
-#ifndef KERNEL_ERRNO_H
-#define KERNEL_ERRNO_H
+#ifndef BASE_ERRNO_H
+#define BASE_ERRNO_H
 
 #define EPERM	     1
 #define ENOENT	     2

@@ -1,6 +1,6 @@
 /* The few string and memory functions the kernel uses, with their standard C signatures. */
-#ifndef LIB_STRING_H
-#define LIB_STRING_H
+#ifndef BASE_STRING_H
+#define BASE_STRING_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* Layout of the staging area where boot.S copies the PVH start info before anything can overwrite it. */
-#ifndef KERNEL_BOOTRAW_H
-#define KERNEL_BOOTRAW_H
+#ifndef ARCH_X86_BOOTRAW_H
+#define ARCH_X86_BOOTRAW_H
 
 /*
  * boot.S runs in 32-bit mode without C, so the layout is given as numbers here;

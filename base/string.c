@@ -1,6 +1,6 @@
 /* Freestanding memory and string functions for the kernel (an app's libc may bring faster ones). */
 #include <stdint.h>
-#include "lib/string.h"
+#include "base/string.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
