@@ -1,12 +1,12 @@
 /* The application API (include/pvhkit/kernel.h) on top of the kernel's own services. */
 #include <stdarg.h>
+#include "base/fmt.h"
 #include "kernel/boot.h"
 #include "kernel/heap.h"
 #include "kernel/memmap.h"
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
-#include "base/fmt.h"
 #include "pvhkit/kernel.h"
 
 int pvh_printf(const char *fmt, ...)

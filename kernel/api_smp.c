@@ -1,10 +1,11 @@
 /* The CPU API for apps (include/pvhkit/smp.h) on the kernel's per-CPU data, scheduler and mp.c. */
 #include "arch/x86/cpu.h"
-#include "arch/x86/mp.h"
-#include "arch/x86/percpu.h"
 #include "arch/x86/spinlock.h"
+#include "arch/x86/tsc.h"
 #include "arch/x86/xen.h"
+#include "kernel/cpu.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "pvhkit/smp.h"
 
 _Static_assert(sizeof(pvh_spinlock_t) == sizeof(spinlock_t), "pvh_spinlock_t must be a spinlock_t");
@@ -33,12 +34,12 @@ int pvh_cpu_info(unsigned cpu, struct pvh_cpu_info *out)
 	if (cpu >= pvh_cpu_count())
 		return -1;
 	const struct cpu *c = &cpus[cpu];
-	uint64_t mhz = mp_tsc_hz() / 1000000;
+	uint64_t mhz = tsc_hz() / 1000000;
 
 	*out = (struct pvh_cpu_info){
 		.online = __atomic_load_n(&c->online, __ATOMIC_ACQUIRE),
 		.vcpu_id = c->vcpu_id,
-		.apic_id = c->apic_id,
+		.apic_id = c->arch.apic_id,
 		.bringup_us = mhz ? c->boot_ticks / mhz : 0,
 		.ipis = c->ipis,
 		.upcalls = c->upcalls,
@@ -51,7 +52,7 @@ int pvh_cpu_info(unsigned cpu, struct pvh_cpu_info *out)
 void pvh_smp_info(struct pvh_smp_info *out)
 {
 	*out = (struct pvh_smp_info){ mp_stats.possible, mp_stats.disabled, mp_stats.failed,
-				      mp_tsc_hz(), xen.hypercalls };
+				      tsc_hz(), xen.hypercalls };
 }
 
 int pvh_thread_pin(pvh_thread_t *t, int cpu)

@@ -1,8 +1,8 @@
 /* Command-line splitting with shell-like quoting, and kernel-option lookup. */
 #include <stddef.h>
-#include "kernel/cmdline.h"
 #include "base/errno.h"
 #include "base/string.h"
+#include "kernel/cmdline.h"
 
 static int is_blank(char c)
 {

@@ -7,9 +7,9 @@
 #include "arch/x86/apic.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/irq.h"
-#include "arch/x86/percpu.h"
 #include "arch/x86/xen.h"
 #include "base/errno.h"
+#include "kernel/cpu.h"
 #include "kernel/evtchn.h"
 #include "kernel/evtchn_scan.h"
 #include "kernel/heap.h"
@@ -53,7 +53,7 @@ static void dispatch(unsigned port, void *ctx)
 static void upcall(void *arg)
 {
 	struct cpu *c = this_cpu();
-	struct vcpu_info *vi = c->vcpu_info;
+	struct vcpu_info *vi = c->arch.vcpu_info;
 
 	(void)arg;
 	c->upcalls++;

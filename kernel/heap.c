@@ -1,8 +1,8 @@
 /* The kernel heap: power-of-two size classes carved from pages, whole pages for large blocks. */
 #include <stdint.h>
 #include "arch/x86/spinlock.h"
-#include "kernel/heap.h"
 #include "base/string.h"
+#include "kernel/heap.h"
 
 #define HEAP_PAGE   4096u
 #define MIN_SHIFT   5 /* 32-byte blocks: a 16-byte header plus 16 bytes */

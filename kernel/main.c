@@ -1,15 +1,16 @@
 /* The boot sequence, from the first C instruction to the application's main() and back out. */
 #include "arch/x86/cpu.h"
-#include "arch/x86/xen.h"
 #include "arch/x86/irq.h"
-#include "arch/x86/mp.h"
-#include "arch/x86/percpu.h"
+#include "arch/x86/tsc.h"
+#include "arch/x86/xen.h"
+#include "base/errno.h"
+#include "base/string.h"
 #include "drivers/console/consoleio.h"
 #include "drivers/console/early.h"
 #include "drivers/console/xencons.h"
 #include "drivers/xenbus/xenbus.h"
 #include "kernel/boot.h"
-#include "base/errno.h"
+#include "kernel/cpu.h"
 #include "kernel/evtchn.h"
 #include "kernel/gnttab.h"
 #include "kernel/heap.h"
@@ -18,9 +19,9 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/shutdown.h"
+#include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "base/string.h"
 
 #define PVHKIT_VERSION "0.1"
 
@@ -115,11 +116,21 @@ static void report(const char *what, int r)
 		pr_warn("%s: not available (%d)\n", what, r);
 }
 
+/* Shared info, and the boot vCPU's vcpu_info registered like every other CPU's (legacy slot if that fails). */
+static int shared_info_init(void)
+{
+	int r = xen_shared_info_init();
+
+	if (!r)
+		xen_vcpu_info_register(&cpus[0].arch, cpus[0].vcpu_id);
+	return r;
+}
+
 static void xen_services_init(void)
 {
 	if (!xen.hypercalls)
 		return;
-	report("shared info", xen_shared_info_init());
+	report("shared info", shared_info_init());
 	report("event channels", evtchn_init());
 	report("time", time_init());
 	report("timers", timer_init());
@@ -132,11 +143,11 @@ static void xen_services_init(void)
 
 static void report_boot_time(void)
 {
-	uint64_t ticks = rdtsc() - boot_tsc_entry, hz = time_tsc_hz();
+	uint64_t ticks = rdtsc() - boot_tsc_entry;
 
 	pr_debug("boot: %lu TSC ticks from the PVH entry to main\n", ticks);
-	if (hz)
-		pr_info("boot: %lu us from the PVH entry to main\n", ticks * 1000000 / hz);
+	pr_info("boot: %lu us from the PVH entry to main%s\n", ticks * 1000000 / tsc_hz(),
+		tsc_hz_assumed() ? " (TSC rate unknown: 3 GHz assumed)" : "");
 }
 
 void kernel_main(struct boot_raw *raw)
@@ -146,7 +157,7 @@ void kernel_main(struct boot_raw *raw)
 	this_cpu()->vcpu_id = xen.boot_vcpu_id;
 	uart_console_init();
 	debugcon_console_init(xen.present);
-	cpu_init();
+	cpu_init(&cpus[0].arch);
 	traps_init();
 	pic_disable();
 	pr_info("pvhkit %s (%s): started through the PVH entry\n", PVHKIT_VERSION, app_name);

@@ -1,10 +1,10 @@
 /* Memory bring-up: usable RAM = the map's RAM minus the image, modules, ACPI root and the bitmap itself. */
+#include "base/fmt.h"
 #include "kernel/heap.h"
 #include "kernel/mem.h"
 #include "kernel/memmap.h"
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
-#include "base/fmt.h"
 
 extern char _image_start[], _end[];
 

@@ -1,7 +1,7 @@
 /* Kernel logging: formats a message and hands it to the console in one piece. */
-#include "kernel/printk.h"
-#include "kernel/console.h"
 #include "base/fmt.h"
+#include "kernel/console.h"
+#include "kernel/printk.h"
 
 #define PRINTK_BUF 512
 

@@ -25,17 +25,17 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/idle_halt.h"
 #include "arch/x86/irq.h"
-#include "arch/x86/mp.h"
-#include "arch/x86/percpu.h"
 #include "arch/x86/spinlock.h"
 #include "base/errno.h"
+#include "base/string.h"
+#include "kernel/cpu.h"
 #include "kernel/heap.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/shutdown.h"
+#include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "base/string.h"
 
 void switch_stack(uint64_t *save_rsp, uint64_t new_rsp);
 void thread_trampoline(void);
@@ -49,16 +49,6 @@ static int next_id = 1;
 static int running;
 static uint64_t idle_mask; /* CPUs halted (or about to) in their idle loop */
 static unsigned stealable; /* unpinned threads sitting in some queue */
-
-static void fxsave(uint8_t *area)
-{
-	__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
-}
-
-static void fxrstor(const uint8_t *area)
-{
-	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
-}
 
 /* ---- queues: with the queue's CPU lock held ---- */
 
@@ -197,7 +187,7 @@ static void finish_switch(void)
 	struct cpu *c = this_cpu();
 	struct thread *prev = c->prev;
 
-	fxrstor(c->current->fpu);
+	fpu_restore(c->current->fpu);
 	c->prev = NULL;
 	if (!prev)
 		return;
@@ -249,7 +239,7 @@ void schedule(void)
 		c->prev = prev;
 		c->switches++;
 		next->on_cpu = 1;
-		fxsave(prev->fpu);
+		fpu_save(prev->fpu);
 		switch_stack(&prev->rsp, next->rsp);
 		/* back in prev, maybe on another CPU: finish_switch looks this_cpu() up again */
 		finish_switch();
@@ -490,7 +480,7 @@ void sched_init(void)
 {
 	struct cpu *c = this_cpu();
 
-	fxsave(clean_fpu);
+	fpu_save(clean_fpu);
 	boot_thread.name = "main";
 	boot_thread.state = THREAD_RUNNING;
 	boot_thread.on_cpu = 1;

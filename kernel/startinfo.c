@@ -1,8 +1,8 @@
 /* Validates the staged PVH start info: every pointer, count and string is checked before use. */
 #include <stddef.h>
 #include "base/errno.h"
-#include "kernel/startinfo.h"
 #include "base/string.h"
+#include "kernel/startinfo.h"
 
 /* boot.S uses these numbers; Xen's own definitions must agree */
 #define SAME_OFFSET(type, field, n) _Static_assert(offsetof(type, field) == (n), #field " offset")

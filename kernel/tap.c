@@ -1,7 +1,7 @@
 /* TAP for in-guest tests: numbered results, diagnostics, and the RESULT line runners look for. */
 #include <stdarg.h>
-#include "kernel/printk.h"
 #include "base/fmt.h"
+#include "kernel/printk.h"
 #include "pvhkit/tap.h"
 
 static unsigned n, failed, skipped;

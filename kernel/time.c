@@ -5,12 +5,13 @@
  * thread may migrate).
  */
 #include "arch/x86/cpu.h"
-#include "arch/x86/percpu.h"
+#include "arch/x86/tsc.h"
 #include "arch/x86/xen.h"
+#include "base/atomic.h"
 #include "base/errno.h"
+#include "kernel/cpu.h"
 #include "kernel/pvclock.h"
 #include "kernel/time.h"
-#include "base/atomic.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <xen/xen.h>
@@ -35,7 +36,7 @@ void time_skew_stats(uint64_t *count, uint64_t *max_ns)
 
 static void snapshot(struct pvclock_snapshot *s, uint64_t *tsc)
 {
-	volatile struct vcpu_time_info *t = &this_cpu()->vcpu_info->time;
+	volatile struct vcpu_time_info *t = &this_cpu()->arch.vcpu_info->time;
 	uint32_t v;
 
 	/* odd version: Xen is writing; a changed version: we read a torn copy */
@@ -53,9 +54,15 @@ static void snapshot(struct pvclock_snapshot *s, uint64_t *tsc)
 
 int time_init(void)
 {
-	if (!xen_shared_info || !this_cpu()->vcpu_info)
+	struct pvclock_snapshot s;
+	uint64_t tsc;
+
+	if (!xen_shared_info || !this_cpu()->arch.vcpu_info)
 		return -ENODEV;
 	ready = 1;
+	/* the rate Xen scales the TSC by is the TSC's rate for everybody (arch/x86/tsc.c) */
+	snapshot(&s, &tsc);
+	tsc_set_hz(pvclock_tsc_hz(s.mul, s.shift));
 	return 0;
 }
 
@@ -73,7 +80,8 @@ uint64_t time_vcpu_ns(int *tsc_stable)
 		return 0;
 	snapshot(&s, &tsc);
 	if (tsc_stable)
-		*tsc_stable = (this_cpu()->vcpu_info->time.flags & XEN_PVCLOCK_TSC_STABLE_BIT) != 0;
+		*tsc_stable =
+		    (this_cpu()->arch.vcpu_info->time.flags & XEN_PVCLOCK_TSC_STABLE_BIT) != 0;
 	return pvclock_ns(&s, tsc);
 }
 
@@ -115,15 +123,4 @@ uint64_t time_wall_ns(void)
 	} while ((v & 1) || v != sh->wc_version);
 	/* the wall clock holds the time at system time 0 */
 	return sec * NSEC_PER_SEC + nsec + time_monotonic_ns();
-}
-
-uint64_t time_tsc_hz(void)
-{
-	struct pvclock_snapshot s;
-	uint64_t tsc;
-
-	if (!ready)
-		return 0;
-	snapshot(&s, &tsc);
-	return pvclock_tsc_hz(s.mul, s.shift);
 }

@@ -6,7 +6,7 @@
 
 #define NSEC_PER_SEC 1000000000ull
 
-/* 0 or -ENODEV when there is no Xen (no clock source yet). */
+/* 0 or -ENODEV when there is no Xen (no clock source yet); gives arch/x86/tsc.c Xen's TSC rate. */
 int time_init(void);
 int time_available(void);
 /* Nanoseconds of Xen system time (since the domain started), strictly increasing across all
@@ -25,7 +25,5 @@ uint64_t time_vcpu_ns(int *tsc_stable);
 void time_skew_stats(uint64_t *count, uint64_t *max_ns);
 /* Wall clock in nanoseconds since 1970; 0 without a clock. */
 uint64_t time_wall_ns(void);
-/* TSC frequency in Hz as Xen describes it; 0 when unknown. */
-uint64_t time_tsc_hz(void);
 
 #endif

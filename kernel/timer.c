@@ -6,12 +6,12 @@
 #include <stddef.h>
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
-#include "arch/x86/mp.h"
-#include "arch/x86/percpu.h"
 #include "arch/x86/spinlock.h"
 #include "base/errno.h"
+#include "kernel/cpu.h"
 #include "kernel/evtchn.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
 

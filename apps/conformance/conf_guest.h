@@ -2,9 +2,9 @@
 #ifndef APPS_CONFORMANCE_CONF_GUEST_H
 #define APPS_CONFORMANCE_CONF_GUEST_H
 #include <stdint.h>
-#include "drivers/acpi/acpi.h"
 #include "apps/conformance/conf.h"
 #include "arch/x86/bootraw.h"
+#include "drivers/acpi/acpi.h"
 
 /* The start info exactly as boot.S staged it at entry (before the kernel validated anything). */
 extern struct boot_raw boot_raw;

@@ -1,6 +1,6 @@
 /* Rules for what the platform describes: Xen's CPUID leaves, vCPU ids, the MADT, and time. */
-#include "base/errno.h"
 #include "apps/conformance/conf_rules.h"
+#include "base/errno.h"
 
 enum conf_status conf_rule_cpuid_xen(uint32_t base, const uint32_t leaf0[4], uint32_t ver,
 				     uint32_t pages, uint32_t msr, struct conf_result *r)

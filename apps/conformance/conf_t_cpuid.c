@@ -7,9 +7,9 @@
 #include "apps/conformance/conf_rules.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
-#include "arch/x86/mp.h"
-#include "arch/x86/percpu.h"
 #include "arch/x86/xen.h"
+#include "kernel/cpu.h"
+#include "kernel/smp.h"
 
 #define CPUID_H "xen/include/public/arch-x86/cpuid.h"
 

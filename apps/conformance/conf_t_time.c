@@ -4,10 +4,10 @@
 #include <string.h>
 #include "apps/conformance/conf_guest.h"
 #include "apps/conformance/conf_rules.h"
-#include "arch/x86/percpu.h"
+#include "base/atomic.h"
+#include "kernel/cpu.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
-#include "base/atomic.h"
 #include <pvhkit/smp.h>
 #include <pvhkit/xenstore.h>
 

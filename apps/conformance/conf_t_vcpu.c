@@ -7,11 +7,11 @@
 #include "apps/conformance/conf_rules.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
-#include "arch/x86/mp.h"
-#include "arch/x86/percpu.h"
 #include "arch/x86/xen.h"
 #include "base/errno.h"
+#include "kernel/cpu.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include <pvhkit/smp.h>
 
 #define VCPU_H "xen/include/public/vcpu.h"
@@ -232,7 +232,7 @@ static void t_vcpu_info(struct conf_result *r, const struct conf_expect *e)
 		struct cpu *c = &cpus[i];
 		if (!c->online)
 			continue;
-		if (!c->vcpu_info_registered) {
+		if (!c->arch.vcpu_info_registered) {
 			conf_fail(
 			    r,
 			    "expected VCPUOP_register_vcpu_info to succeed for vCPU %u, it did not",
@@ -240,14 +240,14 @@ static void t_vcpu_info(struct conf_result *r, const struct conf_expect *e)
 			return;
 		}
 		/* Xen writes the registered copy: its pvclock moves */
-		if (!c->vcpu_info->time.system_time) {
+		if (!c->arch.vcpu_info->time.system_time) {
 			conf_fail(r,
 				  "expected Xen to keep vCPU %u's registered vcpu_info (time) up "
 				  "to date, saw 0",
 				  c->vcpu_id);
 			return;
 		}
-		uintptr_t a = (uintptr_t)&c->vcpu_info_area;
+		uintptr_t a = (uintptr_t)&c->arch.vcpu_info_area;
 		struct vcpu_register_vcpu_info info = { .mfn = a >> 12, .offset = a & 0xfff };
 		long rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, c->vcpu_id, &info);
 		if (rc != -EINVAL) {

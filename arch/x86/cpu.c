@@ -6,13 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpu_arch.h"
 #include "arch/x86/desc.h"
-#include "arch/x86/percpu.h"
 #include "base/errno.h"
-#include "kernel/pmem.h"
 
-#define IST_STACK_PAGES 2
-#define BOOT_IST_SIZE	8192
+#define BOOT_IST_SIZE 8192
 
 struct tss64 {
 	uint32_t reserved0;
@@ -34,7 +32,7 @@ struct cpu_desc {
 static struct cpu_desc boot_desc;
 static uint8_t boot_ist[3][BOOT_IST_SIZE] __attribute__((aligned(16)));
 /* per-CPU tables for the APs: static, so bringing a CPU up needs no allocation for them */
-static struct cpu_desc ap_desc[CPU_MAX - 1];
+static struct cpu_desc ap_desc[ARCH_CPU_MAX - 1];
 
 struct desc_ptr {
 	uint16_t limit;
@@ -81,62 +79,43 @@ static void sse_enable(void)
 	__asm__ volatile("fninit");
 }
 
-void cpu_init(void)
+void cpu_init(struct cpu_arch *boot)
 {
 	desc_fill(&boot_desc);
 	for (int i = 0; i < 3; i++)
 		boot_desc.tss.ist[i] = (uintptr_t)boot_ist[i] + BOOT_IST_SIZE;
-	cpus[0].gdt = boot_desc.gdt;
-	cpus[0].tss = &boot_desc.tss;
+	boot->gdt = boot_desc.gdt;
+	boot->tss = &boot_desc.tss;
 	gdt_load(&boot_desc);
 	sse_enable();
 }
 
-uint64_t stack_alloc_guarded(uint64_t pages)
+void cpu_ist_set(struct cpu_arch *a, const uint64_t top[3])
 {
-	uint64_t base = (uintptr_t)page_alloc(pages + 1);
+	struct tss64 *tss = a->tss;
 
-	if (!base)
-		return 0;
-	/* an overflow runs into the unmapped page below and faults instead of corrupting */
-	paging_protect(base, PAGING_NONE);
-	return base + (pages + 1) * PAGE_SIZE;
-}
-
-int cpu_ist_alloc(struct cpu *c)
-{
-	struct tss64 *tss = c->tss;
-	uint64_t top[3];
-
-	for (int i = 0; i < 3; i++)
-		if (!(top[i] = stack_alloc_guarded(IST_STACK_PAGES)))
-			return -ENOMEM;
 	/* a CPU's own TSS: it takes the new stacks at its next #DF, NMI or #MC */
 	for (int i = 0; i < 3; i++)
 		tss->ist[i] = top[i];
-	return 0;
 }
 
-int cpu_prepare(struct cpu *c)
+int cpu_prepare(struct cpu_arch *a, unsigned index)
 {
 	struct cpu_desc *d;
 
-	if (c->index == 0 || c->index >= CPU_MAX)
+	if (index == 0 || index >= ARCH_CPU_MAX)
 		return -EINVAL;
-	if (c->gdt)
-		return 0; /* a CPU brought up again keeps its tables and stacks */
-	d = &ap_desc[c->index - 1];
+	if (a->gdt)
+		return 1; /* a CPU brought up again keeps its tables and stacks */
+	d = &ap_desc[index - 1];
 	desc_fill(d);
-	c->gdt = d->gdt;
-	c->tss = &d->tss;
-	int r = cpu_ist_alloc(c);
-	if (r)
-		c->gdt = NULL;
-	return r;
+	a->gdt = d->gdt;
+	a->tss = &d->tss;
+	return 0;
 }
 
-void cpu_init_ap(struct cpu *c)
+void cpu_init_ap(struct cpu_arch *a)
 {
-	gdt_load((struct cpu_desc *)c->gdt);
+	gdt_load((struct cpu_desc *)a->gdt);
 	sse_enable();
 }

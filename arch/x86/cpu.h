@@ -83,6 +83,17 @@ static inline void cpu_relax(void)
 	__asm__ volatile("pause" ::: "memory");
 }
 
+/* This CPU's FPU/SSE state to and from a 512-byte area aligned to 16 (the FXSAVE format). */
+static inline void fpu_save(uint8_t *area)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+static inline void fpu_restore(const uint8_t *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
 static inline void invlpg(uintptr_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
@@ -95,17 +106,15 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 		__asm__ volatile("cli; hlt");
 }
 
-struct cpu;
+struct cpu_arch;
 /* The boot CPU's GDT, TSS and FPU/SSE, on static tables. */
-void cpu_init(void);
-/* Guarded IST stacks (#DF, NMI, #MC) for c's TSS, from the page allocator: 0 or -ENOMEM. */
-int cpu_ist_alloc(struct cpu *c);
-/* On the boot CPU, before an AP starts: its GDT and TSS, guarded IST stacks. 0 or -errno. */
-int cpu_prepare(struct cpu *c);
+void cpu_init(struct cpu_arch *boot);
+/* Gives a CPU's TSS its IST stacks (#DF, NMI, #MC): the tops of three guarded stacks. */
+void cpu_ist_set(struct cpu_arch *a, const uint64_t top[3]);
+/* On the boot CPU, before AP index starts: its GDT and TSS. 0, 1 (it has them already) or -errno. */
+int cpu_prepare(struct cpu_arch *a, unsigned index);
 /* On the AP itself: loads the tables cpu_prepare made, turns on FPU/SSE. */
-void cpu_init_ap(struct cpu *c);
-/* pages of stack above an unmapped guard page; returns the top (16-byte aligned) or 0 */
-uint64_t stack_alloc_guarded(uint64_t pages);
+void cpu_init_ap(struct cpu_arch *a);
 /* Loads the (shared) IDT on this CPU. */
 void traps_load(void);
 void pic_disable(void);

@@ -1,47 +1,30 @@
-/* Application processors: discovery, start-up, IPIs, remote calls, offline/online. */
+/* Starting an application processor (VCPUOP_initialise/up, INIT-SIPI-SIPI) and the LAPIC IPI. */
 #ifndef ARCH_X86_MP_H
 #define ARCH_X86_MP_H
 
 #include <stdint.h>
 
-struct cpu;
+/* What a started AP runs, on the given stack with interrupts off; it never returns. */
+typedef void (*mp_ap_fn)(void *arg);
 
-struct mp_stats {
-	unsigned possible;	   /* processor entries in the MADT */
-	unsigned disabled;	   /* ... not enabled at boot (not started) */
-	unsigned online;	   /* CPUs running, the boot CPU included */
-	unsigned failed;	   /* APs that did not start or never arrived */
-	unsigned over_limit;	   /* enabled APs beyond CPU_MAX or maxcpus= */
-	unsigned acpi_errors;	   /* no RSDP/MADT, or a broken one */
-	unsigned vcpu_id_mismatch; /* CPUID's vCPU id differed from the MADT UID */
-	uint64_t bringup_ticks;	   /* TSC ticks spent starting APs, summed */
-};
-extern struct mp_stats mp_stats;
+/* Xen: VCPUOP_initialise of vCPU vcpu_id in 64-bit mode on our page tables, to run fn(arg). */
+long mp_vcpu_initialise(uint32_t vcpu_id, uint64_t stack_top, mp_ap_fn fn, void *arg);
+/* Xen: VCPUOP_up (also what brings back a vCPU that went down); Xen's result. */
+long mp_vcpu_up(uint32_t vcpu_id);
 
-/* Finds the CPUs (ACPI MADT) and starts the enabled ones; after sched_init. Always 0. */
-int mp_init(void);
-/* On an AP, from mp_ap_entry64: sets the CPU up and becomes its idle thread. */
-__attribute__((noreturn)) void mp_ap_main(struct cpu *c);
-
-/* Runs fn(arg) on CPU index with interrupts off and waits for it: 0, -ENODEV, -ETIMEDOUT. */
-int mp_call(unsigned index, void (*fn)(void *), void *arg);
-/* Wakes CPU c (from its idle halt) to look at the run queue. */
-void mp_kick(struct cpu *c);
-/* Makes CPU c run its timer queue (timers were moved onto it). */
-void mp_timer_kick(struct cpu *c);
-
-/* Xen only: VCPUOP_down / VCPUOP_up of an AP (never CPU 0); 0 or a negative errno. */
-int mp_cpu_down(unsigned index);
-int mp_cpu_up(unsigned index);
-/* 1 up, 0 down (VCPUOP_is_up on Xen), or a negative errno. */
-int mp_cpu_is_up(unsigned index);
-/* In the idle loop of a CPU asked to go offline. */
-void mp_offline_self(void);
-
-/* IPI plumbing used by the boot flow */
-void mp_ipi_cpu_init(struct cpu *c);
-void mp_ipi_vector(void *arg);
-/* The TSC frequency used for waits (Xen's, CPUID's, or an assumed 3 GHz). */
-uint64_t mp_tsc_hz(void);
+/* No Xen: 0, or -ERANGE when the page tables lie above 4 GiB (the 32-bit trampoline's cr3). */
+int mp_tramp_check(void);
+/* Copies the real-mode trampoline to page (below 1 MiB) and makes it executable. */
+void mp_tramp_setup(uint64_t page);
+/* The trampoline page is data again (after the last AP started). */
+void mp_tramp_release(void);
+/*
+ * INIT-SIPI-SIPI to apic_id through the trampoline: the AP runs fn(arg) on stack_top. The second
+ * STARTUP is not sent once *arrived is set. Whether the AP arrives is the caller's to wait for.
+ */
+void mp_start_sipi(uint32_t apic_id, uint64_t stack_top, mp_ap_fn fn, void *arg,
+		   const int *arrived);
+/* A fixed IPI on IRQ_VECTOR_IPI to the CPU with local APIC id apic_id. */
+void mp_lapic_ipi(uint32_t apic_id);
 
 #endif

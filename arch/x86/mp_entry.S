@@ -1,6 +1,6 @@
 /*
  * Where application processors enter the kernel. On Xen, VCPUOP_initialise starts them in
- * 64-bit mode at mp_ap_entry64 with our page tables, stack and %rdi = their struct cpu. Without
+ * 64-bit mode at mp_ap_entry64 with our page tables, stack, %rsi = what to run, %rdi = its argument. Without
  * Xen, INIT-SIPI-SIPI starts them in real mode at a copy of mp_tramp below 1 MiB, which goes
  * through 32-bit protected mode into long mode and joins the same path.
  */
@@ -15,20 +15,21 @@
 
 	.text
 	.code64
-/* %rsp = the CPU's stack top (16-byte aligned), %rdi = its struct cpu. */
+/* %rsp = the CPU's stack top (16-byte aligned), %rsi = the function to run, %rdi = its argument. */
 	.globl mp_ap_entry64
 mp_ap_entry64:
 	cli
 	cld
 	xor %ebp, %ebp /* ends backtraces */
-	call mp_ap_main
+	call *%rsi
 	ud2
 
-/* From the trampoline: %ebx = its linear base; take the stack and the CPU from its data. */
+/* From the trampoline: %ebx = its linear base; take the stack, function and argument from its data. */
 mp_tramp64:
 	mov %ebx, %ebx /* the upper halves of the registers are undefined after the mode switch */
 	mov TR_OFF(tr_stack)(%rbx), %rsp
-	mov TR_OFF(tr_cpu)(%rbx), %rdi
+	mov TR_OFF(tr_fn)(%rbx), %rsi
+	mov TR_OFF(tr_arg)(%rbx), %rdi
 	jmp mp_ap_entry64
 
 /* The trampoline: copied to a page below 1 MiB; the SIPI vector is that page's number. */
@@ -79,7 +80,7 @@ tr_gdt:
 	.quad 0x00af9a000000ffff /* 0x18: 64-bit code */
 tr_gdt_end:
 /* filled in by mp.c for the copy: */
-	.globl mp_tr_gdt_ptr, mp_tr_far32, mp_tr_cr3, mp_tr_efer_extra, mp_tr_stack, mp_tr_cpu
+	.globl mp_tr_gdt_ptr, mp_tr_far32, mp_tr_cr3, mp_tr_efer_extra, mp_tr_stack, mp_tr_fn, mp_tr_arg
 	.balign 8
 tr_gdt_ptr:
 mp_tr_gdt_ptr:
@@ -100,8 +101,11 @@ mp_tr_efer_extra:
 tr_stack:
 mp_tr_stack:
 	.quad 0
-tr_cpu:
-mp_tr_cpu:
+tr_fn:
+mp_tr_fn:
+	.quad 0
+tr_arg:
+mp_tr_arg:
 	.quad 0
 mp_tramp_end:
 	.code64

@@ -2,10 +2,10 @@
 #include <stdint.h>
 #include "arch/x86/cpu.h"
 #include "arch/x86/spinlock.h"
+#include "base/string.h"
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
-#include "base/string.h"
 
 #define PTE_P	 (1ull << 0)
 #define PTE_W	 (1ull << 1)

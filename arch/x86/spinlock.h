@@ -4,7 +4,9 @@
  * gives its time slice back to Xen, because on an oversubscribed host the holder's vCPU may
  * be the one that is not running. On Xen, once this CPU has a kick port, a waiter that has spun
  * for long sleeps instead (SCHEDOP_poll) and the unlocker wakes the next ticket's CPU: the
- * paravirtual slow path in spinlock_pv.c. The fast paths below stay a few instructions.
+ * paravirtual slow path in kernel/spinlock_pv.c. The fast paths below stay a few instructions;
+ * the contended path is a hook the kernel implements (spin_lock_slow, spin_pv_kick), because
+ * what a waiter does (spin, yield, or sleep on an event channel) is policy over per-CPU state.
  */
 #ifndef ARCH_X86_SPINLOCK_H
 #define ARCH_X86_SPINLOCK_H
@@ -27,7 +29,7 @@ typedef struct {
 			0                                                                          \
 		}                                                                                  \
 	}
-/* pause-loop iterations before a waiter yields its vCPU (or sleeps, spinlock_pv.c) */
+/* pause-loop iterations before a waiter yields its vCPU (or sleeps, kernel/spinlock_pv.c) */
 #define SPIN_YIELD_AFTER 4096
 /* the same for a waiter with others queued ahead of it, where sleeping is possible */
 #define SPIN_QUEUED_AFTER 64
@@ -35,7 +37,10 @@ typedef struct {
 /* Gives this vCPU's time to the others (SCHEDOP_yield on Xen; a no-op elsewhere). */
 void spin_yield_vcpu(void);
 
-/* spinlock_pv.c: set once a kick port exists (Xen only); CPUs asleep in spin_lock_slow */
+/*
+ * Hooks into the kernel (kernel/spinlock_pv.c): spin_pv_on is set once a kick port exists (Xen
+ * only); spin_pv_sleepers counts CPUs asleep in spin_lock_slow.
+ */
 extern int spin_pv_on;
 extern unsigned spin_pv_sleepers;
 /* Waits until ticket me is served: spins, then sleeps on Xen or yields the vCPU elsewhere. */

@@ -2,8 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpu_arch.h"
 #include "arch/x86/hypercall.h"
-#include "arch/x86/percpu.h"
 #include "arch/x86/spinlock.h"
 #include "arch/x86/xen.h"
 #include "base/errno.h"
@@ -80,8 +80,6 @@ int xen_shared_info_init(void)
 	if (r)
 		return (int)r;
 	xen_shared_info = (struct shared_info *)shared_info_page;
-	/* the boot vCPU's vcpu_info: registered like every other CPU's (legacy slot if that fails) */
-	xen_vcpu_info_register(&cpus[0]);
 	return 0;
 }
 
@@ -124,7 +122,7 @@ int xen_memory_map(struct hvm_memmap_table_entry *out, unsigned max)
 	return (int)n;
 }
 
-int xen_vcpu_info_register(struct cpu *c)
+int xen_vcpu_info_register(struct cpu_arch *c, uint32_t vcpu_id)
 {
 	uintptr_t a = (uintptr_t)&c->vcpu_info_area;
 	struct vcpu_register_vcpu_info info = { .mfn = a >> 12, .offset = a & 0xfff };
@@ -134,9 +132,9 @@ int xen_vcpu_info_register(struct cpu *c)
 	if (c->vcpu_info_registered)
 		return 0; /* Xen takes it once per vCPU; it stays across offline/online */
 	/* until it is registered (or if that fails), the legacy slot is the one Xen writes */
-	if (c->vcpu_id < XEN_LEGACY_MAX_VCPUS)
-		c->vcpu_info = &xen_shared_info->vcpu_info[c->vcpu_id];
-	long r = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, c->vcpu_id, &info);
+	if (vcpu_id < XEN_LEGACY_MAX_VCPUS)
+		c->vcpu_info = &xen_shared_info->vcpu_info[vcpu_id];
+	long r = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, vcpu_id, &info);
 	if (r)
 		return (int)r;
 	/* Xen copied the legacy slot's contents over: use the new place from now on */

@@ -30,13 +30,14 @@ struct hvm_memmap_table_entry;
 #define XEN_MEMMAP_MAX 128
 /* The domain's memory map from XENMEM_memory_map (for start info without one): entries or -errno. */
 int xen_memory_map(struct hvm_memmap_table_entry *out, unsigned max);
-struct cpu;
+struct cpu_arch;
 /*
- * VCPUOP_register_vcpu_info: c's vcpu_info moves from shared info (which has only 32 slots) to
- * c->vcpu_info_area; c->vcpu_info points at whichever Xen writes. For the calling vCPU or one
- * that is not up yet. 0 or a negative errno (c->vcpu_info stays on the legacy slot).
+ * VCPUOP_register_vcpu_info for vCPU vcpu_id: its vcpu_info moves from shared info (which has
+ * only 32 slots) to c->vcpu_info_area; c->vcpu_info points at whichever Xen writes. For the
+ * calling vCPU or one that is not up yet. 0 or a negative errno (c->vcpu_info stays on the
+ * legacy slot).
  */
-int xen_vcpu_info_register(struct cpu *c);
+int xen_vcpu_info_register(struct cpu_arch *c, uint32_t vcpu_id);
 
 /* HVM_PARAM_* of this domain: 0 or a negative errno. */
 int xen_hvm_get_param(uint32_t index, uint64_t *value);

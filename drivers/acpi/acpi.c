@@ -1,7 +1,7 @@
 /* ACPI RSDP / RSDT / XSDT / MADT parsing: every length, count and offset checked before it is used. */
-#include "drivers/acpi/acpi.h"
 #include "base/errno.h"
 #include "base/string.h"
+#include "drivers/acpi/acpi.h"
 
 #define EBDA_PTR      0x40e
 #define EBDA_SCAN_LEN 1024

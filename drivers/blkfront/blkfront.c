@@ -2,6 +2,7 @@
  * blkfront's data path and the block API (include/pvhkit/blk.h): requests split into ring
  * requests through bounce pages, responses copied once and checked, completion in a thread.
  */
+#include "base/string.h"
 #include "drivers/blkfront/blkfront.h"
 #include "kernel/evtchn.h"
 #include "kernel/gnttab.h"
@@ -10,7 +11,6 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
-#include "base/string.h"
 
 static spinlock_t list_lock = SPINLOCK_INIT;
 static struct blk_dev *disks; /* every disk ever connected, in order; dead ones stay (tombstones) */

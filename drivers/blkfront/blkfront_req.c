@@ -1,6 +1,6 @@
 /* Pure blkfront logic shared by the guest and the unit tests: nothing here touches Xen or memory. */
-#include "drivers/blkfront/blkfront_req.h"
 #include "base/errno.h"
+#include "drivers/blkfront/blkfront_req.h"
 
 int blkfront_check_range(uint64_t off, uint64_t len, uint32_t ssize, uint64_t disk_bytes)
 {

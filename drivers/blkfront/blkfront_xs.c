@@ -1,4 +1,6 @@
 /* blkfront's xenbus side: feature negotiation, ring and event channel set-up, connect and close. */
+#include "base/fmt.h"
+#include "base/string.h"
 #include "drivers/blkfront/blkfront.h"
 #include "kernel/evtchn.h"
 #include "kernel/gnttab.h"
@@ -6,8 +8,6 @@
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "base/fmt.h"
-#include "base/string.h"
 
 #define HANDSHAKE_TIMEOUT_NS (30ull * 1000000000ull)
 #define CLOSE_TIMEOUT_NS     (10ull * 1000000000ull)

@@ -4,10 +4,10 @@
  */
 #include "arch/x86/hypercall.h"
 #include "arch/x86/xen.h"
+#include "base/errno.h"
 #include "drivers/console/consoleio.h"
 #include "drivers/console/early.h"
 #include "kernel/console.h"
-#include "base/errno.h"
 
 static void consoleio_write(const char *s, size_t n)
 {

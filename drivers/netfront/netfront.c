@@ -1,13 +1,13 @@
 /* Netfront data path: granted RX buffers kept posted, packets parsed from copied responses, TX frames copied into granted slots with back-pressure. */
-#include "drivers/netfront/netfront_priv.h"
 #include "base/errno.h"
+#include "base/string.h"
+#include "drivers/netfront/netfront_priv.h"
 #include "kernel/evtchn.h"
 #include "kernel/gnttab.h"
 #include "kernel/heap.h"
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "base/string.h"
 
 #define RX_COPY_MAX (NF_MAX_SLOTS + 8)
 

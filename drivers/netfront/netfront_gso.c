@@ -1,7 +1,7 @@
 /* TX segment coalescing into TCP super-segments (see netfront_gso.h). */
+#include "base/string.h"
 #include "drivers/netfront/netfront_gso.h"
 #include "drivers/netfront/netfront_ring.h"
-#include "base/string.h"
 
 #define ETH	14u
 #define IP	(ETH)

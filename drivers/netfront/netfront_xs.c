@@ -1,12 +1,12 @@
 /* Netfront's xenbus side: the vif driver's probe and remove, feature negotiation, keys written in one transaction, connect. */
+#include "base/errno.h"
+#include "base/fmt.h"
+#include "base/string.h"
 #include "drivers/netfront/netfront_priv.h"
 #include "drivers/xenbus/xenbus.h"
-#include "base/errno.h"
 #include "kernel/evtchn.h"
 #include "kernel/heap.h"
 #include "kernel/printk.h"
-#include "base/fmt.h"
-#include "base/string.h"
 
 #define HANDSHAKE_TIMEOUT_NS (30ull * 1000000000ull)
 

@@ -3,15 +3,16 @@
  * watch thread, so a probe may wait for the backend's state (which the watch thread reports).
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/tsc.h"
 #include "arch/x86/xen.h"
-#include "drivers/xenbus/xenbus.h"
 #include "base/errno.h"
+#include "base/fmt.h"
+#include "base/string.h"
+#include "drivers/xenbus/xenbus.h"
 #include "kernel/heap.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
-#include "base/fmt.h"
-#include "base/string.h"
 #include <xen/hvm/params.h>
 
 extern uint64_t boot_tsc_entry;
@@ -440,11 +441,11 @@ void xenbus_boot(void)
 		pr_info("xenstore: not available (%d)\n", r);
 		return;
 	}
-	uint64_t t1 = rdtsc(), hz = time_tsc_hz();
+	uint64_t t1 = rdtsc();
 
 	pr_info("xenstore: ready in %lu us, %lu us after the PVH entry (domain %u, %s)\n",
-		hz ? (t1 - t0) * 1000000 / hz : 0, hz ? (t1 - boot_tsc_entry) * 1000000 / hz : 0,
-		xs_domid(), xs_home());
+		tsc_ticks_to_us(t1 - t0), tsc_ticks_to_us(t1 - boot_tsc_entry), xs_domid(),
+		xs_home());
 	if ((r = xenbus_control_init()))
 		pr_warn("xenbus: control node not available (%d)\n", r);
 	list_devices();

@@ -2,10 +2,10 @@
  * The control node: `xl shutdown` / `xl reboot` write control/shutdown; the guest clears the key
  * (its acknowledgement, in a transaction as Linux does), runs the apps' hooks and ends itself.
  */
+#include "base/string.h"
 #include "drivers/xenbus/xenbus.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
-#include "base/string.h"
 
 #define HOOKS_MAX 8
 

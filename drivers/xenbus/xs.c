@@ -4,6 +4,7 @@
  * events to the watch thread. Every wait is bounded by the caller's timeout.
  */
 #include "arch/x86/xen.h"
+#include "base/string.h"
 #include "drivers/xenbus/xs.h"
 #include "drivers/xenbus/xs_reqs.h"
 #include "kernel/evtchn.h"
@@ -11,7 +12,6 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
-#include "base/string.h"
 #include <xen/hvm/params.h>
 
 /* the reader looks at the ring this often even without an event, in case one was lost */

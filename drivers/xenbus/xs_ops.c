@@ -1,10 +1,10 @@
 /* Xenstore operations on top of xs_request: read, write, directory, permissions, transactions. */
 #include <stdarg.h>
+#include "base/fmt.h"
+#include "base/string.h"
 #include "drivers/xenbus/xs.h"
 #include "kernel/heap.h"
 #include "kernel/printk.h"
-#include "base/fmt.h"
-#include "base/string.h"
 
 static uint32_t domid;
 static char home[32];

@@ -2,12 +2,12 @@
  * Xenstore watches: events arrive interleaved with replies, are queued by the reader and run one
  * at a time in the watch thread, so a callback may block and make xenstore calls of its own.
  */
+#include "base/fmt.h"
+#include "base/string.h"
 #include "drivers/xenbus/xs.h"
 #include "kernel/heap.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "base/fmt.h"
-#include "base/string.h"
 
 struct xs_event {
 	struct xs_event *next;

@@ -1,6 +1,6 @@
 /* The xenstore wire protocol as pure functions (host-testable): everything read here came from another domain. */
-#include "drivers/xenbus/xs_wire.h"
 #include "base/string.h"
+#include "drivers/xenbus/xs_wire.h"
 
 int xs_wire_build(void *out, size_t cap, uint32_t type, uint32_t req_id, uint32_t tx_id,
 		  const struct xs_iov *iov, unsigned n)

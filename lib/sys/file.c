@@ -1,11 +1,11 @@
 /* The C library's files: fds 0-2 are the console, higher fds boot modules opened read-only. */
 #include "arch/x86/spinlock.h"
 #include "arch/x86/xen.h"
+#include "base/string.h"
 #include "drivers/console/xencons.h"
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
-#include "base/string.h"
 #include "lib/sys/sys.h"
 
 #define MODULE_PREFIX "/boot/module/"

@@ -1,9 +1,9 @@
 /* The C library's clocks, sleeps and ways to end: pvclock and Xen's wall clock, the scheduler, shutdown. */
+#include "base/fmt.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/shutdown.h"
 #include "kernel/time.h"
-#include "base/fmt.h"
 #include "lib/sys/sys.h"
 
 int sys_time_wall(uint64_t *ns)

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "drivers/acpi/acpi.h"
 #include "base/errno.h"
+#include "drivers/acpi/acpi.h"
 
 #define FIXTURES    "tests/unit/fixtures/acpi/"
 #define MAX_REGIONS 64

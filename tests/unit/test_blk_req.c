@@ -2,8 +2,8 @@
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>
-#include "drivers/blkfront/blkfront_req.h"
 #include "base/errno.h"
+#include "drivers/blkfront/blkfront_req.h"
 
 Test(blk_range, accepts_and_refuses)
 {

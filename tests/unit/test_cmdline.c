@@ -2,8 +2,8 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
-#include "kernel/cmdline.h"
 #include "base/errno.h"
+#include "kernel/cmdline.h"
 
 static char buf[8192];
 

@@ -1,6 +1,9 @@
 /* Kernel side of the lwIP port: semaphores, mailboxes, time and randomness over the scheduler (kernel flags, no libc). */
 #include <stdarg.h>
+#include "arch/x86/cpu.h"
 #include "arch/x86/spinlock.h"
+#include "base/fmt.h"
+#include "base/string.h"
 #include "drivers/xenbus/xs.h"
 #include "kernel/boot.h"
 #include "kernel/cmdline.h"
@@ -11,8 +14,6 @@
 #include "kernel/time.h"
 #include "kernel/waitq.h"
 #include "lib/lwip/kern/lwip_os.h"
-#include "base/fmt.h"
-#include "base/string.h"
 
 struct ksem {
 	spinlock_t lock;
@@ -182,11 +183,11 @@ uint32_t lwip_os_rand(void)
 {
 	static spinlock_t lock = SPINLOCK_INIT;
 	static uint64_t x;
-	uint32_t lo, hi, r;
+	uint64_t tsc = rdtsc();
+	uint32_t r;
 
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	unsigned long f = spin_lock_irqsave(&lock);
-	x ^= ((uint64_t)hi << 32 | lo) * 0x9e3779b97f4a7c15ull;
+	x ^= tsc * 0x9e3779b97f4a7c15ull;
 	x ^= x << 13;
 	x ^= x >> 7;
 	x ^= x << 17;

@@ -15,14 +15,15 @@
 #include "arch/x86/hypercall.h"
 #include "arch/x86/idle_halt.h"
 #include "arch/x86/irq.h"
-#include "arch/x86/percpu.h"
+#include "arch/x86/tsc.h"
 #include "arch/x86/xen.h"
+#include "base/string.h"
+#include "kernel/cpu.h"
 #include "kernel/evtchn.h"
 #include "kernel/pvclock.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "base/string.h"
 #include <xen/vcpu.h>
 
 #define US	1000ull
@@ -30,7 +31,7 @@
 #define SLOW_MS 20 /* a wake-up this late is shown in full */
 
 static unsigned n_sleeps = 2000, bound_ms = 200, scan_s = 1, n_raw = 200;
-static uint64_t tsc_hz;
+static uint64_t tsc_rate;
 
 /* Everything about "now" on this CPU, read with interrupts off so it all comes from one vCPU. */
 struct stamp {
@@ -45,7 +46,7 @@ static void stamp(struct stamp *st)
 {
 	unsigned long f = irq_save();
 	struct cpu *c = this_cpu();
-	volatile struct vcpu_time_info *t = &c->vcpu_info->time;
+	volatile struct vcpu_time_info *t = &c->arch.vcpu_info->time;
 	uint32_t v;
 
 	do {
@@ -69,12 +70,12 @@ static void stamp(struct stamp *st)
 
 static int64_t tsc_ns(uint64_t from, uint64_t to)
 {
-	if (!tsc_hz)
+	if (!tsc_rate)
 		return 0;
 	int64_t d = (int64_t)(to - from);
 	uint64_t u = d < 0 ? (uint64_t)-d : (uint64_t)d;
 	/* in two parts: no 128-bit division without libgcc */
-	uint64_t ns = u / tsc_hz * 1000000000 + u % tsc_hz * 1000000000 / tsc_hz;
+	uint64_t ns = u / tsc_rate * 1000000000 + u % tsc_rate * 1000000000 / tsc_rate;
 	return d < 0 ? -(int64_t)ns : (int64_t)ns;
 }
 
@@ -284,7 +285,7 @@ static void clock_scan(struct sleeper *s)
 	struct stamp prev, cur;
 
 	stamp(&prev);
-	uint64_t end = prev.tsc + tsc_hz * scan_s;
+	uint64_t end = prev.tsc + tsc_rate * scan_s;
 
 	do {
 		stamp(&cur);
@@ -341,7 +342,7 @@ static void raw_timers(struct sleeper *s)
 				irq_enable();
 				continue;
 			}
-			uint64_t limit = a.tsc + 5 * tsc_hz, now, last = a.tsc, gap = 0;
+			uint64_t limit = a.tsc + 5 * tsc_rate, now, last = a.tsc, gap = 0;
 			while (c->timer_irqs == a.timer_irqs &&
 			       (int64_t)((now = rdtsc()) - limit) < 0) {
 				if (now - last > gap)
@@ -469,14 +470,14 @@ int main(int argc, char **argv)
 		if (!arg_num(argv[i], "n", &n_sleeps) && !arg_num(argv[i], "bound", &bound_ms) &&
 		    !arg_num(argv[i], "scan", &scan_s) && !arg_num(argv[i], "raw", &n_raw))
 			tap_diag("unknown argument %s", argv[i]);
-	tsc_hz = time_tsc_hz();
+	tsc_rate = tsc_hz();
 	uint32_t a, b, c, d;
 	cpuid(xen.cpuid_base + 3, 0, &a, &b, &c, &d);
 	tap_diag("Xen TSC leaf 0: flags %#x (bit 0 emulated, bit 1 reliable), mode %u, %u kHz", a,
 		 b, c);
 	unsigned ncpu = cpu_count;
-	tap_diag("%u CPUs, TSC %lu Hz, %u sleeps of each length per CPU, bound %u ms", ncpu, tsc_hz,
-		 n_sleeps, bound_ms);
+	tap_diag("%u CPUs, TSC %lu Hz, %u sleeps of each length per CPU, bound %u ms", ncpu,
+		 tsc_rate, n_sleeps, bound_ms);
 	uint64_t t0 = time_monotonic_ns(), tsc0 = rdtsc();
 	for (unsigned i = 0; i < ncpu; i++) {
 		sl[i].cpu = (int)i;

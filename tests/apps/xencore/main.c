@@ -9,8 +9,9 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/irq.h"
-#include "arch/x86/percpu.h"
 #include "arch/x86/xen.h"
+#include "base/string.h"
+#include "kernel/cpu.h"
 #include "kernel/evtchn.h"
 #include "kernel/gnttab.h"
 #include "kernel/heap.h"
@@ -18,7 +19,6 @@
 #include "kernel/sched.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "base/string.h"
 #include <xen/arch-x86/cpuid.h>
 
 #define MS 1000000ul

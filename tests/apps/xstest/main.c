@@ -10,11 +10,11 @@
 #include <pvhkit/tap.h>
 #include <pvhkit/xenstore.h>
 #include "arch/x86/cpu.h"
+#include "base/string.h"
 #include "drivers/xenbus/xenbus.h"
 #include "kernel/heap.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
-#include "base/string.h"
 
 #define MS 1000000ul
 #define D  "data/xstest"

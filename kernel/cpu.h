@@ -1,15 +1,15 @@
-/* Per-CPU data, reached through the GS base so each CPU finds its own without knowing its index. */
-#ifndef ARCH_X86_PERCPU_H
-#define ARCH_X86_PERCPU_H
+/* Per-CPU data: the kernel's struct cpu (run queue, timers, event channels, IPIs) around the arch part. */
+#ifndef KERNEL_CPU_H
+#define KERNEL_CPU_H
 
 #include <stdint.h>
-#include <xen/xen.h>
+#include "arch/x86/cpu_arch.h"
 #include "arch/x86/spinlock.h"
 #include "kernel/timerq.h"
 
 /* CPUs the kernel can run: index 0 is the boot CPU; the scheduler's idle mask is one u64 */
-#define CPU_MAX	    64
-#define MSR_GS_BASE 0xc0000101
+#define CPU_MAX 64
+_Static_assert(CPU_MAX <= ARCH_CPU_MAX, "the arch reserves tables for fewer CPUs");
 
 struct thread;
 
@@ -24,22 +24,18 @@ struct cpu {
 	struct cpu *self; /* first: this_cpu() loads it from %gs:0 */
 	unsigned index;	  /* 0 is the boot CPU */
 	uint32_t vcpu_id; /* Xen's vCPU id, the argument of VCPUOP_* (the MADT processor UID) */
-	uint32_t apic_id; /* the local APIC id: the INIT-SIPI and IPI target without Xen */
 	struct thread *current, *idle;
 	struct thread *prev; /* during a switch: the thread being left */
 	uint64_t upcalls;    /* event-channel upcalls taken */
 	int online;	     /* running the scheduler (atomic) */
 	int offline_req;     /* asked to go offline (atomic; VCPUOP_down at the next idle) */
 
-	/* Xen: where this vCPU's event flags and pvclock live (registered copy, or shared info's) */
-	struct vcpu_info *vcpu_info;
-	int vcpu_info_registered;
 	uint32_t ipi_port; /* event channel bound with EVTCHNOP_bind_ipi to this vCPU */
-	/* spinlock slow path (spinlock_pv.c): a masked IPI port polled while asleep, and what for */
+	/* spinlock slow path (kernel/spinlock_pv.c): a masked IPI port polled while asleep, and what for */
 	uint32_t kick_port;
 	uint64_t pv_wait; /* lock address | ticket << 48 while asleep for it, else 0 */
 
-	/* IPIs: pending work flags and the remote-call slot */
+	/* IPIs (kernel/ipi.c): pending work flags and the remote-call slot */
 	uint32_t ipi_pending;
 	uint64_t ipis;
 	spinlock_t call_lock; /* serialises callers of this CPU's slot */
@@ -59,13 +55,10 @@ struct cpu {
 	struct thread *post_wake;    /* a joiner to wake once the switch is done */
 	uint64_t switches, steals;
 
-	/* descriptor tables and stacks (arch/x86/cpu.c) */
-	uint64_t *gdt;
-	void *tss;
-	uint64_t boot_ticks; /* TSC ticks from "start" to "arrived" (APs) */
+	uint64_t boot_ticks; /* TSC ticks from "start" to "arrived" (APs, kernel/smp.c) */
 
-	/* Xen's vcpu_info, 64 bytes, must not straddle a page: aligned to its size */
-	struct vcpu_info vcpu_info_area __attribute__((aligned(64)));
+	/* descriptor tables, APIC id, Xen's vcpu_info: the arch's (arch/x86/cpu_arch.h) */
+	struct cpu_arch arch;
 };
 
 extern struct cpu cpus[CPU_MAX];
@@ -74,10 +67,7 @@ extern unsigned cpu_count;
 
 static inline struct cpu *this_cpu(void)
 {
-	struct cpu *c;
-
-	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
-	return c;
+	return (struct cpu *)arch_cpu_self();
 }
 
 /* Points GS at cpus[index]; must run on each CPU before anything uses this_cpu(). */

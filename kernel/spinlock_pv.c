@@ -8,8 +8,9 @@
  * spinning or yielding (23 ms per lock+unlock measured with 40 vCPUs on 2 CPUs). A sleeping
  * waiter costs nothing, and the kick makes Xen run the next owner at once.
  *
- * Why a file of its own: spin_lock/spin_unlock are inline everywhere and must stay a few
- * instructions; everything here runs only when a lock is contended (the spinning included), or
+ * Why a file of its own, and in kernel/: spin_lock/spin_unlock (arch/x86/spinlock.h) are the
+ * arch's ticket primitive, inline everywhere, and must stay a few instructions; this is policy
+ * over event channels and per-CPU state, reached through the hooks spinlock.h declares; everything here runs only when a lock is contended (the spinning included), or
  * in an unlock that saw a sleeper (spin_pv_sleepers), so it can afford hypercalls, a scan of the
  * CPUs and comments.
  *
@@ -44,14 +45,15 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/irq.h"
-#include "arch/x86/percpu.h"
 #include "arch/x86/spinlock.h"
-#include "arch/x86/spinlock_pv.h"
 #include "arch/x86/xen.h"
+#include "kernel/cpu.h"
 #include "kernel/evtchn.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock_pv.h"
 #include "kernel/time.h"
 
 /* how long a sleeper waits for a kick before it looks again by itself */
@@ -89,7 +91,7 @@ static void poll_kick(struct cpu *c, evtchn_port_t port, unsigned long flags)
 {
 	/* an upcall to serve: return to the caller's loop, which turns interrupts on */
 	if ((flags & EFLAGS_IF) &&
-	    __atomic_load_n(&c->vcpu_info->evtchn_upcall_pending, __ATOMIC_RELAXED))
+	    __atomic_load_n(&c->arch.vcpu_info->evtchn_upcall_pending, __ATOMIC_RELAXED))
 		return;
 	struct sched_poll poll = { .nr_ports = 1,
 				   .timeout = time_monotonic_ns() + SPIN_POLL_TIMEOUT_NS };
@@ -141,7 +143,7 @@ void spin_lock_slow(spinlock_t *l, uint16_t me)
 	if ((uintptr_t)l >> 47)
 		port = 0;
 	while ((owner = __atomic_load_n(&l->t.owner, __ATOMIC_ACQUIRE)) != me) {
-		__asm__ volatile("pause");
+		cpu_relax();
 		spins++;
 		if (port && (spins == SPIN_YIELD_AFTER ||
 			     (spins >= SPIN_QUEUED_AFTER && (uint16_t)(me - owner) > 1))) {

@@ -1,7 +1,6 @@
-/* The per-CPU array and the GS base that selects each CPU's entry. */
+/* The per-CPU array, and the GS base that selects each CPU's entry. */
 #include <stddef.h>
-#include "arch/x86/cpu.h"
-#include "arch/x86/percpu.h"
+#include "kernel/cpu.h"
 
 struct cpu cpus[CPU_MAX];
 unsigned cpu_count = 1;
@@ -13,7 +12,7 @@ void percpu_init(unsigned index, uint32_t vcpu_id)
 	c->self = c;
 	c->index = index;
 	c->vcpu_id = vcpu_id;
-	wrmsr(MSR_GS_BASE, (uintptr_t)c);
+	arch_cpu_self_set(c);
 }
 
 struct cpu *cpu_by_vcpu(uint32_t vcpu_id)

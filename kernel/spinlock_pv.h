@@ -1,6 +1,6 @@
-/* Set-up of the paravirtual spinlock slow path (arch/x86/spinlock_pv.c) for one CPU. */
-#ifndef ARCH_X86_SPINLOCK_PV_H
-#define ARCH_X86_SPINLOCK_PV_H
+/* Set-up of the paravirtual spinlock slow path (kernel/spinlock_pv.c) for one CPU. */
+#ifndef KERNEL_SPINLOCK_PV_H
+#define KERNEL_SPINLOCK_PV_H
 
 #include <stdint.h>
 
