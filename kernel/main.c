@@ -5,15 +5,12 @@
 #include "arch/x86/xen.h"
 #include "base/errno.h"
 #include "base/string.h"
-#include "drivers/console/consoleio.h"
-#include "drivers/console/early.h"
-#include "drivers/console/xencons.h"
-#include "drivers/xenbus/xenbus.h"
 #include "kernel/boot.h"
 #include "kernel/cpu.h"
 #include "kernel/evtchn.h"
 #include "kernel/gnttab.h"
 #include "kernel/heap.h"
+#include "kernel/initcall.h"
 #include "kernel/mem.h"
 #include "kernel/pmem.h"
 #include "kernel/printk.h"
@@ -39,7 +36,7 @@ void startinfo_report(const struct bootinfo *bi);
 static void options_apply(void)
 {
 	/* ip/gw/dns/gso: lib/lwip; memmap=xen: take the memory map from Xen even when the start info has
-	 * one; maxcpus, acpi_dump: arch/x86/mp.c */
+	 * one; maxcpus, acpi_dump: kernel/smp_discover.c */
 	static const char *const known[] = { "loglevel", "memmap", "ip",      "gw",
 					     "dns",	 "gso",	   "maxcpus", "acpi_dump" };
 	unsigned long level;
@@ -78,12 +75,6 @@ static void hypervisor_init(void)
 	int r = xen_hypercall_init();
 	pr_info("hypervisor: Xen %u.%u (CPUID base %#x), hypercall page %s\n", xen.version >> 16,
 		xen.version & 0xffff, xen.cpuid_base, r ? "FAILED" : "installed");
-	if (!xen.initial_domain || r)
-		return;
-	/* no xenconsoled runs before the initial domain: its console is Xen's own */
-	r = consoleio_init();
-	pr_info("hypervisor: initial domain (dom0, start-info flags %#x), console %s\n",
-		boot_info.flags, r ? "on port 0xE9 (console_io refused)" : "through console_io");
 }
 
 /* Start info version 0, or v1 without entries: ask Xen for the map instead (memmap=xen forces it). */
@@ -107,6 +98,16 @@ static void memmap_fallback(void)
 	/* Xen returns as many as fit without saying there were more (a big host's dom0 map) */
 	if (n == XEN_MEMMAP_MAX)
 		pr_warn("memory map: %d entries, the most we take: any beyond are not used\n", n);
+}
+
+/* The page tables' pages: without one, the kernel cannot go on. */
+static void *page_table_alloc(void)
+{
+	void *p = page_alloc(1);
+
+	if (!p)
+		panic("out of memory for page tables");
+	return p;
 }
 
 /* Each service reports for itself; a failure leaves that service "not available", nothing more. */
@@ -134,10 +135,7 @@ static void xen_services_init(void)
 	report("event channels", evtchn_init());
 	report("time", time_init());
 	report("timers", timer_init());
-	if (xen.initial_domain)
-		pr_info("PV console: none for the initial domain\n");
-	else
-		report("PV console", xencons_init());
+	initcalls_run(INIT_XEN_END); /* the PV console */
 	report("grant table", gnttab_init());
 }
 
@@ -155,8 +153,7 @@ void kernel_main(struct boot_raw *raw)
 	percpu_init(0, 0);
 	xen_detect();
 	this_cpu()->vcpu_id = xen.boot_vcpu_id;
-	uart_console_init();
-	debugcon_console_init(xen.present);
+	initcalls_run(INIT_EARLY_END); /* the early consoles */
 	cpu_init(&cpus[0].arch);
 	traps_init();
 	pic_disable();
@@ -170,24 +167,23 @@ void kernel_main(struct boot_raw *raw)
 	options_apply();
 	startinfo_report(&boot_info);
 	hypervisor_init();
+	initcalls_run(INIT_HYPERVISOR_END); /* the initial domain's console */
 
 	memmap_fallback();
 	uint64_t top = mem_init(&boot_info);
 	if (!top)
 		panic("no usable RAM: no memory map in the start info%s",
 		      xen.hypercalls ? " nor from XENMEM_memory_map" : "");
-	paging_init(top);
+	int nx = paging_init(top, page_table_alloc);
+	pr_info("paging: identity map up to %#lx, text r-x, rodata r--, data rw-%s\n",
+		paging_mapped_top(), nx ? ", NX on" : " (no NX on this CPU)");
 	heap_init(&(struct heap_pages){ page_alloc, page_free });
 	xen_services_init();
 	sched_init();
 	irq_enable();
 	/* the APs go straight into their idle threads: after the scheduler and the Xen services */
 	mp_init();
-	/* xenstore after the scheduler: its reader and watch threads sleep on event channels */
-	if (xen.hypercalls)
-		xenbus_boot();
-	else
-		pr_info("xenstore: not available (no Xen)\n");
+	initcalls_run(INIT_DEVICES_END); /* xenstore, devices: after the scheduler and the APs */
 	report_boot_time();
 	kernel_exit(main(boot_cmdline.argc, boot_cmdline.argv));
 }

@@ -4,7 +4,8 @@
 #include "arch/x86/hypercall.h"
 #include "arch/x86/traps.h"
 #include "arch/x86/xen.h"
-#include "drivers/console/xencons.h"
+#include "kernel/backtrace.h"
+#include "kernel/console.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
 
@@ -24,7 +25,7 @@ static __attribute__((noreturn)) void platform_off(unsigned xen_reason, unsigned
 		struct sched_shutdown s = { .reason = xen_reason };
 
 		/* the last lines must reach xenconsoled before the domain is gone */
-		xencons_flush(CONSOLE_DRAIN_NS);
+		console_flush(CONSOLE_DRAIN_NS);
 		if (xen_code != xen_reason) {
 			/* Xen reports this code instead of the reason given below */
 			struct sched_shutdown code = { .reason = xen_code };

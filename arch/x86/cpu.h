@@ -119,7 +119,11 @@ void cpu_init_ap(struct cpu_arch *a);
 void traps_load(void);
 void pic_disable(void);
 void traps_init(void);
-void paging_init(uint64_t ram_top);
+/*
+ * The final identity map up to ram_top (at least 4 GiB), tables from alloc_page (which never
+ * returns NULL: it is the kernel's to decide what running out means). 1 when NX is on.
+ */
+int paging_init(uint64_t ram_top, void *(*alloc_page)(void));
 /* everything below this address is identity-mapped */
 uint64_t paging_mapped_top(void);
 /*

@@ -3,18 +3,16 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/spinlock.h"
 #include "base/string.h"
-#include "kernel/pmem.h"
-#include "kernel/printk.h"
-#include "kernel/shutdown.h"
 
-#define PTE_P	 (1ull << 0)
-#define PTE_W	 (1ull << 1)
-#define PTE_PS	 (1ull << 7)
-#define PTE_NX	 (1ull << 63)
-#define PTE_ADDR 0x000ffffffffff000ull
-#define SZ_2M	 (2ull << 20)
-#define SZ_1G	 (1ull << 30)
-#define SZ_4G	 (4ull << 30)
+#define PTE_P	  (1ull << 0)
+#define PTE_W	  (1ull << 1)
+#define PTE_PS	  (1ull << 7)
+#define PTE_NX	  (1ull << 63)
+#define PTE_ADDR  0x000ffffffffff000ull
+#define SZ_2M	  (2ull << 20)
+#define SZ_1G	  (1ull << 30)
+#define SZ_4G	  (4ull << 30)
+#define PAGE_SIZE 4096ul
 
 extern char _image_start[], _etext[], __rodata_start[], __rodata_end[], _end[];
 extern char boot_stack_guard[];
@@ -23,7 +21,8 @@ extern uint32_t boot_efer_nx;
 static uint64_t mapped_top = SZ_4G; /* what boot.S mapped */
 static spinlock_t paging_lock = SPINLOCK_INIT;
 static uint64_t nx;
-static int huge_1g; /* the CPU has 1 GiB pages */
+static int huge_1g;		  /* the CPU has 1 GiB pages */
+static void *(*table_page)(void); /* the kernel's: a page, never NULL */
 
 uint64_t paging_mapped_top(void)
 {
@@ -32,10 +31,8 @@ uint64_t paging_mapped_top(void)
 
 static uint64_t *table_alloc(void)
 {
-	uint64_t *t = page_alloc(1);
+	uint64_t *t = table_page();
 
-	if (!t)
-		panic("out of memory for page tables");
 	memset(t, 0, PAGE_SIZE);
 	return t;
 }
@@ -89,7 +86,7 @@ static void map_2m(uint64_t *pml4, uint64_t a, uint64_t low_end)
 	}
 }
 
-void paging_init(uint64_t ram_top)
+int paging_init(uint64_t ram_top, void *(*alloc_page)(void))
 {
 	uint64_t top = ram_top > SZ_4G ? (ram_top + SZ_1G - 1) & ~(SZ_1G - 1) : SZ_4G;
 	uint64_t low_end = ((uintptr_t)_end + SZ_2M - 1) & ~(SZ_2M - 1);
@@ -100,6 +97,7 @@ void paging_init(uint64_t ram_top)
 	cpuid(0x80000001, 0, &eax, &ebx, &ecx, &edx);
 	huge_1g = (edx >> 26) & 1;
 	nx = boot_efer_nx ? PTE_NX : 0;
+	table_page = alloc_page;
 	pml4 = table_alloc();
 	for (uint64_t g = 0; g < top; g += SZ_1G) {
 		if (map_1g(pml4, g, low_end))
@@ -109,8 +107,7 @@ void paging_init(uint64_t ram_top)
 	}
 	write_cr3((uintptr_t)pml4);
 	mapped_top = top;
-	pr_info("paging: identity map up to %#lx, text r-x, rodata r--, data rw-%s\n", top,
-		nx ? ", NX on" : " (no NX on this CPU)");
+	return nx != 0;
 }
 
 /*

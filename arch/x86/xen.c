@@ -21,8 +21,12 @@ struct shared_info *xen_shared_info;
 /* the guest frame Xen maps its shared info onto */
 static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
 
-/* The page Xen overwrites with its call stubs: executable, so it lives in .text. */
-__asm__(".section .text.hypercall_page, \"ax\"\n"
+/*
+ * The page Xen overwrites with its call stubs: executable, so it lives in .text, and last there
+ * (arch/x86/link.ld): its 4 KiB alignment then shares the padding that ends the text segment
+ * anyway, instead of costing up to a page wherever xen.o happens to land.
+ */
+__asm__(".section .hypercall_page, \"ax\"\n"
 	".balign 4096\n"
 	".globl hypercall_page\n"
 	"hypercall_page:\n"

@@ -5,9 +5,11 @@
 #include "arch/x86/hypercall.h"
 #include "arch/x86/xen.h"
 #include "base/errno.h"
-#include "drivers/console/consoleio.h"
 #include "drivers/console/early.h"
+#include "kernel/boot.h"
 #include "kernel/console.h"
+#include "kernel/initcall.h"
+#include "kernel/printk.h"
 
 static void consoleio_write(const char *s, size_t n)
 {
@@ -24,7 +26,7 @@ static void consoleio_write(const char *s, size_t n)
 
 static struct console_sink consoleio_sink = { .name = "console_io", .write = consoleio_write };
 
-int consoleio_init(void)
+static int consoleio_init(void)
 {
 	if (!xen.hypercalls)
 		return -ENODEV;
@@ -37,3 +39,15 @@ int consoleio_init(void)
 	early_console_debugcon_off();
 	return 0;
 }
+
+/* No xenconsoled runs before the initial domain: its console is Xen's own. */
+static int consoleio_boot(void)
+{
+	if (!xen.initial_domain || !xen.hypercalls)
+		return 0;
+	int r = consoleio_init();
+	pr_info("hypervisor: initial domain (dom0, start-info flags %#x), console %s\n",
+		boot_info.flags, r ? "on port 0xE9 (console_io refused)" : "through console_io");
+	return 0;
+}
+INITCALL(INIT_HYPERVISOR, consoleio_boot, "console_io");

@@ -1,7 +1,9 @@
 /* Port 0xE9 output: Xen logs it as "(dN) ..." and QEMU shows it with -debugcon. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/xen.h"
 #include "drivers/console/early.h"
 #include "kernel/console.h"
+#include "kernel/initcall.h"
 #include "kernel/printk.h"
 
 #define DEBUGCON_PORT 0xe9
@@ -31,8 +33,10 @@ void early_emergency(const char *s)
 }
 
 /* QEMU's debugcon reads back 0xE9; Xen handles the port for every HVM/PVH guest. */
-void debugcon_console_init(int on_xen)
+static int debugcon_console_init(void)
 {
-	if (on_xen || inb(DEBUGCON_PORT) == DEBUGCON_PORT)
+	if (xen.present || inb(DEBUGCON_PORT) == DEBUGCON_PORT)
 		console_register(&debugcon_sink);
+	return 0;
 }
+INITCALL(INIT_EARLY_DEBUGCON, debugcon_console_init, "debugcon");

@@ -1,9 +1,7 @@
-/* Early console sinks available before any Xen service: COM1 and port 0xE9. */
+/* The early console sinks (COM1, port 0xE9: init calls of their own) as the later consoles see them. */
 #ifndef DRIVERS_CONSOLE_EARLY_H
 #define DRIVERS_CONSOLE_EARLY_H
 
-void uart_console_init(void);
-void debugcon_console_init(int on_xen);
 /* Once a better console exists, port 0xE9 keeps only emergencies (crash dumps, exit lines). */
 void early_console_emergency_only(void);
 /* Port 0xE9 carries nothing any more: for a console that is just as direct (console_io). */

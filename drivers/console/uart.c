@@ -3,6 +3,7 @@
 #include "arch/x86/cpu.h"
 #include "drivers/console/early.h"
 #include "kernel/console.h"
+#include "kernel/initcall.h"
 
 #define COM1	    0x3f8
 #define REG_THR	    0
@@ -44,10 +45,10 @@ static int uart_present(void)
 	return inb(COM1 + REG_SCR) == 0xa5;
 }
 
-void uart_console_init(void)
+static int uart_console_init(void)
 {
 	if (!uart_present())
-		return;
+		return 0;
 	outb(COM1 + REG_IER, 0);    /* no interrupts */
 	outb(COM1 + REG_LCR, 0x80); /* divisor latch */
 	outb(COM1 + 0, 1);	    /* 115200 baud */
@@ -56,4 +57,6 @@ void uart_console_init(void)
 	outb(COM1 + REG_FCR, 0x07); /* FIFO on, cleared */
 	outb(COM1 + REG_MCR, 0x03);
 	console_register(&uart_sink);
+	return 0;
 }
+INITCALL(INIT_EARLY_SERIAL, uart_console_init, "uart");

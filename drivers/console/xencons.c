@@ -10,6 +10,7 @@
 #include "drivers/console/xencons.h"
 #include "kernel/console.h"
 #include "kernel/evtchn.h"
+#include "kernel/initcall.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
@@ -78,7 +79,11 @@ static void xencons_write(const char *s, size_t n)
 	}
 }
 
-static struct console_sink xencons_sink = { .name = "xencons", .write = xencons_write };
+static int xencons_flush(uint64_t timeout_ns);
+/* flush: the last lines must reach xenconsoled before the domain is gone (kernel/shutdown.c) */
+static struct console_sink xencons_sink = { .name = "xencons",
+					    .write = xencons_write,
+					    .flush = xencons_flush };
 
 /*
  * Moves input from the ring into in_buf while in_buf has room; what does not fit stays in the
@@ -119,11 +124,17 @@ static void xencons_input(evtchn_port_t p, void *arg)
 	waitq_wake_all(&in_wq);
 }
 
-int xencons_init(void)
+static int xencons_init(void)
 {
 	uint64_t pfn, evtchn;
 	int r;
 
+	if (!xen.hypercalls)
+		return 0;
+	if (xen.initial_domain) {
+		pr_info("PV console: none for the initial domain\n");
+		return 0;
+	}
 	if ((r = xen_hvm_get_param(HVM_PARAM_CONSOLE_PFN, &pfn)) ||
 	    (r = xen_hvm_get_param(HVM_PARAM_CONSOLE_EVTCHN, &evtchn)))
 		return r;
@@ -138,7 +149,8 @@ int xencons_init(void)
 	return 0;
 }
 
-int xencons_flush(uint64_t timeout_ns)
+/* Waits until the backend has consumed everything written, or timeout_ns passed: 0 or -ETIMEDOUT. */
+static int xencons_flush(uint64_t timeout_ns)
 {
 	uint64_t start = time_monotonic_ns();
 	XENCONS_RING_IDX used;
@@ -152,6 +164,7 @@ int xencons_flush(uint64_t timeout_ns)
 	}
 	return 0;
 }
+INITCALL(INIT_XEN_CONSOLE, xencons_init, "PV console");
 
 static size_t take_input(char *buf, size_t n)
 {

@@ -5,10 +5,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Takes over kernel output (port 0xE9 then carries emergencies only); 0 or a negative errno. */
-int xencons_init(void);
-/* Waits until the backend has consumed everything written, or timeout_ns passed: 0 or -ETIMEDOUT. */
-int xencons_flush(uint64_t timeout_ns);
 /*
  * Copies up to n bytes of input and returns the count. block: waits (other threads run) until at
  * least one byte has arrived, unless there is no ring or no scheduler yet; else never waits.

@@ -10,6 +10,7 @@
 #include "base/string.h"
 #include "drivers/xenbus/xenbus.h"
 #include "kernel/heap.h"
+#include "kernel/initcall.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
@@ -423,23 +424,28 @@ static void list_devices(void)
 		kfree(types);
 }
 
-void xenbus_boot(void)
+/* Boot-time bring-up: xenstore, the control node, the device list. */
+static int xenbus_boot(void)
 {
 	uint64_t t0 = rdtsc(), pfn = 0, ev = 0;
 
+	if (!xen.hypercalls) {
+		pr_info("xenstore: not available (no Xen)\n");
+		return 0;
+	}
 	if (xen.initial_domain) {
 		/* xenstored would run in this very domain; Xen leaves the ring's params at 0 */
 		xen_hvm_get_param(HVM_PARAM_STORE_PFN, &pfn);
 		xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &ev);
 		pr_info("xenstore: not available (initial domain)\n");
 		pr_debug("xenstore: HVM_PARAM_STORE_PFN %#lx, STORE_EVTCHN %lu\n", pfn, ev);
-		return;
+		return 0;
 	}
 	int r = xs_init();
 
 	if (r) {
 		pr_info("xenstore: not available (%d)\n", r);
-		return;
+		return 0;
 	}
 	uint64_t t1 = rdtsc();
 
@@ -453,4 +459,7 @@ void xenbus_boot(void)
 	device_watch = (struct xs_watch){ .path = "device", .fn = devices_changed };
 	if (!worker || (r = xs_watch(NULL, &device_watch)))
 		pr_warn("xenbus: hot-plug not available (%d)\n", worker ? r : -ENOMEM);
+	return 0;
 }
+/* after the scheduler: xenstore's reader and watch threads sleep on event channels */
+INITCALL(INIT_DEVICES, xenbus_boot, "xenbus");

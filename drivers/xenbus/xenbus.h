@@ -39,9 +39,6 @@ struct xenbus_driver {
 	struct xenbus_driver *next;
 };
 
-/* Boot-time bring-up (kernel/main.c): xenstore, the control node, the device list. */
-void xenbus_boot(void);
-
 /*
  * The ids under device/<type>: *ids is one kmalloc'd block (n names, then NULL) to kfree.
  * Returns n (0 when there are none).
