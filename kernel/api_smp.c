@@ -51,7 +51,7 @@ int pvh_cpu_info(unsigned cpu, struct pvh_cpu_info *out)
 
 void pvh_smp_info(struct pvh_smp_info *out)
 {
-	*out = (struct pvh_smp_info){ mp_stats.possible, mp_stats.disabled, mp_stats.failed,
+	*out = (struct pvh_smp_info){ smp_stats.possible, smp_stats.disabled, smp_stats.failed,
 				      tsc_hz(), xen.hypercalls };
 }
 
@@ -62,22 +62,22 @@ int pvh_thread_pin(pvh_thread_t *t, int cpu)
 
 int pvh_cpu_call(unsigned cpu, void (*fn)(void *), void *arg)
 {
-	return mp_call(cpu, fn, arg) ? -1 : 0;
+	return smp_call(cpu, fn, arg) ? -1 : 0;
 }
 
 int pvh_cpu_offline(unsigned cpu)
 {
-	return mp_cpu_down(cpu) ? -1 : 0;
+	return smp_cpu_down(cpu) ? -1 : 0;
 }
 
 int pvh_cpu_online(unsigned cpu)
 {
-	return mp_cpu_up(cpu) ? -1 : 0;
+	return smp_cpu_up(cpu) ? -1 : 0;
 }
 
 int pvh_cpu_is_up(unsigned cpu)
 {
-	int r = mp_cpu_is_up(cpu);
+	int r = smp_cpu_is_up(cpu);
 
 	return r < 0 ? -1 : r;
 }

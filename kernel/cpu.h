@@ -13,7 +13,7 @@ _Static_assert(CPU_MAX <= ARCH_CPU_MAX, "the arch reserves tables for fewer CPUs
 
 struct thread;
 
-/* what mp_call runs on another CPU, one request at a time per target */
+/* what smp_call runs on another CPU, one request at a time per target */
 struct cpu_call {
 	void (*fn)(void *arg);
 	void *arg;

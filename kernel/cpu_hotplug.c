@@ -15,7 +15,7 @@
 
 #define OFFLINE_TIMEOUT_US 5000000ull
 
-int mp_cpu_is_up(unsigned index)
+int smp_cpu_is_up(unsigned index)
 {
 	if (index >= __atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE))
 		return -ENODEV;
@@ -26,7 +26,7 @@ int mp_cpu_is_up(unsigned index)
 }
 
 /* In the idle thread of the CPU going down, interrupts off, nothing else running here. */
-void mp_offline_self(void)
+void smp_offline_self(void)
 {
 	struct cpu *c = this_cpu();
 
@@ -49,7 +49,7 @@ static int hotplug_target(unsigned index, struct cpu **c)
 	return 0;
 }
 
-int mp_cpu_down(unsigned index)
+int smp_cpu_down(unsigned index)
 {
 	struct cpu *c;
 	int r = hotplug_target(index, &c);
@@ -65,7 +65,7 @@ int mp_cpu_down(unsigned index)
 	if (r)
 		return r;
 	/* online = 0 comes just before the hypercall: wait until Xen agrees */
-	for (unsigned i = 0; mp_cpu_is_up(index) > 0; i++) {
+	for (unsigned i = 0; smp_cpu_is_up(index) > 0; i++) {
 		if (i > 100000)
 			return -ETIMEDOUT;
 		spin_yield_vcpu();
@@ -73,7 +73,7 @@ int mp_cpu_down(unsigned index)
 	return 0;
 }
 
-int mp_cpu_up(unsigned index)
+int smp_cpu_up(unsigned index)
 {
 	struct cpu *c;
 	int r = hotplug_target(index, &c);

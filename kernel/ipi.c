@@ -74,18 +74,18 @@ void ipi_send(struct cpu *c, uint32_t what)
 	}
 }
 
-void mp_kick(struct cpu *c)
+void smp_kick(struct cpu *c)
 {
 	if (c != this_cpu())
 		ipi_send(c, IPI_RESCHED);
 }
 
-void mp_timer_kick(struct cpu *c)
+void smp_timer_kick(struct cpu *c)
 {
 	ipi_send(c, IPI_TIMER);
 }
 
-int mp_call(unsigned index, void (*fn)(void *), void *arg)
+int smp_call(unsigned index, void (*fn)(void *), void *arg)
 {
 	if (index >= __atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE) ||
 	    !__atomic_load_n(&cpus[index].online, __ATOMIC_ACQUIRE))

@@ -182,7 +182,7 @@ void kernel_main(struct boot_raw *raw)
 	sched_init();
 	irq_enable();
 	/* the APs go straight into their idle threads: after the scheduler and the Xen services */
-	mp_init();
+	smp_init();
 	initcalls_run(INIT_DEVICES_END); /* xenstore, devices: after the scheduler and the APs */
 	report_boot_time();
 	kernel_exit(main(boot_cmdline.argc, boot_cmdline.argv));

@@ -125,14 +125,14 @@ static void kick_for(struct cpu *c, struct thread *t)
 	struct cpu *self = this_cpu();
 
 	if ((idle >> c->index) & 1) {
-		mp_kick(c);
+		smp_kick(c);
 		return;
 	}
 	if (t->pin)
 		return;
 	idle &= ~(1ull << self->index);
 	if (idle)
-		mp_kick(&cpus[__builtin_ctzll(idle)]);
+		smp_kick(&cpus[__builtin_ctzll(idle)]);
 }
 
 /*
@@ -456,7 +456,7 @@ static void idle_loop(void *arg)
 
 		irq_disable();
 		if (__atomic_load_n(&c->offline_req, __ATOMIC_ACQUIRE)) {
-			mp_offline_self();
+			smp_offline_self();
 			continue;
 		}
 		__atomic_fetch_or(&idle_mask, bit, __ATOMIC_SEQ_CST);

@@ -27,7 +27,7 @@
 #define AP_STACK_PAGES 4
 #define LOW_1M	       0x100000ull
 
-struct mp_stats mp_stats;
+struct smp_stats smp_stats;
 int smp_evtchn_ipi;
 
 int smp_wait_flag(const int *flag, int want, uint64_t timeout_us)
@@ -56,7 +56,7 @@ static void check_vcpu_id(struct cpu *c)
 	cpuid(xen.cpuid_base + 4, 0, &a, &b, &cx, &d);
 	if ((a & XEN_HVM_CPUID_VCPU_ID_PRESENT) && b != c->vcpu_id) {
 		/* record it; the message waits until this CPU can print safely */
-		__atomic_fetch_add(&mp_stats.vcpu_id_mismatch, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&smp_stats.vcpu_id_mismatch, 1, __ATOMIC_RELAXED);
 		c->vcpu_id = b;
 	}
 }
@@ -196,11 +196,11 @@ static void start_all(unsigned n)
 
 		__atomic_store_n(&cpu_count, i + 1, __ATOMIC_RELEASE);
 		if (start_ap(c, stack_top[i])) {
-			mp_stats.failed++;
+			smp_stats.failed++;
 			continue;
 		}
-		mp_stats.online++;
-		mp_stats.bringup_ticks += c->boot_ticks;
+		smp_stats.online++;
+		smp_stats.bringup_ticks += c->boot_ticks;
 		if (xen.present)
 			pr_info("smp: CPU %u up (vCPU %u, APIC id %u) in %lu us\n", c->index,
 				c->vcpu_id, c->arch.apic_id, tsc_ticks_to_us(c->boot_ticks));
@@ -211,12 +211,12 @@ static void start_all(unsigned n)
 	mp_tramp_release();
 }
 
-int mp_init(void)
+int smp_init(void)
 {
 	bsp_init(&cpus[0]);
 	unsigned n = smp_discover();
 	/* cpus[] entries are filled; start each AP and let the count include it only once it lives */
-	mp_stats.online = 1;
+	smp_stats.online = 1;
 	start_all(n);
 	if (xen.hypercalls) {
 		unsigned reg = 0;
@@ -228,7 +228,7 @@ int mp_init(void)
 	}
 	if (n > 1)
 		pr_info("smp: %u CPUs online, %u failed, %u disabled in the MADT; %s\n",
-			mp_stats.online, mp_stats.failed, mp_stats.disabled,
+			smp_stats.online, smp_stats.failed, smp_stats.disabled,
 			xen.hypercalls ? "started with VCPUOP_initialise/VCPUOP_up"
 				       : "started with INIT-SIPI-SIPI");
 	else

@@ -82,7 +82,7 @@ static unsigned fill_cpus(const struct acpi_madt *m)
 		if (!(a->flags & ACPI_CPU_ENABLED))
 			continue;
 		if (n >= CPU_MAX || n >= max) {
-			mp_stats.over_limit++;
+			smp_stats.over_limit++;
 			continue;
 		}
 		struct cpu *c = &cpus[n];
@@ -95,9 +95,9 @@ static unsigned fill_cpus(const struct acpi_madt *m)
 		pr_warn("acpi: the boot CPU (%s %u) is not in the MADT\n",
 			xen.present ? "vCPU" : "APIC id",
 			xen.present ? cpus[0].vcpu_id : self_apic);
-	if (mp_stats.over_limit)
+	if (smp_stats.over_limit)
 		pr_warn("smp: %u enabled CPUs beyond the limit of %lu not started\n",
-			mp_stats.over_limit, max < CPU_MAX ? max : CPU_MAX);
+			smp_stats.over_limit, max < CPU_MAX ? max : CPU_MAX);
 	return n;
 }
 
@@ -120,18 +120,18 @@ unsigned smp_discover(void)
 	int r = acpi_find_table(&acpi_guest_mem, rsdp, "APIC", &madt, &len, &f);
 	if (r) {
 		pr_warn("acpi: no usable MADT (%s, %d); running on one CPU\n", f.why, r);
-		mp_stats.acpi_errors++;
+		smp_stats.acpi_errors++;
 		return 1;
 	}
 	r = acpi_madt_parse(madt, len, madt_cpus, sizeof(madt_cpus) / sizeof(madt_cpus[0]), &m);
 	if (r) {
 		pr_warn("acpi: MADT rejected: %s at offset %u (%d); running on one CPU\n", m.why,
 			m.bad_offset, r);
-		mp_stats.acpi_errors++;
+		smp_stats.acpi_errors++;
 		return 1;
 	}
 	report_madt(&f, &m);
-	mp_stats.possible = m.ncpus;
-	mp_stats.disabled = m.disabled + m.online_capable;
+	smp_stats.possible = m.ncpus;
+	smp_stats.disabled = m.disabled + m.online_capable;
 	return fill_cpus(&m);
 }

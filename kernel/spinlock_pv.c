@@ -29,14 +29,14 @@
  * handler on this CPU can never wait for a lock while the code it interrupted is half-way
  * through here (spin_lock without irqsave waits with interrupts on): one slot per CPU suffices.
  * A caller that had interrupts on gets them back between sleeps, and does not sleep while an
- * upcall is pending (an IPI or timer must be served: mp_call waits on call_lock with them on
+ * upcall is pending (an IPI or timer must be served: smp_call waits on call_lock with them on
  * precisely so that two CPUs calling each other both progress). Xen ends a poll when an
  * interrupt is injected even with interrupts off (vcpu_kick unblocks the vCPU).
  *
  * Ticket wrap: tickets are uint16 and compared for equality only; a slot holds the ticket
  * truncated the same way as the owner the unlocker publishes.
  *
- * CPU offline: a CPU goes down only from its idle loop (mp_offline_self), holding and waiting
+ * CPU offline: a CPU goes down only from its idle loop (smp_offline_self), holding and waiting
  * for no lock, so its slot is empty; a kick sent to it meanwhile only leaves its port pending,
  * which the next wait clears first.
  *

@@ -141,7 +141,7 @@ void timer_cpu_offline(struct cpu *c)
 	spin_unlock(&to->timer_lock);
 	spin_unlock_irqrestore(&c->timer_lock, f);
 	/* the boot CPU arms its own timer for what it inherited */
-	mp_timer_kick(to);
+	smp_timer_kick(to);
 }
 
 uint64_t timer_irqs(void)

@@ -103,7 +103,7 @@ static void t_vcpu_id(struct conf_result *r, const struct conf_expect *e)
 		struct ids id;
 		if (!cpus[i].online)
 			continue;
-		if (mp_call(i, read_ids, &id)) {
+		if (smp_call(i, read_ids, &id)) {
 			conf_error(r, "could not run CPUID on CPU %u", i);
 			return;
 		}

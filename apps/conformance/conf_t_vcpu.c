@@ -195,18 +195,18 @@ static void t_down_up(struct conf_result *r, const struct conf_expect *e)
 	}
 	pvh_thread_pin(NULL, 0);
 	uint32_t v = cpus[victim].vcpu_id;
-	int rc = mp_cpu_down(victim);
+	int rc = smp_cpu_down(victim);
 	if (rc) {
 		conf_error(r, "taking CPU %u (vCPU %u) down failed: %d", victim, v, rc);
 		return;
 	}
 	long up = HYPERVISOR_vcpu_op(VCPUOP_is_up, v, NULL);
 	if (up != 0) {
-		mp_cpu_up(victim);
+		smp_cpu_up(victim);
 		conf_fail(r, "expected VCPUOP_is_up(%u) = 0 after VCPUOP_down, saw %ld", v, up);
 		return;
 	}
-	rc = mp_cpu_up(victim);
+	rc = smp_cpu_up(victim);
 	up = HYPERVISOR_vcpu_op(VCPUOP_is_up, v, NULL);
 	if (rc || up != 1) {
 		conf_fail(r, "expected vCPU %u back up after VCPUOP_up, saw rc %d, is_up %ld", v,
@@ -214,7 +214,7 @@ static void t_down_up(struct conf_result *r, const struct conf_expect *e)
 		return;
 	}
 	volatile int ran = 0;
-	if (mp_call(victim, bump, (void *)&ran) || !ran) {
+	if (smp_call(victim, bump, (void *)&ran) || !ran) {
 		conf_fail(r, "expected vCPU %u to run work after VCPUOP_up, saw no response", v);
 		return;
 	}
