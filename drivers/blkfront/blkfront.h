@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include "arch/x86/spinlock.h"
 #include "drivers/blkfront/blkfront_req.h"
-#include "drivers/xenbus/xenbus.h"
+#include "drivers/xenbus/xenbus_front.h"
 #include "kernel/waitq.h"
 #include "pvhkit/blk.h"
 #include <xen/grant_table.h>
@@ -42,6 +42,7 @@ enum blkfront_state { BLKFRONT_CONNECTING, BLKFRONT_CONNECTED, BLKFRONT_DEAD };
 
 struct blk_dev {
 	struct xenbus_device *xb;
+	struct xenbus_front front; /* the handshake's state: the ring's grants, the port */
 	domid_t backend;
 	char name[16];
 	uint32_t vdev;

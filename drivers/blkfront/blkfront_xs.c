@@ -1,93 +1,72 @@
-/* blkfront's xenbus side: feature negotiation, ring and event channel set-up, connect and close. */
+/* blkfront's xenbus side: what the shared handshake (xenbus_front.c) asks of a vbd: features, ring, keys, connect, close. */
 #include "base/fmt.h"
 #include "base/string.h"
 #include "drivers/blkfront/blkfront.h"
-#include "kernel/evtchn.h"
-#include "kernel/gnttab.h"
 #include "kernel/heap.h"
-#include "kernel/pmem.h"
 #include "kernel/printk.h"
-#include "kernel/sched.h"
 
-#define HANDSHAKE_TIMEOUT_NS (30ull * 1000000000ull)
-#define CLOSE_TIMEOUT_NS     (10ull * 1000000000ull)
+#define CLOSE_TIMEOUT_NS XENBUS_FRONT_CLOSE_NS
 
-/* A backend key as a number; def when it is missing or not a number (features are optional). */
 static uint64_t be_uint(struct blk_dev *d, const char *key, uint64_t def)
 {
-	char path[192];
-	uint64_t v;
-
-	fmt_snprintf(path, sizeof(path), "%s/%s", d->xb->otherend, key);
-	return xs_read_uint(NULL, path, &v) == 0 ? v : def;
+	return xenbus_front_backend_uint(d->xb, key, def);
 }
 
-struct keys {
-	struct blk_dev *d;
-};
+/* The backend's ring limit (published at InitWait) sizes our one share: the ring pages. */
+static int negotiate(struct xenbus_front *f)
+{
+	struct blk_dev *d = f->priv;
+	uint64_t order = be_uint(d, "max-ring-page-order", 0);
+
+	d->ring_order = order < BLKFRONT_RING_ORDER_MAX ? (uint32_t)order : BLKFRONT_RING_ORDER_MAX;
+	f->nports = 1;
+	int s = xenbus_front_add_share(f, NULL, d->ring_refs, 1, d->ring_order, 0);
+
+	return s < 0 ? s : 0;
+}
+
+/* The shared ring's indices as SHARED_RING_INIT sets them (the page is zeroed already). */
+static int prepare(struct xenbus_front *f)
+{
+	struct blk_dev *d = f->priv;
+	blkif_sring_t *s = xenbus_front_block(f, 0, 0);
+
+	s->req_prod = s->rsp_prod = 0;
+	s->req_event = s->rsp_event = 1;
+	d->sring = s;
+	d->port = f->port[0];
+	d->ring_entries = blkfront_ring_entries(d->ring_order, sizeof(union blkif_sring_entry));
+	return 0;
+}
 
 /* Our half of the connection, written in one transaction so the backend sees all of it or none. */
-static int write_keys(const struct xs_ctx *tx, void *arg)
+static int write_keys(struct xenbus_front *f, const struct xs_ctx *tx)
 {
-	struct blk_dev *d = ((struct keys *)arg)->d;
-	const char *n = d->xb->nodename;
-	char path[96];
+	struct blk_dev *d = f->priv;
+	char key[16];
 	int r;
 
 	if (d->ring_order == 0) {
-		fmt_snprintf(path, sizeof(path), "%s/ring-ref", n);
-		if ((r = xs_printf(tx, path, "%u", d->ring_refs[0])))
+		if ((r = xenbus_front_printf(f, tx, "ring-ref", "%u", d->ring_refs[0])))
 			return r;
 	} else {
 		for (uint32_t i = 0; i < (1u << d->ring_order); i++) {
-			fmt_snprintf(path, sizeof(path), "%s/ring-ref%u", n, i);
-			if ((r = xs_printf(tx, path, "%u", d->ring_refs[i])))
+			fmt_snprintf(key, sizeof(key), "ring-ref%u", i);
+			if ((r = xenbus_front_printf(f, tx, key, "%u", d->ring_refs[i])))
 				return r;
 		}
-		fmt_snprintf(path, sizeof(path), "%s/ring-page-order", n);
-		if ((r = xs_printf(tx, path, "%u", d->ring_order)))
+		if ((r = xenbus_front_printf(f, tx, "ring-page-order", "%u", d->ring_order)))
 			return r;
 		/* the older multi-page scheme's key, as blkif.h note 3 asks */
-		fmt_snprintf(path, sizeof(path), "%s/num-ring-pages", n);
-		if ((r = xs_printf(tx, path, "%u", 1u << d->ring_order)))
+		if ((r = xenbus_front_printf(f, tx, "num-ring-pages", "%u", 1u << d->ring_order)))
 			return r;
 	}
-	fmt_snprintf(path, sizeof(path), "%s/event-channel", n);
-	if ((r = xs_printf(tx, path, "%u", d->port)))
+	if ((r = xenbus_front_printf(f, tx, "event-channel", "%u", d->port)))
 		return r;
-	fmt_snprintf(path, sizeof(path), "%s/protocol", n);
-	if ((r = xs_write(tx, path, XEN_IO_PROTO_ABI_NATIVE)))
+	if ((r = xenbus_front_printf(f, tx, "protocol", "%s", XEN_IO_PROTO_ABI_NATIVE)))
 		return r;
 	/* we reuse grants from a pool: the backend may keep them mapped */
-	fmt_snprintf(path, sizeof(path), "%s/feature-persistent", n);
-	return xs_write(tx, path, "1");
-}
-
-/* The shared ring: 2^order pages granted to the backend, indices initialised as SHARED_RING_INIT. */
-static int ring_setup(struct blk_dev *d)
-{
-	uint32_t n = 1u << d->ring_order;
-	blkif_sring_t *s = page_alloc(n);
-
-	if (!s)
-		return -ENOMEM;
-	memset(s, 0, n * PAGE_SIZE);
-	s->req_prod = s->rsp_prod = 0;
-	s->req_event = s->rsp_event = 1;
-	for (uint32_t i = 0; i < n; i++) {
-		int ref = gnttab_grant_access(d->backend, ((uintptr_t)s >> PAGE_SHIFT) + i, 0);
-
-		if (ref < 0) {
-			while (i--)
-				gnttab_end_access(d->ring_refs[i]);
-			page_free(s, n);
-			return ref;
-		}
-		d->ring_refs[i] = (uint32_t)ref;
-	}
-	d->sring = s;
-	d->ring_entries = blkfront_ring_entries(d->ring_order, sizeof(union blkif_sring_entry));
-	return 0;
+	return xenbus_front_printf(f, tx, "feature-persistent", "1");
 }
 
 /* Reads what the backend says about the disk once it is Connected; refuses nonsense. */
@@ -138,27 +117,28 @@ static int read_properties(struct blk_dev *d)
 	return 0;
 }
 
-static void undo_ring(struct blk_dev *d)
+/* The backend is Connected: its disk's properties, then the data path. */
+static int connect(struct xenbus_front *f)
 {
-	int leak = 0;
+	struct blk_dev *d = f->priv;
+	int r = read_properties(d);
 
-	if (d->port) {
-		evtchn_close(d->port);
-		d->port = 0;
-	}
-	if (!d->sring)
-		return;
-	for (uint32_t i = 0; i < (1u << d->ring_order); i++)
-		if (gnttab_end_access(d->ring_refs[i]))
-			leak = 1;
-	/* a ring page the backend still maps must never be reused */
-	if (!leak)
-		page_free(d->sring, 1u << d->ring_order);
-	else
-		pr_warn("blkfront: %s: backend still maps the ring: %u pages left parked\n",
-			d->name, 1u << d->ring_order);
-	d->sring = NULL;
+	return r ? r : blkfront_start(d);
 }
+
+static void disconnect(struct xenbus_front *f)
+{
+	blkfront_fail_all(f->priv);
+	blkfront_release(f->priv);
+}
+
+static const struct xenbus_front_ops blkfront_ops = {
+	.negotiate = negotiate,
+	.prepare = prepare,
+	.write_keys = write_keys,
+	.connect = connect,
+	.disconnect = disconnect,
+};
 
 static int blkfront_probe(struct xenbus_device *xb)
 {
@@ -183,42 +163,11 @@ static int blkfront_probe(struct xenbus_device *xb)
 	memcpy(d->info.name, d->name, sizeof(d->name));
 	d->info.vdev = d->vdev;
 
-	/*
-	 * A device we already closed (remove ran) whose node the toolstack has not deleted yet:
-	 * device/ events re-offer it until then; refuse quietly rather than handshake again.
-	 */
-	char sp[64];
-	XenbusState ours;
-	fmt_snprintf(sp, sizeof(sp), "%s/state", xb->nodename);
-	if (xenbus_read_state(sp, &ours) == 0 && ours >= XenbusStateClosing &&
-	    ours <= XenbusStateClosed) {
+	/* blkif: Initialised after the keys, Connected once the disk's properties are read */
+	xenbus_front_init(&d->front, xb, &blkfront_ops, d, "blkfront", XenbusStateInitialised);
+	if ((r = xenbus_front_connect(&d->front))) {
 		kfree(d);
-		return -ENODEV;
-	}
-	/* the backend publishes its ring limits at InitWait (it may skip ahead: fine) */
-	if ((r = xenbus_wait_backend(xb, XenbusStateInitWait, HANDSHAKE_TIMEOUT_NS)) < 0)
-		goto fail;
-	uint64_t order = be_uint(d, "max-ring-page-order", 0);
-	d->ring_order = order < BLKFRONT_RING_ORDER_MAX ? (uint32_t)order : BLKFRONT_RING_ORDER_MAX;
-	if ((r = ring_setup(d)))
-		goto fail;
-	if ((r = evtchn_alloc_unbound(d->backend, &d->port)))
-		goto fail;
-	struct keys k = { d };
-	if ((r = xs_transaction(NULL, write_keys, &k)) < 0)
-		goto fail;
-	if ((r = xenbus_switch_state(xb, XenbusStateInitialised)))
-		goto fail;
-	if ((r = xenbus_wait_backend(xb, XenbusStateConnected, HANDSHAKE_TIMEOUT_NS)) < 0)
-		goto fail;
-	if ((r = read_properties(d)))
-		goto fail;
-	if ((r = blkfront_start(d)))
-		goto fail;
-	if ((r = xenbus_switch_state(xb, XenbusStateConnected))) {
-		blkfront_fail_all(d);
-		blkfront_release(d);
-		goto fail_started;
+		return r;
 	}
 	xb->priv = d;
 	pr_info("blkfront: %s: %lu MiB, %u-byte sectors (physical %u)%s%s%s%s, ring %u pages/%u "
@@ -231,13 +180,6 @@ static int blkfront_probe(struct xenbus_device *xb)
 	blkfront_add(d);
 	blkfront_hotplug_notify(d, 1);
 	return 0;
-fail:
-	undo_ring(d);
-fail_started:
-	pr_warn("blkfront: device/vbd/%s: connecting failed (%d)\n", xb->id, r);
-	xenbus_switch_state(xb, XenbusStateClosed);
-	kfree(d);
-	return r;
 }
 
 /*
@@ -247,27 +189,18 @@ fail_started:
 static void blkfront_remove(struct xenbus_device *xb)
 {
 	struct blk_dev *d = xb->priv;
-	char sp[160];
-	XenbusState s = XenbusStateUnknown;
 
 	if (!d)
 		return;
 	blkfront_fail_all(d);
 	blkfront_hotplug_notify(d, 0);
 	xenbus_switch_state(xb, XenbusStateClosed);
-	/* the state watch is gone by now (remove runs after unwatch): read the node until it closes */
-	fmt_snprintf(sp, sizeof(sp), "%s/state", xb->otherend);
-	for (uint64_t waited = 0; waited < CLOSE_TIMEOUT_NS; waited += 20000000ull) {
-		int r = xenbus_read_state(sp, &s);
-
-		if (r == -ENOENT || (r == 0 && s == XenbusStateClosed))
-			break;
-		sched_sleep_ns(20000000ull);
-	}
+	/* the state watch is gone by now (remove runs after unwatch): the helper polls the node */
+	xenbus_front_wait_closed(xb, CLOSE_TIMEOUT_NS);
 	blkfront_release(d);
-	undo_ring(d);
-	struct gnttab_stats g;
-	gnttab_get_stats(&g);
+	xenbus_front_release(&d->front);
+	d->sring = NULL;
+	d->port = 0;
 	pr_info("blkfront: %s: detached; %lu requests failed with -EIO, %lu grants still busy\n",
 		d->name, d->st.failed_on_close, d->st.grants_busy);
 	xb->priv = NULL;

@@ -3,18 +3,11 @@
 #include "base/string.h"
 #include "drivers/netfront/netfront_priv.h"
 #include "kernel/evtchn.h"
-#include "kernel/gnttab.h"
 #include "kernel/heap.h"
-#include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 
 #define RX_COPY_MAX (NF_MAX_SLOTS + 8)
-
-static uint64_t page_frame(const void *p)
-{
-	return (uintptr_t)p >> 12;
-}
 
 void nf_event(evtchn_port_t port, void *arg)
 {
@@ -44,44 +37,19 @@ static void rx_push(struct netfront *nf)
 		evtchn_notify(nf->evtchn_rx);
 }
 
-/* Rings and buffers, each page granted once for the device's life (rx-copy: the backend copies). */
-int nf_alloc_rings(struct netfront *nf)
+/*
+ * Lays out the rings on the pages the handshake granted (zeroed, each granted once for the
+ * device's life: rx-copy, the backend copies) and posts every RX buffer.
+ */
+void nf_init_rings(struct netfront *nf)
 {
-	int g;
-
-	nf->tx_sring = page_alloc(1);
-	nf->rx_sring = page_alloc(1);
-	if (!nf->tx_sring || !nf->rx_sring)
-		return -ENOMEM;
-	memset(nf->tx_sring, 0, NF_PAGE_SIZE);
-	memset(nf->rx_sring, 0, NF_PAGE_SIZE);
 	SHARED_RING_INIT(nf->tx_sring);
 	SHARED_RING_INIT(nf->rx_sring);
 	FRONT_RING_INIT(&nf->tx, nf->tx_sring, NF_PAGE_SIZE);
 	FRONT_RING_INIT(&nf->rx, nf->rx_sring, NF_PAGE_SIZE);
-	if ((g = gnttab_grant_access(nf->backend, page_frame(nf->tx_sring), 0)) < 0)
-		return g;
-	nf->tx_ring_ref = (grant_ref_t)g;
-	if ((g = gnttab_grant_access(nf->backend, page_frame(nf->rx_sring), 0)) < 0)
-		return g;
-	nf->rx_ring_ref = (grant_ref_t)g;
-
-	for (unsigned i = 0; i < NF_TX_RING_SIZE; i++) {
-		if (!(nf->tx_buf[i] = page_alloc(1)))
-			return -ENOMEM;
-		if ((g = gnttab_grant_access(nf->backend, page_frame(nf->tx_buf[i]), 1)) < 0)
-			return g;
-		nf->tx_gref[i] = (grant_ref_t)g;
+	for (unsigned i = 0; i < NF_TX_RING_SIZE; i++)
 		nf->tx_free[i] = (uint16_t)i;
-	}
 	nf->tx_nfree = NF_TX_RING_SIZE;
-	for (unsigned i = 0; i < NF_RX_RING_SIZE; i++) {
-		if (!(nf->rx_buf[i] = page_alloc(1)))
-			return -ENOMEM;
-		if ((g = gnttab_grant_access(nf->backend, page_frame(nf->rx_buf[i]), 0)) < 0)
-			return g;
-		nf->rx_gref[i] = (grant_ref_t)g;
-	}
 	/* every buffer posted: the request producer stays one ring ahead of the responses consumed */
 	for (RING_IDX p = 0; p < NF_RX_RING_SIZE; p++)
 		rx_post(nf, p);
@@ -91,7 +59,6 @@ int nf_alloc_rings(struct netfront *nf)
 	nf->st.rx_ring_size = NF_RX_RING_SIZE;
 	nf->st.tx_ring_size = NF_TX_RING_SIZE;
 	nf->st.queues = 1;
-	return 0;
 }
 
 void nf_connected(struct netfront *nf)
@@ -105,17 +72,11 @@ void nf_connected(struct netfront *nf)
 	nf_notify_listener(nf, 1);
 }
 
-/* Grants we cannot take back stay parked and their pages are never freed (gnttab's rule). */
-static void end_and_free(grant_ref_t ref, void *page)
-{
-	if (gnttab_end_access(ref) == 0 && page)
-		page_free(page, 1);
-}
-
 /*
  * The backend left: the link goes down at once (senders and the receiver see -ENOTCONN), the
  * event channels close; the buffers are released by the receiver when it lets go
  * (netfront_rx_next's -ENOTCONN), so no page is freed under a thread still reading it.
+ * Grants the backend still holds park their pages for good (xenbus_front.h's rule).
  */
 void nf_teardown(struct netfront *nf)
 {
@@ -125,19 +86,11 @@ void nf_teardown(struct netfront *nf)
 	nf->state = NF_DOWN;
 	nf->dev = NULL;
 	spin_unlock_irqrestore(&nf->tx_lock, f);
-	evtchn_close(nf->evtchn_rx);
-	if (nf->split)
-		evtchn_close(nf->evtchn_tx);
+	xenbus_front_close_ports(&nf->front);
 	/* TX buffers: no sender touches them once the state is down (checked under tx_lock) */
-	for (unsigned i = 0; i < NF_TX_RING_SIZE; i++)
-		if (nf->tx_buf[i]) {
-			end_and_free(nf->tx_gref[i], nf->tx_buf[i]);
-			nf->tx_buf[i] = NULL;
-		}
-	if (nf->tx_sring) {
-		end_and_free(nf->tx_ring_ref, nf->tx_sring);
-		nf->tx_sring = NULL;
-	}
+	xenbus_front_unshare(&nf->front, NF_SHARE_TX_BUF);
+	xenbus_front_unshare(&nf->front, NF_SHARE_TX_RING);
+	nf->tx_sring = NULL;
 	waitq_wake_all(&nf->wq);
 	if (was_up)
 		nf_notify_listener(nf, 0);
@@ -146,15 +99,9 @@ void nf_teardown(struct netfront *nf)
 /* the receiver's side of the teardown: RX buffers and ring, once it no longer reads them */
 static void rx_release(struct netfront *nf)
 {
-	for (unsigned i = 0; i < NF_RX_RING_SIZE; i++)
-		if (nf->rx_buf[i]) {
-			end_and_free(nf->rx_gref[i], nf->rx_buf[i]);
-			nf->rx_buf[i] = NULL;
-		}
-	if (nf->rx_sring) {
-		end_and_free(nf->rx_ring_ref, nf->rx_sring);
-		nf->rx_sring = NULL;
-	}
+	xenbus_front_unshare(&nf->front, NF_SHARE_RX_BUF);
+	xenbus_front_unshare(&nf->front, NF_SHARE_RX_RING);
+	nf->rx_sring = NULL;
 }
 
 static void rx_count_drop(struct netfront *nf, enum nf_rx_verdict v)
@@ -259,7 +206,8 @@ int netfront_rx_next(struct netfront *nf, struct netfront_rx *out)
 		out->flags = ((pkt.flags & NETRXF_csum_blank) ? NETFRONT_RX_CSUM_BLANK : 0) |
 			     ((pkt.flags & NETRXF_data_validated) ? NETFRONT_RX_VALIDATED : 0);
 		for (unsigned i = 0; i < pkt.nfrags; i++) {
-			out->frag[i].data = nf->rx_buf[pkt.frag[i].buf] + pkt.frag[i].offset;
+			out->frag[i].data =
+			    (uint8_t *)nf->rx_buf[pkt.frag[i].buf] + pkt.frag[i].offset;
 			out->frag[i].len = pkt.frag[i].len;
 		}
 		if (pkt.nfrags > 1)

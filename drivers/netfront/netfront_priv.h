@@ -6,6 +6,7 @@
 #include "arch/x86/spinlock.h"
 #include "drivers/netfront/netfront.h"
 #include "drivers/netfront/netfront_ring.h"
+#include "drivers/xenbus/xenbus_front.h"
 #include "kernel/waitq.h"
 #include <xen/event_channel.h>
 
@@ -21,14 +22,15 @@
 #define NF_RX_RING_SIZE __CONST_RING_SIZE(netif_rx, NF_PAGE_SIZE)
 
 enum nf_state { NF_NEW, NF_UP, NF_DOWN };
-
-struct xenbus_device;
+/* the handshake's shares (xenbus_front.h), in the order negotiate declares them */
+enum nf_share { NF_SHARE_TX_RING, NF_SHARE_RX_RING, NF_SHARE_TX_BUF, NF_SHARE_RX_BUF };
 
 struct netfront {
 	char name[24];
 	uint8_t mac[6];
 	domid_t backend;
 	struct xenbus_device *dev; /* NULL once removed */
+	struct xenbus_front front; /* the handshake's state: every grant, the ports */
 	volatile enum nf_state state;
 	int sg, csum_offload, gso_tcpv4, split, max_queues;
 
@@ -39,7 +41,7 @@ struct netfront {
 	struct netif_tx_sring *tx_sring;
 	struct netif_tx_front_ring tx;
 	grant_ref_t tx_ring_ref;
-	uint8_t *tx_buf[NF_TX_RING_SIZE];
+	void *tx_buf[NF_TX_RING_SIZE];
 	grant_ref_t tx_gref[NF_TX_RING_SIZE];
 	uint16_t tx_free[NF_TX_RING_SIZE];
 	unsigned tx_nfree;
@@ -48,7 +50,7 @@ struct netfront {
 	struct netif_rx_sring *rx_sring;
 	struct netif_rx_front_ring rx;
 	grant_ref_t rx_ring_ref;
-	uint8_t *rx_buf[NF_RX_RING_SIZE];
+	void *rx_buf[NF_RX_RING_SIZE];
 	grant_ref_t rx_gref[NF_RX_RING_SIZE];
 	unsigned rx_held; /* slots of the packet handed out, reposted by rx_done */
 
@@ -57,7 +59,7 @@ struct netfront {
 };
 
 /* netfront.c */
-int nf_alloc_rings(struct netfront *nf);
+void nf_init_rings(struct netfront *nf);
 void nf_connected(struct netfront *nf);
 void nf_teardown(struct netfront *nf);
 void nf_event(evtchn_port_t port, void *arg);

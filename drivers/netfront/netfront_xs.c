@@ -1,4 +1,4 @@
-/* Netfront's xenbus side: the vif driver's probe and remove, feature negotiation, keys written in one transaction, connect. */
+/* Netfront's xenbus side: what the shared handshake (xenbus_front.c) asks of a vif: MAC, features, rings, keys; probe and remove. */
 #include "base/errno.h"
 #include "base/fmt.h"
 #include "base/string.h"
@@ -7,8 +7,6 @@
 #include "kernel/evtchn.h"
 #include "kernel/heap.h"
 #include "kernel/printk.h"
-
-#define HANDSHAKE_TIMEOUT_NS (30ull * 1000000000ull)
 
 static spinlock_t list_lock = SPINLOCK_INIT;
 static struct netfront *devices;
@@ -40,14 +38,9 @@ struct netfront *netfront_get(unsigned i)
 	return nf;
 }
 
-/* A backend feature flag: 0 when missing or not a number (features are optional). */
 static uint64_t be_uint(struct xenbus_device *dev, const char *key, uint64_t def)
 {
-	char path[192];
-	uint64_t v;
-
-	fmt_snprintf(path, sizeof(path), "%s/%s", dev->otherend, key);
-	return xs_read_uint(NULL, path, &v) == 0 ? v : def;
+	return xenbus_front_backend_uint(dev, key, def);
 }
 
 /* "00:16:3e:xx:xx:xx", strictly: six two-digit hex bytes */
@@ -79,23 +72,15 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-struct keys {
-	struct netfront *nf;
-	const char *node;
-};
-
 /* Our half of the connection in one transaction, so the backend sees all of it or none. */
-static int write_keys(const struct xs_ctx *tx, void *arg)
+static int write_keys(struct xenbus_front *f, const struct xs_ctx *tx)
 {
-	struct keys *k = arg;
-	struct netfront *nf = k->nf;
-	char path[96];
+	struct netfront *nf = f->priv;
 	int r;
 
 #define W(key, fmt, val)                                                                           \
 	do {                                                                                       \
-		fmt_snprintf(path, sizeof(path), "%s/" key, k->node);                              \
-		if ((r = xs_printf(tx, path, fmt, val)))                                           \
+		if ((r = xenbus_front_printf(f, tx, key, fmt, val)))                               \
 			return r;                                                                  \
 	} while (0)
 	W("tx-ring-ref", "%u", nf->tx_ring_ref);
@@ -123,10 +108,68 @@ static int write_keys(const struct xs_ctx *tx, void *arg)
 	return 0;
 }
 
+/* The backend is at InitWait: our MAC, its features, our shares (two rings, their buffers). */
+static int negotiate(struct xenbus_front *f)
+{
+	struct netfront *nf = f->priv;
+	struct xenbus_device *dev = f->dev;
+	char mac[32], path[96];
+
+	fmt_snprintf(path, sizeof(path), "%s/mac", dev->nodename);
+	if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || parse_mac(mac, nf->mac)) {
+		fmt_snprintf(path, sizeof(path), "%s/mac", dev->otherend);
+		if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || parse_mac(mac, nf->mac)) {
+			pr_warn("netfront: %s: no valid mac\n", nf->name);
+			return -EINVAL;
+		}
+	}
+	if (!be_uint(dev, "feature-rx-copy", 0)) {
+		/* page flipping is gone from Linux and never implemented here */
+		pr_warn("netfront: %s: backend lacks feature-rx-copy: refused\n", nf->name);
+		return -ENODEV;
+	}
+	nf->sg = be_uint(dev, "feature-sg", 0) != 0;
+	nf->gso_tcpv4 = be_uint(dev, "feature-gso-tcpv4", 0) != 0;
+	nf->csum_offload = !be_uint(dev, "feature-no-csum-offload", 0);
+	nf->split = be_uint(dev, "feature-split-event-channels", 0) != 0;
+	nf->max_queues = (int)be_uint(dev, "multi-queue-max-queues", 1);
+	/*
+	 * One queue, whatever the backend offers: lwIP runs under one core lock, so a second queue
+	 * would only add rings, grants and a thread without any parallelism to use them.
+	 */
+	f->nports = nf->split ? 2 : 1;
+	/* in enum nf_share's order; the backend only reads what we send */
+	xenbus_front_add_share(f, NULL, &nf->tx_ring_ref, 1, 0, 0);
+	xenbus_front_add_share(f, NULL, &nf->rx_ring_ref, 1, 0, 0);
+	xenbus_front_add_share(f, nf->tx_buf, nf->tx_gref, NF_TX_RING_SIZE, 0, 1);
+	xenbus_front_add_share(f, nf->rx_buf, nf->rx_gref, NF_RX_RING_SIZE, 0, 0);
+	return 0;
+}
+
+/* Rings laid out and RX buffers posted before the keys; the ports bound to our handler. */
+static int prepare(struct xenbus_front *f)
+{
+	struct netfront *nf = f->priv;
+
+	nf->tx_sring = xenbus_front_block(f, NF_SHARE_TX_RING, 0);
+	nf->rx_sring = xenbus_front_block(f, NF_SHARE_RX_RING, 0);
+	nf_init_rings(nf);
+	nf->evtchn_rx = f->port[0];
+	nf->evtchn_tx = nf->split ? f->port[1] : f->port[0];
+	evtchn_bind(nf->evtchn_rx, nf_event, nf);
+	if (nf->split)
+		evtchn_bind(nf->evtchn_tx, nf_event, nf);
+	return 0;
+}
+
+static const struct xenbus_front_ops netfront_ops = {
+	.negotiate = negotiate, .prepare = prepare, .write_keys = write_keys,
+	/* no connect: nothing of the backend's is needed; the data path starts once listed */
+};
+
 static int netfront_probe(struct xenbus_device *dev)
 {
 	struct netfront *nf = kzalloc(sizeof(*nf));
-	char mac[32], path[96];
 	int r;
 
 	if (!nf)
@@ -138,65 +181,11 @@ static int netfront_probe(struct xenbus_device *dev)
 	nf->wq = (struct waitq)WAITQ_INIT;
 	nf->tx_lock = (spinlock_t)SPINLOCK_INIT;
 
-	/* the backend may skip InitWait; features are readable from then on */
-	r = xenbus_wait_backend(dev, XenbusStateInitWait, HANDSHAKE_TIMEOUT_NS);
-	if (r < 0) {
-		/* -ENOTCONN: a device being unplugged, seen again by a rescan: nothing to say */
-		if (r != -ENOTCONN)
-			pr_warn("netfront: %s: backend never reached InitWait (%d)\n", nf->name, r);
-		/* nothing granted yet; writing our state would recreate a node being deleted */
+	/* netif: we write Connected with the keys, then wait for the backend's */
+	xenbus_front_init(&nf->front, dev, &netfront_ops, nf, "netfront", XenbusStateConnected);
+	if ((r = xenbus_front_connect(&nf->front))) {
 		kfree(nf);
 		return r;
-	}
-	fmt_snprintf(path, sizeof(path), "%s/mac", dev->nodename);
-	if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || parse_mac(mac, nf->mac)) {
-		fmt_snprintf(path, sizeof(path), "%s/mac", dev->otherend);
-		if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || parse_mac(mac, nf->mac)) {
-			pr_warn("netfront: %s: no valid mac\n", nf->name);
-			r = -EINVAL;
-			goto fail;
-		}
-	}
-	if (!be_uint(dev, "feature-rx-copy", 0)) {
-		/* page flipping is gone from Linux and never implemented here */
-		pr_warn("netfront: %s: backend lacks feature-rx-copy: refused\n", nf->name);
-		r = -ENODEV;
-		goto fail;
-	}
-	nf->sg = be_uint(dev, "feature-sg", 0) != 0;
-	nf->gso_tcpv4 = be_uint(dev, "feature-gso-tcpv4", 0) != 0;
-	nf->csum_offload = !be_uint(dev, "feature-no-csum-offload", 0);
-	nf->split = be_uint(dev, "feature-split-event-channels", 0) != 0;
-	nf->max_queues = (int)be_uint(dev, "multi-queue-max-queues", 1);
-	/*
-	 * One queue, whatever the backend offers: lwIP runs under one core lock, so a second queue
-	 * would only add rings, grants and a thread without any parallelism to use them.
-	 */
-
-	if ((r = nf_alloc_rings(nf))) {
-		pr_warn("netfront: %s: no rings (%d)\n", nf->name, r);
-		goto fail;
-	}
-	if ((r = evtchn_alloc_unbound(nf->backend, &nf->evtchn_rx)))
-		goto fail;
-	nf->evtchn_tx = nf->evtchn_rx;
-	if (nf->split && (r = evtchn_alloc_unbound(nf->backend, &nf->evtchn_tx)))
-		goto fail;
-	evtchn_bind(nf->evtchn_rx, nf_event, nf);
-	if (nf->split)
-		evtchn_bind(nf->evtchn_tx, nf_event, nf);
-
-	struct keys k = { nf, dev->nodename };
-	if ((r = xs_transaction(NULL, write_keys, &k)) < 0) {
-		pr_warn("netfront: %s: writing keys failed (%d)\n", nf->name, r);
-		goto fail;
-	}
-	if ((r = xenbus_switch_state(dev, XenbusStateConnected)))
-		goto fail;
-	r = xenbus_wait_backend(dev, XenbusStateConnected, HANDSHAKE_TIMEOUT_NS);
-	if (r < 0) {
-		pr_warn("netfront: %s: backend did not connect (%d)\n", nf->name, r);
-		goto fail;
 	}
 	dev->priv = nf;
 	unsigned long f = spin_lock_irqsave(&list_lock);
@@ -212,13 +201,6 @@ static int netfront_probe(struct xenbus_device *dev)
 		nf->gso_tcpv4, nf->split, nf->max_queues);
 	nf_connected(nf);
 	return 0;
-fail:
-	/*
-	 * Whatever was granted stays granted (the backend may have mapped it): the device is not
-	 * listed and its memory is not reused. Rare, and safer than freeing a mapped page.
-	 */
-	xenbus_switch_state(dev, XenbusStateClosed);
-	return r;
 }
 
 static void netfront_remove(struct xenbus_device *dev)

@@ -4,11 +4,14 @@ UNIT_UNDER_TEST := base/fmt.c kernel/memmap.c kernel/pmem.c kernel/heap.c kernel
 	kernel/cmdline.c kernel/ksyms.c kernel/pvclock.c kernel/evtchn_scan.c kernel/timerq.c \
 	kernel/gnttab_refs.c
 UNIT_UNDER_TEST += drivers/xenbus/xs_wire.c drivers/xenbus/xs_reqs.c drivers/acpi/acpi.c
-UNIT_UNDER_TEST += drivers/blkfront/blkfront_req.c
+UNIT_UNDER_TEST += drivers/blkfront/blkfront_req.c drivers/xenbus/xenbus_front.c \
+	drivers/blkfront/blkfront_xs.c drivers/netfront/netfront_xs.c
 UNIT_UNDER_TEST += drivers/netfront/netfront_ring.c drivers/netfront/netfront_gso.c lib/lwip/netcfg.c
 UNIT_UNDER_TEST += $(addprefix apps/conformance/,conf_result.c conf_rules_entry.c \
 	conf_rules_startinfo.c conf_rules_platform.c conf_report.c conf_args.c)
 UNIT_BIN := $(BUILD)/unit/unit-tests
+# test_xenbus_front counts the frontends' pages: their page_alloc/page_free go through its wrappers
+UNIT_WRAP := -Wl,--wrap=page_alloc,--wrap=page_free
 # the host stand-ins in tests/unit/host come first; sanitizers catch what asserts miss
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/unit/host -I. -Iinclude \
 	-isystem $(XEN_INC) -D__XEN_INTERFACE_VERSION__=0x00040e00 \
@@ -17,7 +20,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/unit/host -I. -Ii
 $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_UNDER_TEST) $(wildcard tests/unit/*.h) | $(XEN_INC)/xen
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(UNIT_UNDER_TEST) -lcriterion
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(UNIT_UNDER_TEST) -lcriterion $(UNIT_WRAP)
 
 test-unit:
 	$(Q)tools/setup test
