@@ -1,8 +1,24 @@
 /*
- * Xen event channels: all ports masked at start, one upcall vector on every vCPU, handlers looked
- * up per port. Each port belongs to the vCPU Xen notifies for it (vCPU 0 unless bound to another
- * one: per-vCPU VIRQs, IPIs, EVTCHNOP_bind_vcpu); a vCPU's upcall scans only its own ports, so
- * a timer VIRQ or an IPI is always handled on the CPU it is meant for.
+ * Xen event channels: all ports masked at start, one upcall vector on every vCPU, handlers per port.
+ *
+ * An event channel is Xen's doorbell: a port number at each end, one bit of state, no payload
+ * (the data travels in shared rings; the event only says "look"). In the 2-level ABI the
+ * state lives in the shared-info page as two bitmaps indexed by port: pending (Xen sets a bit
+ * when the other end sends) and mask (we set a bit to say "do not interrupt me for this one").
+ * A second level keeps the scan short: each vCPU's vcpu_info has a selector word with one bit
+ * per 64-port word of pending, and an upcall_pending flag. Xen raises an event by setting the
+ * pending bit and, if the port is unmasked, the selector bit and upcall_pending, then injects
+ * our upcall vector. We unwind in the opposite order, always clearing a flag before acting on
+ * what it announced (upcall_pending, then the selector word by exchange, then each pending bit
+ * by an atomic and-not before its handler runs), so an event that arrives meanwhile sets the
+ * flag again and is seen on the next pass instead of being lost.
+ * To stop a port we mask first and only then drop its handler: an event in between stays
+ * pending for whoever binds next instead of reaching a handler that is going away. Unmasking
+ * goes through Xen (EVTCHNOP_unmask): an event that became pending while the port was masked
+ * must be raised now, and Xen sets the selector and upcall flags of whichever vCPU owns it.
+ * Each port belongs to the vCPU Xen notifies for it (vCPU 0 unless bound to another one:
+ * per-vCPU VIRQs, IPIs, EVTCHNOP_bind_vcpu); a vCPU's upcall scans only its own ports, so a
+ * timer VIRQ or an IPI is always handled on the CPU it is meant for.
  */
 #include "arch/x86/apic.h"
 #include "arch/x86/hypercall.h"

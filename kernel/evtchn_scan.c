@@ -1,4 +1,17 @@
 /* The 2-level event-channel pending scan: selector word, then pending & ~mask, lowest port first. */
+/*
+ * One pass of the scan an upcall runs (the bitmaps are explained in evtchn.c). The selector
+ * word is taken whole by an exchange with 0: a bit Xen sets after that is left for the next
+ * pass instead of being wiped by a late clear. For each word it names, pending & ~mask gives
+ * the candidates, taken lowest port first. That is only a snapshot, so each candidate is
+ * checked again at the moment of delivery: a handler earlier in the pass may have masked it
+ * (a masked port must stay pending until it is unmasked), and on SMP another vCPU may have
+ * consumed it already. It is delivered only if our atomic and-not is what cleared its pending
+ * bit, which makes every event delivered at most once per send. Because the bit is cleared
+ * before the handler runs, the peer may send again at once: the new event sets it anew and a
+ * new upcall follows. "mine" restricts the pass to the ports of the calling vCPU.
+ * Pure functions over the bitmaps, so the host unit tests run them as they are.
+ */
 #include <stddef.h>
 #include "kernel/evtchn_scan.h"
 

@@ -1,4 +1,23 @@
 /* Grant tables v1: frames mapped with XENMEM_add_to_physmap, entries written in the documented order. */
+/*
+ * A grant is how a domain lets one other domain use one of its pages. Entry "ref" of our grant
+ * table (frames Xen owns, which we map into our physical space with XENMEM_add_to_physmap)
+ * says "domain D may use frame F", read-only or not. Only the ref travels to the peer (in
+ * xenstore or a ring request); the peer asks Xen to map or copy it, and Xen checks the entry
+ * on every such use, so the entry is the whole permission.
+ * A v1 entry's life: free -> we write frame and domid -> we write flags (GTF_permit_access,
+ * GTF_readonly maybe), which makes it live -> the peer maps it, and Xen sets GTF_reading or
+ * GTF_writing in our flags for as long as the mapping exists -> the peer unmaps (Xen clears
+ * them) -> we revoke by clearing flags -> the ref is free again.
+ * Frame and domid are stored before flags, with a release barrier between: Xen may act on the
+ * entry the instant the permit bit shows, and a half-written entry would grant the wrong page
+ * or to the wrong domain. Revoking is a compare-and-swap of flags to 0 that only succeeds
+ * while neither GTF_reading nor GTF_writing is set: a plain store would wipe the bits of a
+ * mapping that exists (or is being set up this instant), and we would take back a page the
+ * peer still writes to. When the peer does still map it, the ref is parked for good and the
+ * page must be neither reused nor freed: the rule every driver's teardown follows
+ * (drivers/xenbus/xenbus_front.h).
+ */
 #include <stddef.h>
 #include "arch/x86/hypercall.h"
 #include "arch/x86/spinlock.h"

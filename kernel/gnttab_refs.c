@@ -1,4 +1,15 @@
 /* Grant-reference free list with a state per ref, so double frees and reuse of busy refs are caught. */
+/*
+ * The bookkeeping half of the grant life cycle (gnttab.c writes the entries themselves). A ref
+ * is reserved, free, used (a live grant we handed out) or busy (revoked while the peer still
+ * mapped it). Refs below GNTTAB_NR_RESERVED_ENTRIES belong to the toolstack, which grants our
+ * console and xenstore pages to dom0 through entries 0 and 1; they never enter the free list.
+ * A busy ref leaves circulation for good: its entry still belongs to a live mapping, and
+ * writing a new grant into it would mix two grants in one entry. The state byte per ref turns
+ * a second end_access, or the end of a ref never handed out, into a counted refusal instead of
+ * a corrupted free list that would one day give two drivers the same ref. Pure bookkeeping
+ * over arrays the caller provides, so the host unit tests run it as it is.
+ */
 #include "base/errno.h"
 #include "kernel/gnttab_refs.h"
 

@@ -1,4 +1,21 @@
 /* PVH entry: 32-bit protected mode with paging off -> copy start info -> page tables -> long mode -> C. */
+/*
+ * The PVH boot protocol, as Xen's loader and QEMU's -kernel both speak it: the PHYS32_ENTRY
+ * note below names a 32-bit physical entry point; the loader places our segments at their
+ * physical addresses and starts only the boot vCPU there, with paging off, flat 4 GiB code and
+ * data segments already loaded, interrupts off, and %ebx pointing at a struct hvm_start_info
+ * (magic first: the only way to tell it is there). That is the whole contract: no stack, no
+ * GDT or IDT we may keep, no promise about the other registers, and the APs stay down until
+ * we start them. Everything we learn about the machine (the memory map, the command line, the
+ * boot modules, the ACPI RSDP) arrives through that one structure.
+ * It lies wherever the loader put it, in RAM that nothing tells us is taken, and the pointers
+ * in it lead to more such places. So it is copied first, together with what it points to, into
+ * a staging area the loader zeroed with our image: clearing the BSS, building page tables and
+ * the first page allocation could otherwise land on it before C ever reads it. Pieces above
+ * 4 GiB cannot be reached in 32-bit mode: boot_raw.copied says which pieces made it.
+ * Then long mode: identity page tables, PAE, EFER.LME (and NXE when the CPU has it), paging on,
+ * our own GDT, and a far jump into 64-bit code.
+ */
 #include <xen/elfnote.h>
 #include "arch/x86/bootraw.h"
 #include "arch/x86/entry_state.h"

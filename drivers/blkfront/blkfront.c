@@ -1,6 +1,24 @@
 /*
- * blkfront's data path and the block API (include/pvhkit/blk.h): requests split into ring
- * requests through bounce pages, responses copied once and checked, completion in a thread.
+ * blkfront's data path and the block API (include/pvhkit/blk.h): bounce pages, ring requests, completions.
+ *
+ * The blkif ring is 2^order shared pages (the order negotiated in blkfront_xs.c): four indices,
+ * then an array of slots, each a union of a request and a response, because the backend writes
+ * a response into the slot of a request it has already taken. The indices are free-running
+ * 32-bit counters, masked by the (power of two) slot count only to address a slot:
+ *   req_prod   ours: requests below it are complete and the backend may read them
+ *   rsp_prod   the backend's: responses below it are complete
+ *   req_event  the backend's: "send me an event once req_prod passes this"
+ *   rsp_event  ours: "send me an event once rsp_prod passes this"
+ * Our private counters (req_prod_pvt, rsp_cons) never leave this domain, and since responses
+ * reuse request slots we never have more requests out than slots. Publishing is: request
+ * written, write barrier, req_prod stored, full barrier, req_event read; an event is sent only
+ * if the new req_prod crossed req_event (the backend said it was going idle), which spares a
+ * hypercall per request while it is busy. Consuming is the mirror: responses taken up to
+ * rsp_prod, then rsp_event = rsp_cons + 1, full barrier, rsp_prod read once more, since a
+ * response written just before the rsp_event store would raise no event and wait forever.
+ * Data never goes through the ring: a request names granted pages by ref, plus the sectors
+ * within each. Here requests are split into ring requests through bounce pages (so callers'
+ * buffers need no alignment), responses are copied once and checked, completions run in a thread.
  */
 #include "base/string.h"
 #include "drivers/blkfront/blkfront.h"

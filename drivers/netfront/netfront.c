@@ -1,4 +1,22 @@
 /* Netfront data path: granted RX buffers kept posted, packets parsed from copied responses, TX frames copied into granted slots with back-pressure. */
+/*
+ * netif has two one-page rings, TX and RX, each with the four indices of blkif (blkfront.c
+ * explains them and the rule for events: one is sent only when the peer's *_event is crossed).
+ * On both rings we produce the requests and the backend the responses; what differs is where
+ * the data goes.
+ * TX: a frame is copied into the granted buffer of a free slot (several slots when it is larger
+ * than a page and the backend takes scatter-gather: NETTXF_more_data on all but the last; one
+ * extra-info slot ahead of a GSO super-segment), req_prod is published and the backend is
+ * notified if that crossed its req_event. It copies the frame out and answers each slot by id.
+ * We collect answers when we next send and ask for an event only when a sender waits for room.
+ * RX: each request is an empty granted page ("fill this"), and every slot stays posted, so the
+ * backend always has somewhere to put a frame; it copies the frame in (request-rx-copy) and
+ * produces responses: buffer id, offset, length or error, flags. We take them up to rsp_prod,
+ * set rsp_event = rsp_cons + 1 and look once more before sleeping, then repost each consumed
+ * buffer at the next request position, so req_prod stays one ring ahead of rsp_cons and the
+ * id of position p is always p & mask. Responses are copied out of the shared page once and
+ * then checked (netfront_ring.c): the backend is another domain, and not trusted.
+ */
 #include "base/errno.h"
 #include "base/string.h"
 #include "drivers/netfront/netfront_priv.h"

@@ -1,4 +1,17 @@
 /* Netfront's pure ring logic, shared by the guest and the host unit tests: RX parsing, TX splitting and flags, checksum trust and completion. */
+/*
+ * What the netif rings (netfront.c) may legally carry, checked on copies so the backend cannot
+ * change a slot after we looked. An RX packet spans one or more responses, NETRXF_more_data on
+ * all but the last; NETRXF_extra_info means extra-info segments follow in the next slots (we
+ * negotiated no RX GSO, so none is legal here). Response i of a packet must name the buffer
+ * posted at position cons + i, its offset + length must stay inside that page, and its status
+ * is the byte count or a negative error. The first slot's flags speak for the whole packet:
+ * NETRXF_csum_blank (the checksum field is only partial) and NETRXF_data_validated (the
+ * backend checked it). Any breach drops the whole packet, counted by reason, and its slots go
+ * back on the ring; a packet that never ends is cut off. TX requests are built here too, and a
+ * TX response must name an id that is in flight, so a repeated or invented id cannot free a
+ * buffer twice.
+ */
 #include "drivers/netfront/netfront_ring.h"
 
 int nf_rx_parse(const union nf_rx_slot *slot, unsigned avail, uint32_t cons, unsigned ring_size,

@@ -1,6 +1,24 @@
 /*
- * Xenbus frontend helpers. Probes and removes run in one "xenbus" worker thread, never in the
- * watch thread, so a probe may wait for the backend's state (which the watch thread reports).
+ * Xenbus: our PV devices found in xenstore, each one's backend state followed, drivers probed.
+ *
+ * The toolstack announces a device with two directories: the frontend's, device/<type>/<id>
+ * under our home ("backend" and "backend-id" in it name the other side), and the backend's in
+ * the backend domain's tree (pointing back at us). Each has a "state" key holding a
+ * XenbusState, and each side writes only its own and watches the other's:
+ *   Initialising (1)  just created, nothing ready
+ *   InitWait (2)      backend: its features are published, it waits for ours
+ *   Initialised (3)   frontend: our rings and event channels are published (the keys)
+ *   Connected (4)     ready for traffic (the backend gets there after mapping our rings)
+ *   Closing (5)       leaving: no new work, what is in flight is finished or failed
+ *   Closed (6)        gone: the backend has unmapped, the frontend may revoke and free; the
+ *                     toolstack deletes both nodes after that
+ * (Reconfiguring/Reconfigured count as connected.) Nothing else synchronises the two domains,
+ * and a side may skip states, so every wait is for "this state or a later one". A hot-plug is
+ * a new node under device/ (a watch on "device" sees it); an unplug is the backend moving to
+ * Closing (xl *-detach) or its node disappearing.
+ * Probes and removes run in one "xenbus" worker thread, never in the watch thread, so a probe
+ * may wait for the backend's state (which the watch thread reports). The frontend's half of
+ * the handshake, shared by the drivers, is xenbus_front.c.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"

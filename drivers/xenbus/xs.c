@@ -1,7 +1,21 @@
 /*
- * The xenstore transport: requests go into the shared ring under a writer lock, a reader thread
- * reassembles what xenstored sends back and hands replies to their waiters by req_id and watch
- * events to the watch thread. Every wait is bounded by the caller's timeout.
+ * The xenstore transport: requests into the shared ring, replies to their waiters, watch events on.
+ *
+ * The ring is one page (its frame and event channel are HVM params the toolstack set before we
+ * started) holding two byte rings of XENSTORE_RING_SIZE: req, which we fill and xenstored
+ * drains, and rsp, the other way. Each has a producer and a consumer index: req_prod and
+ * rsp_cons are ours to advance, req_cons and rsp_prod xenstored's. The indices run freely
+ * over 32 bits and are masked only to address a byte; prod - cons, unsigned, is the bytes in
+ * flight even across the wrap, and a value beyond the ring size means the peer broke the ring
+ * (we then stop using it). It is a byte stream, not a queue of messages: a message may wrap or
+ * arrive in several pieces, so the reader reassembles header and payload (xs_wire.c) before
+ * looking at them. The order of each side's accesses is what makes it safe: the writer copies
+ * the bytes, then publishes the producer index (release), then sends an event; the reader
+ * reads the producer (acquire), then the bytes, then publishes its consumer index and sends an
+ * event too, because the writer may be waiting for room.
+ * Here requests go into the ring under a writer lock, a reader thread reassembles what
+ * xenstored sends back and hands replies to their waiters by req_id and watch events to the
+ * watch thread. Every wait is bounded by the caller's timeout.
  */
 #include "arch/x86/xen.h"
 #include "base/string.h"

@@ -1,4 +1,21 @@
 /* The xenstore wire protocol as pure functions (host-testable): everything read here came from another domain. */
+/*
+ * xenstore is a small tree of keys kept by xenstored in dom0: the toolstack writes our
+ * configuration there, and frontends meet their backends there. A guest talks to it over one
+ * shared page (xs.c moves the bytes); this file is the format of those bytes.
+ * Every message, either way, is a struct xsd_sockmsg header (type, req_id, tx_id, len) and len
+ * bytes of payload, at most XENSTORE_PAYLOAD_MAX. Payloads are NUL-separated strings: a WRITE
+ * is "path\0value" with no NUL after the value; a path not starting with '/' is relative to
+ * our home, /local/domain/<our id>. xenstored answers every request once, with the request's
+ * type and the req_id we chose, or with XS_ERROR and an errno name ("ENOENT\0"). req_id is what
+ * pairs a reply with its waiter when several threads have requests out. tx_id is 0 outside a
+ * transaction, else the number TRANSACTION_START returned: requests carrying it see and change
+ * a private view until TRANSACTION_END commits it, and a commit that raced someone else's
+ * change fails with EAGAIN, so the caller runs the whole transaction again.
+ * The only message nobody asked for is WATCH_EVENT, "path\0token\0" with req_id 0: something
+ * at or below a watched path changed (one also fires when the watch is set). Everything read
+ * here came from another domain: lengths, types and numbers are checked before use.
+ */
 #include "base/string.h"
 #include "drivers/xenbus/xs_wire.h"
 
