@@ -514,6 +514,7 @@ static void check_clean(int at)
 		     "fail at step %d: bad frees %ld, freed while granted %ld, bad revokes %d, "
 		     "bad closes %d",
 		     at, bad_frees, freed_while_granted, bad_ends, bad_closes);
+	cr_assert_eq(blk_started, 0, "fail at step %d: blkfront's data path still running", at);
 	cr_assert_str_eq(our_state(), "6", "fail at step %d: our state %s", at, our_state());
 	cr_assert(strstr(log_buf, "connecting failed at"), "fail at step %d: log: %s", at, log_buf);
 }
