@@ -140,7 +140,7 @@ class XenReader:
             o.end, o.rig_detail = "panic", self.panic_msg
         elif self.end is None:
             if timed_out:
-                o.end = "timeout"
+                o.end, o.rig_detail = "timeout", "QEMU killed at the deadline"
             else:
                 o.end, o.rig_detail = "rig", f"QEMU exited (status {qemu_rc}) without dom0 shutting down"
         elif self.end == "poweroff" and self.reason is not None and self.reason < 128:
@@ -188,4 +188,6 @@ def run(case, log_path, xen=None, echo=None, say=None, verbose=False):
                     echo(m)
         obs.seconds = q.elapsed()
         reader.finish(q.timed_out, q.returncode())
+        if q.timed_out and obs.end == "timeout":
+            obs.rig_detail = f"after {case.timeout} s, QEMU killed"
     return obs

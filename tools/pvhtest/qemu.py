@@ -59,6 +59,8 @@ def run(case, log_path=None, echo=None):
         obs.seconds = q.elapsed()
         msgs = [m for m in q.messages() if m.strip()]
         obs.end, obs.status, obs.rig_detail = end_of(rc, q.timed_out, obs.lines)
+        if q.timed_out:
+            obs.rig_detail = f"after {case.timeout} s, QEMU killed"
         # QEMU that could not start (bad option, unreadable image) also exits 1, which would read as
         # "exit status 0": with its own error words and no guest line, it is the platform's failure.
         if msgs and not obs.lines and not q.timed_out:
