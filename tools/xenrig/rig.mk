@@ -5,10 +5,13 @@
 #                                     the multi-vCPU ones (single-threaded TCG): two rig boots
 #   make run-xen [APP=hello] [CMDLINE='a b'] [XEN_RUN_FLAGS='--vif --timeout 120']
 
-RIG_DIR ?= $(BUILD)/rig
+# XEN=VERSION picks a rig: build/rig for Debian 12's 4.17, build/rig-VERSION for others (the
+# runners map --xen VERSION / $XEN the same way: tools/pvhtest/paths.py); RIG_DIR=... overrides.
+XEN ?= 4.17
+RIG_DIR ?= $(BUILD)/rig$(if $(filter-out 4.17,$(XEN)),-$(XEN))
 APP ?= hello
 XEN_RUN_FLAGS ?=
-export RIG_DIR BUILD
+export RIG_DIR BUILD XEN
 
 .PHONY: rig test-xen run-xen
 
