@@ -1,6 +1,7 @@
 """The command lines: tools/qemu-run, tools/xen-dom0-run, tools/xen-run (one guest, or a suite in one rig boot) and tools/run-tests (the scenario files on one platform)."""
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -155,7 +156,6 @@ def finish_single(tool, case, obs, expect):
 
 
 def shutil_which(name):
-    import shutil
     return shutil.which(name)
 
 
@@ -200,6 +200,9 @@ def dom0_run(argv):
         case = one_case("dom0", pos[0], case_args, expect or "pass")
     except (Usage, ScenarioError) as e:
         return usage_exit("xen-dom0-run", DOM0_DOC, e)
+    if not shutil_which("qemu-system-x86_64"):
+        print("xen-dom0-run: qemu-system-x86_64 not found (run tools/setup test)", file=sys.stderr)
+        return EXIT_CODES[RIG]
     xen = (mine.get("--xen") or [None])[-1]
     log = (mine.get("--log") or [os.path.join(paths.rig_dir(xen if xen and paths.VERSION_RE.match(xen) else None),
                                               "dom0-last.log")])[-1]
@@ -282,6 +285,9 @@ def xen_run(argv):
             cases = [one_case("domU", pos[0], case_args)]
     except (Usage, ScenarioError) as e:
         return usage_exit("xen-run", XEN_DOC, e)
+    if not replay_log and not shutil_which("qemu-system-x86_64"):
+        print("xen-run: qemu-system-x86_64 not found (run tools/setup rig)", file=sys.stderr)
+        return EXIT_CODES[RIG]
     if not replay_log and not rig.build_rig(rigd, version):
         print("xen-run: PLATFORM FAILURE: tools/xenrig/build failed", file=sys.stderr)
         return EXIT_CODES[RIG]
@@ -420,6 +426,9 @@ def run_tests(argv):
         for c in cases:
             print(f"{c.name:24} {c.platform:4} {c.expect:8} {c.where}")
         return 0
+    if not shutil_which("qemu-system-x86_64"):
+        print("run-tests: qemu-system-x86_64 not found (run tools/setup test)")
+        return EXIT_CODES[RIG]
     verbose = "--verbose" in mine
     t0 = time.monotonic()
     label = on if not version or version == paths.DEFAULT_XEN else f"{on}-{version}"
