@@ -1,5 +1,4 @@
 """Boots a PVH image with QEMU's own PVH loader (-kernel, software emulation) and observes how it ended."""
-import os
 import shlex
 import tempfile
 

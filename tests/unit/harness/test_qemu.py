@@ -1,10 +1,8 @@
 """QEMU's exit status as the platform's word on how the guest ended (tools/pvhtest/qemu.py), and QEMU itself failing."""
-import os
 import shutil
 
 import pytest
 
-from conftest import TOP
 from pvhtest import qemu, scenario
 from pvhtest.verdict import Observation, judge
 

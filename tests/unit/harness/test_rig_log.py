@@ -6,7 +6,7 @@ import pytest
 
 from conftest import FIXTURES, TOP
 from pvhtest import rig, scenario
-from pvhtest.cli import job_result
+from pvhtest.suite import job_result
 
 XR = os.path.join(FIXTURES, "xen-run")
 

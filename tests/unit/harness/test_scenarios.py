@@ -4,7 +4,7 @@ import os
 import pytest
 
 from conftest import TOP
-from pvhtest import cli, paths, scenario
+from pvhtest import paths, scenario, suite as cli
 from pvhtest.scenario import ScenarioError
 
 FILES = [os.path.join(TOP, f) for f in cli.SUITE_FILES]
