@@ -85,6 +85,7 @@ class XenReader:
         self.reason = None
         self.panic_msg = ""
         self.first = False
+        self.xen_lines = []  # Xen's words about dom0 (shown with a failure)
 
     def xen_line(self, line):
         if "Xen version" in line and self.say:
@@ -111,8 +112,10 @@ class XenReader:
             self.panic_msg = line[6:]  # what the panic says
         show = self.verbose or self.end == "panic" or re.search(
             r"Hardware Dom0|Panic|FATAL|Triple fault|d0v[0-9]+ |\*\*\*\*|Reboot in|Manual reset|'noreboot'", line)
-        if show and self.echo:
-            self.echo(line)
+        if show:
+            self.xen_lines.append(line)
+            if self.echo:
+                self.echo(line)
 
     def guest_line(self, line):
         if not self.first and self.say:
@@ -188,6 +191,7 @@ def run(case, log_path, xen=None, echo=None, say=None, verbose=False):
                     echo(m)
         obs.seconds = q.elapsed()
         reader.finish(q.timed_out, q.returncode())
+        obs.platform_lines = reader.xen_lines
         if q.timed_out and obs.end == "timeout":
             obs.rig_detail = f"after {case.timeout} s, QEMU killed"
     return obs

@@ -84,7 +84,8 @@ def failure_detail(r, out=sys.stdout):
     print(f"== why {r.case.name} ({r.case.platform}) failed: {r.verdict.detail}", file=out)
     print(f"   case: {r.case.where}; console log: {os.path.relpath(r.log, paths.TOP) if r.log else '-'}", file=out)
     if r.dom0_lines:
-        print("   -- dom0's lines (its scripts, xl, the rig):", file=out)
+        what = "Xen's lines about dom0" if r.case.platform == "dom0" else "dom0's lines (its scripts, xl, the rig)"
+        print(f"   -- {what}:", file=out)
         for line in r.dom0_lines[-15:]:
             print(f"   | {line}", file=out)
     for check, (rc, text) in r.obs.host_checks.items():

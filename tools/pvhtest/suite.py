@@ -112,7 +112,7 @@ def run_each(cases, on, version, verbose, label):
             write_console(console_log, obs.lines)
         host_checks(c, obs, console_log)
         v = judge(obs, c.expect, c.greps)
-        r = Result(c, v, obs, obs.seconds, console_log)
+        r = Result(c, v, obs, obs.seconds, console_log, list(obs.platform_lines))
         results.append(r)
         progress.finish(r)
     return results

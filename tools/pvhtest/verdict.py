@@ -60,6 +60,7 @@ class Observation:
     dom0_scripts: dict = field(default_factory=dict)  # script name -> "0", "1", "timeout", "unknown"
     host_checks: dict = field(default_factory=dict)   # --host-check command -> (rc, output)
     rerun: bool = False          # the rig's job loop died in its first run: this is the rerun
+    platform_lines: list = field(default_factory=list)  # what the platform said about it (dom0: Xen's lines)
     seconds: float = 0.0
 
     def console(self):
