@@ -130,7 +130,8 @@ class RigReader:
             return
         elif XEN_LINE.match(line) and line.startswith("(d"):
             domid = line[2:line.index(")")]
-            target = next((j for j in self.jobs.values() if j.domid == domid and not j.ended), None) or job
+            # Xen's domain ids are never reused in a boot: a late line of a finished guest stays its own
+            target = next((j for j in self.jobs.values() if j.domid == domid), None) or job
             if target:
                 self.guest_line(target, "e9", line[line.index(") ") + 2:])
                 return

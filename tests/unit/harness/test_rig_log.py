@@ -69,9 +69,11 @@ def test_guest_lines_go_to_their_domain():
     cases = [scenario.make_case(n, "domU", "pass", "hello", [], {"BUILD": "/b"}, "t", False) for n in ("a", "b")]
     reader = rig.RigReader(cases)
     for line in ["@@rig 01 start a", "@@rig 01 created domid 7", "@@rig 01 gone reason 0",
-                 "@@rig 02 start b", "@@rig 02 created domid 8", "(d8) mine", "[con] also mine"]:
+                 "@@rig 01 end", "@@rig 02 start b", "@@rig 02 created domid 8", "(d8) mine", "[con] also mine",
+                 "(d7) a late line of the first guest"]:
         reader.feed(line)
-    assert reader.jobs[2].lines == ["mine", "also mine"] and reader.jobs[1].lines == []
+    assert reader.jobs[2].lines == ["mine", "also mine"]
+    assert reader.jobs[1].lines == ["a late line of the first guest"]
 
 
 def run_xen_run(*args):
