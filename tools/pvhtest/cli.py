@@ -282,7 +282,7 @@ def xen_single(case, rigd, log, verbose):
     def show(text):
         clock.say(text)
 
-    kw = dict(show=show, verbose=True)
+    kw = dict(show=show, verbose=verbose, show_guest=True)
     try:
         reader = rig.boot([case], rigd, log, False, kw)
     except (ValueError, subprocess.CalledProcessError) as e:

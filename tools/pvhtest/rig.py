@@ -82,7 +82,7 @@ class Job:
 class RigReader:
     """Follows the rig's serial log, line by line (feed), and keeps each job's record."""
 
-    def __init__(self, cases, clock=None, show=None, on_start=None, on_end=None, verbose=False):
+    def __init__(self, cases, clock=None, show=None, on_start=None, on_end=None, verbose=False, show_guest=False):
         self.jobs = {i + 1: Job(i + 1, c) for i, c in enumerate(cases)}
         self.cur = 0
         self.glued = ""
@@ -92,6 +92,7 @@ class RigReader:
         self.show = show or (lambda text: None)   # milestones, trouble, and (verbose) everything
         self.on_start, self.on_end = on_start, on_end
         self.verbose = verbose
+        self.show_guest = show_guest or verbose  # the guest's console as it comes (a single run)
 
     # ------------------------------------------------------------ glued lines
     def unglue(self, line):
@@ -158,7 +159,7 @@ class RigReader:
 
     def guest_line(self, job, channel, text):
         job.lines.append(text)
-        if self.verbose:
+        if self.show_guest:
             self.show(f"{channel:3}| {text}")
 
     # ------------------------------------------------------------ dom0's events
@@ -183,6 +184,8 @@ class RigReader:
             return
         elif ev == "start":
             self.cur = j.n
+            if self.show_guest:
+                self.show(f"== [{j.n:02}] {j.case.name}: xl create (expect {j.case.expect})")
             if j.t_start is not None:  # the job loop died in it: only the rerun counts
                 j.reset()
                 j.rerun = True
@@ -199,6 +202,8 @@ class RigReader:
             j.timeout = True
         elif ev == "gone":
             j.reason = arg(1) or "none"
+            if self.show_guest:
+                self.show(f"== [{j.n:02}] guest gone, shutdown reason {j.reason} ({reason_name(j.reason)})")
         elif ev == "dom0-test" or ev.startswith("dom0-post"):
             # no status: dom0 could not even record it (e.g. its RAM filled up)
             j.dom0[ev] = arg(1) or "unknown"
