@@ -9,7 +9,8 @@ ON      where it runs, comma-separated: qemu (QEMU's PVH loader), dom0 (Xen's PV
         domain, tools/xen-dom0-run), domU (a guest on the real-Xen rig, tools/xen-run); each may
         name Xen versions: domU@4.20, dom0@4.17+4.20 (default: every version)
 EXPECT  pass | fail | crash | reboot | timeout | skip | exit:N   (verdict.py)
-IMAGE   an app name (hello, picolibc/libc-test: $BUILD/NAME.elf) or a path ($RIG_DIR/..., /abs, ./rel)
+IMAGE   an app name (no dot: hello, picolibc/libc-test -> $BUILD/NAME.elf) or a path: absolute
+        ($RIG_DIR/...), ./relative, or a file name with a dot (build/x.elf), from the repository root
 
 Options (those a platform cannot do are refused, so a case never silently loses a check):
   --cmdline STR --memory MiB --vcpus N --timeout S --module FILE   every platform
@@ -109,7 +110,8 @@ def _expand(s, env):
 
 def image_path(word, env):
     p = _expand(word, env)
-    if os.path.isabs(p) or p.startswith("./"):
+    # app names have no dot: "build/conformance.elf", "./kernel" and "/abs/..." are paths
+    if os.path.isabs(p) or p.startswith("./") or "." in os.path.basename(p):
         return os.path.normpath(os.path.join(paths.TOP, p))
     return os.path.join(env["BUILD"], p + ".elf")
 

@@ -36,6 +36,10 @@ def test_images_and_paths():
     assert c.image == "/b/libc-test.elf" and c.get("module") == os.path.join(TOP, "tests/xen/libc-module.txt")
     rig = scenario.load([cli.SELFTEST], "domU", None, ENV, False)
     assert rig[0].image == "/r/selftest-kernel"
+    env = dict(ENV, BUILD=os.path.join(TOP, "build"))
+    assert scenario.image_path("build/conformance.elf", env) == os.path.join(TOP, "build", "conformance.elf")
+    assert scenario.image_path("picolibc/hello", env) == os.path.join(TOP, "build", "picolibc", "hello.elf")
+    assert scenario.image_path("./tools/x", env) == os.path.join(TOP, "tools", "x")
 
 
 def write(tmp_path, text):
