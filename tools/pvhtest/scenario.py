@@ -23,11 +23,13 @@ Options (those a platform cannot do are refused, so a case never silently loses 
   --expect X             overrides EXPECT (useful with a platform suffix)
 Any option may carry a platform suffix, OPTION@PLATFORM, to apply on that platform only:
 "--expect@qemu skip", "--timeout@qemu 240". $TOP $BUILD $RIG_DIR $XENRIG may be used; relative
-paths are from the repository root.
+paths are from the repository root. A line without the ON column (the rig's older "NAME EXPECT
+IMAGE ..." lists, e.g. a benchmark's) is read as a domU case, with a warning.
 """
 import os
 import re
 import shlex
+import sys
 from dataclasses import dataclass, field
 
 from . import paths, verdict
@@ -191,7 +193,7 @@ def check_files_of(c):
 def load(files, platform, version=None, env=None, check_files=True, group="pvhkit"):
     """The cases of `files` that run on `platform` (and Xen `version`), in file order."""
     env = env or paths.script_env(paths.rig_dir())
-    cases, seen = [], set()
+    cases, seen, warned = [], set(), set()
     for f in files:
         try:
             text = open(f).read()
@@ -205,6 +207,12 @@ def load(files, platform, version=None, env=None, check_files=True, group="pvhki
                 words = shlex.split(line, comments=False)
             except ValueError as e:
                 raise ScenarioError(f"{where}: cannot parse: {e}")
+            if len(words) >= 3 and verdict.valid_expectation(words[1]):
+                # the rig's old 3-column line (NAME EXPECT IMAGE ...): a domU case; said once per file
+                if f not in warned:
+                    warned.add(f)
+                    print(f"{where}: warning: no ON column (NAME ON EXPECT IMAGE): read as domU", file=sys.stderr)
+                words = words[:1] + ["domU"] + words[1:]
             if len(words) < 4:
                 raise ScenarioError(f"{where}: need NAME ON EXPECT IMAGE: {line}")
             name, on, expect, image = words[:4]

@@ -84,3 +84,13 @@ def test_rig_dir_per_xen_version(monkeypatch):
     assert paths.rig_dir() == "/b/rig-4.20"
     monkeypatch.setenv("RIG_DIR", "/elsewhere")
     assert paths.rig_dir() == "/elsewhere"
+
+
+def test_old_rig_lines_are_read_as_domu(tmp_path, capsys):
+    """tools/xen-run --suite files written before the ON column (NAME EXPECT IMAGE ...) still run, with a warning."""
+    f = write(tmp_path, "old pass $BUILD/hello.elf --timeout 30\nnew domU exit:3 fault\n")
+    cases = scenario.load(f, "domU", None, ENV, False)
+    assert [(c.name, c.expect, c.image, c.timeout) for c in cases] == [
+        ("old", "pass", "/b/hello.elf", 30), ("new", "exit:3", "/b/fault.elf", 60)]
+    assert "no ON column" in capsys.readouterr().err
+    assert scenario.load(f, "qemu", None, ENV, False) == []
