@@ -48,9 +48,12 @@ include lib/lwip/lwip.mk
 .DEFAULT_GOAL := all
 all: $(IMAGES)
 
+# tools/setup asks dpkg whether libxen-dev itself is installed: /usr/include/xen alone proves nothing
+# (linux-libc-dev, present wherever gcc is, has files there too; tests/unit/harness/test_setup.py).
 $(XEN_INC)/xen:
 	$(Q)mkdir -p $(XEN_INC)
-	$(Q)test -d /usr/include/xen || tools/setup build
+	$(Q)tools/setup build
+	$(Q)test -f /usr/include/xen/elfnote.h || { echo "no /usr/include/xen/elfnote.h: is libxen-dev installed?" >&2; exit 1; }
 	$(Q)ln -sfn /usr/include/xen $@
 
 $(BUILD)/%.o: %.c Makefile | $(XEN_INC)/xen
@@ -107,9 +110,11 @@ $(BUILD)/%.ksyms.o: $(BUILD)/%.ksyms.S
 include tests/unit/unit.mk
 include tools/xenrig/rig.mk
 
+# The scenario files (tests/qemu/scenarios, tests/dom0/scenarios, tests/xen/scenarios*) hold every
+# boot case; tools/run-tests --on PLATFORM runs the ones for a platform (tools/pvhtest).
 test-qemu: all
 	$(Q)tools/setup test
-	$(Q)tests/qemu/run
+	$(Q)tools/run-tests --on qemu
 
 # apps/conformance in every configuration (QEMU, the rig as a domU, Xen's PVH dom0): a summary table
 conformance: rig $(BUILD)/conformance.elf
@@ -117,9 +122,8 @@ conformance: rig $(BUILD)/conformance.elf
 	$(Q)tools/conformance
 
 # Xen with the image as its PVH hardware domain (tools/xen-dom0-run): seconds a boot, no Linux
-DOM0_TEST_IMAGES := $(addprefix $(BUILD)/,hello.elf xencore.elf smp.elf xstest.elf fault.elf)
-test-dom0: rig $(DOM0_TEST_IMAGES)
-	$(Q)tests/dom0/run
+test-dom0: rig all
+	$(Q)tools/run-tests --on dom0
 
 # the tree follows its one .clang-format (clang-format 14, Debian 12's); `make format` applies it
 FORMAT_FILES = $(shell find base arch kernel drivers lib apps tests include -name '*.[ch]' | sort)
@@ -169,9 +173,9 @@ help:
 	@echo "make test         unit tests, QEMU boot tests, PVH dom0 boots, then the real-Xen suite"
 	@echo "make test-format  every C file follows .clang-format (make format applies it)"
 	@echo "make test-layers  every #include obeys docs/DESIGN.md's layer table (tools/check-layers)"
-	@echo "make test-unit    Criterion unit tests (host)"
-	@echo "make test-qemu    boot tests under QEMU's PVH loader"
-	@echo "make test-dom0    images booted by Xen as its PVH dom0 (tools/xen-dom0-run, tests/dom0/run)"
-	@echo "make test-xen     the rig self-test and tests/xen/scenarios, then tests/xen/scenarios-smp"
+	@echo "make test-unit    Criterion unit tests (host) and the harness's pytest tests (tests/unit/harness)"
+	@echo "make test-qemu    the scenario files' qemu cases under QEMU's PVH loader (tools/run-tests --on qemu)"
+	@echo "make test-dom0    their dom0 cases, booted by Xen as its PVH dom0 (tools/run-tests --on dom0)"
+	@echo "make test-xen     the rig self-test and their domU cases on the rig (tools/run-tests --on domU)"
 	@echo "make conformance  apps/conformance on QEMU, the rig (domU configurations) and as a PVH dom0: a table"
 	@echo "make rig          build the Xen rig (Debian's Xen 4.17 + Linux dom0) under $(BUILD)/rig"

@@ -26,4 +26,4 @@ test-unit:
 	$(Q)tools/setup test
 	$(Q)$(MAKE) --no-print-directory $(UNIT_BIN)
 	$(Q)$(UNIT_BIN) --jobs 2
-	$(Q)tests/unit/xen-run-replay
+	$(Q)/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/unit/harness
