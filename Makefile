@@ -179,3 +179,5 @@ help:
 	@echo "make test-xen     the rig self-test and their domU cases on the rig (tools/run-tests --on domU)"
 	@echo "make conformance  apps/conformance on QEMU, the rig (domU configurations) and as a PVH dom0: a table"
 	@echo "make rig          build the Xen rig (Debian's Xen 4.17 + Linux dom0) under $(BUILD)/rig"
+	@echo "                  XEN=4.20 (with rig, test-xen, test-dom0, run, conformance): Debian 13's"
+	@echo "                  Xen 4.20 rig under $(BUILD)/rig-4.20"

@@ -1,6 +1,7 @@
 # Make fragment for the real-Xen rig (included by the top-level Makefile): rig, test-xen, run-xen.
 # Expects BUILD (the build directory) and a rule for $(BUILD)/<app>.elf.
 #   make rig                          fetch and build the rig cache (no-op when up to date)
+#   XEN=4.20 (any target below)       the Xen 4.20 rig (Debian 13) in $(BUILD)/rig-4.20
 #   make test-xen                     rig self-test + the scenario files' single-vCPU domU cases, then
 #                                     the multi-vCPU ones (single-threaded TCG): two rig boots
 #   make run-xen [APP=hello] [CMDLINE='a b'] [XEN_RUN_FLAGS='--vif --timeout 120']
