@@ -43,6 +43,7 @@ APPS := $(notdir $(APP_DIRS))
 IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
 include lib/libc/libc.mk
 include lib/lwip/lwip.mk
+include lib/mbedtls/mbedtls.mk
 
 .PHONY: all clean help setup format test test-format test-layers test-unit test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
 .DEFAULT_GOAL := all
@@ -65,10 +66,13 @@ $(BUILD)/%.o: %.S Makefile | $(XEN_INC)/xen
 
 # One image per app, linked twice: the second pass adds the symbol table for backtraces,
 # placed after all code so no function moves (checked by comparing both passes' function lists).
+# An app.mk may name extra archives in LIBS (e.g. $(MBEDTLS_LIB)), linked before the libc.
 define app_rules
 SRCS :=
+LIBS :=
 include $(1)/app.mk
 $(2)_OBJS := $$(patsubst %.c,$(APP_BUILD)/$(1)/%.o,$$(SRCS)) $(APP_BUILD)/$(1)/app_name.o
+$(2)_LIBS := $$(LIBS)
 $$($(2)_OBJS): | $(LIBC_STAMP)
 
 $(APP_BUILD)/$(1)/app_name.c: $(1)/app.mk
@@ -78,16 +82,16 @@ $(APP_BUILD)/$(1)/app_name.c: $(1)/app.mk
 $(APP_BUILD)/$(1)/app_name.o: $(APP_BUILD)/$(1)/app_name.c Makefile
 	$$(Q)$(CC) $(APP_CFLAGS) -c $$< -o $$@
 
-$(APP_BUILD)/$(2).pass1.elf: $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(LIBC_STAMP) arch/x86/link.ld
+$(APP_BUILD)/$(2).pass1.elf: $(KERNEL_OBJS) $$($(2)_OBJS) $$($(2)_LIBS) $(LIBC_OBJS) $(LIBC_STAMP) arch/x86/link.ld
 	$$(call say,LD,$$@)
-	$$(Q)$(LD) $(LDFLAGS) $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(LIBC_LINK)
+	$$(Q)$(LD) $(LDFLAGS) $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $$($(2)_LIBS) $(LIBC_LINK)
 
 $(APP_BUILD)/$(2).ksyms.S: $(APP_BUILD)/$(2).pass1.elf tools/gen-ksyms
 	$$(Q)tools/gen-ksyms $$< > $$@
 
 $(APP_BUILD)/$(2).elf: $(APP_BUILD)/$(2).pass1.elf $(APP_BUILD)/$(2).ksyms.o
 	$$(call say,LD,$$@)
-	$$(Q)$(LD) $(LDFLAGS) -Map=$(APP_BUILD)/$(2).map $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(APP_BUILD)/$(2).ksyms.o $(LIBC_LINK)
+	$$(Q)$(LD) $(LDFLAGS) -Map=$(APP_BUILD)/$(2).map $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(APP_BUILD)/$(2).ksyms.o $$($(2)_LIBS) $(LIBC_LINK)
 	$$(Q)tools/gen-ksyms --list $(APP_BUILD)/$(2).pass1.elf > $(APP_BUILD)/$(2).funcs1
 	$$(Q)tools/gen-ksyms --list $$@ > $(APP_BUILD)/$(2).funcs2
 	$$(Q)cmp -s $(APP_BUILD)/$(2).funcs1 $(APP_BUILD)/$(2).funcs2 || \
