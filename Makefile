@@ -106,6 +106,7 @@ $(BUILD)/%.ksyms.o: $(BUILD)/%.ksyms.S
 	$(Q)$(CC) -c $< -o $@
 
 -include $(KERNEL_OBJS:.o=.d) $(foreach a,$(APPS),$($(a)_OBJS:.o=.d))
+include tools/sdk/sdk.mk
 
 # ---- tests ----
 include tests/unit/unit.mk
