@@ -94,7 +94,6 @@
 /* diagnostics */
 #define MBEDTLS_ERROR_C
 #define MBEDTLS_VERSION_C
-#define MBEDTLS_DEBUG_C
 
 #include "mbedtls/check_config.h"
 
