@@ -107,6 +107,7 @@ $(BUILD)/%.ksyms.o: $(BUILD)/%.ksyms.S
 
 -include $(KERNEL_OBJS:.o=.d) $(foreach a,$(APPS),$($(a)_OBJS:.o=.d))
 include tools/sdk/sdk.mk
+include tools/gdb/debug.mk
 
 # ---- tests ----
 include tests/unit/unit.mk
@@ -179,4 +180,8 @@ help:
 	@echo "make test-dom0    images booted by Xen as its PVH dom0 (tools/xen-dom0-run, tests/dom0/run)"
 	@echo "make test-xen     the rig self-test and tests/xen/scenarios, then tests/xen/scenarios-smp"
 	@echo "make conformance  apps/conformance on QEMU, the rig (domU configurations) and as a PVH dom0: a table"
+	@echo "make install      the SDK for apps built outside this tree: PREFIX=... [DESTDIR=...] (README)"
+	@echo "make test-sdk     make install into a temporary prefix, examples/appliance built outside and booted"
+	@echo "make debug        boot APP under QEMU, stopped, with gdb attached (symbols, breakpoint in main)"
+	@echo "make test-gdb     gdb driven in batch mode against QEMU's gdb stub (tests/gdb/run)"
 	@echo "make rig          build the Xen rig (Debian's Xen 4.17 + Linux dom0) under $(BUILD)/rig"
