@@ -11,8 +11,9 @@
  * a DRBG (which is all the caller does with it: mbed TLS's CTR_DRBG, say); RDRAND is itself a
  * DRBG output, reseeded by the hardware often enough that Intel and AMD call it fit for seeding
  * too. Without either (old CPUs, or a hypervisor that masks the CPUID bits) the fallback is
- * timing jitter, and that is weak in a guest: the TSC may be emulated or scaled, and under
- * emulation (QEMU TCG) it follows the host's clock, so its jitter is the host scheduler's. The
+ * timing jitter, and that is weak in a guest: the TSC may be emulated or scaled, and under QEMU's
+ * TCG it advances mostly with the instructions run (the same loop timed twice mostly gives the
+ * same count; what differs comes from the host: interrupts, scheduling). The
  * fallback is therefore announced loudly, reported to the app (it can refuse to run), and
  * guarded by a health test so a clock without jitter never turns into a constant seed.
  */

@@ -7,6 +7,7 @@ $(patsubst %.c,$(APP_BUILD)/apps/https/%.o,$(SRCS)): | $(LWIP_STAMP) $(MBEDTLS_S
 # expire after 30 days; nothing private is committed)
 HTTPS_TEST_CERTS := $(BUILD)/https-test/bundle.pem
 $(HTTPS_TEST_CERTS): FORCE
+	$(Q)tools/setup test
 	$(Q)tools/mbedtls/test-certs $(@D) >/dev/null
 test-xen bench: $(HTTPS_TEST_CERTS)
 .PHONY: FORCE
