@@ -4,10 +4,9 @@
 # app.mk (`LIBS := $(MBEDTLS_LIB)`) link it.
 #
 # Why mbed TLS: made for embedded targets (no OS assumptions, plain C99, calloc/free only), every
-# feature switched by one config header so a guest builds only what it uses, a small footprint
-# (the TLS 1.2 server here adds ~150-200 KB), and it is in Debian. OpenSSL/GnuTLS assume a POSIX
-# OS (files, threads, /dev/urandom); wolfSSL and BearSSL are not in Debian bookworm as sources
-# for this kind of build.
+# feature switched by one config header so a guest builds only what it uses, small (apps/https is
+# 509 KB stripped against apps/net's 313 KB: about 200 KB for TLS), and it is in Debian. OpenSSL
+# and GnuTLS assume a POSIX OS (files, threads, /dev/urandom).
 
 MBEDTLS_DIR := $(BUILD)/mbedtls
 MBEDTLS_SRC := $(MBEDTLS_DIR)/src
