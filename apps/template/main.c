@@ -138,7 +138,8 @@ static int net_serve(int port)
 	struct pvh_net_if ni;
 	int ls;
 
-	if (pvh_net_start(30ull * 1000000000ull) <= 0 || pvh_net_if_get(0, &ni)) {
+	/* DHCP may wait for a server that starts late: give it a minute and a half */
+	if (pvh_net_start(90ull * 1000000000ull) <= 0 || pvh_net_if_get(0, &ni)) {
 		printf("appliance: no network\n");
 		return -1;
 	}
