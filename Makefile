@@ -43,6 +43,7 @@ APPS := $(notdir $(APP_DIRS))
 IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
 include lib/libc/libc.mk
 include lib/lwip/lwip.mk
+include lib/mbedtls/mbedtls.mk
 
 .PHONY: all clean help setup format test test-format test-layers test-unit test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
 .DEFAULT_GOAL := all
@@ -68,10 +69,13 @@ $(BUILD)/%.o: %.S Makefile | $(XEN_INC)/xen
 
 # One image per app, linked twice: the second pass adds the symbol table for backtraces,
 # placed after all code so no function moves (checked by comparing both passes' function lists).
+# An app.mk may name extra archives in LIBS (e.g. $(MBEDTLS_LIB)), linked before the libc.
 define app_rules
 SRCS :=
+LIBS :=
 include $(1)/app.mk
 $(2)_OBJS := $$(patsubst %.c,$(APP_BUILD)/$(1)/%.o,$$(SRCS)) $(APP_BUILD)/$(1)/app_name.o
+$(2)_LIBS := $$(LIBS)
 $$($(2)_OBJS): | $(LIBC_STAMP)
 
 $(APP_BUILD)/$(1)/app_name.c: $(1)/app.mk
@@ -81,16 +85,16 @@ $(APP_BUILD)/$(1)/app_name.c: $(1)/app.mk
 $(APP_BUILD)/$(1)/app_name.o: $(APP_BUILD)/$(1)/app_name.c Makefile
 	$$(Q)$(CC) $(APP_CFLAGS) -c $$< -o $$@
 
-$(APP_BUILD)/$(2).pass1.elf: $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(LIBC_STAMP) arch/x86/link.ld
+$(APP_BUILD)/$(2).pass1.elf: $(KERNEL_OBJS) $$($(2)_OBJS) $$($(2)_LIBS) $(LIBC_OBJS) $(LIBC_STAMP) arch/x86/link.ld
 	$$(call say,LD,$$@)
-	$$(Q)$(LD) $(LDFLAGS) $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(LIBC_LINK)
+	$$(Q)$(LD) $(LDFLAGS) $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $$($(2)_LIBS) $(LIBC_LINK)
 
 $(APP_BUILD)/$(2).ksyms.S: $(APP_BUILD)/$(2).pass1.elf tools/gen-ksyms
 	$$(Q)tools/gen-ksyms $$< > $$@
 
 $(APP_BUILD)/$(2).elf: $(APP_BUILD)/$(2).pass1.elf $(APP_BUILD)/$(2).ksyms.o
 	$$(call say,LD,$$@)
-	$$(Q)$(LD) $(LDFLAGS) -Map=$(APP_BUILD)/$(2).map $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(APP_BUILD)/$(2).ksyms.o $(LIBC_LINK)
+	$$(Q)$(LD) $(LDFLAGS) -Map=$(APP_BUILD)/$(2).map $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(APP_BUILD)/$(2).ksyms.o $$($(2)_LIBS) $(LIBC_LINK)
 	$$(Q)tools/gen-ksyms --list $(APP_BUILD)/$(2).pass1.elf > $(APP_BUILD)/$(2).funcs1
 	$$(Q)tools/gen-ksyms --list $$@ > $(APP_BUILD)/$(2).funcs2
 	$$(Q)cmp -s $(APP_BUILD)/$(2).funcs1 $(APP_BUILD)/$(2).funcs2 || \
@@ -105,6 +109,8 @@ $(BUILD)/%.ksyms.o: $(BUILD)/%.ksyms.S
 	$(Q)$(CC) -c $< -o $@
 
 -include $(KERNEL_OBJS:.o=.d) $(foreach a,$(APPS),$($(a)_OBJS:.o=.d))
+include tools/sdk/sdk.mk
+include tools/gdb/debug.mk
 
 # ---- tests ----
 include tests/unit/unit.mk
@@ -178,6 +184,10 @@ help:
 	@echo "make test-dom0    their dom0 cases, booted by Xen as its PVH dom0 (tools/run-tests --on dom0)"
 	@echo "make test-xen     the rig self-test and their domU cases on the rig (tools/run-tests --on domU)"
 	@echo "make conformance  apps/conformance on QEMU, the rig (domU configurations) and as a PVH dom0: a table"
+	@echo "make install      the SDK for apps built outside this tree: PREFIX=... [DESTDIR=...] (README)"
+	@echo "make test-sdk     make install into a temporary prefix, examples/appliance built outside and booted"
+	@echo "make debug        boot APP under QEMU, stopped, with gdb attached (symbols, breakpoint in main)"
+	@echo "make test-gdb     gdb driven in batch mode against QEMU's gdb stub (tests/gdb/run)"
 	@echo "make rig          build the Xen rig (Debian's Xen 4.17 + Linux dom0) under $(BUILD)/rig"
 	@echo "                  XEN=4.20 (with rig, test-xen, test-dom0, run, conformance): Debian 13's"
 	@echo "                  Xen 4.20 rig under $(BUILD)/rig-4.20"
