@@ -174,9 +174,10 @@ void kernel_main(struct boot_raw *raw)
 	if (!top)
 		panic("no usable RAM: no memory map in the start info%s",
 		      xen.hypercalls ? " nor from XENMEM_memory_map" : "");
-	int nx = paging_init(top, page_table_alloc);
-	pr_info("paging: identity map up to %#lx, text r-x, rodata r--, data rw-%s\n",
-		paging_mapped_top(), nx ? ", NX on" : " (no NX on this CPU)");
+	int pg = paging_init(top, page_table_alloc);
+	pr_info("paging: identity map up to %#lx in %s pages, text r-x, rodata r--, data rw-%s\n",
+		paging_mapped_top(), pg & PAGING_HAS_1G ? "1 GiB" : "2 MiB",
+		pg & PAGING_HAS_NX ? ", NX on" : " (no NX on this CPU)");
 	heap_init(&(struct heap_pages){ page_alloc, page_free });
 	xen_services_init();
 	sched_init();

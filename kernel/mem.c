@@ -1,4 +1,4 @@
-/* Memory bring-up: usable RAM = the map's RAM minus the image, modules, ACPI root and the bitmap itself. */
+/* Memory bring-up: usable RAM = the map's RAM minus the image, modules, ACPI root, pmem's own data. */
 #include "base/fmt.h"
 #include "kernel/heap.h"
 #include "kernel/mem.h"
@@ -33,8 +33,8 @@ static int reserve(int n, uint64_t start, uint64_t end, unsigned *lost)
 			       (end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), lost);
 }
 
-/* Takes the bitmap from the first range big enough and returns its address, or 0. */
-static uint64_t place_bitmap(int n, uint64_t bytes)
+/* Takes pmem's bookkeeping from the first range big enough; returns its address, or 0. */
+static uint64_t place_meta(int n, uint64_t bytes)
 {
 	for (int i = 0; i < n; i++)
 		if (ranges[i].end - ranges[i].start >= bytes)
@@ -61,14 +61,15 @@ uint64_t mem_init(const struct bootinfo *bi)
 	if (bi->rsdp_paddr)
 		n = reserve(n, bi->rsdp_paddr, bi->rsdp_paddr + 36, &lost);
 
-	uint64_t bytes = pmem_bitmap_bytes(top), bitmap = place_bitmap(n, bytes);
-	if (!bitmap)
+	/* reserved, not written: pmem builds a chunk's bits when it first allocates there */
+	uint64_t bytes = pmem_meta_bytes(top, PMEM_CHUNK_SHIFT), meta = place_meta(n, bytes);
+	if (!meta)
 		return 0;
-	n = reserve(n, bitmap, bitmap + bytes, &lost);
+	n = reserve(n, meta, meta + bytes, &lost);
 	if (lost)
 		pr_warn("memory: %u ranges given up while reserving\n", lost);
 
-	pmem_init(&kernel_pmem, (uint64_t *)(uintptr_t)bitmap, top);
+	pmem_init(&kernel_pmem, (void *)(uintptr_t)meta, top, PMEM_CHUNK_SHIFT);
 	for (int i = 0; i < n; i++)
 		pmem_add_free(&kernel_pmem, ranges[i].start, ranges[i].end);
 

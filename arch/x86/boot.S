@@ -71,14 +71,7 @@ pvh_start32:
 	/* after check_long_mode (rdmsr EFER needs a 64-bit CPU), before anything changes CRx/segments */
 	call capture_entry_state
 
-	/* Clear BSS inline: a call would keep its return address on the stack being cleared. */
-	mov $__bss_start, %edi
-	mov $__bss_end, %ecx
-	sub %edi, %ecx
-	shr $2, %ecx /* both ends are page-aligned (link.ld) */
-	xor %eax, %eax
-	rep stosl
-
+	/* the page tables lie outside the BSS: it is cleared in long mode, eight bytes a step */
 	call build_boot_page_tables
 	mov $boot_pml4, %eax
 	mov %eax, %cr3
@@ -318,18 +311,31 @@ check_long_mode:
 	cpuid
 	bt $29, %edx
 	jnc 1f
-	bt $20, %edx
+	bt $26, %edx
+	jnc 3f
+	movl $1, boot_pdpe1gb
+3:	bt $20, %edx
 	jnc 2f
 	movl $EFER_NXE, boot_efer_nx
 2:	ret
 1:	mov $msg_no_lm, %esi
 	jmp die32
 
-/* build_boot_page_tables: identity map the first 4 GiB with 2 MiB pages; C refines it later. */
+/*
+ * build_boot_page_tables: identity map the first 4 GiB, with four 1 GiB pages where the CPU has
+ * them (2048 stores fewer), else with 2 MiB pages; C refines it later.
+ */
 build_boot_page_tables:
 	mov $boot_pdpt + (PTE_P | PTE_W), %eax
 	mov %eax, boot_pml4
-	mov $boot_pd, %edi
+	cmpl $0, boot_pdpe1gb
+	je 3f
+	movl $(PTE_P | PTE_W | PTE_PS), boot_pdpt
+	movl $(0x40000000 | PTE_P | PTE_W | PTE_PS), boot_pdpt + 8
+	movl $(0x80000000 | PTE_P | PTE_W | PTE_PS), boot_pdpt + 16
+	movl $(0xc0000000 | PTE_P | PTE_W | PTE_PS), boot_pdpt + 24
+	ret
+3:	mov $boot_pd, %edi
 	mov $boot_pdpt, %esi
 	xor %ecx, %ecx
 1:	lea PTE_P | PTE_W(%edi), %eax
@@ -379,6 +385,13 @@ start64:
 	mov %eax, %fs
 	mov %eax, %gs
 	mov $boot_stack_top, %rsp
+	/* Clear BSS inline: a call would keep its return address on the stack being cleared. */
+	mov $__bss_start, %edi
+	mov $__bss_end, %ecx
+	sub %edi, %ecx
+	shr $3, %ecx /* both ends are page-aligned (link.ld) */
+	xor %eax, %eax
+	rep stosq
 	xor %ebp, %ebp /* ends backtraces */
 	mov $boot_raw, %edi
 	call kernel_main
@@ -412,6 +425,9 @@ boot_entry_state:
 	.globl boot_efer_nx
 boot_efer_nx:
 	.long 0
+/* 1 when the CPU has 1 GiB pages (CPUID 0x80000001 EDX bit 26); set before BSS is cleared */
+boot_pdpe1gb:
+	.long 0
 
 /* The staging area: not part of the BSS we clear (the loader zeroed it). */
 	.section .bootstage, "aw", @nobits
@@ -420,7 +436,11 @@ boot_efer_nx:
 boot_raw:
 	.skip BOOTRAW_SIZE
 
-	.bss
+/*
+ * The boot page tables, also outside the BSS (written before it is cleared). Only the entries
+ * build_boot_page_tables writes are ever walked: nothing above 4 GiB is touched before C has
+ * built its own tables.
+ */
 	.balign 4096
 	.globl boot_pml4, boot_pdpt, boot_pd
 boot_pml4:
@@ -429,6 +449,8 @@ boot_pdpt:
 	.skip 4096
 boot_pd:
 	.skip 4 * 4096
+
+	.bss
 	.balign 4096
 	/* the guard page: unmapped by paging_init so an overflow faults instead of corrupting */
 	.globl boot_stack_guard, boot_stack_top

@@ -121,9 +121,12 @@ void pic_disable(void);
 void traps_init(void);
 /*
  * The final identity map up to ram_top (at least 4 GiB), tables from alloc_page (which never
- * returns NULL: it is the kernel's to decide what running out means). 1 when NX is on.
+ * returns NULL: it is the kernel's to decide what running out means): 1 GiB pages where the CPU
+ * has them, 4 KiB pages only around the image. Returns PAGING_HAS_* flags.
  */
 int paging_init(uint64_t ram_top, void *(*alloc_page)(void));
+#define PAGING_HAS_NX 1 /* data is mapped not executable */
+#define PAGING_HAS_1G 2 /* the map uses 1 GiB pages */
 /* everything below this address is identity-mapped */
 uint64_t paging_mapped_top(void);
 /*

@@ -31,9 +31,15 @@ uint64_t paging_mapped_top(void)
 
 static uint64_t *table_alloc(void)
 {
+	return memset(table_page(), 0, PAGE_SIZE);
+}
+
+/* A new table whose 512 entries the caller writes all: not cleared first. */
+static uint64_t *new_full_table(uint64_t *entry)
+{
 	uint64_t *t = table_page();
 
-	memset(t, 0, PAGE_SIZE);
+	*entry = (uintptr_t)t | PTE_P | PTE_W;
 	return t;
 }
 
@@ -45,44 +51,43 @@ static uint64_t *next_table(uint64_t *entry)
 	return (uint64_t *)(uintptr_t)(*entry & PTE_ADDR);
 }
 
-/* Permissions of one 4 KiB page of the low region that holds the image. */
-static uint64_t small_page_flags(uint64_t a)
+/* Gives the pages of [lo, hi) inside the 2 MiB page at a the flags f (0: not mapped). */
+static void small_range(uint64_t *pt, uint64_t a, uint64_t lo, uint64_t hi, uint64_t f)
 {
-	if (a == 0 || a == (uintptr_t)boot_stack_guard)
-		return 0; /* null pointers and boot-stack overflows fault */
-	if (a >= (uintptr_t)_image_start && a < (uintptr_t)_etext)
-		return PTE_P;
-	if (a >= (uintptr_t)__rodata_start && a < (uintptr_t)__rodata_end)
-		return PTE_P | nx;
-	return PTE_P | PTE_W | nx;
+	lo = lo > a ? lo : a;
+	hi = hi < a + SZ_2M ? hi : a + SZ_2M;
+	for (; lo < hi; lo += PAGE_SIZE)
+		pt[(lo - a) / PAGE_SIZE] = f ? lo | f : 0;
 }
 
-/* Maps the 1 GiB at a with one entry; returns 0 when it must be split into 2 MiB pages. */
-static int map_1g(uint64_t *pml4, uint64_t a, uint64_t low_end)
+/* The 2 MiB page at a, part of the low region that holds the image, in 4 KiB pages. */
+static void map_small(uint64_t *pde, uint64_t a)
 {
-	if (!huge_1g || a < low_end)
-		return 0;
-	uint64_t *pdpt = next_table(&pml4[(a >> 39) & 511]);
-	pdpt[(a >> 30) & 511] = a | PTE_P | PTE_W | PTE_PS | nx;
-	return 1;
+	uint64_t *pt = new_full_table(pde), guard = (uintptr_t)boot_stack_guard;
+
+	/* data by default, then the image's text and rodata, then the holes */
+	small_range(pt, a, a, a + SZ_2M, PTE_P | PTE_W | nx);
+	small_range(pt, a, (uintptr_t)_image_start, (uintptr_t)_etext, PTE_P);
+	small_range(pt, a, (uintptr_t)__rodata_start, (uintptr_t)__rodata_end, PTE_P | nx);
+	small_range(pt, a, 0, PAGE_SIZE, 0);		 /* null pointers fault */
+	small_range(pt, a, guard, guard + PAGE_SIZE, 0); /* and boot-stack overflows */
 }
 
-static void map_2m(uint64_t *pml4, uint64_t a, uint64_t low_end)
+/* The GiB at g: one 1 GiB page where the CPU has them and no 4 KiB page is needed, else 2 MiB pages. */
+static void map_gib(uint64_t *pml4, uint64_t g, uint64_t low_end)
 {
-	uint64_t *pdpt = next_table(&pml4[(a >> 39) & 511]);
-	uint64_t *pd = next_table(&pdpt[(a >> 30) & 511]);
-	uint64_t *pde = &pd[(a >> 21) & 511];
+	uint64_t *pdpt = next_table(&pml4[(g >> 39) & 511]), *pdpte = &pdpt[(g >> 30) & 511];
 
-	if (a >= low_end) {
-		*pde = a | PTE_P | PTE_W | PTE_PS | nx;
+	if (huge_1g && g >= low_end) {
+		*pdpte = g | PTE_P | PTE_W | PTE_PS | nx;
 		return;
 	}
-	uint64_t *pt = next_table(pde);
-	for (int i = 0; i < 512; i++) {
-		uint64_t p = a + (uint64_t)i * PAGE_SIZE;
-		uint64_t f = small_page_flags(p);
-
-		pt[i] = f ? p | f : 0;
+	uint64_t *pd = new_full_table(pdpte);
+	for (uint64_t i = 0, a = g; i < 512; i++, a += SZ_2M) {
+		if (a < low_end)
+			map_small(&pd[i], a);
+		else
+			pd[i] = a | PTE_P | PTE_W | PTE_PS | nx;
 	}
 }
 
@@ -99,15 +104,11 @@ int paging_init(uint64_t ram_top, void *(*alloc_page)(void))
 	nx = boot_efer_nx ? PTE_NX : 0;
 	table_page = alloc_page;
 	pml4 = table_alloc();
-	for (uint64_t g = 0; g < top; g += SZ_1G) {
-		if (map_1g(pml4, g, low_end))
-			continue;
-		for (uint64_t a = g; a < g + SZ_1G; a += SZ_2M)
-			map_2m(pml4, a, low_end);
-	}
+	for (uint64_t g = 0; g < top; g += SZ_1G)
+		map_gib(pml4, g, low_end);
 	write_cr3((uintptr_t)pml4);
 	mapped_top = top;
-	return nx != 0;
+	return (nx ? PAGING_HAS_NX : 0) | (huge_1g ? PAGING_HAS_1G : 0);
 }
 
 /*

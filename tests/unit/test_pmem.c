@@ -1,4 +1,4 @@
-/* Tests the physical page allocator (kernel/pmem.c) on a fake bitmap for a small address space. */
+/* Tests the physical page allocator (kernel/pmem.c) on host memory standing in for its bookkeeping. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,21 +10,23 @@
 #define TOP (256 * PG) /* 1 MiB: 256 pages, 4 bitmap words */
 
 static struct pmem *pm;
-static uint64_t *bitmap;
+static void *meta;
+/* 64 pages a chunk: the 256 pages span four, so every test crosses chunk edges too */
+#define SHIFT 6
 
 static void setup(void)
 {
 	pm = calloc(1, sizeof(*pm));
 	/* exactly the size pmem asks for, on the heap, so ASan sees any access past it */
-	bitmap = malloc(pmem_bitmap_bytes(TOP));
+	meta = malloc(pmem_meta_bytes(TOP, SHIFT));
 	cr_assert_not_null(pm);
-	cr_assert_not_null(bitmap);
-	pmem_init(pm, bitmap, TOP);
+	cr_assert_not_null(meta);
+	pmem_init(pm, meta, TOP, SHIFT);
 }
 
 static void teardown(void)
 {
-	free(bitmap);
+	free(meta);
 	free(pm);
 }
 
@@ -32,33 +34,38 @@ TestSuite(pmem, .init = setup, .fini = teardown);
 
 static int used(uint64_t page)
 {
-	return (bitmap[page / 64] >> (page % 64)) & 1;
+	return pmem_page_used(pm, page);
 }
 
 /* A refused free must change nothing but bad_frees. */
 #define REFUSED(addr, n)                                                                           \
 	do {                                                                                       \
 		struct pmem before_ = *pm;                                                         \
-		uint64_t bits_[4];                                                                 \
-		memcpy(bits_, bitmap, sizeof(bits_));                                              \
+		static uint8_t bytes_[512];                                                        \
+		uint64_t nbytes_ = pmem_meta_bytes(TOP, SHIFT);                                    \
+		cr_assert_leq(nbytes_, sizeof(bytes_));                                            \
+		memcpy(bytes_, meta, nbytes_);                                                     \
 		cr_assert_eq(pmem_free(pm, (addr), (n)), -EINVAL, "free(%#llx, %llu)",             \
 			     (unsigned long long)(addr), (unsigned long long)(n));                 \
 		cr_assert_eq(pm->bad_frees, before_.bad_frees + 1);                                \
 		cr_assert_eq(pm->free_pages, before_.free_pages);                                  \
 		cr_assert_eq(pm->total_pages, before_.total_pages);                                \
 		cr_assert_eq(pm->frees, before_.frees);                                            \
-		cr_assert_eq(memcmp(bits_, bitmap, sizeof(bits_)), 0, "bitmap changed");           \
+		cr_assert_eq(pm->chunk_valid, before_.chunk_valid);                                \
+		cr_assert_eq(memcmp(bytes_, meta, nbytes_), 0, "bookkeeping changed");             \
 	} while (0)
 
-Test(pmem, bitmap_bytes)
+Test(pmem, meta_bytes)
 {
-	cr_assert_eq(pmem_bitmap_bytes(0), 0);
-	cr_assert_eq(pmem_bitmap_bytes(PG - 1), 0);
-	cr_assert_eq(pmem_bitmap_bytes(PG), 8);
-	cr_assert_eq(pmem_bitmap_bytes(64 * PG), 8);
-	cr_assert_eq(pmem_bitmap_bytes(65 * PG), 16);
-	cr_assert_eq(pmem_bitmap_bytes(TOP), 32);
-	cr_assert_eq(pmem_bitmap_bytes(4ull << 30), (4ull << 30) / PG / 8);
+	/* the bits, whole words, then one state byte per chunk */
+	cr_assert_eq(pmem_meta_bytes(0, 6), 0);
+	cr_assert_eq(pmem_meta_bytes(PG - 1, 6), 0);
+	cr_assert_eq(pmem_meta_bytes(PG, 6), 8 + 1);
+	cr_assert_eq(pmem_meta_bytes(64 * PG, 6), 8 + 1);
+	cr_assert_eq(pmem_meta_bytes(65 * PG, 6), 16 + 2);
+	cr_assert_eq(pmem_meta_bytes(TOP, SHIFT), 32 + 4);
+	cr_assert_eq(pmem_meta_bytes(TOP, 12), 32 + 1);
+	cr_assert_eq(pmem_meta_bytes(4ull << 30, 12), (4ull << 30) / PG / 8 + 256);
 }
 
 Test(pmem, starts_empty)
@@ -341,9 +348,10 @@ Test(pmem, counters_after_random_sequence)
 
 Test(pmem, kernel_wrappers)
 {
-	static uint64_t bits[4];
+	static uint64_t bits[8];
 
-	pmem_init(&kernel_pmem, bits, TOP);
+	cr_assert_leq(pmem_meta_bytes(TOP, SHIFT), sizeof(bits));
+	pmem_init(&kernel_pmem, bits, TOP, SHIFT);
 	pmem_add_free(&kernel_pmem, 8 * PG, 10 * PG);
 	void *p = page_alloc(2);
 	cr_assert_eq((uintptr_t)p, 8 * PG);
@@ -354,7 +362,7 @@ Test(pmem, kernel_wrappers)
 	cr_assert_eq(kernel_pmem.bad_frees, 1);
 }
 
-/* Word edges: add_free and the run search now work a 64-bit word at a time. */
+/* Word edges: add_free and the run search work a 64-bit word at a time. */
 
 static uint64_t count_free(void)
 {
@@ -391,7 +399,7 @@ Test(pmem, add_free_word_edges)
 	};
 
 	for (unsigned c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		pmem_init(pm, bitmap, TOP);
+		pmem_init(pm, meta, TOP, SHIFT);
 		pmem_add_free(pm, cases[c].lo * PG, cases[c].hi * PG);
 		assert_free_exactly(cases[c].lo, cases[c].hi);
 		cr_assert_eq(pm->total_pages, cases[c].hi - cases[c].lo, "case %u", c);
@@ -419,7 +427,7 @@ Test(pmem, add_free_random_against_model)
 		static char model[256];
 		uint64_t want = 0;
 
-		pmem_init(pm, bitmap, TOP);
+		pmem_init(pm, meta, TOP, SHIFT);
 		memset(model, 0, sizeof(model));
 		for (int k = 0; k < 4; k++) {
 			x = x * 6364136223846793005ull + 1442695040888963407ull;
@@ -532,4 +540,211 @@ Test(pmem, search_random_against_model)
 				cr_assert_eq(pmem_free(pm, p * PG, 1), 0);
 		}
 	}
+}
+
+/*
+ * Lazy bookkeeping: a boot must cost one step per extent, not per page. The bookkeeping starts
+ * as a pattern pmem never writes, so any byte it touched shows.
+ */
+#define BIG	  (64ull << 30) /* a 64 GiB guest's address space */
+#define BIG_SHIFT PMEM_CHUNK_SHIFT
+#define PATTERN	  0xa5
+
+static uint64_t big_touched(const uint8_t *m, uint64_t from, uint64_t to)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = from; i < to; i++)
+		n += m[i] != PATTERN;
+	return n;
+}
+
+Test(pmem_lazy, big_map_costs_per_extent_not_per_page)
+{
+	uint64_t bytes = pmem_meta_bytes(BIG, BIG_SHIFT), bits = BIG / PG / 8;
+	uint64_t chunk_pages = 1ull << BIG_SHIFT, chunk_bytes = chunk_pages / 8;
+	uint8_t *m = malloc(bytes);
+	struct pmem *p = calloc(1, sizeof(*p));
+
+	cr_assert_not_null(m);
+	cr_assert_not_null(p);
+	memset(m, PATTERN, bytes);
+	pmem_init(p, m, BIG, BIG_SHIFT);
+	/* QEMU's map at 64 GiB: low RAM, RAM up to the PCI hole, RAM above 4 GiB */
+	pmem_add_free(p, 0, 0x9fc00);
+	pmem_add_free(p, 0x200000, 0x80000000);
+	pmem_add_free(p, 1ull << 32, BIG);
+	uint64_t total = 0x9f - 1 + (0x80000000 - 0x200000) / PG + (BIG - (1ull << 32)) / PG;
+	cr_assert_eq(p->total_pages, total);
+	cr_assert_eq(p->free_pages, total);
+	cr_assert_eq(big_touched(m, 0, bytes), 0, "adding RAM wrote bookkeeping");
+
+	/* a small allocation builds the bits of one chunk, and nothing else */
+	uint64_t a = pmem_alloc(p, 3);
+	cr_assert_eq(a, PG);
+	cr_assert_eq(p->chunks_built, 1);
+	cr_assert_eq(big_touched(m, chunk_bytes, bits), 0, "bits beyond chunk 0 written");
+	cr_assert_eq(big_touched(m, bits + 1, bytes), 0, "state bytes beyond chunk 0 written");
+	cr_assert(pmem_page_used(p, 0) && pmem_page_used(p, 3) && !pmem_page_used(p, 4));
+	cr_assert(pmem_page_used(p, 0x9f) && !pmem_page_used(p, 0x200));
+
+	/* 59 GiB in one run (the C library's heap arena): whole chunks become FULL, no bits */
+	uint64_t n = (59ull << 30) / PG, b = pmem_alloc(p, n);
+	cr_assert_eq(b, 1ull << 32, "the first run long enough is above 4 GiB");
+	cr_assert_leq(p->chunks_built, 2);
+	cr_assert_eq(big_touched(m, (1ull << 32) / PG / 8, bits), 0, "bits above 4 GiB written");
+	cr_assert_eq(p->free_pages, total - 3 - n);
+	cr_assert(pmem_page_used(p, b / PG) && pmem_page_used(p, b / PG + n - 1));
+	cr_assert(!pmem_page_used(p, b / PG + n));
+	uint64_t mid = b + (n / 2) * PG;
+	cr_assert_eq(pmem_free(p, mid, 1), 0, "one page in a FULL chunk comes back");
+	cr_assert_eq(pmem_free(p, mid, 1), -EINVAL, "and only once");
+	cr_assert_eq(pmem_free(p, b, n), -EINVAL, "the run has a free page in it now");
+	cr_assert_eq(pmem_alloc_below(p, 1, BIG), mid, "the hint: where the last free was");
+	cr_assert_eq(pmem_alloc_below(p, 1, mid), 4 * PG, "below the hint: first fit from page 1");
+	cr_assert_eq(pmem_free(p, 4 * PG, 1), 0);
+	cr_assert_eq(pmem_free(p, b, n), 0);
+	cr_assert_eq(pmem_free(p, b, n), -EINVAL, "double free of a huge run");
+	cr_assert_eq(pmem_free(p, a, 3), 0);
+	cr_assert_eq(p->free_pages, total);
+	cr_assert_eq(p->bad_frees, 3);
+	/* and memory in a chunk nobody allocated from is free: a free there is refused */
+	cr_assert_eq(pmem_free(p, BIG - PG, 1), -EINVAL);
+	free(p);
+	free(m);
+}
+
+/*
+ * The allocator against a model that keeps one byte per page: random maps with holes, random
+ * allocations (first fit from the hint, as documented), good and bad frees, at several chunk sizes.
+ */
+#define MTOP 1536 /* pages */
+
+struct model {
+	char usable[MTOP], used[MTOP];
+	uint64_t hint, total, free;
+};
+
+static uint64_t model_first_fit(const struct model *m, uint64_t from, uint64_t to, uint64_t n)
+{
+	uint64_t run = 0;
+
+	for (uint64_t i = from; i < to; i++) {
+		run = (m->usable[i] && !m->used[i]) ? run + 1 : 0;
+		if (run == n)
+			return i + 1 - n;
+	}
+	return 0;
+}
+
+static uint64_t model_alloc(struct model *m, uint64_t n, uint64_t to)
+{
+	uint64_t r = 0;
+
+	if (to > MTOP)
+		to = MTOP;
+	if (n == 0 || n > m->free)
+		return 0;
+	if (m->hint < to)
+		r = model_first_fit(m, m->hint, to, n);
+	if (!r)
+		r = model_first_fit(m, 1, to, n);
+	if (!r)
+		return 0;
+	memset(m->used + r, 1, n);
+	m->free -= n;
+	m->hint = r + n;
+	return r;
+}
+
+static int model_free(struct model *m, uint64_t page, uint64_t n)
+{
+	if (n == 0 || page >= MTOP || n > MTOP - page)
+		return -EINVAL;
+	for (uint64_t i = page; i < page + n; i++)
+		if (!m->usable[i] || !m->used[i])
+			return -EINVAL;
+	memset(m->used + page, 0, n);
+	m->free += n;
+	if (page < m->hint)
+		m->hint = page;
+	return 0;
+}
+
+static void model_add(struct model *m, uint64_t lo, uint64_t hi)
+{
+	for (uint64_t i = lo ? lo : 1; i < hi && i < MTOP; i++)
+		if (!m->usable[i]) {
+			m->usable[i] = 1;
+			m->total++;
+			m->free++;
+		}
+}
+
+static void run_against_model(unsigned shift, uint64_t seed)
+{
+	static struct model m;
+	uint64_t x = seed, bytes = pmem_meta_bytes(MTOP * PG, shift);
+	uint8_t *meta_m = malloc(bytes);
+	struct pmem *p = calloc(1, sizeof(*p));
+
+	cr_assert_not_null(meta_m);
+	cr_assert_not_null(p);
+	memset(&m, 0, sizeof(m));
+	m.hint = 1;
+	pmem_init(p, meta_m, MTOP * PG, shift);
+	/* a map of RAM and holes, 1-200 pages each, ranges given with byte addresses */
+	for (uint64_t lo = 0; lo < MTOP;) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		uint64_t len = 1 + (x >> 20) % 200, cut = (x >> 40) % PG;
+
+		if (x & (1ull << 62)) {
+			pmem_add_free(p, lo * PG - (lo ? cut : 0), (lo + len) * PG + cut);
+			model_add(&m, lo, lo + len);
+		}
+		lo += len;
+	}
+	for (int step = 0; step < 6000; step++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		uint64_t r = x >> 16, op = r % 16;
+
+		if (op == 0 && step % 61 == 0) { /* more RAM, maybe overlapping what there is */
+			uint64_t lo = (r >> 4) % (MTOP + 40), hi = lo + (r >> 16) % 40;
+
+			pmem_add_free(p, lo * PG, hi * PG);
+			model_add(&m, lo, hi);
+		} else if (op < 9) { /* mostly small, some across chunks */
+			uint64_t n = (r & 0x300) ? 1 + (r >> 10) % 9 : 1 + (r >> 10) % 400;
+			uint64_t to = (r & 0x400) ? MTOP : (r >> 20) % (MTOP + 64);
+			uint64_t got = pmem_alloc_below(p, n, to * PG);
+
+			cr_assert_eq(got / PG, model_alloc(&m, n, to), "shift %u step %d", shift,
+				     step);
+		} else { /* a free: often good, sometimes double, partial or foreign */
+			uint64_t page = (r >> 4) % (MTOP + 8),
+				 n = 1 + (r >> 20) % ((r & 0x8) ? 3 : 300);
+
+			cr_assert_eq(pmem_free(p, page * PG, n), model_free(&m, page, n),
+				     "shift %u step %d free(%llu, %llu)", shift, step,
+				     (unsigned long long)page, (unsigned long long)n);
+		}
+		cr_assert_eq(p->free_pages, m.free, "shift %u step %d", shift, step);
+		cr_assert_eq(p->total_pages, m.total);
+		if (step % 50 == 0)
+			for (uint64_t i = 0; i < MTOP; i++)
+				cr_assert_eq(pmem_page_used(p, i), !m.usable[i] || m.used[i],
+					     "shift %u step %d page %llu", shift, step,
+					     (unsigned long long)i);
+	}
+	free(p);
+	free(meta_m);
+}
+
+Test(pmem_lazy, random_against_page_model)
+{
+	static const unsigned shifts[] = { 6, 7, 9, 12 };
+
+	for (unsigned i = 0; i < sizeof(shifts) / sizeof(shifts[0]); i++)
+		for (uint64_t seed = 1; seed <= 3; seed++)
+			run_against_model(shifts[i], seed * 1000 + shifts[i]);
 }
