@@ -1,0 +1,40 @@
+# libFuzzer harnesses (clang, ASan + UBSan) over the guest's own parsers of outside input.
+# make test-fuzz: replays every corpus, then fuzzes each target for FUZZ_SHORT seconds.
+# make fuzz: a long campaign per target (FUZZ_RUNS executions, or FUZZ_SECONDS), with a table.
+FUZZ_CC := clang
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/fuzz/host -Itests/unit/host -I. \
+	-Iinclude -isystem $(XEN_INC) -D__XEN_INTERFACE_VERSION__=0x00040e00 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SHORT ?= 3
+FUZZ_RUNS ?= 10000000
+FUZZ_SECONDS ?= 0
+
+# each target: its harness tests/fuzz/fuzz_<name>.c plus the guest files it runs, unmodified
+FUZZ_TARGETS += startinfo
+fuzz_startinfo_SRCS := kernel/startinfo.c kernel/memmap.c kernel/cmdline.c
+FUZZ_TARGETS += acpi
+fuzz_acpi_SRCS := drivers/acpi/acpi.c
+
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_DEPS := tests/fuzz/fuzz.mk $(wildcard tests/fuzz/*.h tests/fuzz/host/*.h tests/unit/host/*/*/*.h)
+
+define fuzz_rule
+$(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS) $(FUZZ_DEPS) | $(XEN_INC)/xen
+	$$(call say,FUZZCC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+.PHONY: test-fuzz fuzz fuzz-build
+fuzz-build:
+	$(Q)tools/setup fuzz
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+test-fuzz: fuzz-build
+	$(Q)FUZZ_DIR=$(FUZZ_DIR) tests/fuzz/run --seconds $(FUZZ_SHORT) $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	$(Q)FUZZ_DIR=$(FUZZ_DIR) tests/fuzz/run --runs $(FUZZ_RUNS) --seconds $(FUZZ_SECONDS) \
+		--table $(FUZZ_TARGETS)
