@@ -13,6 +13,10 @@ FUZZ_SECONDS ?= 0
 # each target: its harness tests/fuzz/fuzz_<name>.c plus the guest files it runs, unmodified
 FUZZ_TARGETS += startinfo
 fuzz_startinfo_SRCS := kernel/startinfo.c kernel/memmap.c kernel/cmdline.c
+FUZZ_TARGETS += xs
+fuzz_xs_SRCS := drivers/xenbus/xs_ops.c drivers/xenbus/xs_watch.c drivers/xenbus/xs_wire.c \
+	drivers/xenbus/xs_reqs.c lib/fmt.c
+fuzz_xs_INCLUDED := drivers/xenbus/xs.c
 FUZZ_TARGETS += acpi
 fuzz_acpi_SRCS := drivers/acpi/acpi.c
 
@@ -20,7 +24,7 @@ FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_DEPS := tests/fuzz/fuzz.mk $(wildcard tests/fuzz/*.h tests/fuzz/host/*.h tests/unit/host/*/*/*.h)
 
 define fuzz_rule
-$(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS) $(FUZZ_DEPS) | $(XEN_INC)/xen
+$(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS) $(fuzz_$(1)_INCLUDED) $(FUZZ_DEPS) | $(XEN_INC)/xen
 	$$(call say,FUZZCC,$$@)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS)
