@@ -22,8 +22,21 @@ $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_UNDER_TEST) $(wildcard tests/unit/*.h) | $(XEN_
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(UNIT_UNDER_TEST) -lcriterion $(UNIT_WRAP)
 
+# boot.S's start-info copy as 32-bit code in a host process; under qemu-i386 where the kernel
+# runs no 32-bit binaries (exit 126)
+BOOT32_BIN := $(BUILD)/unit/boot32/test-boot32
+BOOT32_SRCS := tests/unit/boot32/test_boot32.c tests/unit/boot32/call.S arch/x86/boot_copy.S \
+	kernel/startinfo.c kernel/memmap.c
+$(BOOT32_BIN): $(BOOT32_SRCS) $(wildcard kernel/*.h) | $(XEN_INC)/xen
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) -m32 -static -no-pie -fno-pie -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
+		-Iinclude -isystem $(XEN_INC) -D__XEN_INTERFACE_VERSION__=0x00040e00 \
+		-Wl,-z,noexecstack -o $@ $(BOOT32_SRCS)
+
 test-unit:
 	$(Q)tools/setup test
-	$(Q)$(MAKE) --no-print-directory $(UNIT_BIN)
+	$(Q)$(MAKE) --no-print-directory $(UNIT_BIN) $(BOOT32_BIN)
 	$(Q)$(UNIT_BIN) --jobs 2
 	$(Q)/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/unit/harness
+	$(Q)$(BOOT32_BIN) 2>/dev/null; rc=$$?; [ $$rc != 126 ] || { qemu-i386 $(BOOT32_BIN); rc=$$?; }; exit $$rc
