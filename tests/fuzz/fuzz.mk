@@ -19,6 +19,12 @@ fuzz_xs_SRCS := drivers/xenbus/xs_ops.c drivers/xenbus/xs_watch.c drivers/xenbus
 fuzz_xs_INCLUDED := drivers/xenbus/xs.c
 FUZZ_TARGETS += acpi
 fuzz_acpi_SRCS := drivers/acpi/acpi.c
+FUZZ_TARGETS += netfront
+fuzz_netfront_SRCS := drivers/netfront/netfront_ring.c drivers/netfront/netfront_gso.c
+FUZZ_TARGETS += blkfront
+fuzz_blkfront_SRCS := drivers/blkfront/blkfront_req.c
+FUZZ_TARGETS += netcfg
+fuzz_netcfg_SRCS := lib/lwip/netcfg.c
 
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_DEPS := tests/fuzz/fuzz.mk $(wildcard tests/fuzz/*.h tests/fuzz/host/*.h tests/unit/host/*/*/*.h)

@@ -312,3 +312,18 @@ Test(netcfg, garbage_refused)
 	cr_assert_eq(netcfg_parse("1.1.1.1,2.2.2.2,3.3.3.3,4.4.4.4,5.5.5.5", NULL, NULL, &c, &err),
 		     -1);
 }
+
+Test(netcfg, leading_zeros_refused)
+{
+	/* found by tests/fuzz/fuzz_netcfg: "0.02.0.00" was taken as 0.2.0.0; inet_aton reads 010 as 8 */
+	static const char *const bad[] = { "0.02.0.00", "10.0.0.010", "192.168.01.1", "00.0.0.0" };
+	struct netcfg c;
+	const char *err;
+	uint32_t a;
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(netcfg_parse_addr(bad[i], &a), -1, "%s", bad[i]);
+	cr_assert_eq(netcfg_parse("10.0.0.2/024", NULL, NULL, &c, &err), -1);
+	cr_assert_eq(netcfg_parse_addr("10.0.0.0", &a), 0);
+	cr_assert_eq(a, 0x0a000000u);
+}
