@@ -23,6 +23,8 @@ FUZZ_TARGETS += netfront
 fuzz_netfront_SRCS := drivers/netfront/netfront_ring.c drivers/netfront/netfront_gso.c
 FUZZ_TARGETS += blkfront
 fuzz_blkfront_SRCS := drivers/blkfront/blkfront_req.c
+FUZZ_TARGETS += xencons
+fuzz_xencons_SRCS := drivers/console/xencons_in.c
 FUZZ_TARGETS += netcfg
 fuzz_netcfg_SRCS := lib/lwip/netcfg.c
 

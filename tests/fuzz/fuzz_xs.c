@@ -16,7 +16,7 @@
 #include "kernel/sched.h"
 #include "kernel/time.h"
 
-#define STEP_NS	    (50ull * 1000000ull)
+#define STEP_NS	    (200ull * 1000000ull)
 #define PENDING_MAX 64
 #define LOG_MAX	    256
 
