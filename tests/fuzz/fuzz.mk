@@ -6,7 +6,7 @@ FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/fuzz/host -Itests/unit/host -I. \
 	-Iinclude -isystem $(XEN_INC) -D__XEN_INTERFACE_VERSION__=0x00040e00 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_SHORT ?= 3
+FUZZ_SHORT ?= 2
 FUZZ_RUNS ?= 10000000
 FUZZ_SECONDS ?= 0
 
@@ -25,6 +25,9 @@ FUZZ_TARGETS += blkfront
 fuzz_blkfront_SRCS := drivers/blkfront/blkfront_req.c
 FUZZ_TARGETS += xencons
 fuzz_xencons_SRCS := drivers/console/xencons_in.c
+FUZZ_TARGETS += backend
+fuzz_backend_SRCS := drivers/xenbus/xs_wire.c drivers/blkfront/blkfront_req.c \
+	drivers/netfront/netfront_mac.c
 FUZZ_TARGETS += netcfg
 fuzz_netcfg_SRCS := lib/lwip/netcfg.c
 

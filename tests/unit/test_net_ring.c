@@ -2,6 +2,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include "drivers/netfront/netfront_ring.h"
+#include "drivers/netfront/netfront_mac.h"
+#include "kernel/errno.h"
 #include "lib/lwip/netcfg.h"
 
 #define RS 256
@@ -326,4 +328,17 @@ Test(netcfg, leading_zeros_refused)
 	cr_assert_eq(netcfg_parse("10.0.0.2/024", NULL, NULL, &c, &err), -1);
 	cr_assert_eq(netcfg_parse_addr("10.0.0.0", &a), 0);
 	cr_assert_eq(a, 0x0a000000u);
+}
+
+Test(netcfg, backend_mac)
+{
+	uint8_t mac[6];
+
+	cr_assert_eq(nf_parse_mac("00:16:3e:5A:01:02", mac), 0);
+	cr_assert_eq(mac[3], 0x5a);
+	cr_assert_eq(nf_parse_mac("00:16:3e:5a:01:0g", mac), -EINVAL);
+	cr_assert_eq(nf_parse_mac("00:16:3e:5a:01:02:", mac), -EINVAL);
+	cr_assert_eq(nf_parse_mac("00:16:3e:5a:01", mac), -EINVAL);
+	cr_assert_eq(nf_parse_mac("0:16:3e:5a:01:02", mac), -EINVAL);
+	cr_assert_eq(nf_parse_mac("", mac), -EINVAL);
 }

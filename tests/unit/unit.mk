@@ -6,7 +6,8 @@ UNIT_UNDER_TEST := base/fmt.c kernel/memmap.c kernel/pmem.c kernel/heap.c kernel
 UNIT_UNDER_TEST += drivers/xenbus/xs_wire.c drivers/xenbus/xs_reqs.c drivers/acpi/acpi.c
 UNIT_UNDER_TEST += drivers/blkfront/blkfront_req.c drivers/xenbus/xenbus_front.c \
 	drivers/blkfront/blkfront_xs.c drivers/netfront/netfront_xs.c
-UNIT_UNDER_TEST += drivers/netfront/netfront_ring.c drivers/netfront/netfront_gso.c lib/lwip/netcfg.c
+UNIT_UNDER_TEST += drivers/netfront/netfront_ring.c drivers/netfront/netfront_gso.c lib/lwip/netcfg.c \
+	drivers/netfront/netfront_mac.c
 UNIT_UNDER_TEST += $(addprefix apps/conformance/,conf_result.c conf_rules_entry.c \
 	conf_rules_startinfo.c conf_rules_platform.c conf_report.c conf_args.c)
 UNIT_BIN := $(BUILD)/unit/unit-tests
