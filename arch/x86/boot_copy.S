@@ -1,5 +1,5 @@
 /* The PVH start info's copy into boot_raw: 32-bit, paging off, no stack beyond the caller's (tests/unit/boot32 runs it too). */
-#include "kernel/bootraw.h"
+#include "arch/x86/bootraw.h"
 
 	.section .text.boot, "ax"
 	.code32

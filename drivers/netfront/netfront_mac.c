@@ -1,6 +1,6 @@
 /* The backend's "mac" key parsed strictly (pure, host-testable). */
 #include "drivers/netfront/netfront_mac.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 
 /* "00:16:3e:xx:xx:xx", strictly: six two-digit hex bytes */
 int nf_parse_mac(const char *s, uint8_t mac[6])

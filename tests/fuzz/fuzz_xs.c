@@ -171,7 +171,8 @@ static struct {
 	unsigned npend;
 	char out[16384];
 	uint32_t out_len;
-	int misframed; /* it sent bytes that are not whole messages, or moved indices */
+	int misframed;	   /* it sent bytes that are not whole messages, or moved indices */
+	int was_misframed; /* before a ring reset */
 	int features;
 	/* replies sent, for the "its own reply" check */
 	struct {
@@ -306,7 +307,8 @@ static void peer_reset(void)
 	peer.have = 0;
 	peer.out_len = 0;
 	peer.npend = 0;
-	peer.misframed = 0; /* a fresh stream */
+	peer.was_misframed |= peer.misframed; /* what the client read before may be garbage */
+	peer.misframed = 0;		      /* a fresh stream */
 	__atomic_store_n(&page->connection, XENSTORE_CONNECTED, __ATOMIC_RELEASE);
 }
 
@@ -371,6 +373,9 @@ static void peer_step(void)
 		fz_bytes(&in, buf, n);
 		if (act & 0x80 && peer.npend)
 			h.req_id = peer.pend[fz_u8(&in) % peer.npend].req_id;
+		if (verbose)
+			fprintf(stderr, "peer: header type %u req_id %u len %u, %u bytes\n", h.type,
+				h.req_id, h.len, h.len < n ? h.len : n);
 		peer_queue(&h, sizeof(h));
 		peer_queue(buf, h.len < n ? h.len : n);
 		/* a length no message may have is framing lost on purpose: the client resyncs */
@@ -425,7 +430,7 @@ static void check_own_reply(const char *path, const char *v, int len)
 {
 	uint32_t id = 0;
 
-	if (peer.misframed)
+	if (peer.misframed || peer.was_misframed)
 		return;
 	for (unsigned i = 0; i < peer.nreads; i++)
 		if (!strcmp(peer.reads[i].path, path))

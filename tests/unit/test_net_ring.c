@@ -3,7 +3,7 @@
 #include <string.h>
 #include "drivers/netfront/netfront_ring.h"
 #include "drivers/netfront/netfront_mac.h"
-#include "kernel/errno.h"
+#include "base/errno.h"
 #include "lib/lwip/netcfg.h"
 
 #define RS 256

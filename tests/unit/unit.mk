@@ -28,7 +28,7 @@ $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_UNDER_TEST) $(wildcard tests/unit/*.h) | $(XEN_
 BOOT32_BIN := $(BUILD)/unit/boot32/test-boot32
 BOOT32_SRCS := tests/unit/boot32/test_boot32.c tests/unit/boot32/call.S arch/x86/boot_copy.S \
 	kernel/startinfo.c kernel/memmap.c
-$(BOOT32_BIN): $(BOOT32_SRCS) $(wildcard kernel/*.h) | $(XEN_INC)/xen
+$(BOOT32_BIN): $(BOOT32_SRCS) $(wildcard kernel/*.h arch/x86/*.h) | $(XEN_INC)/xen
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) -m32 -static -no-pie -fno-pie -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include "kernel/bootraw.h"
+#include "arch/x86/bootraw.h"
 #include "kernel/startinfo.h"
 
 struct boot_raw boot_raw;
