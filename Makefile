@@ -45,7 +45,7 @@ include lib/libc/libc.mk
 include lib/lwip/lwip.mk
 include lib/mbedtls/mbedtls.mk
 
-.PHONY: all clean help setup format test test-format test-layers test-unit test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
+.PHONY: all clean help setup format test test-format test-layers test-unit test-fuzz fuzz test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
 .DEFAULT_GOAL := all
 all: $(IMAGES)
 
@@ -114,6 +114,7 @@ include tools/gdb/debug.mk
 
 # ---- tests ----
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 include tools/xenrig/rig.mk
 
 # The scenario files (tests/qemu/scenarios, tests/dom0/scenarios, tests/xen/scenarios*) hold every
@@ -150,7 +151,7 @@ test-layers:
 	$(Q)tools/check-layers
 
 # cheapest first: a broken build or unit fails in seconds, before the rig boots
-test: test-format test-unit test-qemu test-dom0
+test: test-format test-unit test-fuzz test-qemu test-dom0
 	$(Q)$(MAKE) --no-print-directory test-xen
 
 # ---- running ----
@@ -180,6 +181,8 @@ help:
 	@echo "make test-format  every C file follows .clang-format (make format applies it)"
 	@echo "make test-layers  every #include obeys docs/DESIGN.md's layer table (tools/check-layers)"
 	@echo "make test-unit    Criterion unit tests (host) and the harness's pytest tests (tests/unit/harness)"
+	@echo "make test-fuzz    replay the fuzz corpora, fuzz each parser a few seconds (tests/fuzz)"
+	@echo "make fuzz         long libFuzzer campaign per parser (FUZZ_RUNS=10000000 or FUZZ_SECONDS)"
 	@echo "make test-qemu    the scenario files' qemu cases under QEMU's PVH loader (tools/run-tests --on qemu)"
 	@echo "make test-dom0    their dom0 cases, booted by Xen as its PVH dom0 (tools/run-tests --on dom0)"
 	@echo "make test-xen     the rig self-test and their domU cases on the rig (tools/run-tests --on domU)"

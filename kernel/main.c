@@ -32,6 +32,7 @@ extern const char app_name[];
 extern int main(int argc, char **argv);
 void kernel_main(struct boot_raw *raw);
 void startinfo_report(const struct bootinfo *bi);
+void startinfo_check_report(struct bootinfo *bi);
 
 static void options_apply(void)
 {
@@ -170,6 +171,7 @@ void kernel_main(struct boot_raw *raw)
 	initcalls_run(INIT_HYPERVISOR_END); /* the initial domain's console */
 
 	memmap_fallback();
+	startinfo_check_report(&boot_info);
 	uint64_t top = mem_init(&boot_info);
 	if (!top)
 		panic("no usable RAM: no memory map in the start info%s",

@@ -142,6 +142,47 @@ int memmap_ram_ranges(const struct hvm_memmap_table_entry *map, unsigned n, stru
 	return k;
 }
 
+int memmap_covered(const struct hvm_memmap_table_entry *map, unsigned n, uint64_t start,
+		   uint64_t end, uint32_t types)
+{
+	if (start >= end)
+		return 0;
+	/* walk up from start through entries that contain it: O(n^2), maps have tens of entries */
+	while (start < end) {
+		uint64_t reach = start;
+
+		for (unsigned i = 0; i < n; i++) {
+			const struct hvm_memmap_table_entry *e = &map[i];
+
+			/* a wrapping entry is junk (memmap_ram_ranges drops it): it covers nothing */
+			if (e->type >= 32 || !(types & MEMMAP_BIT(e->type)) ||
+			    e->addr + e->size < e->addr)
+				continue;
+			if (e->addr <= start && e->addr + e->size > reach)
+				reach = e->addr + e->size;
+		}
+		if (reach == start)
+			return 0;
+		start = reach;
+	}
+	return 1;
+}
+
+int memmap_in_ram(const struct hvm_memmap_table_entry *map, unsigned n, uint64_t start,
+		  uint64_t end)
+{
+	if (!memmap_covered(map, n, start, end, MEMMAP_BIT(XEN_HVM_MEMMAP_TYPE_RAM)))
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		const struct hvm_memmap_table_entry *e = &map[i];
+		uint64_t e_end = e->addr + e->size < e->addr ? UINT64_MAX : e->addr + e->size;
+
+		if (e->type != XEN_HVM_MEMMAP_TYPE_RAM && e->size && e->addr < end && start < e_end)
+			return 0;
+	}
+	return 1;
+}
+
 const char *memmap_type_name(uint32_t type)
 {
 	static const char *const names[] = { "?",   "RAM",	"reserved", "ACPI",

@@ -38,6 +38,21 @@ int memmap_ram_ranges(const struct hvm_memmap_table_entry *map, unsigned n, stru
 int memmap_subtract(struct mem_range *r, int n, unsigned max, uint64_t start, uint64_t end,
 		    unsigned *lost);
 
+/*
+ * 1 when [start, end) lies wholly inside entries of the map whose type bit (1 << type) is in
+ * types, else 0: a hole between entries, a range past the last one or an empty range is 0.
+ */
+int memmap_covered(const struct hvm_memmap_table_entry *map, unsigned n, uint64_t start,
+		   uint64_t end, uint32_t types);
+#define MEMMAP_BIT(type) (1u << (type))
+/* Where firmware tables may lie: RAM, reserved, ACPI (reclaimable), ACPI NVS. */
+#define MEMMAP_FIRMWARE                                                                            \
+	(MEMMAP_BIT(XEN_HVM_MEMMAP_TYPE_RAM) | MEMMAP_BIT(XEN_HVM_MEMMAP_TYPE_RESERVED) |          \
+	 MEMMAP_BIT(XEN_HVM_MEMMAP_TYPE_ACPI) | MEMMAP_BIT(XEN_HVM_MEMMAP_TYPE_NVS))
+/* 1 when [start, end) is RAM by the map and no other entry claims any of it (a reservation wins). */
+int memmap_in_ram(const struct hvm_memmap_table_entry *map, unsigned n, uint64_t start,
+		  uint64_t end);
+
 const char *memmap_type_name(uint32_t type);
 
 #endif

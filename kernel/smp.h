@@ -13,6 +13,7 @@ struct smp_stats {
 	unsigned failed;	   /* APs that did not start or never arrived */
 	unsigned over_limit;	   /* enabled APs beyond CPU_MAX or maxcpus= */
 	unsigned acpi_errors;	   /* no RSDP/MADT, or a broken one */
+	unsigned bad_apic_id;	   /* without Xen: an APIC id given twice or beyond the APIC mode */
 	unsigned vcpu_id_mismatch; /* CPUID's vCPU id differed from the MADT UID */
 	uint64_t bringup_ticks;	   /* TSC ticks spent starting APs, summed */
 };

@@ -61,6 +61,28 @@ static void report_madt(const struct acpi_find *f, const struct acpi_madt *m)
 			m->duplicates, m->bad_apic_id);
 }
 
+/*
+ * Without Xen an AP is started by its APIC id (INIT-SIPI): an id already taken would start one
+ * CPU twice, and in xAPIC mode the ICR holds 8 bits, so an x2APIC id above 0xfe would reach
+ * another CPU (0x1000 the boot CPU) or all of them (0xff). Such an entry is refused, loudly.
+ */
+static int apic_id_usable(const struct acpi_cpu *a, unsigned n, uint32_t self_apic, int x2apic)
+{
+	const char *why = NULL;
+
+	if (!x2apic && a->apic_id >= 0xff)
+		why = "beyond what the local APIC in xAPIC mode can address";
+	for (unsigned i = 0; i < n && !why; i++)
+		if ((i ? cpus[i].arch.apic_id : self_apic) == a->apic_id)
+			why = "given to another CPU already";
+	if (!why)
+		return 1;
+	smp_stats.bad_apic_id++;
+	pr_warn("acpi: MADT: processor UID %u with APIC id %#x not started: the id is %s\n", a->uid,
+		a->apic_id, why);
+	return 0;
+}
+
 /* From the parsed MADT: cpus[1..] for the enabled CPUs other than this one; returns the count. */
 static unsigned fill_cpus(const struct acpi_madt *m)
 {
@@ -80,6 +102,8 @@ static unsigned fill_cpus(const struct acpi_madt *m)
 			continue;
 		}
 		if (!(a->flags & ACPI_CPU_ENABLED))
+			continue;
+		if (!xen.present && !apic_id_usable(a, n, self_apic, lapic_x2apic_mode()))
 			continue;
 		if (n >= CPU_MAX || n >= max) {
 			smp_stats.over_limit++;

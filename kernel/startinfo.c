@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include "base/errno.h"
 #include "base/string.h"
+#include "kernel/memmap.h"
 #include "kernel/startinfo.h"
 
 /* boot.S uses these numbers; Xen's own definitions must agree */
@@ -117,6 +118,47 @@ int startinfo_parse(const struct boot_raw *raw, uint64_t image_start, uint64_t i
 	bi->rsdp_paddr = raw->si.rsdp_paddr;
 	bi->cmdline = parse_cmdline(raw, bi);
 	parse_memmap(raw, bi);
+	/* the command line is used before Xen's map can be asked for: only the start info's counts */
+	if (*bi->cmdline && bi->memmap_entries &&
+	    !memmap_in_ram(bi->memmap, bi->memmap_entries, raw->si.cmdline_paddr,
+			   raw->si.cmdline_paddr + strlen(bi->cmdline) + 1)) {
+		bi->warnings |= SI_WARN_CMDLINE_NOT_RAM;
+		bi->cmdline = "";
+	}
 	parse_modules(raw, image_start, image_end, bi);
 	return 0;
+}
+
+/* the ACPI 1.0 RSDP's size, and where ACPI lets firmware put one without any map saying so */
+#define RSDP_LEN      20
+#define BIOS_AREA     0xe0000ull
+#define BIOS_AREA_END 0x100000ull
+
+unsigned startinfo_check_memory(struct bootinfo *bi)
+{
+	unsigned before = bi->warnings, k = 0;
+
+	if (!bi->memmap_entries)
+		return 0;
+	for (unsigned i = 0; i < bi->nr_modules; i++) {
+		const struct pvh_module *m = &bi->modules[i];
+		/* a module of size 0 still names its first byte */
+		uint64_t end = m->paddr + (m->size ? m->size : 1);
+
+		if (end < m->paddr ||
+		    !memmap_in_ram(bi->memmap, bi->memmap_entries, m->paddr, end)) {
+			bi->warnings |= SI_WARN_MODULE_NOT_RAM;
+			bi->bad_modules++;
+			continue;
+		}
+		bi->modules[k++] = *m;
+	}
+	bi->nr_modules = k;
+	uint64_t r = bi->rsdp_paddr;
+	if (r && !(r >= BIOS_AREA && r <= BIOS_AREA_END - RSDP_LEN) &&
+	    !memmap_covered(bi->memmap, bi->memmap_entries, r, r + RSDP_LEN, MEMMAP_FIRMWARE)) {
+		bi->warnings |= SI_WARN_RSDP_UNMAPPED;
+		bi->rsdp_paddr = 0;
+	}
+	return bi->warnings & ~before;
 }

@@ -18,6 +18,10 @@
 #define SI_WARN_MODULE_BAD     0x100 /* a module wraps the address space or overlaps the kernel */
 #define SI_WARN_MODCMD_BAD     0x200 /* a module command line unreadable or unterminated */
 #define SI_WARN_RESERVED       0x400 /* the must-be-zero field is not zero */
+/* checked against the memory map (startinfo_check_memory; the command line in startinfo_parse) */
+#define SI_WARN_CMDLINE_NOT_RAM 0x0800 /* the command line does not lie in RAM: ignored */
+#define SI_WARN_MODULE_NOT_RAM	0x1000 /* a module outside RAM (a hole, MMIO, a reservation) */
+#define SI_WARN_RSDP_UNMAPPED	0x2000 /* the RSDP in no firmware region of the map: ignored */
 
 struct bootinfo {
 	uint32_t version, flags;
@@ -37,5 +41,15 @@ struct bootinfo {
  */
 int startinfo_parse(const struct boot_raw *raw, uint64_t image_start, uint64_t image_end,
 		    struct bootinfo *bi);
+
+/*
+ * Checks the modules and the RSDP against bi's memory map (the start info's, or Xen's once
+ * memmap_fallback has put it there): a module must lie wholly in RAM that no other entry claims,
+ * else it is dropped (SI_WARN_MODULE_NOT_RAM, counted in bad_modules); the RSDP must lie in
+ * RAM, reserved or ACPI memory or in the BIOS area 0xe0000-0xfffff where ACPI allows it, else
+ * rsdp_paddr becomes 0 (SI_WARN_RSDP_UNMAPPED). Nothing is checked without a map. Returns the
+ * warnings it added.
+ */
+unsigned startinfo_check_memory(struct bootinfo *bi);
 
 #endif

@@ -53,6 +53,11 @@ void lapic_eoi(void)
 	apic_write(REG_EOI, 0);
 }
 
+int lapic_x2apic_mode(void)
+{
+	return x2apic_mode();
+}
+
 uint32_t lapic_id(void)
 {
 	uint32_t id = apic_read(REG_ID);

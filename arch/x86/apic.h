@@ -10,6 +10,8 @@
 void lapic_enable(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
+/* 1 when the local APIC runs in x2APIC mode (32-bit ids), 0 in xAPIC mode (8-bit ids). */
+int lapic_x2apic_mode(void);
 
 #define APIC_ICR_FIXED	 0x0000
 #define APIC_ICR_INIT	 0x0500

@@ -87,6 +87,16 @@ uint32_t blkfront_ring_entries(uint32_t order, uint32_t req_size)
 	return p;
 }
 
+int blkfront_check_geometry(uint64_t sectors, uint64_t ss, uint64_t pss, uint64_t *bytes)
+{
+	if (ss < 512 || ss > 65536 || (ss & (ss - 1)) || pss < ss || pss % ss || pss > (1u << 20))
+		return -EBADMSG;
+	if (sectors == 0 || sectors > (UINT64_MAX >> 10) || (sectors * 512) % ss)
+		return -EBADMSG;
+	*bytes = sectors * 512;
+	return 0;
+}
+
 int blkfront_vdev_name(uint32_t vdev, char *buf, size_t cap)
 {
 	uint32_t disk, part;

@@ -83,6 +83,15 @@ int blkfront_rsp_prod_ok(uint32_t rsp_prod, uint32_t rsp_cons, uint32_t req_prod
 /* Ring entries in 2^order pages: what fits after the 64-byte header, rounded down to a power of 2. */
 uint32_t blkfront_ring_entries(uint32_t order, uint32_t req_size);
 
+/*
+ * The backend's disk geometry as read from xenstore ("sectors" in 512-byte units whatever
+ * "sector-size" says, as Linux's blkback writes it): 0 with *bytes the disk's size, or -EBADMSG
+ * when a value makes no sense (a sector size not a power of two in 512..65536, a physical sector
+ * size not a multiple of it or above 1 MiB, no sectors, a size that overflows or is not a whole
+ * number of sectors).
+ */
+int blkfront_check_geometry(uint64_t sectors, uint64_t ssize, uint64_t pssize, uint64_t *bytes);
+
 /* "xvda" ... from a virtual-device number (docs/misc/vbd-interface.txt); -EINVAL if not xvd. */
 int blkfront_vdev_name(uint32_t vdev, char *buf, size_t cap);
 

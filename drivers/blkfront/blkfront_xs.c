@@ -76,17 +76,12 @@ static int read_properties(struct blk_dev *d)
 	uint64_t sectors = be_uint(d, "sectors", 0), ss = be_uint(d, "sector-size", 512);
 	uint64_t pss = be_uint(d, "physical-sector-size", ss), info = be_uint(d, "info", 0);
 
-	if (ss < 512 || ss > 65536 || (ss & (ss - 1)) || pss < ss || pss % ss || pss > (1u << 20)) {
-		pr_warn("blkfront: %s: bad sector-size %lu / physical-sector-size %lu\n", d->name,
-			ss, pss);
+	if (blkfront_check_geometry(sectors, ss, pss, &in->size)) {
+		pr_warn("blkfront: %s: bad geometry: sectors %lu, sector-size %lu, "
+			"physical-sector-size %lu\n",
+			d->name, sectors, ss, pss);
 		return -EBADMSG;
 	}
-	/* Linux blkback writes "sectors" in 512-byte units whatever sector-size is (so does Linux's blkfront) */
-	if (sectors == 0 || sectors > (UINT64_MAX >> 10) || (sectors * 512) % ss) {
-		pr_warn("blkfront: %s: bad sectors %lu\n", d->name, sectors);
-		return -EBADMSG;
-	}
-	in->size = sectors * 512;
 	in->sector_size = (uint32_t)ss;
 	in->physical_sector_size = (uint32_t)pss;
 	in->cdrom = !!(info & VDISK_CDROM);

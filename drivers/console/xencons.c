@@ -8,6 +8,7 @@
 #include "base/errno.h"
 #include "drivers/console/early.h"
 #include "drivers/console/xencons.h"
+#include "drivers/console/xencons_in.h"
 #include "kernel/console.h"
 #include "kernel/evtchn.h"
 #include "kernel/initcall.h"
@@ -23,7 +24,7 @@ static volatile struct xencons_interface *ring;
 static evtchn_port_t port;
 static struct xencons_stats stats;
 static char in_buf[IN_BUF];
-static unsigned in_head, in_tail; /* free-running */
+static struct xencons_in in = { in_buf, IN_BUF, 0, 0 };
 static spinlock_t in_lock = SPINLOCK_INIT;
 static struct waitq in_wq = WAITQ_INIT; /* readers waiting for input */
 
@@ -98,21 +99,17 @@ static void pull_input(void)
 		spin_unlock_irqrestore(&in_lock, f);
 		return;
 	}
-	XENCONS_RING_IDX cons = ring->in_cons, start;
+	XENCONS_RING_IDX cons = ring->in_cons;
 	XENCONS_RING_IDX prod = __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE);
+	int got = xencons_in_take(&in, ring->in, sizeof(ring->in), &cons, prod);
 
-	if (prod - cons > sizeof(ring->in)) {
-		stats
-		    .ring_errors++; /* a producer index beyond the ring: skip to it, read nothing */
-		cons = prod;
-	}
-	start = cons;
-	for (; cons != prod && in_head - in_tail < IN_BUF; cons++)
-		in_buf[in_head++ % IN_BUF] = ring->in[MASK_XENCONS_IDX(cons, ring->in)];
-	stats.bytes_in += cons - start;
+	if (got < 0)
+		stats.ring_errors++; /* a producer index beyond the ring */
+	else
+		stats.bytes_in += (unsigned)got;
 	__atomic_store_n(&ring->in_cons, cons, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&in_lock, f);
-	if (cons != start)
+	if (got > 0)
 		notify(); /* room in the ring again */
 }
 
@@ -169,17 +166,15 @@ INITCALL(INIT_XEN_CONSOLE, xencons_init, "PV console");
 static size_t take_input(char *buf, size_t n)
 {
 	unsigned long f = spin_lock_irqsave(&in_lock);
-	size_t got = 0;
+	size_t got = xencons_in_read(&in, buf, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n);
 
-	while (got < n && in_tail != in_head)
-		buf[got++] = in_buf[in_tail++ % IN_BUF];
 	spin_unlock_irqrestore(&in_lock, f);
 	return got;
 }
 
 static int input_waiting(void)
 {
-	return !ring || in_tail != __atomic_load_n(&in_head, __ATOMIC_ACQUIRE) ||
+	return !ring || in.tail != __atomic_load_n(&in.head, __ATOMIC_ACQUIRE) ||
 	       ring->in_cons != __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE);
 }
 

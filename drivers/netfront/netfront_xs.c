@@ -2,6 +2,7 @@
 #include "base/errno.h"
 #include "base/fmt.h"
 #include "base/string.h"
+#include "drivers/netfront/netfront_mac.h"
 #include "drivers/netfront/netfront_priv.h"
 #include "drivers/xenbus/xenbus.h"
 #include "kernel/evtchn.h"
@@ -41,35 +42,6 @@ struct netfront *netfront_get(unsigned i)
 static uint64_t be_uint(struct xenbus_device *dev, const char *key, uint64_t def)
 {
 	return xenbus_front_backend_uint(dev, key, def);
-}
-
-/* "00:16:3e:xx:xx:xx", strictly: six two-digit hex bytes */
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	for (int i = 0; i < 6; i++) {
-		unsigned v = 0;
-
-		for (int k = 0; k < 2; k++) {
-			char c = *s++;
-			unsigned d;
-
-			if (c >= '0' && c <= '9')
-				d = (unsigned)(c - '0');
-			else if (c >= 'a' && c <= 'f')
-				d = (unsigned)(c - 'a' + 10);
-			else if (c >= 'A' && c <= 'F')
-				d = (unsigned)(c - 'A' + 10);
-			else
-				return -EINVAL;
-			v = v << 4 | d;
-		}
-		mac[i] = (uint8_t)v;
-		if (*s != (i < 5 ? ':' : '\0'))
-			return -EINVAL;
-		if (i < 5)
-			s++;
-	}
-	return 0;
 }
 
 /* Our half of the connection in one transaction, so the backend sees all of it or none. */
@@ -116,9 +88,9 @@ static int negotiate(struct xenbus_front *f)
 	char mac[32], path[96];
 
 	fmt_snprintf(path, sizeof(path), "%s/mac", dev->nodename);
-	if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || parse_mac(mac, nf->mac)) {
+	if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || nf_parse_mac(mac, nf->mac)) {
 		fmt_snprintf(path, sizeof(path), "%s/mac", dev->otherend);
-		if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || parse_mac(mac, nf->mac)) {
+		if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || nf_parse_mac(mac, nf->mac)) {
 			pr_warn("netfront: %s: no valid mac\n", nf->name);
 			return -EINVAL;
 		}

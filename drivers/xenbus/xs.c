@@ -30,6 +30,8 @@
 
 /* the reader looks at the ring this often even without an event, in case one was lost */
 #define XS_POLL_NS (1000ull * 1000000ull)
+/* how long a reconnection (xenstore-ring.txt: XENSTORE_RECONNECT) may take before we give up */
+#define XS_RESET_NS (2000ull * 1000000ull)
 
 struct xs_stats xs_stats;
 
@@ -283,6 +285,57 @@ static void dispatch(const struct xs_rx *m)
 	deliver_reply(m);
 }
 
+/*
+ * The ring reset of xenstore-ring.txt, for a server that offers it: with no message of ours
+ * half-written (the writer lock held), connection = XENSTORE_RECONNECT; xenstored drops what is
+ * in both rings, zeroes the four indices and sets XENSTORE_CONNECTED. 0 or a negative errno.
+ */
+static int reconnect(void)
+{
+	if (!(ring->server_features & XENSTORE_SERVER_FEATURE_RECONNECTION))
+		return -ENOSYS;
+	if (WAIT_UNTIL_TIMEOUT(&writer_wq, writer_try(), XS_RESET_NS))
+		return -ETIMEDOUT;
+	__atomic_store_n(&ring->connection, XENSTORE_RECONNECT, __ATOMIC_RELEASE);
+	notify();
+	int r = WAIT_UNTIL_TIMEOUT(
+	    &rx_wq, __atomic_load_n(&ring->connection, __ATOMIC_ACQUIRE) == XENSTORE_CONNECTED,
+	    XS_RESET_NS);
+	if (!r && (ring->req_cons || ring->req_prod || ring->rsp_cons || ring->rsp_prod))
+		r = -EPROTO;
+	rx.have = rx.skip = 0;
+	writer_release();
+	return r;
+}
+
+/*
+ * The response stream lost its framing (a header claiming more than a message may hold): no
+ * reply can be trusted to belong to anything any more. Every request in flight fails now with
+ * -EIO (not one by one at its timeout), and the ring is reset if xenstored can; else the
+ * connection is abandoned. Either way it is said and counted, never a silent wedge.
+ */
+static void resync(const struct xsd_sockmsg *h)
+{
+	unsigned long f = spin_lock_irqsave(&lock);
+	unsigned failed = xs_reqs_fail_all(&reqs, -EIO);
+
+	spin_unlock_irqrestore(&lock, f);
+	waitq_wake_all(&reply_wq);
+	xs_stats.resyncs++;
+	pr_err("xenstore: a reply header claims %u payload bytes (type %u, req_id %u; at most %u): "
+	       "the response stream lost its framing; %u requests in flight failed\n",
+	       h->len, h->type, h->req_id, XENSTORE_PAYLOAD_MAX, failed);
+	int r = reconnect();
+	if (r) {
+		ring_broke(r == -ENOSYS ? "xenstored offers no ring reset"
+					: "xenstored did not reset the ring");
+		return;
+	}
+	xs_stats.ring_errors++;
+	xs_stats.resets++;
+	pr_warn("xenstore: ring reset by xenstored; the connection goes on\n");
+}
+
 /* Takes everything xenstored has written so far; returns 0 or -EPROTO. */
 static int drain(void)
 {
@@ -307,6 +360,10 @@ static int drain(void)
 		}
 		xs_stats.oversized = rx.stats.oversized;
 		xs_stats.bad_type = rx.stats.bad_type;
+		if (got < 0) {
+			resync(&rx.m.hdr);
+			return -EPROTO;
+		}
 		if (!got)
 			return 0;
 		dispatch(&rx);

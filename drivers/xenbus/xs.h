@@ -90,7 +90,9 @@ struct xs_stats {
 	uint64_t oversized, bad_type; /* malformed messages skipped by the reader */
 	uint64_t bad_events;	      /* watch events that did not parse */
 	uint64_t events, events_dropped, events_stale;
-	uint64_t ring_errors; /* indices that made no sense: the connection was abandoned */
+	uint64_t ring_errors; /* indices or framing that made no sense (each reported) */
+	uint64_t resyncs;     /* framing lost: requests in flight failed with -EIO at once */
+	uint64_t resets;      /* of those, the ring was reset by xenstored and the client went on */
 	uint64_t txn_retries;
 	uint64_t notifies;
 };

@@ -48,6 +48,23 @@ struct xs_req *xs_reqs_match(struct xs_reqs *t, uint32_t req_id)
 	return 0;
 }
 
+unsigned xs_reqs_fail_all(struct xs_reqs *t, int err)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < XS_REQS_MAX; i++) {
+		struct xs_req *r = &t->slot[i];
+
+		if (r->state != XS_REQ_WAITING)
+			continue;
+		r->status = err;
+		r->reply = 0;
+		__atomic_store_n(&r->state, XS_REQ_DONE, __ATOMIC_RELEASE);
+		n++;
+	}
+	return n;
+}
+
 void xs_reqs_put(struct xs_reqs *t, struct xs_req *r)
 {
 	if (r->state != XS_REQ_FREE)

@@ -35,6 +35,11 @@ void xs_reqs_init(struct xs_reqs *t);
 struct xs_req *xs_reqs_get(struct xs_reqs *t, uint32_t type);
 /* The WAITING request with this req_id, or NULL (counted as unknown). */
 struct xs_req *xs_reqs_match(struct xs_reqs *t, uint32_t req_id);
+/*
+ * Completes every WAITING request at once with err (their waiters wake to it instead of timing
+ * out): what the client does when the connection lost its framing. Returns how many.
+ */
+unsigned xs_reqs_fail_all(struct xs_reqs *t, int err);
 /* Gives the slot back, whatever its state (a timed-out request's late reply is then unknown). */
 void xs_reqs_put(struct xs_reqs *t, struct xs_req *r);
 

@@ -230,14 +230,20 @@ int xs_rx_step(struct xs_rx *rx, const volatile char *ring, XENSTORE_RING_IDX *c
 			/* the header is ours now (copied once): validate before trusting len */
 			int r = xs_wire_check_header(&rx->m.hdr);
 
+			rx->have = r ? 0 : rx->have;
+			if (r == -EMSGSIZE) {
+				/*
+				 * xenstored never sends more than the protocol's limit: this is no
+				 * long message but a stream that lost its framing (skipping 4 GiB
+				 * of it swallowed every later reply). The caller resynchronises.
+				 */
+				rx->stats.oversized++;
+				return -EPROTO;
+			}
 			if (r) {
-				if (r == -EMSGSIZE)
-					rx->stats.oversized++;
-				else
-					rx->stats.bad_type++;
-				/* an unknown type with a sane length is skipped the same way */
+				/* an unknown type with a sane length is skipped whole */
+				rx->stats.bad_type++;
 				rx->skip = rx->m.hdr.len;
-				rx->have = 0;
 				continue;
 			}
 		}

@@ -78,7 +78,7 @@ void xs_ring_get(const volatile char *ring, XENSTORE_RING_IDX cons, void *dst, u
 
 struct xs_rx_stats {
 	uint64_t messages;  /* complete, well-formed messages handed out */
-	uint64_t oversized; /* length over XENSTORE_PAYLOAD_MAX: payload skipped */
+	uint64_t oversized; /* length over XENSTORE_PAYLOAD_MAX: the framing is lost */
 	uint64_t bad_type;  /* unknown message type: dropped */
 	uint64_t bytes;
 };
@@ -98,8 +98,11 @@ void xs_rx_init(struct xs_rx *rx);
 /*
  * Consumes bytes from *cons towards prod (the caller checked them with xs_ring_used) until one
  * message is complete. Returns 1 with the message in rx->m (payload at rx->m.raw + XS_HDR_SIZE,
- * length rx->m.hdr.len, NUL-terminated) or 0 when the stream needs more bytes. Oversized and
- * unknown-type messages are skipped whole and counted, so framing survives them.
+ * length rx->m.hdr.len, NUL-terminated) or 0 when the stream needs more bytes. Unknown-type
+ * messages are skipped whole and counted, so framing survives them. A header claiming more than
+ * XENSTORE_PAYLOAD_MAX cannot be right: nothing after it can be framed, so -EPROTO is returned
+ * (counted as oversized; *cons is past the header, rx ready for a fresh stream) and the caller
+ * must resynchronise the connection.
  */
 int xs_rx_step(struct xs_rx *rx, const volatile char *ring, XENSTORE_RING_IDX *cons,
 	       XENSTORE_RING_IDX prod);

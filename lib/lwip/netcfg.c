@@ -9,6 +9,9 @@ static int parse_uint(const char **sp, unsigned max, unsigned *out)
 	unsigned v = 0;
 	int n = 0;
 
+	/* "010" is 8 to inet_aton and 10 to a reader: refused rather than guessed */
+	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+		return -1;
 	while (*s >= '0' && *s <= '9') {
 		v = v * 10 + (unsigned)(*s - '0');
 		if (v > max || ++n > 3)

@@ -177,3 +177,19 @@ Test(blk_name, vdev_numbers)
 	cr_assert_eq(blkfront_vdev_name(768, b, sizeof(b)), -EINVAL, "hda");
 	cr_assert_eq(blkfront_vdev_name(51712, b, 4), -ERANGE);
 }
+
+Test(blk_req, backend_geometry)
+{
+	uint64_t bytes = 0;
+
+	cr_assert_eq(blkfront_check_geometry(2097152, 512, 4096, &bytes), 0);
+	cr_assert_eq(bytes, 1ull << 30);
+	cr_assert_eq(blkfront_check_geometry(16, 4096, 4096, &bytes), 0); /* 512-byte units */
+	cr_assert_eq(bytes, 8192);
+	/* the hostile backend's values of issue 18 */
+	cr_assert_eq(blkfront_check_geometry(2048, 3, 3, &bytes), -EBADMSG);
+	cr_assert_eq(blkfront_check_geometry(1ull << 63, 512, 512, &bytes), -EBADMSG);
+	cr_assert_eq(blkfront_check_geometry(0, 512, 512, &bytes), -EBADMSG);
+	cr_assert_eq(blkfront_check_geometry(9, 4096, 4096, &bytes), -EBADMSG);
+	cr_assert_eq(blkfront_check_geometry(8, 512, 2u << 20, &bytes), -EBADMSG);
+}

@@ -492,3 +492,29 @@ Test(memmap, property_random_maps)
 	}
 	cr_assert_gt(completeness_checked, 1000, "the generator exercises the complete case");
 }
+
+/* ---- coverage queries (startinfo_check_memory's) ---- */
+
+Test(memmap, covered_and_in_ram)
+{
+	static const struct hvm_memmap_table_entry m[] = {
+		E(0x100000, 0x100000, RAM), E(0x200000, 0x100000, RAM), /* touching */
+		E(0x180000, 0x1000, RES),   E(0x400000, 0x1000, XEN_HVM_MEMMAP_TYPE_ACPI),
+		E(0x500000, 0, RAM),	    E(~0ull - 0xfff, 0x2000, RAM), /* wraps: junk */
+	};
+	uint32_t ram = MEMMAP_BIT(RAM);
+
+	cr_assert(memmap_covered(m, COUNT(m), 0x100000, 0x300000, ram));
+	cr_assert(memmap_covered(m, COUNT(m), 0x1ff000, 0x201000, ram));
+	cr_assert_not(memmap_covered(m, COUNT(m), 0xff000, 0x101000, ram));
+	cr_assert_not(memmap_covered(m, COUNT(m), 0x2ff000, 0x301000, ram));
+	cr_assert_not(memmap_covered(m, COUNT(m), 0x100000, 0x100000, ram)); /* empty */
+	cr_assert_not(memmap_covered(m, COUNT(m), 0x500000, 0x500001, ram)); /* zero-sized */
+	cr_assert_not(memmap_covered(m, COUNT(m), ~0ull - 0xfff, ~0ull, ram));
+	cr_assert_not(memmap_covered(m, COUNT(m), 0x400000, 0x400010, ram));
+	cr_assert(memmap_covered(m, COUNT(m), 0x400000, 0x400010, MEMMAP_FIRMWARE));
+	/* RAM, but a reservation inside wins */
+	cr_assert(memmap_in_ram(m, COUNT(m), 0x100000, 0x180000));
+	cr_assert_not(memmap_in_ram(m, COUNT(m), 0x17f000, 0x181000));
+	cr_assert(memmap_in_ram(m, COUNT(m), 0x181000, 0x300000));
+}

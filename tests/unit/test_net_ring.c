@@ -2,6 +2,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include "drivers/netfront/netfront_ring.h"
+#include "drivers/netfront/netfront_mac.h"
+#include "base/errno.h"
 #include "lib/lwip/netcfg.h"
 
 #define RS 256
@@ -311,4 +313,32 @@ Test(netcfg, garbage_refused)
 	cr_assert_eq(netcfg_parse("1.2.3.4/24", NULL, "x", &c, &err), -1);
 	cr_assert_eq(netcfg_parse("1.1.1.1,2.2.2.2,3.3.3.3,4.4.4.4,5.5.5.5", NULL, NULL, &c, &err),
 		     -1);
+}
+
+Test(netcfg, leading_zeros_refused)
+{
+	/* found by tests/fuzz/fuzz_netcfg: "0.02.0.00" was taken as 0.2.0.0; inet_aton reads 010 as 8 */
+	static const char *const bad[] = { "0.02.0.00", "10.0.0.010", "192.168.01.1", "00.0.0.0" };
+	struct netcfg c;
+	const char *err;
+	uint32_t a;
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(netcfg_parse_addr(bad[i], &a), -1, "%s", bad[i]);
+	cr_assert_eq(netcfg_parse("10.0.0.2/024", NULL, NULL, &c, &err), -1);
+	cr_assert_eq(netcfg_parse_addr("10.0.0.0", &a), 0);
+	cr_assert_eq(a, 0x0a000000u);
+}
+
+Test(netcfg, backend_mac)
+{
+	uint8_t mac[6];
+
+	cr_assert_eq(nf_parse_mac("00:16:3e:5A:01:02", mac), 0);
+	cr_assert_eq(mac[3], 0x5a);
+	cr_assert_eq(nf_parse_mac("00:16:3e:5a:01:0g", mac), -EINVAL);
+	cr_assert_eq(nf_parse_mac("00:16:3e:5a:01:02:", mac), -EINVAL);
+	cr_assert_eq(nf_parse_mac("00:16:3e:5a:01", mac), -EINVAL);
+	cr_assert_eq(nf_parse_mac("0:16:3e:5a:01:02", mac), -EINVAL);
+	cr_assert_eq(nf_parse_mac("", mac), -EINVAL);
 }

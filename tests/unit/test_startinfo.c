@@ -386,3 +386,128 @@ Test(startinfo, everything_wrong_at_once)
 	cr_assert_eq(bi.nr_modules, 0);
 	cr_assert_str_eq(bi.cmdline, "");
 }
+
+/* ---- the start info against the memory map (issue 18: modules outside RAM were served as files) ---- */
+
+/* QEMU's PC map: low RAM, the VGA/BIOS hole, RAM to 128 MiB, the MMIO hole, the BIOS ROM at 4 GiB */
+static void qemu_map(void)
+{
+	add_mem(0, 0x9fc00, XEN_HVM_MEMMAP_TYPE_RAM);
+	add_mem(0x9fc00, 0x400, XEN_HVM_MEMMAP_TYPE_RESERVED);
+	add_mem(0xf0000, 0x10000, XEN_HVM_MEMMAP_TYPE_RESERVED);
+	add_mem(0x100000, 0x7f00000, XEN_HVM_MEMMAP_TYPE_RAM);
+	add_mem(0xfc000000, 0x1000, XEN_HVM_MEMMAP_TYPE_ACPI);
+	add_mem(0xfffc0000, 0x40000, XEN_HVM_MEMMAP_TYPE_RESERVED);
+}
+
+static unsigned check(void)
+{
+	cr_assert_eq(parse(), 0);
+	return startinfo_check_memory(&bi);
+}
+
+Test(startinfo, modules_in_ram_kept)
+{
+	qemu_map();
+	add_mod(0x2000000, 0x1234, "a");
+	add_mod(0x7fff000, 0x1000, "ends at the top of RAM");
+	add_mod(0x9000, 0, "empty, in low RAM");
+	cr_assert_eq(check(), 0);
+	cr_assert_eq(bi.nr_modules, 3);
+	cr_assert_eq(bi.bad_modules, 0);
+}
+
+Test(startinfo, module_outside_ram_dropped)
+{
+	qemu_map();
+	add_mod(0x2000000, 0x1000, "good");
+	add_mod(0x10000000, 0x1000, "past the end of RAM");
+	add_mod(0xfe000000, 0x1000, "in the MMIO hole");
+	add_mod(0x7fff000, 0x2000, "runs off the end of RAM");
+	add_mod(0xa0000, 0x1000, "VGA hole");
+	add_mod(0xf0000, 0x100, "BIOS ROM: reserved");
+	add_mod(0x9f000, 0x1000, "RAM then reserved");
+	add_mod(0x3000000, 0x100, "also good");
+	cr_assert_eq(check(), SI_WARN_MODULE_NOT_RAM);
+	cr_assert_eq(bi.nr_modules, 2);
+	cr_assert_eq(bi.bad_modules, 6);
+	cr_assert_str_eq(bi.modules[0].cmdline, "good");
+	cr_assert_str_eq(bi.modules[1].cmdline, "also good");
+}
+
+Test(startinfo, module_across_touching_ram_entries_kept)
+{
+	add_mem(0x200000, 0x100000, XEN_HVM_MEMMAP_TYPE_RAM);
+	add_mem(0x300000, 0x100000, XEN_HVM_MEMMAP_TYPE_RAM);
+	add_mod(0x2ff000, 0x2000, "straddles two RAM entries");
+	cr_assert_eq(check(), 0);
+	cr_assert_eq(bi.nr_modules, 1);
+}
+
+Test(startinfo, module_in_ram_also_reserved_dropped)
+{
+	add_mem(0, 0x8000000, XEN_HVM_MEMMAP_TYPE_RAM);
+	add_mem(0x4000000, 0x1000, XEN_HVM_MEMMAP_TYPE_RESERVED); /* a reservation wins */
+	add_mod(0x3fff000, 0x2000, "m");
+	cr_assert_eq(check(), SI_WARN_MODULE_NOT_RAM);
+	cr_assert_eq(bi.nr_modules, 0);
+	cr_assert_eq(bi.bad_modules, 1);
+}
+
+Test(startinfo, no_map_nothing_checked)
+{
+	raw->si.version = 0;
+	add_mod(0xfe000000, 0x1000, "m");
+	cr_assert_eq(check(), 0);
+	cr_assert_eq(bi.nr_modules, 1);
+}
+
+Test(startinfo, rsdp_checked)
+{
+	static const struct {
+		uint64_t rsdp;
+		int ok;
+	} cases[] = {
+		{ 0xf5a00, 1 },	   /* in the reserved BIOS ROM (QEMU) */
+		{ 0xe0000, 1 },	   /* the BIOS area, which ACPI allows with no map entry */
+		{ 0xfc000000, 1 }, /* in an ACPI entry (Xen's domU tables) */
+		{ 0x8000, 1 },	   /* in RAM (Xen's PVH dom0 builds one there) */
+		{ 0xfe000000, 0 }, /* the MMIO hole */
+		{ 0x20000000, 0 }, /* past the end of RAM */
+		{ 0xfc000ff0, 0 }, /* runs off its ACPI entry */
+		{ ~0ull - 8, 0 },  /* wraps */
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(raw, 0, sizeof(*raw));
+		raw->si.magic = XEN_HVM_START_MAGIC_VALUE;
+		raw->si.version = 1;
+		qemu_map();
+		raw->si.rsdp_paddr = cases[i].rsdp;
+		unsigned w = check();
+		cr_assert_eq(w, cases[i].ok ? 0u : SI_WARN_RSDP_UNMAPPED,
+			     "RSDP %#llx: warnings %#x", (unsigned long long)cases[i].rsdp, w);
+		cr_assert_eq(bi.rsdp_paddr, cases[i].ok ? cases[i].rsdp : 0);
+	}
+}
+
+Test(startinfo, cmdline_outside_ram_ignored)
+{
+	qemu_map();
+	set_cmdline("maxcpus=1");
+	raw->si.cmdline_paddr =
+	    0xfe000000; /* MMIO: whatever boot.S read there is not a command line */
+	cr_assert_eq(parse(), 0);
+	cr_assert_eq(bi.warnings, SI_WARN_CMDLINE_NOT_RAM, "warnings %#x", bi.warnings);
+	cr_assert_str_eq(bi.cmdline, "");
+
+	raw->si.cmdline_paddr = 0x9fbfc; /* its NUL would be the first reserved byte */
+	strcpy(raw->cmdline, "abcd");
+	cr_assert_eq(parse(), 0);
+	cr_assert_eq(bi.warnings, SI_WARN_CMDLINE_NOT_RAM, "warnings %#x", bi.warnings);
+
+	raw->si.cmdline_paddr = 0x9fbfb; /* "abcd\0" ends at the last RAM byte */
+	cr_assert_eq(parse(), 0);
+	cr_assert_eq(bi.warnings, 0, "warnings %#x", bi.warnings);
+	cr_assert_str_eq(bi.cmdline, "abcd");
+}

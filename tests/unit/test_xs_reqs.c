@@ -75,7 +75,7 @@ static uint32_t put_msg(uint32_t prod, uint32_t type, uint32_t req_id, const voi
 
 static void pump(uint32_t *cons, uint32_t prod)
 {
-	while (xs_rx_step(&rx, ring, cons, prod)) {
+	while (xs_rx_step(&rx, ring, cons, prod) > 0) {
 		const char *path, *token;
 
 		if (rx.m.hdr.type == XS_WATCH_EVENT) {
@@ -120,4 +120,25 @@ Test(xs_reqs, interleaved_replies_events_and_hostile_messages)
 	cr_assert_eq(a->status, -ENOENT);
 	cr_assert_eq(t.stats.unknown_id, 2);
 	cr_assert_eq(cons, p);
+}
+
+Test(xs_reqs, fail_all_completes_every_waiter_at_once)
+{
+	xs_reqs_init(&t);
+	struct xs_req *a = xs_reqs_get(&t, XS_READ), *b = xs_reqs_get(&t, XS_WRITE);
+	struct xs_req *c = xs_reqs_get(&t, XS_DIRECTORY);
+
+	c->state = XS_REQ_DONE; /* already answered: keeps its own result */
+	c->status = 0;
+	cr_assert_eq(xs_reqs_fail_all(&t, -EIO), 2);
+	cr_assert_eq(a->state, XS_REQ_DONE);
+	cr_assert_eq(a->status, -EIO);
+	cr_assert_eq(b->status, -EIO);
+	cr_assert_eq(c->status, 0);
+	/* a late reply to a failed request matches nothing */
+	cr_assert_null(xs_reqs_match(&t, a->req_id));
+	xs_reqs_put(&t, a);
+	xs_reqs_put(&t, b);
+	xs_reqs_put(&t, c);
+	cr_assert_eq(t.in_flight, 0);
 }

@@ -1,0 +1,55 @@
+# libFuzzer harnesses (clang, ASan + UBSan) over the guest's own parsers of outside input.
+# make test-fuzz: replays every corpus, then fuzzes each target for FUZZ_SHORT seconds.
+# make fuzz: a long campaign per target (FUZZ_RUNS executions, or FUZZ_SECONDS), with a table.
+FUZZ_CC := clang
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/fuzz/host -Itests/unit/host -I. \
+	-Iinclude -isystem $(XEN_INC) -D__XEN_INTERFACE_VERSION__=0x00040e00 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SHORT ?= 2
+FUZZ_RUNS ?= 10000000
+FUZZ_SECONDS ?= 0
+
+# each target: its harness tests/fuzz/fuzz_<name>.c plus the guest files it runs, unmodified
+FUZZ_TARGETS += startinfo
+fuzz_startinfo_SRCS := kernel/startinfo.c kernel/memmap.c kernel/cmdline.c
+FUZZ_TARGETS += xs
+fuzz_xs_SRCS := drivers/xenbus/xs_ops.c drivers/xenbus/xs_watch.c drivers/xenbus/xs_wire.c \
+	drivers/xenbus/xs_reqs.c base/fmt.c
+fuzz_xs_INCLUDED := drivers/xenbus/xs.c
+FUZZ_TARGETS += acpi
+fuzz_acpi_SRCS := drivers/acpi/acpi.c
+FUZZ_TARGETS += netfront
+fuzz_netfront_SRCS := drivers/netfront/netfront_ring.c drivers/netfront/netfront_gso.c
+FUZZ_TARGETS += blkfront
+fuzz_blkfront_SRCS := drivers/blkfront/blkfront_req.c
+FUZZ_TARGETS += xencons
+fuzz_xencons_SRCS := drivers/console/xencons_in.c
+FUZZ_TARGETS += backend
+fuzz_backend_SRCS := drivers/xenbus/xs_wire.c drivers/blkfront/blkfront_req.c \
+	drivers/netfront/netfront_mac.c
+FUZZ_TARGETS += netcfg
+fuzz_netcfg_SRCS := lib/lwip/netcfg.c
+
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_DEPS := tests/fuzz/fuzz.mk $(wildcard tests/fuzz/*.h tests/fuzz/host/*.h tests/unit/host/*/*/*.h)
+
+define fuzz_rule
+$(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS) $(fuzz_$(1)_INCLUDED) $(FUZZ_DEPS) | $(XEN_INC)/xen
+	$$(call say,FUZZCC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+.PHONY: test-fuzz fuzz fuzz-build
+fuzz-build:
+	$(Q)tools/setup fuzz
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+test-fuzz: fuzz-build
+	$(Q)FUZZ_DIR=$(FUZZ_DIR) tests/fuzz/run --seconds $(FUZZ_SHORT) $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	$(Q)FUZZ_DIR=$(FUZZ_DIR) tests/fuzz/run --runs $(FUZZ_RUNS) --seconds $(FUZZ_SECONDS) \
+		--table $(FUZZ_TARGETS)
