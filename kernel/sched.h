@@ -45,9 +45,6 @@ struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg,
 int sched_pin(struct thread *t, int cpu);
 /* The index of the CPU the caller runs on (it may move at its next switch, unless pinned). */
 unsigned sched_cpu(void);
-struct pvh_thread;
-/* The kernel thread behind an app's pvh_thread_t (lib/sys/thread.c). */
-struct thread *pvh_thread_kernel(struct pvh_thread *pt);
 struct cpu;
 /* On an AP: its boot context becomes its idle thread; never returns. */
 __attribute__((noreturn)) void sched_ap_enter(struct cpu *c);

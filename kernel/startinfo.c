@@ -99,7 +99,7 @@ static void parse_modules(const struct boot_raw *raw, uint64_t img_start, uint64
 			continue;
 		}
 		bi->modules[bi->nr_modules++] =
-		    (struct pvh_module){ m->paddr, m->size, module_cmdline(raw, i, bi) };
+		    (struct boot_module){ m->paddr, m->size, module_cmdline(raw, i, bi) };
 	}
 }
 
@@ -141,7 +141,7 @@ unsigned startinfo_check_memory(struct bootinfo *bi)
 	if (!bi->memmap_entries)
 		return 0;
 	for (unsigned i = 0; i < bi->nr_modules; i++) {
-		const struct pvh_module *m = &bi->modules[i];
+		const struct boot_module *m = &bi->modules[i];
 		/* a module of size 0 still names its first byte */
 		uint64_t end = m->paddr + (m->size ? m->size : 1);
 

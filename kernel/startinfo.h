@@ -4,7 +4,6 @@
 
 #include <stdint.h>
 #include "arch/x86/bootraw.h"
-#include "pvhkit/kernel.h"
 
 /* problems found while parsing; each is reported once, none is fatal */
 #define SI_WARN_VERSION	       0x001 /* newer structure than we know: extra fields ignored */
@@ -23,13 +22,19 @@
 #define SI_WARN_MODULE_NOT_RAM	0x1000 /* a module outside RAM (a hole, MMIO, a reservation) */
 #define SI_WARN_RSDP_UNMAPPED	0x2000 /* the RSDP in no firmware region of the map: ignored */
 
+/* A boot module as the loader described it (the public API copies it into a struct pvh_module). */
+struct boot_module {
+	uint64_t paddr, size;
+	const char *cmdline; /* never NULL */
+};
+
 struct bootinfo {
 	uint32_t version, flags;
 	const char *cmdline; /* never NULL */
 	uint64_t rsdp_paddr;
 	const struct hvm_memmap_table_entry *memmap;
 	unsigned memmap_entries;
-	struct pvh_module modules[BOOTRAW_MODS_MAX]; /* cmdline never NULL */
+	struct boot_module modules[BOOTRAW_MODS_MAX];
 	unsigned nr_modules;
 	unsigned warnings;    /* SI_WARN_* */
 	unsigned bad_modules; /* modules dropped */

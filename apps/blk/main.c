@@ -17,7 +17,7 @@
 #include <time.h>
 #include <pvhkit/blk.h>
 #include <pvhkit/kernel.h>
-#include <pvhkit/tap.h>
+#include <pvhkit/result.h>
 #include <pvhkit/thread.h>
 #include <pvhkit/xenstore.h>
 
@@ -77,7 +77,7 @@ struct batch {
 	volatile int outstanding, errors, last_err;
 };
 
-static void batch_done(struct blk_req *r, int status)
+static void batch_done(struct pvh_blk_req *r, int status)
 {
 	struct batch *b = r->arg;
 
@@ -96,21 +96,22 @@ static void batch_wait(struct batch *b)
 
 /* ---- self-test ---- */
 
-static void test_ranges(blk_dev_t *d, const struct blk_info *in)
+static void test_ranges(pvh_blk_dev_t *d, const struct pvh_blk_info *in)
 {
 	uint8_t *buf = malloc(2 * in->sector_size);
 	uint32_t ss = in->sector_size;
 
-	tap_ok(blk_read(d, in->size, buf, ss) == -EINVAL, "%s: read at the end: -EINVAL", in->name);
-	tap_ok(blk_read(d, in->size - ss, buf, 2 * ss) == -EINVAL,
-	       "%s: read across the end: -EINVAL", in->name);
-	tap_ok(blk_read(d, ss / 2, buf, ss) == -EINVAL, "%s: offset not sector-aligned: -EINVAL",
-	       in->name);
-	tap_ok(blk_read(d, 0, buf, ss / 2) == -EINVAL, "%s: length not a sector multiple: -EINVAL",
-	       in->name);
-	tap_ok(blk_read(d, 0, buf, 0) == -EINVAL, "%s: empty read: -EINVAL", in->name);
-	tap_ok(blk_read(d, UINT64_MAX - ss + 1, buf, ss) == -EINVAL,
-	       "%s: offset near 2^64: -EINVAL (no wrap)", in->name);
+	pvh_tap_ok(pvh_blk_read(d, in->size, buf, ss) == -EINVAL, "%s: read at the end: -EINVAL",
+		   in->name);
+	pvh_tap_ok(pvh_blk_read(d, in->size - ss, buf, 2 * ss) == -EINVAL,
+		   "%s: read across the end: -EINVAL", in->name);
+	pvh_tap_ok(pvh_blk_read(d, ss / 2, buf, ss) == -EINVAL,
+		   "%s: offset not sector-aligned: -EINVAL", in->name);
+	pvh_tap_ok(pvh_blk_read(d, 0, buf, ss / 2) == -EINVAL,
+		   "%s: length not a sector multiple: -EINVAL", in->name);
+	pvh_tap_ok(pvh_blk_read(d, 0, buf, 0) == -EINVAL, "%s: empty read: -EINVAL", in->name);
+	pvh_tap_ok(pvh_blk_read(d, UINT64_MAX - ss + 1, buf, ss) == -EINVAL,
+		   "%s: offset near 2^64: -EINVAL (no wrap)", in->name);
 	free(buf);
 }
 
@@ -119,7 +120,7 @@ static void test_ranges(blk_dev_t *d, const struct blk_info *in)
  * with many requests in flight, then read back: each block's checksum and its regenerated
  * content from the seed in its header must match.
  */
-static void test_pattern_blocks(blk_dev_t *d, const struct blk_info *in, unsigned nblocks)
+static void test_pattern_blocks(pvh_blk_dev_t *d, const struct pvh_blk_info *in, unsigned nblocks)
 {
 	uint64_t grid = in->size / BLOCK;
 	if (grid < nblocks)
@@ -127,7 +128,7 @@ static void test_pattern_blocks(blk_dev_t *d, const struct blk_info *in, unsigne
 	uint64_t *pos = malloc(nblocks * sizeof(*pos)), *seed = malloc(nblocks * sizeof(*seed));
 	uint64_t *sum = malloc(nblocks * sizeof(*sum));
 	uint8_t *bufs = malloc((size_t)nblocks * BLOCK);
-	struct blk_req *rq = calloc(nblocks, sizeof(*rq));
+	struct pvh_blk_req *rq = calloc(nblocks, sizeof(*rq));
 	struct batch b = { PVH_MUTEX_INIT, 0, 0, 0 };
 
 	/* evenly spaced slots with random jitter inside each: covers the whole disk */
@@ -146,31 +147,31 @@ static void test_pattern_blocks(blk_dev_t *d, const struct blk_info *in, unsigne
 	b.outstanding = (int)nblocks;
 	int refused = 0;
 	for (unsigned i = 0; i < nblocks; i++) {
-		rq[i] = (struct blk_req){ .op = BLK_WRITE,
-					  .offset = pos[i],
-					  .len = BLOCK,
-					  .buf = bufs + (size_t)i * BLOCK,
-					  .done = batch_done,
-					  .arg = &b };
-		if (blk_submit(d, &rq[i])) {
+		rq[i] = (struct pvh_blk_req){ .op = PVH_BLK_WRITE,
+					      .offset = pos[i],
+					      .len = BLOCK,
+					      .buf = bufs + (size_t)i * BLOCK,
+					      .done = batch_done,
+					      .arg = &b };
+		if (pvh_blk_submit(d, &rq[i])) {
 			refused++;
 			__atomic_sub_fetch(&b.outstanding, 1, __ATOMIC_RELEASE);
 		}
 	}
 	batch_wait(&b);
 	uint64_t t1 = now_ns();
-	tap_ok(!refused && !b.errors,
-	       "%s: %u random-pattern 64 KiB blocks written across the disk "
-	       "(all in flight at once; %lu ms; errors %d)",
-	       in->name, nblocks, (unsigned long)((t1 - t0) / 1000000), b.errors);
-	tap_ok(blk_flush(d) == 0, "%s: flush after the writes", in->name);
+	pvh_tap_ok(!refused && !b.errors,
+		   "%s: %u random-pattern 64 KiB blocks written across the disk "
+		   "(all in flight at once; %lu ms; errors %d)",
+		   in->name, nblocks, (unsigned long)((t1 - t0) / 1000000), b.errors);
+	pvh_tap_ok(pvh_blk_flush(d) == 0, "%s: flush after the writes", in->name);
 
 	memset(bufs, 0xa5, (size_t)nblocks * BLOCK);
 	b.outstanding = (int)nblocks;
 	b.errors = 0;
 	for (unsigned i = 0; i < nblocks; i++) {
-		rq[i].op = BLK_READ;
-		if (blk_submit(d, &rq[i]))
+		rq[i].op = PVH_BLK_READ;
+		if (pvh_blk_submit(d, &rq[i]))
 			__atomic_sub_fetch(&b.outstanding, 1, __ATOMIC_RELEASE);
 	}
 	batch_wait(&b);
@@ -187,12 +188,12 @@ static void test_pattern_blocks(blk_dev_t *d, const struct blk_info *in, unsigne
 				first_bad = i;
 		}
 	}
-	tap_ok(!b.errors && !bad,
-	       "%s: read back and verified: checksums, seeds and content (%u bad%s)", in->name, bad,
-	       bad ? ", first at block" : "");
+	pvh_tap_ok(!b.errors && !bad,
+		   "%s: read back and verified: checksums, seeds and content (%u bad%s)", in->name,
+		   bad, bad ? ", first at block" : "");
 	if (bad)
-		tap_diag("first bad block %u at offset %lu", first_bad,
-			 (unsigned long)pos[first_bad]);
+		pvh_tap_diag("first bad block %u at offset %lu", first_bad,
+			     (unsigned long)pos[first_bad]);
 	free(ref);
 	free(pos);
 	free(seed);
@@ -202,7 +203,7 @@ static void test_pattern_blocks(blk_dev_t *d, const struct blk_info *in, unsigne
 }
 
 /* Buffers at odd addresses, odd sector offsets, requests far larger than one ring request. */
-static void test_unaligned(blk_dev_t *d, const struct blk_info *in)
+static void test_unaligned(pvh_blk_dev_t *d, const struct pvh_blk_info *in)
 {
 	uint32_t ss = in->sector_size;
 	size_t len = (size_t)ss * 123, big = MiB + ss;
@@ -210,49 +211,49 @@ static void test_unaligned(blk_dev_t *d, const struct blk_info *in)
 	uint64_t off = (uint64_t)ss * 77;
 
 	if (off + big > in->size) {
-		tap_skip("unaligned", "disk too small");
+		pvh_tap_skip("unaligned", "disk too small");
 		return;
 	}
 	fill(w + 1, len, 42, 1);
-	int e1 = blk_write(d, off, w + 1, len);
+	int e1 = pvh_blk_write(d, off, w + 1, len);
 	memset(r, 0, big + 64);
-	int e2 = blk_read(d, off, r + 511, len);
-	tap_ok(!e1 && !e2 && !memcmp(w + 1, r + 511, len),
-	       "%s: %zu bytes at sector-offset 77 from buffer+1, read into buffer+511 (%d %d)",
-	       in->name, len, e1, e2);
+	int e2 = pvh_blk_read(d, off, r + 511, len);
+	pvh_tap_ok(!e1 && !e2 && !memcmp(w + 1, r + 511, len),
+		   "%s: %zu bytes at sector-offset 77 from buffer+1, read into buffer+511 (%d %d)",
+		   in->name, len, e1, e2);
 	fill(w + 3, big, 43, 2);
-	e1 = blk_write(d, off, w + 3, big);
+	e1 = pvh_blk_write(d, off, w + 3, big);
 	memset(r, 0, big + 64);
-	e2 = blk_read(d, off, r + 5, big);
-	tap_ok(!e1 && !e2 && !memcmp(w + 3, r + 5, big),
-	       "%s: one 1 MiB + 1 sector request (split over several ring requests) (%d %d)",
-	       in->name, e1, e2);
+	e2 = pvh_blk_read(d, off, r + 5, big);
+	pvh_tap_ok(!e1 && !e2 && !memcmp(w + 3, r + 5, big),
+		   "%s: one 1 MiB + 1 sector request (split over several ring requests) (%d %d)",
+		   in->name, e1, e2);
 	/* the very last sector, alone */
 	fill(w, ss, 44, 3);
-	e1 = blk_write(d, in->size - ss, w, ss);
+	e1 = pvh_blk_write(d, in->size - ss, w, ss);
 	memset(r, 0, ss);
-	e2 = blk_read(d, in->size - ss, r, ss);
-	tap_ok(!e1 && !e2 && !memcmp(w, r, ss), "%s: the last sector (offset %lu) (%d %d)",
-	       in->name, (unsigned long)(in->size - ss), e1, e2);
+	e2 = pvh_blk_read(d, in->size - ss, r, ss);
+	pvh_tap_ok(!e1 && !e2 && !memcmp(w, r, ss), "%s: the last sector (offset %lu) (%d %d)",
+		   in->name, (unsigned long)(in->size - ss), e1, e2);
 	free(w);
 	free(r);
 }
 
-static void test_discard(blk_dev_t *d, const struct blk_info *in)
+static void test_discard(pvh_blk_dev_t *d, const struct pvh_blk_info *in)
 {
 	if (!in->discard) {
-		tap_ok(blk_discard(d, 0, in->sector_size) == -ENOSYS,
-		       "%s: discard not offered: -ENOSYS", in->name);
+		pvh_tap_ok(pvh_blk_discard(d, 0, in->sector_size) == -ENOSYS,
+			   "%s: discard not offered: -ENOSYS", in->name);
 		return;
 	}
 	uint64_t g = in->discard_granularity ? in->discard_granularity : in->sector_size;
 	uint64_t off = (in->size / 2) / g * g;
-	int e = blk_discard(d, off, (size_t)g * 4);
-	tap_ok(e == 0, "%s: discard of 4 x %lu bytes (%d)", in->name, (unsigned long)g, e);
+	int e = pvh_blk_discard(d, off, (size_t)g * 4);
+	pvh_tap_ok(e == 0, "%s: discard of 4 x %lu bytes (%d)", in->name, (unsigned long)g, e);
 }
 
 struct worker_arg {
-	blk_dev_t *d;
+	pvh_blk_dev_t *d;
 	uint64_t base;
 	int id, errors;
 };
@@ -265,7 +266,7 @@ static void *io_worker(void *p)
 
 	for (int round = 0; round < 10; round++) {
 		fill(w, len, (uint64_t)a->id << 8 | (uint64_t)round, a->base);
-		if (blk_write(a->d, a->base, w, len) || blk_read(a->d, a->base, r, len) ||
+		if (pvh_blk_write(a->d, a->base, w, len) || pvh_blk_read(a->d, a->base, r, len) ||
 		    memcmp(w, r, len))
 			a->errors++;
 	}
@@ -274,7 +275,7 @@ static void *io_worker(void *p)
 	return NULL;
 }
 
-static void test_threads(blk_dev_t *d, const struct blk_info *in)
+static void test_threads(pvh_blk_dev_t *d, const struct pvh_blk_info *in)
 {
 	enum { N = 8 };
 	struct worker_arg a[N];
@@ -282,7 +283,7 @@ static void test_threads(blk_dev_t *d, const struct blk_info *in)
 	int errors = 0;
 
 	if (in->size < 16 * MiB) {
-		tap_skip("threads", "disk too small");
+		pvh_tap_skip("threads", "disk too small");
 		return;
 	}
 	for (int i = 0; i < N; i++) {
@@ -294,83 +295,85 @@ static void test_threads(blk_dev_t *d, const struct blk_info *in)
 			pvh_thread_join(t[i], NULL);
 		errors += a[i].errors + !t[i];
 	}
-	tap_ok(errors == 0,
-	       "%s: 8 threads x 10 rounds of 128 KiB write+read+compare at once (%d bad)", in->name,
-	       errors);
+	pvh_tap_ok(errors == 0,
+		   "%s: 8 threads x 10 rounds of 128 KiB write+read+compare at once (%d bad)",
+		   in->name, errors);
 }
 
-static void test_qd32(blk_dev_t *d, const struct blk_info *in)
+static void test_qd32(pvh_blk_dev_t *d, const struct pvh_blk_info *in)
 {
 	enum { QD = 32 };
-	struct blk_req rq[QD];
+	struct pvh_blk_req rq[QD];
 	struct batch b = { PVH_MUTEX_INIT, QD, 0, 0 };
 	uint8_t *buf = malloc(QD * 4 * KiB);
 	uint32_t io = in->sector_size > 4 * KiB ? in->sector_size : 4 * KiB;
 
 	for (int i = 0; i < QD; i++) {
-		rq[i] = (struct blk_req){ .op = BLK_READ,
-					  .offset = (rnd() % (in->size / io)) * io,
-					  .len = 4 * KiB,
-					  .buf = buf + i * 4 * KiB,
-					  .done = batch_done,
-					  .arg = &b };
-		if (blk_submit(d, &rq[i]))
+		rq[i] = (struct pvh_blk_req){ .op = PVH_BLK_READ,
+					      .offset = (rnd() % (in->size / io)) * io,
+					      .len = 4 * KiB,
+					      .buf = buf + i * 4 * KiB,
+					      .done = batch_done,
+					      .arg = &b };
+		if (pvh_blk_submit(d, &rq[i]))
 			__atomic_sub_fetch(&b.outstanding, 1, __ATOMIC_RELEASE), b.errors++;
 	}
 	batch_wait(&b);
-	tap_ok(b.errors == 0, "%s: 32 random 4 KiB reads in flight at once, 32 callbacks",
-	       in->name);
+	pvh_tap_ok(b.errors == 0, "%s: 32 random 4 KiB reads in flight at once, 32 callbacks",
+		   in->name);
 	free(buf);
 }
 
-static void report(blk_dev_t *d, const struct blk_info *in)
+static void report(pvh_blk_dev_t *d, const struct pvh_blk_info *in)
 {
-	struct blk_stats st;
+	struct pvh_blk_stats st;
 
-	blk_stats(d, &st);
-	tap_diag("%s: %lu requests, %lu ring requests (%lu indirect), %lu completions, %lu errors, "
-		 "%lu notifies, %lu interrupts, %lu MiB read, %lu MiB written",
-		 in->name, (unsigned long)st.requests, (unsigned long)st.ring_requests,
-		 (unsigned long)st.indirect_requests, (unsigned long)st.completions,
-		 (unsigned long)st.errors, (unsigned long)st.notifies, (unsigned long)st.interrupts,
-		 (unsigned long)(st.bytes_read >> 20), (unsigned long)(st.bytes_written >> 20));
-	tap_ok(!st.bad_id && !st.dup_rsp && !st.wrong_op && !st.bad_status && !st.bad_rsp_prod &&
-		   !st.grants_busy,
-	       "%s: no bad responses from blkback, no grant left busy (%lu %lu %lu %lu %lu %lu)",
-	       in->name, (unsigned long)st.bad_id, (unsigned long)st.dup_rsp,
-	       (unsigned long)st.wrong_op, (unsigned long)st.bad_status,
-	       (unsigned long)st.bad_rsp_prod, (unsigned long)st.grants_busy);
+	pvh_blk_stats(d, &st);
+	pvh_tap_diag(
+	    "%s: %lu requests, %lu ring requests (%lu indirect), %lu completions, %lu errors, "
+	    "%lu notifies, %lu interrupts, %lu MiB read, %lu MiB written",
+	    in->name, (unsigned long)st.requests, (unsigned long)st.ring_requests,
+	    (unsigned long)st.indirect_requests, (unsigned long)st.completions,
+	    (unsigned long)st.errors, (unsigned long)st.notifies, (unsigned long)st.interrupts,
+	    (unsigned long)(st.bytes_read >> 20), (unsigned long)(st.bytes_written >> 20));
+	pvh_tap_ok(
+	    !st.bad_id && !st.dup_rsp && !st.wrong_op && !st.bad_status && !st.bad_rsp_prod &&
+		!st.grants_busy,
+	    "%s: no bad responses from blkback, no grant left busy (%lu %lu %lu %lu %lu %lu)",
+	    in->name, (unsigned long)st.bad_id, (unsigned long)st.dup_rsp,
+	    (unsigned long)st.wrong_op, (unsigned long)st.bad_status,
+	    (unsigned long)st.bad_rsp_prod, (unsigned long)st.grants_busy);
 }
 
-static void print_info(const struct blk_info *in)
+static void print_info(const struct pvh_blk_info *in)
 {
-	tap_diag("%s (vdev %u): %lu bytes, sector %u (physical %u)%s%s%s%s, %s grants, %u "
-		 "segments/request, ring %u pages (%u entries), %u in flight",
-		 in->name, in->vdev, (unsigned long)in->size, in->sector_size,
-		 in->physical_sector_size, in->read_only ? ", read-only" : "",
-		 in->flush ? ", flush" : "", in->barrier ? ", barrier" : "",
-		 in->discard ? ", discard" : "", in->persistent ? "persistent" : "per-request",
-		 in->max_segments, in->ring_pages, in->ring_entries, in->max_inflight);
+	pvh_tap_diag("%s (vdev %u): %lu bytes, sector %u (physical %u)%s%s%s%s, %s grants, %u "
+		     "segments/request, ring %u pages (%u entries), %u in flight",
+		     in->name, in->vdev, (unsigned long)in->size, in->sector_size,
+		     in->physical_sector_size, in->read_only ? ", read-only" : "",
+		     in->flush ? ", flush" : "", in->barrier ? ", barrier" : "",
+		     in->discard ? ", discard" : "", in->persistent ? "persistent" : "per-request",
+		     in->max_segments, in->ring_pages, in->ring_entries, in->max_inflight);
 }
 
 static int mode_selftest(int expect)
 {
-	int n = blk_init();
+	int n = pvh_blk_init();
 
-	tap_ok(expect < 0 ? n > 0 : n == expect, "%d disk(s) connected", n);
+	pvh_tap_ok(expect < 0 ? n > 0 : n == expect, "%d disk(s) connected", n);
 	for (int i = 0; i < n; i++) {
-		blk_dev_t *d = blk_open_index((unsigned)i);
-		struct blk_info in;
+		pvh_blk_dev_t *d = pvh_blk_open_index((unsigned)i);
+		struct pvh_blk_info in;
 
-		if (!tap_ok(d && blk_info(d, &in) == 0 && in.connected, "open disk %d", i))
+		if (!pvh_tap_ok(d && pvh_blk_info(d, &in) == 0 && in.connected, "open disk %d", i))
 			continue;
 		print_info(&in);
-		tap_ok(blk_open(in.name) == d, "open %s by name", in.name);
+		pvh_tap_ok(pvh_blk_open(in.name) == d, "open %s by name", in.name);
 		char num[16];
 		pvh_snprintf(num, sizeof(num), "%u", in.vdev);
-		tap_ok(blk_open(num) == d, "open %s by number %s", in.name, num);
+		pvh_tap_ok(pvh_blk_open(num) == d, "open %s by number %s", in.name, num);
 		if (in.read_only) {
-			tap_skip("read-write tests", "read-only disk");
+			pvh_tap_skip("read-write tests", "read-only disk");
 			continue;
 		}
 		test_ranges(d, &in);
@@ -381,32 +384,32 @@ static int mode_selftest(int expect)
 		test_qd32(d, &in);
 		report(d, &in);
 	}
-	tap_ok(blk_open("xvdz") == NULL, "no such disk: NULL");
-	return tap_result("blk");
+	pvh_tap_ok(pvh_blk_open("xvdz") == NULL, "no such disk: NULL");
+	return pvh_tap_result("blk");
 }
 
 static int mode_ro(void)
 {
-	blk_dev_t *d = blk_open("xvda");
-	struct blk_info in;
+	pvh_blk_dev_t *d = pvh_blk_open("xvda");
+	struct pvh_blk_info in;
 
-	if (!tap_ok(d && blk_info(d, &in) == 0, "open xvda"))
-		return tap_result("blk-ro");
+	if (!pvh_tap_ok(d && pvh_blk_info(d, &in) == 0, "open xvda"))
+		return pvh_tap_result("blk-ro");
 	print_info(&in);
 	uint8_t *buf = malloc(64 * KiB);
-	tap_ok(in.read_only, "xvda reports read-only");
-	tap_ok(blk_write(d, 0, buf, in.sector_size) == -EROFS, "write: -EROFS");
-	tap_ok(blk_discard(d, 0, in.sector_size) == -EROFS, "discard: -EROFS");
-	int e = blk_read(d, 0, buf, 64 * KiB);
-	tap_ok(e == 0 && !memcmp(buf, "PVHKIT-RO-DISK", 14), "read of sector 0 works (%d, '%.14s')",
-	       e, (char *)buf);
-	e = blk_read(d, in.size - in.sector_size, buf, in.sector_size);
-	tap_ok(e == 0, "read of the last sector works (%d)", e);
-	e = blk_flush(d);
-	tap_ok(e == -EROFS, "flush on a read-only disk: -EROFS (%d)", e);
+	pvh_tap_ok(in.read_only, "xvda reports read-only");
+	pvh_tap_ok(pvh_blk_write(d, 0, buf, in.sector_size) == -EROFS, "write: -EROFS");
+	pvh_tap_ok(pvh_blk_discard(d, 0, in.sector_size) == -EROFS, "discard: -EROFS");
+	int e = pvh_blk_read(d, 0, buf, 64 * KiB);
+	pvh_tap_ok(e == 0 && !memcmp(buf, "PVHKIT-RO-DISK", 14),
+		   "read of sector 0 works (%d, '%.14s')", e, (char *)buf);
+	e = pvh_blk_read(d, in.size - in.sector_size, buf, in.sector_size);
+	pvh_tap_ok(e == 0, "read of the last sector works (%d)", e);
+	e = pvh_blk_flush(d);
+	pvh_tap_ok(e == -EROFS, "flush on a read-only disk: -EROFS (%d)", e);
 	report(d, &in);
 	free(buf);
-	return tap_result("blk-ro");
+	return pvh_tap_result("blk-ro");
 }
 
 /* ---- byte-exact patterns shared with dom0's scripts ---- */
@@ -432,7 +435,7 @@ static int wait_key(const char *key, int seconds)
 	char v[16];
 
 	for (int i = 0; i < seconds * 10; i++) {
-		if (xenstore_read(NULL, key, v, sizeof(v)) >= 0)
+		if (pvh_xenstore_read(NULL, key, v, sizeof(v)) >= 0)
 			return 0;
 		pvh_sleep_ns(100000000);
 	}
@@ -441,46 +444,47 @@ static int wait_key(const char *key, int seconds)
 
 static int mode_pattern(void)
 {
-	blk_dev_t *d = blk_open("xvda");
-	struct blk_info in;
+	pvh_blk_dev_t *d = pvh_blk_open("xvda");
+	struct pvh_blk_info in;
 
-	if (!tap_ok(d && blk_info(d, &in) == 0, "open xvda"))
-		return tap_result("blk-pattern");
+	if (!pvh_tap_ok(d && pvh_blk_info(d, &in) == 0, "open xvda"))
+		return pvh_tap_result("blk-pattern");
 	print_info(&in);
 	size_t len = GUEST_COUNT * 512;
 	uint8_t *buf = malloc(len + 8);
 	for (unsigned i = 0; i < GUEST_COUNT; i++)
 		pattern_sector(buf + 3 + i * 512, GUEST_FIRST + i, "GUEST-WRT");
-	int e = in.sector_size == 512 ? blk_write(d, (uint64_t)GUEST_FIRST * 512, buf + 3, len)
+	int e = in.sector_size == 512 ? pvh_blk_write(d, (uint64_t)GUEST_FIRST * 512, buf + 3, len)
 				      : -EINVAL;
-	tap_ok(e == 0, "wrote %u pattern sectors at sector %u from an odd address (%d)",
-	       GUEST_COUNT, GUEST_FIRST, e);
+	pvh_tap_ok(e == 0, "wrote %u pattern sectors at sector %u from an odd address (%d)",
+		   GUEST_COUNT, GUEST_FIRST, e);
 	uint64_t last = in.size / 512 - 1;
 	pattern_sector(buf, last, "GUEST-WRT");
-	e = blk_write(d, last * 512, buf, 512);
-	tap_ok(e == 0, "wrote the pattern into the last sector %lu (%d)", (unsigned long)last, e);
-	tap_ok(blk_flush(d) == 0, "flush");
+	e = pvh_blk_write(d, last * 512, buf, 512);
+	pvh_tap_ok(e == 0, "wrote the pattern into the last sector %lu (%d)", (unsigned long)last,
+		   e);
+	pvh_tap_ok(pvh_blk_flush(d) == 0, "flush");
 
-	xenstore_write(NULL, D "/ready", "1");
-	tap_ok(wait_key(D "/dom0-wrote", 60) == 0, "dom0 wrote its pattern");
+	pvh_xenstore_write(NULL, D "/ready", "1");
+	pvh_tap_ok(wait_key(D "/dom0-wrote", 60) == 0, "dom0 wrote its pattern");
 	uint8_t *r = malloc(DOM0_COUNT * 512 + 16), *want = malloc(512);
-	e = blk_read(d, (uint64_t)DOM0_FIRST * 512, r + 7, DOM0_COUNT * 512);
+	e = pvh_blk_read(d, (uint64_t)DOM0_FIRST * 512, r + 7, DOM0_COUNT * 512);
 	unsigned bad = 0;
 	for (unsigned i = 0; i < DOM0_COUNT; i++) {
 		pattern_sector(want, DOM0_FIRST + i, "DOM0-WRTE");
 		bad += memcmp(r + 7 + i * 512, want, 512) != 0;
 	}
-	tap_ok(e == 0 && bad == 0, "dom0's %u sectors at %u read back byte-exact (%d, %u bad)",
-	       DOM0_COUNT, DOM0_FIRST, e, bad);
+	pvh_tap_ok(e == 0 && bad == 0, "dom0's %u sectors at %u read back byte-exact (%d, %u bad)",
+		   DOM0_COUNT, DOM0_FIRST, e, bad);
 	report(d, &in);
-	return tap_result("blk-pattern");
+	return pvh_tap_result("blk-pattern");
 }
 
 /* ---- detach under I/O, then attach at run time ---- */
 
 static volatile int hp_attached, hp_detached, stop_io;
 
-static void hotplug(blk_dev_t *d, int attached, void *arg)
+static void hotplug(pvh_blk_dev_t *d, int attached, void *arg)
 {
 	(void)d;
 	(void)arg;
@@ -491,7 +495,7 @@ static void hotplug(blk_dev_t *d, int attached, void *arg)
 }
 
 struct io_arg {
-	blk_dev_t *d;
+	pvh_blk_dev_t *d;
 	int id;
 	uint64_t ok, eio, enodev, other;
 };
@@ -503,8 +507,8 @@ static void *io_loop(void *p)
 
 	fill(buf, 64 * KiB, 7, (uint64_t)a->id);
 	while (!stop_io) {
-		int e = (a->ok & 1) ? blk_read(a->d, (uint64_t)a->id * MiB, buf, 64 * KiB)
-				    : blk_write(a->d, (uint64_t)a->id * MiB, buf, 64 * KiB);
+		int e = (a->ok & 1) ? pvh_blk_read(a->d, (uint64_t)a->id * MiB, buf, 64 * KiB)
+				    : pvh_blk_write(a->d, (uint64_t)a->id * MiB, buf, 64 * KiB);
 		if (e == 0)
 			a->ok++;
 		else if (e == -EIO)
@@ -523,32 +527,32 @@ static void *io_loop(void *p)
 static int mode_detach(void)
 {
 	enum { N = 4 };
-	blk_dev_t *d = blk_open("xvda");
+	pvh_blk_dev_t *d = pvh_blk_open("xvda");
 	struct io_arg a[N];
 	pvh_thread_t *t[N];
 
-	blk_set_hotplug_handler(hotplug, NULL);
-	if (!tap_ok(d != NULL, "open xvda"))
-		return tap_result("blk-detach");
+	pvh_blk_set_hotplug_handler(hotplug, NULL);
+	if (!pvh_tap_ok(d != NULL, "open xvda"))
+		return pvh_tap_result("blk-detach");
 	uint8_t *mark = malloc(4096);
 	memset(mark, 0, 4096);
 	memcpy(mark, "PVHKIT-SURVIVES-DETACH", 22);
-	tap_ok(blk_write(d, 32 * MiB, mark, 4096) == 0 && blk_flush(d) == 0,
-	       "marker written before the detach");
+	pvh_tap_ok(pvh_blk_write(d, 32 * MiB, mark, 4096) == 0 && pvh_blk_flush(d) == 0,
+		   "marker written before the detach");
 	for (int i = 0; i < N; i++) {
 		a[i] = (struct io_arg){ d, i, 0, 0, 0, 0 };
 		t[i] = pvh_thread_create("io", io_loop, &a[i], 0);
 	}
 	pvh_sleep_ns(500000000ull);
-	xenstore_write(NULL, D "/io-running", "1");
+	pvh_xenstore_write(NULL, D "/io-running", "1");
 	/* dom0 detaches xvda now; the I/O threads end on -ENODEV */
-	struct blk_info in;
+	struct pvh_blk_info in;
 	int gone = 0;
 	for (int i = 0; i < 600 && !gone; i++) {
 		pvh_sleep_ns(100000000ull);
-		gone = blk_info(d, &in) == 0 && !in.connected;
+		gone = pvh_blk_info(d, &in) == 0 && !in.connected;
 	}
-	tap_ok(gone, "xvda disconnected by the detach");
+	pvh_tap_ok(gone, "xvda disconnected by the detach");
 	pvh_sleep_ns(200000000ull);
 	stop_io = 1;
 	uint64_t ok = 0, eio = 0, enodev = 0, other = 0;
@@ -560,33 +564,33 @@ static int mode_detach(void)
 		enodev += a[i].enodev;
 		other += a[i].other;
 	}
-	tap_diag("I/O results: %lu ok, %lu -EIO, %lu -ENODEV, %lu other", (unsigned long)ok,
-		 (unsigned long)eio, (unsigned long)enodev, (unsigned long)other);
-	tap_ok(ok > 0 && other == 0 && eio + enodev > 0,
-	       "I/O ran, then failed with -EIO/-ENODEV only (no hang, no crash)");
-	tap_ok(hp_detached == 1, "the app was told the disk went away");
-	tap_ok(blk_write(d, 0, mark, 4096) == -ENODEV, "the old handle answers -ENODEV");
-	struct blk_stats st;
-	blk_stats(d, &st);
-	tap_diag("xvda after detach: %lu failed on close, %lu grants busy",
-		 (unsigned long)st.failed_on_close, (unsigned long)st.grants_busy);
-	tap_ok(st.grants_busy == 0, "every grant came back after the backend closed");
+	pvh_tap_diag("I/O results: %lu ok, %lu -EIO, %lu -ENODEV, %lu other", (unsigned long)ok,
+		     (unsigned long)eio, (unsigned long)enodev, (unsigned long)other);
+	pvh_tap_ok(ok > 0 && other == 0 && eio + enodev > 0,
+		   "I/O ran, then failed with -EIO/-ENODEV only (no hang, no crash)");
+	pvh_tap_ok(hp_detached == 1, "the app was told the disk went away");
+	pvh_tap_ok(pvh_blk_write(d, 0, mark, 4096) == -ENODEV, "the old handle answers -ENODEV");
+	struct pvh_blk_stats st;
+	pvh_blk_stats(d, &st);
+	pvh_tap_diag("xvda after detach: %lu failed on close, %lu grants busy",
+		     (unsigned long)st.failed_on_close, (unsigned long)st.grants_busy);
+	pvh_tap_ok(st.grants_busy == 0, "every grant came back after the backend closed");
 
-	xenstore_write(NULL, D "/detached", "1");
-	blk_dev_t *c = blk_wait("xvdc", 60000000000ull);
-	tap_ok(c != NULL, "xvdc attached at run time appeared");
+	pvh_xenstore_write(NULL, D "/detached", "1");
+	pvh_blk_dev_t *c = pvh_blk_wait("xvdc", 60000000000ull);
+	pvh_tap_ok(c != NULL, "xvdc attached at run time appeared");
 	if (c) {
 		uint8_t *r = malloc(4096);
-		int e = blk_read(c, 32 * MiB, r, 4096);
-		tap_ok(e == 0 && !memcmp(r, mark, 4096),
-		       "xvdc (the same backing device) holds the marker written through xvda (%d)",
-		       e);
-		e = blk_write(c, 0, mark, 4096);
-		tap_ok(e == 0, "write to xvdc (%d)", e);
-		tap_ok(hp_attached >= 1, "the app was told the disk arrived");
+		int e = pvh_blk_read(c, 32 * MiB, r, 4096);
+		pvh_tap_ok(
+		    e == 0 && !memcmp(r, mark, 4096),
+		    "xvdc (the same backing device) holds the marker written through xvda (%d)", e);
+		e = pvh_blk_write(c, 0, mark, 4096);
+		pvh_tap_ok(e == 0, "write to xvdc (%d)", e);
+		pvh_tap_ok(hp_attached >= 1, "the app was told the disk arrived");
 		free(r);
 	}
-	return tap_result("blk-detach");
+	return pvh_tap_result("blk-detach");
 }
 
 /* ---- benchmark ---- */
@@ -595,10 +599,10 @@ struct qd_state {
 	volatile uint64_t done;
 	volatile int errors, inflight;
 	volatile uint8_t busy[32];
-	struct blk_req rq[32];
+	struct pvh_blk_req rq[32];
 };
 
-static void qd_done(struct blk_req *r, int status)
+static void qd_done(struct pvh_blk_req *r, int status)
 {
 	struct qd_state *q = r->arg;
 
@@ -613,8 +617,8 @@ static void qd_done(struct blk_req *r, int status)
  * Keeps depth requests of len bytes in flight, random offsets in span (or sequential from 0 when
  * seq) until ops requests or ns nanoseconds are done; returns the requests completed per second.
  */
-static uint64_t qd_run(blk_dev_t *d, enum blk_op op, int depth, size_t len, int seq, uint64_t span,
-		       uint64_t ops, uint64_t ns)
+static uint64_t qd_run(pvh_blk_dev_t *d, enum pvh_blk_op op, int depth, size_t len, int seq,
+		       uint64_t span, uint64_t ops, uint64_t ns)
 {
 	static struct qd_state q;
 	uint8_t *buf = malloc((size_t)depth * len);
@@ -630,15 +634,15 @@ static uint64_t qd_run(blk_dev_t *d, enum blk_op op, int depth, size_t len, int 
 			uint64_t off = seq ? next : (rnd() % (span / len)) * len;
 			next += len;
 			q.busy[i] = 1;
-			q.rq[i] = (struct blk_req){ .op = op,
-						    .offset = off,
-						    .len = len,
-						    .buf = buf + (size_t)i * len,
-						    .done = qd_done,
-						    .arg = &q };
+			q.rq[i] = (struct pvh_blk_req){ .op = op,
+							.offset = off,
+							.len = len,
+							.buf = buf + (size_t)i * len,
+							.done = qd_done,
+							.arg = &q };
 			__atomic_add_fetch(&q.inflight, 1, __ATOMIC_ACQ_REL);
 			issued++;
-			if (blk_submit(d, &q.rq[i])) {
+			if (pvh_blk_submit(d, &q.rq[i])) {
 				q.errors++;
 				q.busy[i] = 0;
 				__atomic_sub_fetch(&q.inflight, 1, __ATOMIC_RELEASE);
@@ -658,43 +662,43 @@ static uint64_t qd_run(blk_dev_t *d, enum blk_op op, int depth, size_t len, int 
 
 static int mode_bench(void)
 {
-	blk_dev_t *d = blk_open("xvda");
-	struct blk_info in;
+	pvh_blk_dev_t *d = pvh_blk_open("xvda");
+	struct pvh_blk_info in;
 
-	if (!tap_ok(d && blk_info(d, &in) == 0, "open xvda"))
-		return tap_result("blk-bench");
+	if (!pvh_tap_ok(d && pvh_blk_info(d, &in) == 0, "open xvda"))
+		return pvh_tap_result("blk-bench");
 	print_info(&in);
 	uint64_t span = in.size < 256ull * MiB ? in.size : 256ull * MiB, secs = 3000000000ull;
 	uint64_t len = span < 64ull * MiB ? span : 64ull * MiB;
 	/* each line: BLK-BENCH name value unit */
 	/* as tests/xen/blk-linux-bench: 256 KiB requests 8 in flight, the flush after the clock */
 	uint64_t n = len / (256 * KiB), forever = UINT64_MAX / 2;
-	uint64_t w = qd_run(d, BLK_WRITE, 8, 256 * KiB, 1, span, n, forever);
-	blk_flush(d);
-	uint64_t r = qd_run(d, BLK_READ, 8, 256 * KiB, 1, span, n, forever);
+	uint64_t w = qd_run(d, PVH_BLK_WRITE, 8, 256 * KiB, 1, span, n, forever);
+	pvh_blk_flush(d);
+	uint64_t r = qd_run(d, PVH_BLK_READ, 8, 256 * KiB, 1, span, n, forever);
 	pvh_printf("BLK-BENCH blk.seq_write.pvhkit %lu MB/s\n",
 		   (unsigned long)(w * 256 * KiB / 1000000));
 	pvh_printf("BLK-BENCH blk.seq_read.pvhkit %lu MB/s\n",
 		   (unsigned long)(r * 256 * KiB / 1000000));
 	pvh_printf("BLK-BENCH blk.randread_qd1.pvhkit %lu IOPS\n",
-		   (unsigned long)qd_run(d, BLK_READ, 1, 4 * KiB, 0, span, forever, secs));
+		   (unsigned long)qd_run(d, PVH_BLK_READ, 1, 4 * KiB, 0, span, forever, secs));
 	pvh_printf("BLK-BENCH blk.randread_qd32.pvhkit %lu IOPS\n",
-		   (unsigned long)qd_run(d, BLK_READ, 32, 4 * KiB, 0, span, forever, secs));
+		   (unsigned long)qd_run(d, PVH_BLK_READ, 32, 4 * KiB, 0, span, forever, secs));
 	pvh_printf("BLK-BENCH blk.randwrite_qd1.pvhkit %lu IOPS\n",
-		   (unsigned long)qd_run(d, BLK_WRITE, 1, 4 * KiB, 0, span, forever, secs));
+		   (unsigned long)qd_run(d, PVH_BLK_WRITE, 1, 4 * KiB, 0, span, forever, secs));
 	pvh_printf("BLK-BENCH blk.randwrite_qd32.pvhkit %lu IOPS\n",
-		   (unsigned long)qd_run(d, BLK_WRITE, 32, 4 * KiB, 0, span, forever, secs));
+		   (unsigned long)qd_run(d, PVH_BLK_WRITE, 32, 4 * KiB, 0, span, forever, secs));
 	report(d, &in);
-	return tap_result("blk-bench");
+	return pvh_tap_result("blk-bench");
 }
 
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "selftest";
 
-	if (!xenstore_available()) {
-		tap_skip("blk", "no xenstore (not running on Xen)");
-		return tap_result("blk");
+	if (!pvh_xenstore_available()) {
+		pvh_tap_skip("blk", "no xenstore (not running on Xen)");
+		return pvh_tap_result("blk");
 	}
 	rng_state ^= (uint64_t)now_ns();
 	if (!strcmp(mode, "ro"))

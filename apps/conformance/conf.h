@@ -5,26 +5,27 @@
 #include <stdint.h>
 
 /*
- * Severities as in XTF: FAIL = the hypervisor broke the contract; ERROR = the test or its
- * environment could not run it (a broken expectation, a kernel service missing); SKIP = the clause
- * does not apply here (no Xen, no xenstore, a configuration that cannot show it).
+ * Outcomes are the result library's (include/pvhkit/result.h), XTF's severities: FAIL = the
+ * hypervisor broke the contract; ERROR = the test or its environment could not run it (a broken
+ * expectation, a kernel service missing); SKIP = the clause does not apply here (no Xen, no
+ * xenstore, a configuration that cannot show it).
  */
-enum conf_status { CONF_PASS, CONF_FAIL, CONF_ERROR, CONF_SKIP };
+#include <pvhkit/result.h>
 
 #define CONF_MSG_MAX 240
 struct conf_result {
-	enum conf_status status;
+	enum pvh_status status;
 	char msg[CONF_MSG_MAX]; /* "expected X, saw Y" on FAIL; why on ERROR/SKIP; detail on PASS */
 };
 
 /* Sets the outcome and its message (printf-style); returns status so rules can `return conf_set(...)`. */
-enum conf_status conf_set(struct conf_result *r, enum conf_status status, const char *fmt, ...)
+enum pvh_status conf_set(struct conf_result *r, enum pvh_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-#define conf_pass(r, ...)  conf_set(r, CONF_PASS, __VA_ARGS__)
-#define conf_fail(r, ...)  conf_set(r, CONF_FAIL, __VA_ARGS__)
-#define conf_error(r, ...) conf_set(r, CONF_ERROR, __VA_ARGS__)
-#define conf_skip(r, ...)  conf_set(r, CONF_SKIP, __VA_ARGS__)
-const char *conf_status_name(enum conf_status s); /* "pass", "failure", "error", "skip" */
+#define conf_pass(r, ...)  conf_set(r, PVH_PASS, __VA_ARGS__)
+#define conf_fail(r, ...)  conf_set(r, PVH_FAIL, __VA_ARGS__)
+#define conf_error(r, ...) conf_set(r, PVH_ERROR, __VA_ARGS__)
+#define conf_skip(r, ...)  conf_set(r, PVH_SKIP, __VA_ARGS__)
+const char *conf_status_name(enum pvh_status s); /* "pass", "failure", "error", "skip" */
 
 /* What the runner told us to expect (app arguments; see conf_args.c). -1 / 0 = not given. */
 struct conf_expect {

@@ -27,16 +27,17 @@ void conf_report_tap(const struct conf_out *o, unsigned n, const struct conf_rec
 	const struct conf_result *r = &rec->res;
 
 	switch (r->status) {
-	case CONF_PASS:
+	case PVH_NONE: /* not run: the runner starts every record at PASS */
+	case PVH_PASS:
 		outf(o, "ok %u - %s", n, t->name);
 		if (r->msg[0])
 			outf(o, "#   %s", r->msg);
 		return;
-	case CONF_SKIP:
+	case PVH_SKIP:
 		outf(o, "ok %u - %s # SKIP %s", n, t->name, r->msg);
 		return;
-	case CONF_FAIL:
-	case CONF_ERROR:
+	case PVH_FAIL:
+	case PVH_ERROR:
 		outf(o, "not ok %u - %s # %s: %s", n, t->name, conf_status_name(r->status), r->msg);
 		/* where to look: the clause and the document that states it */
 		outf(o, "#   clause: %s (%s)", t->desc, t->ref);
@@ -86,45 +87,23 @@ void conf_xml_escape(const char *s, char *buf, size_t n)
 	buf[k] = 0;
 }
 
-void conf_totals(const struct conf_record *recs, unsigned n, struct conf_totals *t)
+void conf_totals(const struct conf_record *recs, unsigned n, struct pvh_tally *t)
 {
-	*t = (struct conf_totals){ .total = n };
-	for (unsigned i = 0; i < n; i++) {
-		switch (recs[i].res.status) {
-		case CONF_PASS:
-			t->passed++;
-			break;
-		case CONF_FAIL:
-			t->failed++;
-			break;
-		case CONF_ERROR:
-			t->errors++;
-			break;
-		case CONF_SKIP:
-			t->skipped++;
-			break;
-		}
-	}
+	*t = (struct pvh_tally){ PVH_NONE, 0, 0, 0, 0, 0 };
+	for (unsigned i = 0; i < n; i++)
+		pvh_tally_add(t, recs[i].res.status);
 }
 
-enum conf_status conf_overall(const struct conf_totals *t)
+/* The tally's status, except that a run of no tests at all is SKIP (nothing applied). */
+enum pvh_status conf_overall(const struct pvh_tally *t)
 {
-	if (t->failed)
-		return CONF_FAIL;
-	if (t->errors)
-		return CONF_ERROR;
-	if (t->skipped == t->total)
-		return CONF_SKIP;
-	return CONF_PASS;
+	return t->status == PVH_NONE ? PVH_SKIP : t->status;
 }
 
-void conf_result_line(const struct conf_totals *t, char *buf, size_t n)
+void conf_result_text(const struct pvh_tally *t, char *buf, size_t n)
 {
-	static const char *const word[] = { "PASS", "FAIL", "ERROR", "SKIP" };
-
-	fmt_snprintf(
-	    buf, n, "RESULT: %s conformance: %u tests, %u passed, %u failed, %u errors, %u skipped",
-	    word[conf_overall(t)], t->total, t->passed, t->failed, t->errors, t->skipped);
+	fmt_snprintf(buf, n, "conformance: %u tests, %u passed, %u failed, %u errors, %u skipped",
+		     t->total, t->passed, t->failed, t->errors, t->skipped);
 }
 
 /* The group of "group.clause": the text before the first dot, at most cap - 1 bytes. */
@@ -155,7 +134,7 @@ static int same_group(const char *a, const char *b)
 
 void conf_report_junit(const struct conf_out *o, const struct conf_record *recs, unsigned n)
 {
-	struct conf_totals all;
+	struct pvh_tally all;
 	char msg[3 * CONF_MSG_MAX], desc[400], ref[200], group[32];
 
 	conf_totals(recs, n, &all);
@@ -170,7 +149,7 @@ void conf_report_junit(const struct conf_out *o, const struct conf_record *recs,
 		unsigned j = i;
 		while (j < n && same_group(recs[i].test->name, recs[j].test->name))
 			j++;
-		struct conf_totals g;
+		struct pvh_tally g;
 		conf_totals(recs + i, j - i, &g);
 		group_of(recs[i].test->name, group, sizeof(group));
 		outf(o,
@@ -188,18 +167,19 @@ void conf_report_junit(const struct conf_out *o, const struct conf_record *recs,
 			     "time=\"%llu.%06llu\">",
 			     group, rec->test->name, us / 1000000, us % 1000000);
 			switch (rec->res.status) {
-			case CONF_PASS:
+			case PVH_NONE:
+			case PVH_PASS:
 				outf(o, "      <system-out>%s</system-out>", msg);
 				break;
-			case CONF_SKIP:
+			case PVH_SKIP:
 				outf(o, "      <skipped message=\"%s\"/>", msg);
 				break;
-			case CONF_FAIL:
-			case CONF_ERROR:
+			case PVH_FAIL:
+			case PVH_ERROR:
 				outf(o, "      <%s message=\"%s\" type=\"%s\">%s (%s)</%s>",
-				     rec->res.status == CONF_FAIL ? "failure" : "error", msg,
+				     rec->res.status == PVH_FAIL ? "failure" : "error", msg,
 				     conf_status_name(rec->res.status), desc, ref,
-				     rec->res.status == CONF_FAIL ? "failure" : "error");
+				     rec->res.status == PVH_FAIL ? "failure" : "error");
 				break;
 			}
 			outf(o, "    </testcase>");

@@ -19,19 +19,16 @@ struct conf_record {
 	uint64_t ns; /* how long it ran (0 when no clock) */
 };
 
-struct conf_totals {
-	unsigned total, passed, failed, errors, skipped;
-};
-
 void conf_report_plan(const struct conf_out *o, unsigned planned);
 /* "ok N - name", "not ok N - name # failure: ...", "ok N - name # SKIP ..." and its diagnostics. */
 void conf_report_tap(const struct conf_out *o, unsigned n, const struct conf_record *rec);
 void conf_report_junit(const struct conf_out *o, const struct conf_record *recs, unsigned n);
-void conf_totals(const struct conf_record *recs, unsigned n, struct conf_totals *t);
-/* FAIL if anything failed, else ERROR if anything erred, else SKIP if all skipped, else PASS. */
-enum conf_status conf_overall(const struct conf_totals *t);
-/* "RESULT: PASS conformance: ..." into buf. */
-void conf_result_line(const struct conf_totals *t, char *buf, size_t n);
+void conf_totals(const struct conf_record *recs, unsigned n, struct pvh_tally *t);
+/* FAIL if anything failed, else ERROR if anything erred, else SKIP if all skipped, else PASS
+ * (the result library's escalation; no tests at all is SKIP). */
+enum pvh_status conf_overall(const struct pvh_tally *t);
+/* The RESULT line's text after its word (pvh_result prints both): "conformance: N tests, ...". */
+void conf_result_text(const struct pvh_tally *t, char *buf, size_t n);
 /* XML-escapes s into buf (&, <, >, ", ' and control characters). */
 void conf_xml_escape(const char *s, char *buf, size_t n);
 #endif

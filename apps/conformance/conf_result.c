@@ -3,7 +3,7 @@
 #include "apps/conformance/conf.h"
 #include "base/fmt.h"
 
-enum conf_status conf_set(struct conf_result *r, enum conf_status status, const char *fmt, ...)
+enum pvh_status conf_set(struct conf_result *r, enum pvh_status status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -14,17 +14,19 @@ enum conf_status conf_set(struct conf_result *r, enum conf_status status, const 
 	return status;
 }
 
-const char *conf_status_name(enum conf_status s)
+const char *conf_status_name(enum pvh_status s)
 {
 	switch (s) {
-	case CONF_PASS:
+	case PVH_PASS:
 		return "pass";
-	case CONF_FAIL:
+	case PVH_FAIL:
 		return "failure";
-	case CONF_ERROR:
+	case PVH_ERROR:
 		return "error";
-	case CONF_SKIP:
+	case PVH_SKIP:
 		return "skip";
+	case PVH_NONE:
+		break;
 	}
 	return "?";
 }

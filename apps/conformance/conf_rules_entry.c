@@ -13,7 +13,7 @@
 #define EFER_LME     (1ull << 8)
 #define EFER_LMA     (1ull << 10)
 
-enum conf_status conf_rule_cr0(uint32_t cr0, struct conf_result *r)
+enum pvh_status conf_rule_cr0(uint32_t cr0, struct conf_result *r)
 {
 	if (!(cr0 & CR0_PE))
 		return conf_fail(r, "expected CR0.PE set (protected mode), saw CR0 %#x", cr0);
@@ -24,14 +24,14 @@ enum conf_status conf_rule_cr0(uint32_t cr0, struct conf_result *r)
 	return conf_pass(r, "CR0 %#x (PE%s)", cr0, cr0 & CR0_ET ? ", ET fixed" : "");
 }
 
-enum conf_status conf_rule_cr4(uint32_t cr4, struct conf_result *r)
+enum pvh_status conf_rule_cr4(uint32_t cr4, struct conf_result *r)
 {
 	if (cr4)
 		return conf_fail(r, "expected CR4 0, saw CR4 %#x", cr4);
 	return conf_pass(r, "CR4 0");
 }
 
-enum conf_status conf_rule_eflags(uint32_t eflags, struct conf_result *r)
+enum pvh_status conf_rule_eflags(uint32_t eflags, struct conf_result *r)
 {
 	static const struct {
 		uint32_t bit;
@@ -45,7 +45,7 @@ enum conf_status conf_rule_eflags(uint32_t eflags, struct conf_result *r)
 	return conf_pass(r, "EFLAGS %#x", eflags);
 }
 
-enum conf_status conf_rule_efer(uint64_t efer, struct conf_result *r)
+enum pvh_status conf_rule_efer(uint64_t efer, struct conf_result *r)
 {
 	/* pvh.pandoc names no EFER bit, but a 32-bit entry with paging off cannot have long mode active */
 	if (efer & EFER_LMA)
@@ -75,8 +75,8 @@ void conf_seg_decode(uint64_t d, struct conf_seg *s)
 static const char *const seg_names[ENTRY_NSEG] = { "CS", "DS", "ES", "SS", "TR" };
 
 /* The ABI's shape for seg against one decoded view; base_known is 0 for a lar/lsl-only view. */
-static enum conf_status seg_check(enum entry_seg seg, const struct conf_seg *s, int base_known,
-				  const char *how, struct conf_result *r)
+static enum pvh_status seg_check(enum entry_seg seg, const struct conf_seg *s, int base_known,
+				 const char *how, struct conf_result *r)
 {
 	const char *n = seg_names[seg];
 
@@ -116,8 +116,8 @@ static enum conf_status seg_check(enum entry_seg seg, const struct conf_seg *s, 
 			 seg == ENTRY_CS ? "r/x code" : "r/w data", how);
 }
 
-enum conf_status conf_rule_segment(const struct entry_state *es, enum entry_seg seg,
-				   struct conf_result *r)
+enum pvh_status conf_rule_segment(const struct entry_state *es, enum entry_seg seg,
+				  struct conf_result *r)
 {
 	struct conf_seg s;
 	uint32_t sel = es->sel[seg];
@@ -144,7 +144,7 @@ enum conf_status conf_rule_segment(const struct entry_state *es, enum entry_seg 
 			 seg_names[seg], sel, es->gdtr_limit);
 }
 
-enum conf_status conf_rule_segment_probes(uint32_t probes, struct conf_result *r)
+enum pvh_status conf_rule_segment_probes(uint32_t probes, struct conf_result *r)
 {
 	if (!(probes & ENTRY_PROBE_RAN))
 		return conf_skip(r, "boot.S found no spot for the probes in this image's BSS");
@@ -162,7 +162,7 @@ enum conf_status conf_rule_segment_probes(uint32_t probes, struct conf_result *r
 			    "was read at %%ebx)");
 }
 
-enum conf_status conf_rule_ebx(uint32_t ebx, uint32_t magic_at_ebx, struct conf_result *r)
+enum pvh_status conf_rule_ebx(uint32_t ebx, uint32_t magic_at_ebx, struct conf_result *r)
 {
 	if (!ebx)
 		return conf_fail(r, "expected %%ebx = the start info's address, saw 0");

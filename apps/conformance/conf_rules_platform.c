@@ -2,8 +2,8 @@
 #include "apps/conformance/conf_rules.h"
 #include "base/errno.h"
 
-enum conf_status conf_rule_cpuid_xen(uint32_t base, const uint32_t leaf0[4], uint32_t ver,
-				     uint32_t pages, uint32_t msr, struct conf_result *r)
+enum pvh_status conf_rule_cpuid_xen(uint32_t base, const uint32_t leaf0[4], uint32_t ver,
+				    uint32_t pages, uint32_t msr, struct conf_result *r)
 {
 	if (leaf0[1] != 0x566e6558 || leaf0[2] != 0x65584d4d || leaf0[3] != 0x4d4d566e)
 		return conf_fail(
@@ -26,8 +26,8 @@ enum conf_status conf_rule_cpuid_xen(uint32_t base, const uint32_t leaf0[4], uin
 			 base, leaf0[0], ver >> 16, ver & 0xffff, pages, msr);
 }
 
-enum conf_status conf_rule_vcpu_ids(const uint32_t *cpuid_ids, const uint32_t *madt_uids,
-				    unsigned n, struct conf_result *r)
+enum pvh_status conf_rule_vcpu_ids(const uint32_t *cpuid_ids, const uint32_t *madt_uids, unsigned n,
+				   struct conf_result *r)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (cpuid_ids[i] == UINT32_MAX)
@@ -43,8 +43,8 @@ enum conf_status conf_rule_vcpu_ids(const uint32_t *cpuid_ids, const uint32_t *m
 	return conf_pass(r, "%u CPU%s agree", n, n == 1 ? "" : "s");
 }
 
-enum conf_status conf_rule_madt_cpus(const struct acpi_madt *m, const struct acpi_cpu *cpus,
-				     const struct conf_expect *e, struct conf_result *r)
+enum pvh_status conf_rule_madt_cpus(const struct acpi_madt *m, const struct acpi_cpu *cpus,
+				    const struct conf_expect *e, struct conf_result *r)
 {
 	if (e->maxvcpus <= 0 || e->vcpus <= 0)
 		return conf_skip(r,
@@ -94,7 +94,7 @@ int conf_madt_count_type(const void *madt, uint32_t len, uint8_t type)
 	return n;
 }
 
-enum conf_status conf_rule_no_ioapic(int ioapics, int domu, struct conf_result *r)
+enum pvh_status conf_rule_no_ioapic(int ioapics, int domu, struct conf_result *r)
 {
 	if (!domu)
 		return conf_skip(
@@ -108,8 +108,8 @@ enum conf_status conf_rule_no_ioapic(int ioapics, int domu, struct conf_result *
 	return conf_pass(r, "no I/O APIC entries");
 }
 
-enum conf_status conf_rule_monotonic(const struct conf_clock_samples *c, unsigned cpus,
-				     struct conf_result *r)
+enum pvh_status conf_rule_monotonic(const struct conf_clock_samples *c, unsigned cpus,
+				    struct conf_result *r)
 {
 	unsigned long long n = c->samples, back = c->raw_back, worst = c->raw_worst_ns;
 
@@ -139,8 +139,8 @@ enum conf_status conf_rule_monotonic(const struct conf_clock_samples *c, unsigne
 
 #define WALLCLOCK_TOLERANCE_NS 2000000000ll
 
-enum conf_status conf_rule_wallclock(uint64_t guest_ns, uint64_t dom0_ns, uint64_t rtt_ns,
-				     struct conf_result *r)
+enum pvh_status conf_rule_wallclock(uint64_t guest_ns, uint64_t dom0_ns, uint64_t rtt_ns,
+				    struct conf_result *r)
 {
 	int64_t d = (int64_t)(guest_ns - dom0_ns);
 	int64_t slack = WALLCLOCK_TOLERANCE_NS + (int64_t)rtt_ns;

@@ -5,7 +5,7 @@
 #define MIB	      (1024ull * 1024)
 #define CMDLINE_CHECK " --cmdline-check="
 
-enum conf_status conf_rule_si_magic(uint32_t magic, struct conf_result *r)
+enum pvh_status conf_rule_si_magic(uint32_t magic, struct conf_result *r)
 {
 	if (magic != 0x336ec578u)
 		return conf_fail(
@@ -13,7 +13,7 @@ enum conf_status conf_rule_si_magic(uint32_t magic, struct conf_result *r)
 	return conf_pass(r, "magic 0x336ec578");
 }
 
-enum conf_status conf_rule_si_version(uint32_t version, uint32_t min, struct conf_result *r)
+enum pvh_status conf_rule_si_version(uint32_t version, uint32_t min, struct conf_result *r)
 {
 	/*
 	 * Version 0 is a real, older ABI (no memory map fields, the guest asks XENMEM_memory_map);
@@ -28,8 +28,8 @@ enum conf_status conf_rule_si_version(uint32_t version, uint32_t min, struct con
 	    version ? "" : " (no memory map in the start info: XENMEM_memory_map gives it)");
 }
 
-enum conf_status conf_rule_cmdline(const char *cmdline, const struct conf_expect *e,
-				   struct conf_result *r)
+enum pvh_status conf_rule_cmdline(const char *cmdline, const struct conf_expect *e,
+				  struct conf_result *r)
 {
 	if (e->cmdline_len < 0)
 		return conf_skip(r, "the runner gave no --cmdline-check=LEN:CRC to compare with");
@@ -67,8 +67,8 @@ enum conf_status conf_rule_cmdline(const char *cmdline, const struct conf_expect
 #define SIF_PRIVILEGED_BIT 0x1
 #define SIF_INITDOMAIN_BIT 0x2
 
-enum conf_status conf_rule_si_flags(uint32_t flags, const struct conf_expect *e,
-				    struct conf_result *r)
+enum pvh_status conf_rule_si_flags(uint32_t flags, const struct conf_expect *e,
+				   struct conf_result *r)
 {
 	uint32_t dom0 = SIF_PRIVILEGED_BIT | SIF_INITDOMAIN_BIT;
 
@@ -116,9 +116,9 @@ static int in_ram(const struct conf_mem_entry *m, unsigned n, uint64_t lo, uint6
 	return at >= hi;
 }
 
-enum conf_status conf_rule_memmap(const struct conf_mem_entry *m, unsigned n, uint64_t img_lo,
-				  uint64_t img_hi, const struct conf_expect *e,
-				  struct conf_result *r)
+enum pvh_status conf_rule_memmap(const struct conf_mem_entry *m, unsigned n, uint64_t img_lo,
+				 uint64_t img_hi, const struct conf_expect *e,
+				 struct conf_result *r)
 {
 	uint64_t ram = 0;
 	unsigned unsorted = 0;
@@ -171,10 +171,10 @@ enum conf_status conf_rule_memmap(const struct conf_mem_entry *m, unsigned n, ui
 			 unsorted ? ", not sorted by address (allowed)" : "");
 }
 
-enum conf_status conf_rule_modules(const struct conf_module *mods, unsigned n,
-				   const struct conf_mem_entry *m, unsigned nm, uint64_t img_lo,
-				   uint64_t img_hi, const struct conf_expect *e,
-				   struct conf_result *r)
+enum pvh_status conf_rule_modules(const struct conf_module *mods, unsigned n,
+				  const struct conf_mem_entry *m, unsigned nm, uint64_t img_lo,
+				  uint64_t img_hi, const struct conf_expect *e,
+				  struct conf_result *r)
 {
 	if (e->modules < 0)
 		return conf_skip(r, "the runner gave no --modules=N to compare with (%u present)",

@@ -92,7 +92,7 @@ static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
 		conf_skip(r, "no Xen wall clock (not running on Xen)");
 		return;
 	}
-	if (!e->dom0_time || !xenstore_available()) {
+	if (!e->dom0_time || !pvh_xenstore_available()) {
 		/* without a peer we can only check the clock is plausible: after 2020-01-01 */
 		uint64_t w = time_wall_ns();
 		if (w / 1000000000ull < 1577836800ull)
@@ -107,12 +107,12 @@ static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
 		return;
 	}
 	/* tests/xen/conformance-dom0 answers data/conformance/time-req with dom0's clock in time-rsp */
-	xenstore_rm(NULL, "data/conformance/time-rsp");
+	pvh_xenstore_rm(NULL, "data/conformance/time-rsp");
 	uint64_t t0 = time_monotonic_ns();
-	int rc = xenstore_write(NULL, "data/conformance/time-req", "1");
+	int rc = pvh_xenstore_write(NULL, "data/conformance/time-req", "1");
 	int got = -1;
 	while (!rc && time_monotonic_ns() - t0 < 20000 * MS) {
-		got = xenstore_read(NULL, "data/conformance/time-rsp", buf, sizeof(buf));
+		got = pvh_xenstore_read(NULL, "data/conformance/time-rsp", buf, sizeof(buf));
 		if (got > 0)
 			break;
 		sched_sleep_ns(20 * MS);
@@ -120,7 +120,7 @@ static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
 	uint64_t guest = time_wall_ns(), rtt = time_monotonic_ns() - t0;
 	if (rc || got <= 0) {
 		/* the helper marks the request "taken" when it answers ("1": it never saw it) */
-		int req = xenstore_read(NULL, "data/conformance/time-req", buf, sizeof(buf));
+		int req = pvh_xenstore_read(NULL, "data/conformance/time-req", buf, sizeof(buf));
 		conf_error(r,
 			   "the dom0 time helper did not answer in 20 s (write %d, read %d; the "
 			   "request reads %d \"%s\")",

@@ -20,7 +20,7 @@
 /* xenstore needs a toolstack: a PVH dom0 has none, QEMU has no Xen: both SKIP */
 static int need_xs(struct conf_result *r)
 {
-	if (!xenstore_available()) {
+	if (!pvh_xenstore_available()) {
 		conf_skip(r, "no xenstore here (no Xen, or a dom0 without a toolstack)");
 		return 0;
 	}
@@ -46,10 +46,10 @@ static void t_home(struct conf_result *r, const struct conf_expect *e)
 		return;
 	int domid = cpuid_domid();
 	if (domid < 0)
-		domid = (int)xenstore_domid();
+		domid = (int)pvh_xenstore_domid();
 	snprintf(want, sizeof(want), "/local/domain/%d", domid);
-	if (strcmp(xenstore_home(), want))
-		conf_fail(r, "expected GET_DOMAIN_PATH = %s, saw %s", want, xenstore_home());
+	if (strcmp(pvh_xenstore_home(), want))
+		conf_fail(r, "expected GET_DOMAIN_PATH = %s, saw %s", want, pvh_xenstore_home());
 	else
 		conf_pass(r, "%s", want);
 }
@@ -61,8 +61,8 @@ static void t_own_keys(struct conf_result *r, const struct conf_expect *e)
 	(void)e;
 	if (!need_xs(r))
 		return;
-	int rn = xenstore_read(NULL, "name", name, sizeof(name));
-	int rd = xenstore_read(NULL, "domid", domid, sizeof(domid));
+	int rn = pvh_xenstore_read(NULL, "name", name, sizeof(name));
+	int rd = pvh_xenstore_read(NULL, "domid", domid, sizeof(domid));
 	int want = cpuid_domid();
 	if (rn <= 0)
 		conf_fail(r, "expected our home's 'name' readable and non-empty, saw %d", rn);
@@ -81,10 +81,10 @@ static void t_write_data(struct conf_result *r, const struct conf_expect *e)
 	(void)e;
 	if (!need_xs(r))
 		return;
-	int w = xenstore_write(NULL, "data/conformance/key", "value 1");
-	int rd = w ? w : xenstore_read(NULL, "data/conformance/key", got, sizeof(got));
-	int rm = xenstore_rm(NULL, "data/conformance/key");
-	int gone = xenstore_read(NULL, "data/conformance/key", got + 32, 32);
+	int w = pvh_xenstore_write(NULL, "data/conformance/key", "value 1");
+	int rd = w ? w : pvh_xenstore_read(NULL, "data/conformance/key", got, sizeof(got));
+	int rm = pvh_xenstore_rm(NULL, "data/conformance/key");
+	int gone = pvh_xenstore_read(NULL, "data/conformance/key", got + 32, 32);
 	if (w)
 		conf_fail(r, "expected a write under data/ to succeed, saw %d", w);
 	else if (rd < 0 || strcmp(got, "value 1"))
@@ -104,9 +104,9 @@ static void t_eacces(struct conf_result *r, const struct conf_expect *e)
 	if (!need_xs(r))
 		return;
 	/* the toolstack owns 'name' (we may read it, not write it), and dom0's home is not ours */
-	int w1 = xenstore_write(NULL, "name", "renamed-by-guest");
-	int w2 = xenstore_write(NULL, "/local/domain/0/data/pvhkit-conformance", "x");
-	int r3 = xenstore_read(NULL, "/local/domain/0/name", buf, sizeof(buf));
+	int w1 = pvh_xenstore_write(NULL, "name", "renamed-by-guest");
+	int w2 = pvh_xenstore_write(NULL, "/local/domain/0/data/pvhkit-conformance", "x");
+	int r3 = pvh_xenstore_read(NULL, "/local/domain/0/name", buf, sizeof(buf));
 	if (w1 != -EACCES)
 		conf_fail(r,
 			  "expected writing our toolstack-owned 'name' to fail with EACCES, saw %d",
@@ -149,7 +149,8 @@ static void t_watch(struct conf_result *r, const struct conf_expect *e)
 		return;
 	watch_hits = 0;
 	watch_saw_path = 0;
-	struct xenstore_watch *w = xenstore_watch("data/conformance/watched", watch_fn, NULL);
+	struct pvh_xenstore_watch *w =
+	    pvh_xenstore_watch("data/conformance/watched", watch_fn, NULL);
 	if (!w) {
 		conf_fail(
 		    r, "expected XS_WATCH on data/conformance/watched to be accepted, it was not");
@@ -158,10 +159,10 @@ static void t_watch(struct conf_result *r, const struct conf_expect *e)
 	/* xenstored fires once when the watch is set (docs/misc/xenstore.txt) */
 	int initial = wait_hits(1, 5000 * MS);
 	unsigned base = watch_hits;
-	int wr = xenstore_write(NULL, "data/conformance/watched", "1");
+	int wr = pvh_xenstore_write(NULL, "data/conformance/watched", "1");
 	int fired = wait_hits(base + 1, 5000 * MS);
-	xenstore_unwatch(w);
-	xenstore_rm(NULL, "data/conformance/watched");
+	pvh_xenstore_unwatch(w);
+	pvh_xenstore_rm(NULL, "data/conformance/watched");
 	if (!initial)
 		conf_fail(r, "expected the watch to fire once when set, saw nothing in 5 s");
 	else if (wr || !fired)

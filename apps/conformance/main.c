@@ -12,7 +12,6 @@
 #include "apps/conformance/conf_guest.h"
 #include "apps/conformance/conf_report.h"
 #include "arch/x86/xen.h"
-#include "kernel/printk.h"
 #include "kernel/time.h"
 
 /* in the order they run: boot ABI first (nothing else disturbs it), xenstore late, vCPU down/up last */
@@ -49,8 +48,7 @@ int main(int argc, char **argv)
 
 	if (conf_args_parse(argc, argv, &a)) {
 		usage(a.bad);
-		printk(LOG_EMERG, "RESULT: ERROR conformance: bad argument '%s'\n", a.bad);
-		return 1;
+		return pvh_result(PVH_ERROR, "conformance: bad argument '%s'", a.bad);
 	}
 	unsigned planned = 0;
 	for (unsigned g = 0; g < NGROUPS; g++)
@@ -64,16 +62,11 @@ int main(int argc, char **argv)
 		}
 	if (a.list)
 		return 0;
-	if (!planned) {
-		printk(LOG_EMERG, "RESULT: ERROR conformance: --only '%s' selects no test\n",
-		       a.only);
-		return 1;
-	}
+	if (!planned)
+		return pvh_result(PVH_ERROR, "conformance: --only '%s' selects no test", a.only);
 	struct conf_record *recs = pvh_malloc(planned * sizeof(*recs));
-	if (!recs) {
-		printk(LOG_EMERG, "RESULT: ERROR conformance: out of memory\n");
-		return 1;
-	}
+	if (!recs)
+		return pvh_result(PVH_ERROR, "conformance: out of memory");
 	/* main stays on CPU 0: the vCPU tests take other CPUs down, the IPI tests send from here */
 	pvh_thread_pin(NULL, 0);
 	pvh_printf("# conformance: %s, %u CPU%s online, %s\n", xen.present ? "Xen" : "no Xen",
@@ -86,19 +79,16 @@ int main(int argc, char **argv)
 			if (!conf_selected(a.only, t->name))
 				continue;
 			struct conf_record *rec = &recs[n++];
-			*rec = (struct conf_record){ .test = t, .res = { CONF_PASS, "" } };
+			*rec = (struct conf_record){ .test = t, .res = { PVH_PASS, "" } };
 			uint64_t t0 = time_monotonic_ns();
 			t->run(&rec->res, &a.expect);
 			rec->ns = time_monotonic_ns() - t0;
 			conf_report_tap(&out, n, rec);
 		}
 	conf_report_junit(&out, recs, n);
-	struct conf_totals tot;
-	char line[160];
+	struct pvh_tally tot;
+	char text[160];
 	conf_totals(recs, n, &tot);
-	conf_result_line(&tot, line, sizeof(line));
-	/* LOG_EMERG: the RESULT line also reaches port 0xE9, where runners look when the ring dies */
-	printk(LOG_EMERG, "%s\n", line);
-	enum conf_status s = conf_overall(&tot);
-	return s == CONF_FAIL || s == CONF_ERROR ? 1 : 0;
+	conf_result_text(&tot, text, sizeof(text));
+	return pvh_result(conf_overall(&tot), "%s", text);
 }

@@ -16,20 +16,20 @@
 #include <time.h>
 #include <unistd.h>
 #include <pvhkit/kernel.h>
-#include <pvhkit/tap.h>
+#include <pvhkit/result.h>
 #include <pvhkit/thread.h>
 
 #define MODULE_TEXT "pvhkit boot module: 0123456789abcdef\n"
 
-/* tap_ok formats with the kernel's printf, which lacks some of C's: format here, with the libc's */
+/* pvh_tap_ok formats with the kernel's printf, which lacks some of C's: format here, with the libc's */
 static char tap_buf[200];
 #define OK(cond, ...)                                                                              \
 	({                                                                                         \
 		int c_ = !!(cond);                                                                 \
 		snprintf(tap_buf, sizeof(tap_buf), __VA_ARGS__);                                   \
-		tap_ok(c_, "%s", tap_buf);                                                         \
+		pvh_tap_ok(c_, "%s", tap_buf);                                                     \
 	})
-#define DIAG(...) (snprintf(tap_buf, sizeof(tap_buf), __VA_ARGS__), tap_diag("%s", tap_buf))
+#define DIAG(...) (snprintf(tap_buf, sizeof(tap_buf), __VA_ARGS__), pvh_tap_diag("%s", tap_buf))
 
 static int have_clock(void)
 {
@@ -270,8 +270,8 @@ static void test_time(void)
 		errno = 0;
 		OK(clock_gettime(CLOCK_REALTIME, &ts) == -1 && errno == ENOSYS,
 		   "no clock without Xen: clock_gettime fails with ENOSYS");
-		tap_skip("time() against the host clock", "no clock without Xen");
-		tap_skip("nanosleep accuracy", "no clock without Xen");
+		pvh_tap_skip("time() against the host clock", "no clock without Xen");
+		pvh_tap_skip("nanosleep accuracy", "no clock without Xen");
 		return;
 	}
 	time_t t = time(NULL);
@@ -334,7 +334,7 @@ static void test_module(int must)
 		if (must)
 			OK(0, "a boot module was expected");
 		else
-			tap_skip("fopen of a boot module", "no module given");
+			pvh_tap_skip("fopen of a boot module", "no module given");
 		return;
 	}
 	errno = 0;
@@ -484,7 +484,7 @@ static int test_stdin(void)
 	while (line[xs] == 'x')
 		xs++;
 	OK(got == 0 && xs == 5000 && !line[xs], "a 5000-byte line arrives whole (%zu of it)", xs);
-	return tap_result("libc-test stdin");
+	return pvh_tap_result("libc-test stdin");
 }
 
 int main(int argc, char **argv)
@@ -502,7 +502,7 @@ int main(int argc, char **argv)
 		printf("calling abort()\n");
 		abort();
 	}
-	tap_ok(constructed, "a C constructor ran before main");
+	pvh_tap_ok(constructed, "a C constructor ran before main");
 	test_format();
 	test_strtod();
 	test_threads();
@@ -512,5 +512,5 @@ int main(int argc, char **argv)
 	test_misc();
 	test_oom();
 	fflush(stdout);
-	return tap_result("libc-test");
+	return pvh_tap_result("libc-test");
 }

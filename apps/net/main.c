@@ -6,6 +6,8 @@
 #include <time.h>
 #include <pvhkit/kernel.h>
 #include <pvhkit/net.h>
+#include <pvhkit/result.h>
+#include <pvhkit/smp.h>
 #include <pvhkit/thread.h>
 
 #define ECHO_PORT      7
@@ -196,7 +198,7 @@ static int stats_json(char *b, size_t n)
 	    "\"tx_ring_full\":%llu,\"rx_csum_blank\":%llu,\"tcp_rx\":%llu,\"tcp_tx\":%llu,"
 	    "\"udp_rx\":%llu,\"icmp_rx\":%llu},"
 	    "\"http_requests\":%llu,\"echo_connections\":%llu,\"udp_datagrams\":%llu}\n",
-	    (unsigned long long)(up / 1000000), pvh_net_cpus(),
+	    (unsigned long long)(up / 1000000), pvh_cpu_online_count(),
 	    (unsigned long long)(m.total_pages * 4096), (unsigned long long)(m.free_pages * 4096),
 	    (unsigned long long)m.heap_bytes_in_use, ni.link_up, (unsigned long long)ns.rx_packets,
 	    (unsigned long long)ns.tx_packets, (unsigned long long)ns.rx_bytes,
@@ -346,8 +348,9 @@ static int serve(int linkwatch)
 	int ud = listen_on(SOCK_DGRAM, 53);
 
 	if (te < 0 || ue < 0 || hs < 0 || ud < 0) {
-		printf("RESULT: ERROR cannot listen (%d %d %d, errno %d)\n", te, ue, hs, errno);
-		return 1;
+		fflush(stdout);
+		return pvh_result(PVH_ERROR, "cannot listen (%d %d %d, errno %d)", te, ue, hs,
+				  errno);
 	}
 	pvh_thread_create("echo-accept", acceptor, (void *)(intptr_t)(te << 8 | 0), 0);
 	pvh_thread_create("http-accept", acceptor, (void *)(intptr_t)(hs << 8 | 1), 0);
@@ -369,8 +372,8 @@ static int serve(int linkwatch)
 	}
 	pvh_sleep_ns(200000000); /* let the last response leave */
 	print_stats();
-	printf("RESULT: PASS served\n");
-	return 0;
+	fflush(stdout);
+	return pvh_result(PVH_PASS, "served");
 }
 
 static int connect_to(const char *host, const char *port)
@@ -406,8 +409,8 @@ static int client_send(const char *host, const char *port, unsigned mb)
 	static char buf[65536];
 
 	if (s < 0) {
-		printf("RESULT: FAIL cannot connect to %s:%s\n", host, port);
-		return 1;
+		fflush(stdout);
+		return pvh_result(PVH_FAIL, "cannot connect to %s:%s", host, port);
 	}
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = (char)('a' + i % 26);
@@ -430,9 +433,9 @@ static int client_send(const char *host, const char *port, unsigned mb)
 	       (unsigned long long)(dt / 1000000),
 	       (unsigned long long)(sent * 8000 / (dt ? dt : 1)));
 	print_stats();
-	printf("RESULT: %s client sent %llu bytes\n", sent == total ? "PASS" : "FAIL",
-	       (unsigned long long)sent);
-	return sent == total ? 0 : 1;
+	fflush(stdout);
+	return pvh_result(sent == total ? PVH_PASS : PVH_FAIL, "client sent %llu bytes",
+			  (unsigned long long)sent);
 }
 
 /* sink PORT: takes one connection, reads to EOF, prints the rate */
@@ -460,8 +463,8 @@ static int sink(int port)
 	       (unsigned long long)(dt / 1000000),
 	       (unsigned long long)(got * 8000 / (dt ? dt : 1)));
 	print_stats();
-	printf("RESULT: PASS sink got %llu bytes\n", (unsigned long long)got);
-	return 0;
+	fflush(stdout);
+	return pvh_result(PVH_PASS, "sink got %llu bytes", (unsigned long long)got);
 }
 
 int main(int argc, char **argv)
@@ -471,8 +474,8 @@ int main(int argc, char **argv)
 	t_start = now_ns();
 	int n = pvh_net_start(NET_TIMEOUT_NS);
 	if (n <= 0) {
-		printf("RESULT: ERROR no network (%d interfaces with an address)\n", n);
-		return 1;
+		fflush(stdout);
+		return pvh_result(PVH_ERROR, "no network (%d interfaces with an address)", n);
 	}
 	if (!strcmp(mode, "serve"))
 		return serve(0);

@@ -9,7 +9,7 @@
  */
 #include <pvhkit/kernel.h>
 #include <pvhkit/smp.h>
-#include <pvhkit/tap.h>
+#include <pvhkit/result.h>
 #include <pvhkit/thread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,10 +69,11 @@ static void test_pinned(void)
 			pvh_thread_join(t[i], NULL);
 		good += w[i].got_start == i && w[i].got_end == i;
 		if (w[i].got_start != i || w[i].got_end != i)
-			tap_diag("pinned to %u, ran on %u then %u", i, w[i].got_start,
-				 w[i].got_end);
+			pvh_tap_diag("pinned to %u, ran on %u then %u", i, w[i].got_start,
+				     w[i].got_end);
 	}
-	tap_ok(good == ncpu, "a thread pinned to each of %u CPUs runs there (%u did)", ncpu, good);
+	pvh_tap_ok(good == ncpu, "a thread pinned to each of %u CPUs runs there (%u did)", ncpu,
+		   good);
 }
 
 /* ---- parallel counting ---- */
@@ -114,9 +115,9 @@ static void test_count(void)
 	uint64_t ticks = run_everywhere(count_atomic);
 	for (unsigned i = 0; i < ncpu; i++)
 		sum += per_cpu_count[i];
-	tap_ok(shared_count == (uint64_t)ncpu * iters && sum == shared_count,
-	       "parallel atomic count on %u CPUs: %lu (want %lu)", ncpu,
-	       (unsigned long)shared_count, (unsigned long)ncpu * iters);
+	pvh_tap_ok(shared_count == (uint64_t)ncpu * iters && sum == shared_count,
+		   "parallel atomic count on %u CPUs: %lu (want %lu)", ncpu,
+		   (unsigned long)shared_count, (unsigned long)ncpu * iters);
 	pvh_printf("bench: smp.atomic_count %u cpus %lu ns per increment (wall/total)\n", ncpu,
 		   (unsigned long)(ns_of(ticks) / (ncpu * iters)));
 }
@@ -155,15 +156,15 @@ static void test_locks(void)
 {
 	spin_protected = mutex_protected = 0;
 	uint64_t ticks = run_everywhere(contend_spin);
-	tap_ok(spin_protected == (uint64_t)ncpu * iters,
-	       "ticket spinlock under contention of %u CPUs: %lu (want %lu)", ncpu,
-	       (unsigned long)spin_protected, (unsigned long)ncpu * iters);
+	pvh_tap_ok(spin_protected == (uint64_t)ncpu * iters,
+		   "ticket spinlock under contention of %u CPUs: %lu (want %lu)", ncpu,
+		   (unsigned long)spin_protected, (unsigned long)ncpu * iters);
 	pvh_printf("bench: smp.spinlock %u cpus %lu ns per lock+unlock\n", ncpu,
 		   (unsigned long)(ns_of(ticks) / (ncpu * iters)));
 	ticks = run_everywhere(contend_mutex);
-	tap_ok(mutex_protected == (uint64_t)ncpu * (iters / 10),
-	       "mutex under contention of %u CPUs: %lu (want %lu)", ncpu,
-	       (unsigned long)mutex_protected, (unsigned long)ncpu * (iters / 10));
+	pvh_tap_ok(mutex_protected == (uint64_t)ncpu * (iters / 10),
+		   "mutex under contention of %u CPUs: %lu (want %lu)", ncpu,
+		   (unsigned long)mutex_protected, (unsigned long)ncpu * (iters / 10));
 	pvh_printf("bench: smp.mutex %u cpus %lu ns per lock+unlock\n", ncpu,
 		   (unsigned long)(ns_of(ticks) / (ncpu * (iters / 10))));
 }
@@ -183,7 +184,7 @@ static void ping(void *arg)
 static void test_ipi(void)
 {
 	if (ncpu < 2) {
-		tap_skip("IPI ping-pong", "one CPU");
+		pvh_tap_skip("IPI ping-pong", "one CPU");
 		return;
 	}
 	/* from CPU 0, so the numbers compare across runs */
@@ -199,8 +200,8 @@ static void test_ipi(void)
 		for (unsigned i = 0; i < PINGS; i++)
 			ok += pvh_cpu_call(c, ping, &where) == 0 && where == c;
 		uint64_t ticks = pvh_tsc() - t0;
-		tap_ok(ok == PINGS && pinged[c] == PINGS,
-		       "IPI ping-pong with CPU %u: %u/%u round trips", c, ok, PINGS);
+		pvh_tap_ok(ok == PINGS && pinged[c] == PINGS,
+			   "IPI ping-pong with CPU %u: %u/%u round trips", c, ok, PINGS);
 		pvh_printf("bench: ipi_round_trip cpu %u %lu ns (mean of %u)\n", c,
 			   (unsigned long)(ns_of(ticks) / PINGS), PINGS);
 		best_total += ticks;
@@ -245,7 +246,7 @@ static void test_timers(void)
 	unsigned good = 0;
 
 	if (pvh_sleep_ns(0)) {
-		tap_skip("a 20 ms sleep on every CPU's timer", "no clock (no Xen)");
+		pvh_tap_skip("a 20 ms sleep on every CPU's timer", "no clock (no Xen)");
 		return;
 	}
 	for (unsigned i = 0; i < ncpu; i++)
@@ -255,8 +256,8 @@ static void test_timers(void)
 			pvh_thread_join(t[i], NULL);
 		good += t[i] && n[i].r == 0 && n[i].slept_ns >= 20000000 && n[i].cpu == i;
 	}
-	tap_ok(good == ncpu, "a 20 ms sleep on each of %u CPUs' own timer (%u woke on time)", ncpu,
-	       good);
+	pvh_tap_ok(good == ncpu, "a 20 ms sleep on each of %u CPUs' own timer (%u woke on time)",
+		   ncpu, good);
 }
 
 /* ---- offline and back ---- */
@@ -272,45 +273,45 @@ static void test_offline(void)
 	unsigned victim = ncpu - 1, ran = ~0u;
 
 	if (ncpu < 2) {
-		tap_skip("CPU offline/online", "one CPU");
+		pvh_tap_skip("CPU offline/online", "one CPU");
 		return;
 	}
 	struct pvh_smp_info si;
 	pvh_smp_info(&si);
 	if (!si.can_offline) {
-		tap_skip("CPU offline/online", "VCPUOP_down needs Xen");
+		pvh_tap_skip("CPU offline/online", "VCPUOP_down needs Xen");
 		return;
 	}
 	/* from CPU 0: a CPU cannot take itself offline (-EBUSY), and main may have moved anywhere */
 	pvh_thread_pin(NULL, 0);
 	int down = pvh_cpu_offline(victim);
 	pvh_thread_pin(NULL, -1);
-	if (!tap_ok(down == 0, "CPU %u offline (VCPUOP_down)", victim))
+	if (!pvh_tap_ok(down == 0, "CPU %u offline (VCPUOP_down)", victim))
 		return;
-	tap_ok(pvh_cpu_is_up(victim) == 0 && pvh_cpu_online_count() == ncpu - 1,
-	       "CPU %u offline: VCPUOP_is_up says %d, %u CPUs online", victim,
-	       pvh_cpu_is_up(victim), pvh_cpu_online_count());
+	pvh_tap_ok(pvh_cpu_is_up(victim) == 0 && pvh_cpu_online_count() == ncpu - 1,
+		   "CPU %u offline: VCPUOP_is_up says %d, %u CPUs online", victim,
+		   pvh_cpu_is_up(victim), pvh_cpu_online_count());
 	/* the others carry on: work and IPIs while it is away */
 	if (ncpu > 2) {
 		unsigned where = ~0u;
-		tap_ok(pvh_cpu_call(1, ping, &where) == 0 && where == 1,
-		       "IPI to CPU 1 while CPU %u is offline", victim);
+		pvh_tap_ok(pvh_cpu_call(1, ping, &where) == 0 && where == 1,
+			   "IPI to CPU 1 while CPU %u is offline", victim);
 	}
 	int r = pvh_cpu_online(victim);
-	tap_ok(r == 0 && pvh_cpu_is_up(victim) == 1 && pvh_cpu_online_count() == ncpu,
-	       "CPU %u back online (VCPUOP_up): VCPUOP_is_up says %d", victim,
-	       pvh_cpu_is_up(victim));
+	pvh_tap_ok(r == 0 && pvh_cpu_is_up(victim) == 1 && pvh_cpu_online_count() == ncpu,
+		   "CPU %u back online (VCPUOP_up): VCPUOP_is_up says %d", victim,
+		   pvh_cpu_is_up(victim));
 	pvh_thread_t *t = pvh_thread_create_on("alive", check_alive, &ran, 0, (int)victim);
 	if (t)
 		pvh_thread_join(t, NULL);
-	tap_ok(ran == victim, "a thread pinned to CPU %u runs after it came back", victim);
+	pvh_tap_ok(ran == victim, "a thread pinned to CPU %u runs after it came back", victim);
 	if (!pvh_sleep_ns(0)) {
 		struct nap n;
 		t = pvh_thread_create_on("nap", nap, &n, 0, (int)victim);
 		if (t)
 			pvh_thread_join(t, NULL);
-		tap_ok(t && n.r == 0 && n.slept_ns >= 20000000,
-		       "its timer works after it came back");
+		pvh_tap_ok(t && n.r == 0 && n.slept_ns >= 20000000,
+			   "its timer works after it came back");
 	}
 }
 
@@ -357,8 +358,8 @@ static void test_spread(void)
 		if (t[i])
 			pvh_thread_join(t[i], NULL);
 	unsigned used = bits(seen_cpus);
-	tap_ok(ncpu == 1 ? used == 1 : used >= 2, "%u unpinned threads ran on %u of %u CPUs", n,
-	       used, ncpu);
+	pvh_tap_ok(ncpu == 1 ? used == 1 : used >= 2, "%u unpinned threads ran on %u of %u CPUs", n,
+		   used, ncpu);
 }
 
 /* ---- the scheduler's own cost: yield round trips on one CPU, and with every CPU busy ---- */
@@ -412,15 +413,16 @@ int main(int argc, char **argv)
 				   (unsigned long)ci.bringup_us);
 	}
 	if (want)
-		tap_ok(ncpu == want && pvh_cpu_online_count() == want && si.failed == 0,
-		       "%u CPUs online (want %u)", pvh_cpu_online_count(), want);
+		pvh_tap_ok(ncpu == want && pvh_cpu_online_count() == want && si.failed == 0,
+			   "%u CPUs online (want %u)", pvh_cpu_online_count(), want);
 	else
-		tap_ok(si.failed == 0 && pvh_cpu_online_count() == ncpu,
-		       "%u CPUs online, none failed", ncpu);
+		pvh_tap_ok(si.failed == 0 && pvh_cpu_online_count() == ncpu,
+			   "%u CPUs online, none failed", ncpu);
 	if (want_possible)
-		tap_ok(si.madt_cpus == want_possible && si.madt_disabled == want_possible - want,
-		       "MADT: %u CPUs present, %u disabled (want %u, %u)", si.madt_cpus,
-		       si.madt_disabled, want_possible, want_possible - want);
+		pvh_tap_ok(si.madt_cpus == want_possible &&
+			       si.madt_disabled == want_possible - want,
+			   "MADT: %u CPUs present, %u disabled (want %u, %u)", si.madt_cpus,
+			   si.madt_disabled, want_possible, want_possible - want);
 
 	test_pinned();
 	test_count();
@@ -432,5 +434,5 @@ int main(int argc, char **argv)
 	/* rounds=N repeats the switch benchmark: the most switch- and IPI-heavy phase */
 	for (long r = arg_num(argc, argv, "rounds", 1); r > 0; r--)
 		bench_sched();
-	return tap_result("smp");
+	return pvh_tap_result("smp");
 }

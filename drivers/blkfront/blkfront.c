@@ -1,5 +1,5 @@
 /*
- * blkfront's data path and the block API (include/pvhkit/blk.h): bounce pages, ring requests, completions.
+ * blkfront's data path and disk list: bounce pages, ring requests, completions (apps reach it through lib/api/blk.c).
  *
  * The blkif ring is 2^order shared pages (the order negotiated in blkfront_xs.c): four indices,
  * then an array of slots, each a union of a request and a response, because the backend writes
@@ -35,7 +35,7 @@ static struct blk_dev *disks; /* every disk ever connected, in order; dead ones 
 static struct waitq list_wq = WAITQ_INIT;
 static struct mutex init_mutex = MUTEX_INIT;
 static int init_done;
-static void (*hotplug_fn)(blk_dev_t *d, int attached, void *arg);
+static void (*hotplug_fn)(struct blk_dev *d, int attached, void *arg);
 static void *hotplug_arg;
 
 /* ---- the page pool ---- */
@@ -142,27 +142,27 @@ static void put_slot(struct blk_dev *d, uint32_t s)
 
 /* ---- requests ---- */
 
-static void req_put(struct blk_req *r)
+static void req_put(struct blkfront_req *r)
 {
 	if (__atomic_sub_fetch(&r->pending, 1, __ATOMIC_ACQ_REL) == 0)
 		r->done(r, __atomic_load_n(&r->status, __ATOMIC_ACQUIRE));
 }
 
-static void req_fail(struct blk_req *r, int err)
+static void req_fail(struct blkfront_req *r, int err)
 {
 	int zero = 0;
 
 	__atomic_compare_exchange_n(&r->status, &zero, err, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
-static uint8_t blkif_op(enum blk_op op)
+static uint8_t blkif_op(enum blkfront_op op)
 {
 	switch (op) {
-	case BLK_READ:
+	case BLKFRONT_READ:
 		return BLKIF_OP_READ;
-	case BLK_WRITE:
+	case BLKFRONT_WRITE:
 		return BLKIF_OP_WRITE;
-	case BLK_DISCARD:
+	case BLKFRONT_DISCARD:
 		return BLKIF_OP_DISCARD;
 	default:
 		return BLKIF_OP_FLUSH_DISKCACHE;
@@ -197,8 +197,8 @@ static int can_take(struct blk_dev *d, uint32_t n)
  * Sends one ring request: a chunk of a READ/WRITE (c != NULL) or a FLUSH/BARRIER/DISCARD.
  * Takes a reference on r for the completion; failures before the ring are recorded in r.
  */
-static void send(struct blk_dev *d, struct blk_req *r, uint8_t op, const struct blkfront_chunk *c,
-		 uint64_t req_off, uint64_t sector, uint64_t nsect)
+static void send(struct blk_dev *d, struct blkfront_req *r, uint8_t op,
+		 const struct blkfront_chunk *c, uint64_t req_off, uint64_t sector, uint64_t nsect)
 {
 	uint32_t nsegs = c ? c->nsegs : 0;
 	int indirect = nsegs > BLKIF_MAX_SEGMENTS_PER_REQUEST;
@@ -309,32 +309,32 @@ static void send(struct blk_dev *d, struct blk_req *r, uint8_t op, const struct 
 	}
 }
 
-int blk_submit(blk_dev_t *d, struct blk_req *r)
+int blkfront_submit(struct blk_dev *d, struct blkfront_req *r)
 {
 	if (!d || !r || !r->done)
 		return -EINVAL;
 	if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != BLKFRONT_CONNECTED)
 		return -ENODEV;
-	struct blk_info *in = &d->info;
-	if (r->op == BLK_READ || r->op == BLK_WRITE || r->op == BLK_DISCARD) {
+	struct blkfront_info *in = &d->info;
+	if (r->op == BLKFRONT_READ || r->op == BLKFRONT_WRITE || r->op == BLKFRONT_DISCARD) {
 		int e = blkfront_check_range(r->offset, r->len, in->sector_size, in->size);
 		if (e)
 			return e;
-		if (r->op != BLK_DISCARD && !r->buf)
+		if (r->op != BLKFRONT_DISCARD && !r->buf)
 			return -EINVAL;
-	} else if (r->op != BLK_FLUSH) {
+	} else if (r->op != BLKFRONT_FLUSH) {
 		return -EINVAL;
 	}
-	if (r->op != BLK_READ && in->read_only)
+	if (r->op != BLKFRONT_READ && in->read_only)
 		return -EROFS;
-	if (r->op == BLK_DISCARD && !in->discard)
+	if (r->op == BLKFRONT_DISCARD && !in->discard)
 		return -ENOSYS;
 	r->status = 0;
 	r->pending = 1; /* ours until every piece is on the ring */
 	__atomic_add_fetch(&d->st.requests, 1, __ATOMIC_RELAXED);
 	switch (r->op) {
-	case BLK_READ:
-	case BLK_WRITE: {
+	case BLKFRONT_READ:
+	case BLKFRONT_WRITE: {
 		struct blkfront_chunk c;
 		uint64_t done = 0;
 		uint8_t op = blkif_op(r->op);
@@ -347,14 +347,14 @@ int blk_submit(blk_dev_t *d, struct blk_req *r)
 		}
 		break;
 	}
-	case BLK_FLUSH:
+	case BLKFRONT_FLUSH:
 		if (in->flush)
 			send(d, r, BLKIF_OP_FLUSH_DISKCACHE, NULL, 0, 0, 0);
 		else if (in->barrier)
 			send(d, r, BLKIF_OP_WRITE_BARRIER, NULL, 0, 0, 0);
 		/* neither: the backend writes through, nothing to do */
 		break;
-	case BLK_DISCARD:
+	case BLKFRONT_DISCARD:
 		send(d, r, BLKIF_OP_DISCARD, NULL, 0, r->offset / BLKFRONT_SECT,
 		     r->len / BLKFRONT_SECT);
 		break;
@@ -366,7 +366,7 @@ int blk_submit(blk_dev_t *d, struct blk_req *r)
 /* ---- completion ---- */
 
 /* Ends one piece of a request: statistics, the request's status, and done when it was the last. */
-static void complete(struct blk_dev *d, struct blk_req *r, int err)
+static void complete(struct blk_dev *d, struct blkfront_req *r, int err)
 {
 	if (err) {
 		__atomic_add_fetch(&d->st.errors, 1, __ATOMIC_RELAXED);
@@ -380,7 +380,7 @@ static void complete(struct blk_dev *d, struct blk_req *r, int err)
 static void finish(struct blk_dev *d, uint32_t s, int err)
 {
 	struct blkfront_slot *sl = &d->slots[s];
-	struct blk_req *r = sl->req;
+	struct blkfront_req *r = sl->req;
 
 	end_grants(d, sl);
 	if (!err && d->view[s].op == BLKIF_OP_READ) {
@@ -577,7 +577,7 @@ void blkfront_fail_all(struct blk_dev *d)
 	/* submitters waiting for space see DEAD and give up */
 	waitq_wake_all(&d->space_wq);
 	for (uint32_t i = 0; i < nf; i++) {
-		struct blk_req *r = d->slots[fail[i]].req;
+		struct blkfront_req *r = d->slots[fail[i]].req;
 
 		__atomic_add_fetch(&d->st.failed_on_close, 1, __ATOMIC_RELAXED);
 		d->slots[fail[i]].req = NULL;
@@ -609,7 +609,7 @@ void blkfront_release(struct blk_dev *d)
 		drop_page(d, d->page_free[i]);
 }
 
-/* ---- the API ---- */
+/* ---- the disk list and the calls lib/api/blk.c makes ---- */
 
 void blkfront_add(struct blk_dev *d)
 {
@@ -623,7 +623,7 @@ void blkfront_add(struct blk_dev *d)
 	waitq_wake_all(&list_wq);
 }
 
-void blk_set_hotplug_handler(void (*fn)(blk_dev_t *d, int attached, void *arg), void *arg)
+void blkfront_set_hotplug(void (*fn)(struct blk_dev *d, int attached, void *arg), void *arg)
 {
 	hotplug_arg = arg;
 	__atomic_store_n(&hotplug_fn, fn, __ATOMIC_RELEASE);
@@ -631,14 +631,14 @@ void blk_set_hotplug_handler(void (*fn)(blk_dev_t *d, int attached, void *arg), 
 
 void blkfront_hotplug_notify(struct blk_dev *d, int attached)
 {
-	void (*fn)(blk_dev_t *, int, void *) = __atomic_load_n(&hotplug_fn, __ATOMIC_ACQUIRE);
+	void (*fn)(struct blk_dev *, int, void *) = __atomic_load_n(&hotplug_fn, __ATOMIC_ACQUIRE);
 
 	if (fn)
 		fn(d, attached, hotplug_arg);
 	waitq_wake_all(&list_wq);
 }
 
-int blk_init(void)
+int blkfront_init(void)
 {
 	mutex_lock(&init_mutex);
 	if (!init_done) {
@@ -651,17 +651,17 @@ int blk_init(void)
 	}
 	mutex_unlock(&init_mutex);
 	int n = 0;
-	for (blk_dev_t *d = disks; d; d = d->next)
+	for (struct blk_dev *d = disks; d; d = d->next)
 		n += d->state == BLKFRONT_CONNECTED;
 	return n;
 }
 
-blk_dev_t *blk_open_index(unsigned i)
+struct blk_dev *blkfront_open_index(unsigned i)
 {
-	if (blk_init() < 0)
+	if (blkfront_init() < 0)
 		return NULL;
 	unsigned long f = spin_lock_irqsave(&list_lock);
-	blk_dev_t *d = disks;
+	struct blk_dev *d = disks;
 	for (; d; d = d->next)
 		if (d->state == BLKFRONT_CONNECTED && i-- == 0)
 			break;
@@ -669,10 +669,10 @@ blk_dev_t *blk_open_index(unsigned i)
 	return d;
 }
 
-static blk_dev_t *find(const char *name)
+static struct blk_dev *find(const char *name)
 {
 	unsigned long f = spin_lock_irqsave(&list_lock);
-	blk_dev_t *d = disks;
+	struct blk_dev *d = disks;
 	for (; d; d = d->next) {
 		char num[12];
 		uint32_t v = d->vdev, k = 0;
@@ -691,24 +691,24 @@ static blk_dev_t *find(const char *name)
 	return d;
 }
 
-blk_dev_t *blk_open(const char *name)
+struct blk_dev *blkfront_open(const char *name)
 {
-	if (!name || blk_init() < 0)
+	if (!name || blkfront_init() < 0)
 		return NULL;
 	return find(name);
 }
 
-blk_dev_t *blk_wait(const char *name, uint64_t timeout_ns)
+struct blk_dev *blkfront_wait(const char *name, uint64_t timeout_ns)
 {
-	blk_dev_t *d = NULL;
+	struct blk_dev *d = NULL;
 
-	if (!name || blk_init() < 0)
+	if (!name || blkfront_init() < 0)
 		return NULL;
 	WAIT_UNTIL_TIMEOUT(&list_wq, (d = find(name)) != NULL, timeout_ns);
 	return d;
 }
 
-int blk_info(blk_dev_t *d, struct blk_info *info)
+int blkfront_info(struct blk_dev *d, struct blkfront_info *info)
 {
 	if (!d || !info)
 		return -EINVAL;
@@ -717,69 +717,10 @@ int blk_info(blk_dev_t *d, struct blk_info *info)
 	return 0;
 }
 
-int blk_stats(blk_dev_t *d, struct blk_stats *st)
+int blkfront_stats(struct blk_dev *d, struct blkfront_stats *st)
 {
 	if (!d || !st)
 		return -EINVAL;
 	*st = d->st;
 	return 0;
-}
-
-/* ---- synchronous wrappers ---- */
-
-struct sync {
-	struct waitq wq;
-	int done, status;
-};
-
-/*
- * The waiter's struct sync lives on its stack: done is set and the waiter woken under the wait
- * queue's lock, which the waiter must take (waitq_finish) before it can return and free it.
- */
-static void sync_done(struct blk_req *r, int status)
-{
-	struct sync *s = r->arg;
-	unsigned long f = spin_lock_irqsave(&s->wq.lock);
-
-	s->status = status;
-	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
-	for (struct waitq_entry *e = s->wq.head; e; e = e->next) {
-		e->woken = 1;
-		sched_wake(e->t);
-	}
-	spin_unlock_irqrestore(&s->wq.lock, f);
-}
-
-static int sync_io(blk_dev_t *d, enum blk_op op, uint64_t off, void *buf, size_t len)
-{
-	struct sync s = { WAITQ_INIT, 0, 0 };
-	struct blk_req r = {
-		.op = op, .offset = off, .len = len, .buf = buf, .done = sync_done, .arg = &s
-	};
-	int e = blk_submit(d, &r);
-
-	if (e)
-		return e;
-	WAIT_UNTIL(&s.wq, __atomic_load_n(&s.done, __ATOMIC_ACQUIRE));
-	return s.status;
-}
-
-int blk_read(blk_dev_t *d, uint64_t offset, void *buf, size_t len)
-{
-	return sync_io(d, BLK_READ, offset, buf, len);
-}
-
-int blk_write(blk_dev_t *d, uint64_t offset, const void *buf, size_t len)
-{
-	return sync_io(d, BLK_WRITE, offset, (void *)buf, len);
-}
-
-int blk_flush(blk_dev_t *d)
-{
-	return sync_io(d, BLK_FLUSH, 0, NULL, 0);
-}
-
-int blk_discard(blk_dev_t *d, uint64_t offset, size_t len)
-{
-	return sync_io(d, BLK_DISCARD, offset, NULL, len);
 }

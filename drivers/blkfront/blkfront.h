@@ -2,12 +2,12 @@
 #ifndef DRIVERS_BLKFRONT_BLKFRONT_H
 #define DRIVERS_BLKFRONT_BLKFRONT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "arch/x86/spinlock.h"
 #include "drivers/blkfront/blkfront_req.h"
 #include "drivers/xenbus/xenbus_front.h"
 #include "kernel/waitq.h"
-#include "pvhkit/blk.h"
 #include <xen/grant_table.h>
 #include <xen/event_channel.h>
 /* ring.h's macros want these; we only use its types and do the ring protocol by hand */
@@ -16,6 +16,45 @@
 #define xen_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 #include <xen/io/blkif.h>
 #include <xen/io/protocols.h>
+
+/*
+ * The driver's own records; lib/api/blk.c maps include/pvhkit/blk.h's onto them (its comments say
+ * what each field means). Errors are negative errno values.
+ */
+struct blkfront_info {
+	char name[16];
+	uint32_t vdev;
+	uint64_t size;
+	uint32_t sector_size, physical_sector_size;
+	int read_only, removable, cdrom;
+	int connected;
+	int flush, barrier, discard, persistent;
+	uint32_t discard_granularity, discard_alignment;
+	uint32_t max_segments;
+	uint32_t ring_pages, ring_entries, max_inflight;
+};
+
+struct blkfront_stats {
+	uint64_t requests, ring_requests, indirect_requests, completions, errors;
+	uint64_t bytes_read, bytes_written;
+	uint64_t bad_id, dup_rsp, wrong_op, bad_status, bad_rsp_prod;
+	uint64_t grants_busy, failed_on_close;
+	uint64_t notifies, interrupts;
+};
+
+enum blkfront_op { BLKFRONT_READ, BLKFRONT_WRITE, BLKFRONT_FLUSH, BLKFRONT_DISCARD };
+
+/* An asynchronous request: done runs once, in the disk's completion thread. */
+struct blkfront_req {
+	enum blkfront_op op;
+	uint64_t offset;
+	size_t len;
+	void *buf;
+	void (*done)(struct blkfront_req *r, int status);
+	void *arg;
+	uint32_t pending; /* pieces not yet completed, plus one while still being queued */
+	int status;	  /* the first error */
+};
 
 #define BLKFRONT_RING_ORDER_MAX 2    /* 4 pages, 128 entries: more than we keep in flight anyway */
 #define BLKFRONT_POOL_PAGES	1024 /* bounce pages per disk (4 MiB), granted lazily */
@@ -29,7 +68,7 @@ struct blkfront_page {
 
 /* One ring request in flight (or being prepared). */
 struct blkfront_slot {
-	struct blk_req *req;
+	struct blkfront_req *req;
 	uint64_t req_off; /* where in req->buf this chunk's data lives */
 	uint32_t bytes;
 	uint16_t nsegs;	 /* data pages */
@@ -46,7 +85,7 @@ struct blk_dev {
 	domid_t backend;
 	char name[16];
 	uint32_t vdev;
-	struct blk_info info;
+	struct blkfront_info info;
 
 	/* negotiated */
 	uint32_t ring_order, ring_entries, max_segs, nslots;
@@ -77,7 +116,7 @@ struct blk_dev {
 	int irq_pending, stopping;
 	struct thread *worker;
 
-	struct blk_stats st;
+	struct blkfront_stats st;
 	struct blk_dev *next;
 };
 
@@ -86,8 +125,18 @@ int blkfront_start(struct blk_dev *d);	   /* after Connected: pool, slots, compl
 void blkfront_fail_all(struct blk_dev *d); /* backend gone: fail requests, stop the thread */
 void blkfront_release(struct blk_dev *d);  /* then: grants, ring, memory */
 void blkfront_evtchn(evtchn_port_t port, void *arg);
-void blkfront_add(struct blk_dev *d); /* publish to blk_open */
+void blkfront_add(struct blk_dev *d); /* publish to blkfront_open */
 int blkfront_register(void);
 void blkfront_hotplug_notify(struct blk_dev *d, int attached);
+
+/* What the block API calls (lib/api/blk.c; include/pvhkit/blk.h says what each does). */
+int blkfront_init(void);
+struct blk_dev *blkfront_open_index(unsigned i);
+struct blk_dev *blkfront_open(const char *name);
+struct blk_dev *blkfront_wait(const char *name, uint64_t timeout_ns);
+int blkfront_info(struct blk_dev *d, struct blkfront_info *info);
+int blkfront_stats(struct blk_dev *d, struct blkfront_stats *st);
+int blkfront_submit(struct blk_dev *d, struct blkfront_req *r);
+void blkfront_set_hotplug(void (*fn)(struct blk_dev *d, int attached, void *arg), void *arg);
 
 #endif

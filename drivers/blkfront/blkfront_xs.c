@@ -72,7 +72,7 @@ static int write_keys(struct xenbus_front *f, const struct xs_ctx *tx)
 /* Reads what the backend says about the disk once it is Connected; refuses nonsense. */
 static int read_properties(struct blk_dev *d)
 {
-	struct blk_info *in = &d->info;
+	struct blkfront_info *in = &d->info;
 	uint64_t sectors = be_uint(d, "sectors", 0), ss = be_uint(d, "sector-size", 512);
 	uint64_t pss = be_uint(d, "physical-sector-size", ss), info = be_uint(d, "info", 0);
 

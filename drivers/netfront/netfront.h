@@ -51,6 +51,13 @@ void netfront_rx_done(struct netfront *nf);
  * those that are NETFRONT_RX_CSUM_BLANK need their checksum completed first (nf_csum_complete).
  */
 int netfront_rx_csum_trusted(unsigned flags, const void *frame, size_t len);
+/*
+ * Completes the TCP/UDP checksum of an IPv4 frame the backend marked csum_blank (its L4 checksum
+ * field holds only a partial sum). Returns 0 when done, 1 when the frame is not IPv4 TCP/UDP
+ * (nothing to do), -1 when its headers are malformed (the caller drops it).
+ */
+int nf_csum_complete(uint8_t *frame, size_t len);
+
 /* Sleeps until a packet may be waiting, the link changes, or timeout_ns passes (0: forever). */
 void netfront_rx_wait(struct netfront *nf, uint64_t timeout_ns);
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <xen/xen.h>
+#include "drivers/netfront/netfront.h"
 #include <xen/grant_table.h>
 #include <xen/io/netif.h>
 
@@ -108,12 +109,7 @@ static inline uint32_t nf_tx_event_after(uint32_t inflight)
  */
 int nf_tx_rsp_check(const struct netif_tx_response *r, unsigned ring_size, const uint8_t *inflight);
 
-/*
- * Completes the TCP/UDP checksum of an IPv4 frame the backend marked csum_blank (its L4 checksum
- * field holds only a partial sum). Returns 0 when done, 1 when the frame is not IPv4 TCP/UDP
- * (nothing to do), -1 when its headers are malformed (the caller drops it).
- */
-int nf_csum_complete(uint8_t *frame, size_t len);
+/* nf_csum_complete (the stack calls it too) is declared in netfront.h */
 
 /* RFC 1071 sum of buf folded into 16 bits (not inverted), starting from sum. */
 uint32_t nf_csum_add(uint32_t sum, const uint8_t *buf, size_t len);

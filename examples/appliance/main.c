@@ -69,7 +69,7 @@ static void config_changed(const char *path, void *arg)
 	(void)path, (void)arg;
 	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		snprintf(p, sizeof(p), "data/appliance/%s", keys[i]);
-		if (xenstore_read(NULL, p, v, sizeof(v)) >= 0)
+		if (pvh_xenstore_read(NULL, p, v, sizeof(v)) >= 0)
 			set_key(keys[i], v, "xenstore");
 	}
 }
@@ -85,21 +85,21 @@ static void on_shutdown(int reboot, void *arg)
 }
 
 /* the disk: sector 1 holds "appliance boots: N", read, counted up, written and flushed */
-static blk_dev_t *disk_open_count(const char *name)
+static pvh_blk_dev_t *disk_open_count(const char *name)
 {
-	struct blk_info bi;
+	struct pvh_blk_info bi;
 	char sec[4096] = { 0 };
 	unsigned boots = 0;
-	blk_dev_t *d = blk_wait(name, 10ull * 1000000000ull);
+	pvh_blk_dev_t *d = pvh_blk_wait(name, 10ull * 1000000000ull);
 
-	if (!d || blk_info(d, &bi)) {
+	if (!d || pvh_blk_info(d, &bi)) {
 		printf("appliance: disk %s not found\n", name);
 		return NULL;
 	}
-	if (blk_read(d, bi.sector_size, sec, bi.sector_size) == 0)
+	if (pvh_blk_read(d, bi.sector_size, sec, bi.sector_size) == 0)
 		sscanf(sec, "appliance boots: %u", &boots);
 	snprintf(sec, sizeof(sec), "appliance boots: %u\n", boots + 1);
-	if (bi.read_only || blk_write(d, bi.sector_size, sec, bi.sector_size) || blk_flush(d))
+	if (bi.read_only || pvh_blk_write(d, bi.sector_size, sec, bi.sector_size) || pvh_blk_flush(d))
 		printf("appliance: disk %s: cannot write the boot counter\n", name);
 	else
 		printf("appliance: disk %s (%llu MiB): boot number %u\n", name,
@@ -155,11 +155,11 @@ static int net_serve(int port)
 
 int main(int argc, char **argv)
 {
-	blk_dev_t *disk = NULL;
+	pvh_blk_dev_t *disk = NULL;
 
 	config_from_args(argc, argv);
-	if (xenstore_available() && xenstore_watch("data/appliance", config_changed, NULL))
-		xenstore_on_shutdown(on_shutdown, NULL);
+	if (pvh_xenstore_available() && pvh_xenstore_watch("data/appliance", config_changed, NULL))
+		pvh_xenstore_on_shutdown(on_shutdown, NULL);
 	if (strcmp(cfg.disk, "none"))
 		disk = disk_open_count(cfg.disk);
 	if (cfg.port && net_serve(cfg.port))
@@ -169,7 +169,7 @@ int main(int argc, char **argv)
 	while (!stopping && !cfg.once)
 		pvh_sleep_ns(100000000);
 	if (disk)
-		blk_flush(disk);
+		pvh_blk_flush(disk);
 	printf("appliance: clean shutdown\n");
 	return 0;
 }

@@ -11,21 +11,21 @@
  * does not offer the operation), -EIO (the backend failed the request, answered nonsense, or
  * the disk went away with the request in flight), -ENODEV (the disk is gone).
  */
-typedef struct blk_dev blk_dev_t;
+typedef struct pvh_blk_dev pvh_blk_dev_t;
 
 /*
  * Starts the block driver (first call only) and waits until the disks present at boot are
  * connected or refused. Returns the number of connected disks. The other calls do this too.
  */
-int blk_init(void);
+int pvh_blk_init(void);
 /* The connected disk number i, in probe order; NULL past the end. */
-blk_dev_t *blk_open_index(unsigned i);
+pvh_blk_dev_t *pvh_blk_open_index(unsigned i);
 /* By name ("xvda") or virtual-device number ("51712"); NULL if there is none (connected). */
-blk_dev_t *blk_open(const char *name);
+pvh_blk_dev_t *pvh_blk_open(const char *name);
 /* Waits up to timeout_ns for a disk of that name to connect (a run-time `xl block-attach`). */
-blk_dev_t *blk_wait(const char *name, uint64_t timeout_ns);
+pvh_blk_dev_t *pvh_blk_wait(const char *name, uint64_t timeout_ns);
 
-struct blk_info {
+struct pvh_blk_info {
 	char name[16];	      /* "xvda" */
 	uint32_t vdev;	      /* virtual-device number */
 	uint64_t size;	      /* bytes */
@@ -38,9 +38,9 @@ struct blk_info {
 	uint32_t max_segments; /* per ring request (11 direct, more with indirect descriptors) */
 	uint32_t ring_pages, ring_entries, max_inflight;
 };
-int blk_info(blk_dev_t *d, struct blk_info *info);
+int pvh_blk_info(pvh_blk_dev_t *d, struct pvh_blk_info *info);
 
-enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH, BLK_DISCARD };
+enum pvh_blk_op { PVH_BLK_READ, PVH_BLK_WRITE, PVH_BLK_FLUSH, PVH_BLK_DISCARD };
 
 /*
  * An asynchronous request. The caller owns it (and buf) until done runs. done runs once, in the
@@ -48,37 +48,36 @@ enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH, BLK_DISCARD };
  * status is 0 or a negative errno. A request of any length (a multiple of the sector size) and
  * any buffer alignment is split as the backend needs.
  */
-struct blk_req {
-	enum blk_op op;
+struct pvh_blk_req {
+	enum pvh_blk_op op;
 	uint64_t offset; /* bytes */
 	size_t len;	 /* bytes (READ/WRITE/DISCARD) */
 	void *buf;	 /* READ/WRITE */
-	void (*done)(struct blk_req *r, int status);
+	void (*done)(struct pvh_blk_req *r, int status);
 	void *arg;
-	/* private */
-	uint32_t pending;
-	int status;
+	/* private: the driver's copy of the request while it is in flight (lib/api/blk.c) */
+	uint64_t priv[7];
 };
 /*
  * Queues r; may wait for ring space. 0 when queued (done will run), or a negative errno when r
  * was refused up front (done will not run). Any number of threads may submit at once.
  */
-int blk_submit(blk_dev_t *d, struct blk_req *r);
+int pvh_blk_submit(pvh_blk_dev_t *d, struct pvh_blk_req *r);
 
 /* Synchronous wrappers: 0 or a negative errno. */
-int blk_read(blk_dev_t *d, uint64_t offset, void *buf, size_t len);
-int blk_write(blk_dev_t *d, uint64_t offset, const void *buf, size_t len);
+int pvh_blk_read(pvh_blk_dev_t *d, uint64_t offset, void *buf, size_t len);
+int pvh_blk_write(pvh_blk_dev_t *d, uint64_t offset, const void *buf, size_t len);
 /* Makes completed writes durable (flush-cache, or a barrier); 0 when the backend offers neither. */
-int blk_flush(blk_dev_t *d);
-int blk_discard(blk_dev_t *d, uint64_t offset, size_t len);
+int pvh_blk_flush(pvh_blk_dev_t *d);
+int pvh_blk_discard(pvh_blk_dev_t *d, uint64_t offset, size_t len);
 
 /*
  * Calls fn (in the xenbus thread) when a disk connects (attached = 1) or goes away (0), after
  * its outstanding requests failed with -EIO. One handler; NULL removes it.
  */
-void blk_set_hotplug_handler(void (*fn)(blk_dev_t *d, int attached, void *arg), void *arg);
+void pvh_blk_set_hotplug_handler(void (*fn)(pvh_blk_dev_t *d, int attached, void *arg), void *arg);
 
-struct blk_stats {
+struct pvh_blk_stats {
 	uint64_t requests, ring_requests, indirect_requests, completions, errors;
 	uint64_t bytes_read, bytes_written;
 	uint64_t bad_id, dup_rsp, wrong_op, bad_status, bad_rsp_prod;
@@ -86,6 +85,6 @@ struct blk_stats {
 	uint64_t failed_on_close;
 	uint64_t notifies, interrupts;
 };
-int blk_stats(blk_dev_t *d, struct blk_stats *st);
+int pvh_blk_stats(pvh_blk_dev_t *d, struct pvh_blk_stats *st);
 
 #endif

@@ -26,8 +26,6 @@ struct pvh_net_if {
 	int dhcp;
 	uint32_t addr, netmask, gw; /* network byte order; 0 while there is none */
 };
-/* online vCPUs (the toolstack's view) */
-unsigned pvh_net_cpus(void);
 /* 0, or -1 past the last interface */
 int pvh_net_if_get(unsigned i, struct pvh_net_if *out);
 /* Waits until interface i's link is up (up=1) or down (up=0): 0, or -1 on timeout. */

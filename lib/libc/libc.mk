@@ -60,14 +60,14 @@ LIBC_LINK := --start-group $(LIBC_LIBS) --end-group
 $(APP_BUILD)/lib/libc/%.o: lib/libc/%.c Makefile lib/libc/libc.mk $(LIBC_STAMP) | $(XEN_INC)/xen
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(LIB_APP_CFLAGS) -c $< -o $@
 
 ifneq ($(APP_BUILD),$(BUILD))
 # app objects for this libc live apart from the default libc's
 $(APP_BUILD)/%.o: %.c Makefile lib/libc/libc.mk | $(XEN_INC)/xen $(LIBC_STAMP)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(call app_cflags,$<) -c $< -o $@
 endif
 
 -include $(LIBC_GLUE_OBJS:.o=.d) $(LIBSYS_OBJS:.o=.d)

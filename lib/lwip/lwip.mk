@@ -34,12 +34,12 @@ $(LWIP_STAMP): tools/lwip/fetch-lwip
 $(LWIP_CORE_OBJS): $(APP_BUILD)/lwip/%.o: $(LWIP_STAMP) lib/lwip/lwip.mk | $(XEN_INC)/xen $(LIBC_STAMP)
 	$(call say,CC,lwip/$*.c)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(filter-out -Werror -Wextra,$(APP_CFLAGS)) -c $(LWIP_SRC)/$*.c -o $@
+	$(Q)$(CC) $(filter-out -Werror -Wextra,$(LIB_APP_CFLAGS)) -c $(LWIP_SRC)/$*.c -o $@
 
 $(LWIP_PORT_OBJS): $(APP_BUILD)/%.o: %.c $(LWIP_STAMP) Makefile lib/lwip/lwip.mk | $(XEN_INC)/xen $(LIBC_STAMP)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(LIB_APP_CFLAGS) -c $< -o $@
 
 $(LWIP_LIB): $(LWIP_CORE_OBJS) $(LWIP_PORT_OBJS) $(LWIP_KERN_OBJS)
 	$(call say,AR,$@)

@@ -3,7 +3,7 @@
 #include <string.h>
 #include "drivers/netfront/netfront.h"
 #include "drivers/netfront/netfront_gso.h"
-#include "lib/lwip/kern/lwip_os.h"
+#include "lib/lwip/include/arch/lwip_os.h"
 #include "lib/lwip/netcfg.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
@@ -13,9 +13,6 @@
 #include "netif/ethernet.h"
 #include <pvhkit/net.h>
 #include <pvhkit/thread.h>
-
-/* must match drivers/netfront/netfront_ring.h (not includable here: it needs Xen's headers) */
-int nf_csum_complete(uint8_t *frame, size_t len);
 
 #define TX_TIMEOUT_NS (2000ull * 1000000ull)
 /* the backend vouched for the frame's TCP/UDP sum (netfront_rx_csum_trusted): those checks skipped */
@@ -425,9 +422,4 @@ int pvh_net_stats(unsigned i, struct pvh_net_stats *st)
 	st->ip_drop = lwip_stats.ip.drop;
 	st->tcp_drop = lwip_stats.tcp.drop;
 	return 0;
-}
-
-unsigned pvh_net_cpus(void)
-{
-	return lwip_os_cpus();
 }

@@ -24,14 +24,14 @@ static const struct conf_expect none = { .vcpus = -1,
 #define expect_fail(call, ...)                                                                     \
 	do {                                                                                       \
 		memset(&r, 0, sizeof(r));                                                          \
-		cr_assert_eq(call, CONF_FAIL, "%s: not a failure (%s)", #call, r.msg);             \
-		cr_assert_eq(r.status, CONF_FAIL);                                                 \
+		cr_assert_eq(call, PVH_FAIL, "%s: not a failure (%s)", #call, r.msg);              \
+		cr_assert_eq(r.status, PVH_FAIL);                                                  \
 		const char *want[] = { __VA_ARGS__ };                                              \
 		for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)                      \
 			cr_assert(strstr(r.msg, want[i]), "%s: message '%s' lacks '%s'", #call,    \
 				  r.msg, want[i]);                                                 \
 	} while (0)
-#define expect_pass(call) cr_assert_eq(call, CONF_PASS, "%s: %s", #call, r.msg)
+#define expect_pass(call) cr_assert_eq(call, PVH_PASS, "%s: %s", #call, r.msg)
 
 /* A descriptor from its parts (the inverse of conf_seg_decode). */
 static uint64_t desc(uint32_t base, uint32_t limit20, unsigned type, unsigned s, unsigned p,
@@ -121,7 +121,7 @@ Test(conformance_entry, segment_probes)
 		    "16-bit");
 	expect_fail(conf_rule_segment_probes(all & ~ENTRY_PROBE_SS_BASE, &r), "SS's base");
 	expect_fail(conf_rule_segment_probes(all & ~ENTRY_PROBE_ES_BASE, &r), "ES's base");
-	cr_assert_eq(conf_rule_segment_probes(0, &r), CONF_SKIP);
+	cr_assert_eq(conf_rule_segment_probes(0, &r), PVH_SKIP);
 }
 
 Test(conformance_entry, null_selector_is_a_skip)
@@ -130,7 +130,7 @@ Test(conformance_entry, null_selector_is_a_skip)
 
 	es.valid = 0;
 	es.sel[ENTRY_TR] = 0;
-	cr_assert_eq(conf_rule_segment(&es, ENTRY_TR, &r), CONF_SKIP);
+	cr_assert_eq(conf_rule_segment(&es, ENTRY_TR, &r), PVH_SKIP);
 	cr_assert(strstr(r.msg, "cannot be read back"), "%s", r.msg);
 }
 
@@ -154,7 +154,7 @@ Test(conformance_start_info, magic_version_cmdline)
 	expect_fail(conf_rule_cmdline(line, &e, &r), "CRC-32");
 	expect_fail(conf_rule_cmdline("loglevel=6", &e, &r), "not found");
 	expect_fail(conf_rule_cmdline(NULL, &e, &r), "saw none");
-	cr_assert_eq(conf_rule_cmdline(line, &none, &r), CONF_SKIP);
+	cr_assert_eq(conf_rule_cmdline(line, &none, &r), PVH_SKIP);
 }
 
 Test(conformance_start_info, flags)
@@ -168,7 +168,7 @@ Test(conformance_start_info, flags)
 	e.initdomain = 1;
 	expect_pass(conf_rule_si_flags(3, &e, &r));
 	expect_fail(conf_rule_si_flags(0, &e, &r), "SIF_INITDOMAIN", "saw flags 0");
-	cr_assert_eq(conf_rule_si_flags(0, &none, &r), CONF_SKIP);
+	cr_assert_eq(conf_rule_si_flags(0, &none, &r), PVH_SKIP);
 }
 
 Test(conformance_start_info, crc32_matches_zlib)
@@ -265,7 +265,7 @@ Test(conformance_acpi, madt_counts)
 	len = madt(t, 7, 3, 0);
 	cr_assert_eq(acpi_madt_parse(t, len, cpus, 16, &m), 0);
 	expect_fail(conf_rule_madt_cpus(&m, cpus, &e, &r), "expected 8 processor entries", "saw 7");
-	cr_assert_eq(conf_rule_madt_cpus(&m, cpus, &none, &r), CONF_SKIP);
+	cr_assert_eq(conf_rule_madt_cpus(&m, cpus, &none, &r), PVH_SKIP);
 }
 
 Test(conformance_acpi, ioapic_in_a_domu)
@@ -276,7 +276,7 @@ Test(conformance_acpi, ioapic_in_a_domu)
 	cr_assert_eq(conf_madt_count_type(t, len, 1), 1);
 	expect_fail(conf_rule_no_ioapic(conf_madt_count_type(t, len, 1), 1, &r), "no I/O APIC",
 		    "saw 1");
-	cr_assert_eq(conf_rule_no_ioapic(1, 0, &r), CONF_SKIP); /* dom0 / QEMU may have one */
+	cr_assert_eq(conf_rule_no_ioapic(1, 0, &r), PVH_SKIP); /* dom0 / QEMU may have one */
 	len = madt(t, 2, 2, 0);
 	expect_pass(conf_rule_no_ioapic(conf_madt_count_type(t, len, 1), 1, &r));
 	t[ACPI_MADT_HDR_LEN + 1] = 0; /* an entry of length 0 must not loop forever */
@@ -307,7 +307,7 @@ Test(conformance_platform, cpuid_ids_time)
 	c = (struct conf_clock_samples){ .samples = 1000, .mono_flat = 2 };
 	expect_fail(conf_rule_monotonic(&c, 4, &r), "2 of 1000", "increase");
 	c.samples = 0;
-	cr_assert_eq(conf_rule_monotonic(&c, 4, &r), CONF_ERROR);
+	cr_assert_eq(conf_rule_monotonic(&c, 4, &r), PVH_ERROR);
 	expect_pass(conf_rule_wallclock(1700000000500000000ull, 1700000000000000000ull, 0, &r));
 	expect_fail(conf_rule_wallclock(1700000005000000000ull, 1700000000000000000ull, 0, &r),
 		    "within 2 s", "5000 ms");
@@ -335,12 +335,12 @@ Test(conformance_report, tap_junit_result)
 		{ "evtchn.mask", "mask <holds>", "event_channel.h", t_dummy },
 	};
 	struct conf_record recs[3] = {
-		{ &tests[0], { CONF_PASS, "CR4 0" }, 1000 },
-		{ &tests[1], { CONF_FAIL, "expected EFLAGS.IF clear, saw EFLAGS 0x202" }, 0 },
-		{ &tests[2], { CONF_SKIP, "not on Xen" }, 0 },
+		{ &tests[0], { PVH_PASS, "CR4 0" }, 1000 },
+		{ &tests[1], { PVH_FAIL, "expected EFLAGS.IF clear, saw EFLAGS 0x202" }, 0 },
+		{ &tests[2], { PVH_SKIP, "not on Xen" }, 0 },
 	};
 	struct conf_out o = { capture, NULL };
-	struct conf_totals t;
+	struct pvh_tally t;
 	char line[200];
 
 	outbuf[0] = 0;
@@ -364,15 +364,17 @@ Test(conformance_report, tap_junit_result)
 	cr_assert(strstr(outbuf, "mask &lt;holds&gt;") || strstr(outbuf, "<skipped"), "%s", outbuf);
 	cr_assert(strstr(outbuf, "</testsuites>\n" CONF_JUNIT_END "\n"));
 	conf_totals(recs, 3, &t);
-	conf_result_line(&t, line, sizeof(line));
-	cr_assert_str_eq(
-	    line, "RESULT: FAIL conformance: 3 tests, 1 passed, 1 failed, 0 errors, 1 skipped");
-	recs[1].res.status = CONF_ERROR;
+	conf_result_text(&t, line, sizeof(line));
+	cr_assert_str_eq(line, "conformance: 3 tests, 1 passed, 1 failed, 0 errors, 1 skipped");
+	cr_assert_str_eq(pvh_status_word(conf_overall(&t)), "FAIL");
+	recs[1].res.status = PVH_ERROR;
 	conf_totals(recs, 3, &t);
-	cr_assert_eq(conf_overall(&t), CONF_ERROR);
-	recs[0].res.status = recs[1].res.status = CONF_SKIP;
+	cr_assert_eq(conf_overall(&t), PVH_ERROR);
+	recs[0].res.status = recs[1].res.status = PVH_SKIP;
 	conf_totals(recs, 3, &t);
-	cr_assert_eq(conf_overall(&t), CONF_SKIP);
+	cr_assert_eq(conf_overall(&t), PVH_SKIP);
+	conf_totals(recs, 0, &t);
+	cr_assert_eq(conf_overall(&t), PVH_SKIP, "no tests at all is SKIP, as before");
 }
 
 Test(conformance_report, xml_escape)

@@ -2,9 +2,7 @@
 #include <stdarg.h>
 #include "arch/x86/cpu.h"
 #include "arch/x86/spinlock.h"
-#include "base/fmt.h"
 #include "base/string.h"
-#include "drivers/xenbus/xs.h"
 #include "kernel/boot.h"
 #include "kernel/cmdline.h"
 #include "kernel/heap.h"
@@ -13,7 +11,7 @@
 #include "kernel/shutdown.h"
 #include "kernel/time.h"
 #include "kernel/waitq.h"
-#include "lib/lwip/kern/lwip_os.h"
+#include "lib/lwip/include/arch/lwip_os.h"
 
 struct ksem {
 	spinlock_t lock;
@@ -225,26 +223,4 @@ void lwip_os_assert(const char *msg, const char *file, int line)
 const char *lwip_os_option(const char *key)
 {
 	return cmdline_opt(&boot_cmdline, key);
-}
-
-/* online vCPUs as the toolstack sees them (cpu/N/availability), at least the one running this */
-unsigned lwip_os_cpus(void)
-{
-	char **ids;
-	char path[48], val[16];
-	unsigned online = 0;
-	int n;
-
-	if (!xs_available())
-		return 1;
-	n = xs_directory(NULL, "cpu", &ids);
-	if (n <= 0)
-		return 1;
-	for (int i = 0; i < n; i++) {
-		fmt_snprintf(path, sizeof(path), "cpu/%s/availability", ids[i]);
-		if (xs_read(NULL, path, val, sizeof(val)) > 0 && !strcmp(val, "online"))
-			online++;
-	}
-	kfree(ids);
-	return online ? online : 1;
 }

@@ -3,7 +3,7 @@
  * stack (an exception), panic (a kernel panic), or "exit N" (returns N from main).
  */
 #include <pvhkit/kernel.h>
-#include "kernel/shutdown.h"
+#include <pvhkit/test/kernel.h>
 
 static int strequal(const char *a, const char *b)
 {
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 	else if (strequal(what, "stack"))
 		fault_stack(0);
 	else if (strequal(what, "panic"))
-		panic("panicking on purpose (%s)", what);
+		pvh_test_panic("panicking on purpose (%s)", what);
 	else if (strequal(what, "exit") && argc > 2) {
 		int n = 0;
 

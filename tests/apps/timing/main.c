@@ -10,7 +10,7 @@
  * spinning on the pvclock per CPU (default 1), raw= one-shot timers per kind (default 200).
  */
 #include <pvhkit/kernel.h>
-#include <pvhkit/tap.h>
+#include <pvhkit/result.h>
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/idle_halt.h"
@@ -103,17 +103,18 @@ static int64_t snapshot_jump(const struct stamp *a, const struct stamp *b)
 
 static void show(const char *what, uint64_t ns, const struct stamp *a, const struct stamp *b)
 {
-	tap_diag("%s %lu.%03lu ms late: mono +%ld us, raw pvclock +%ld us, TSC +%ld us; CPU %u->%u",
-		 what, (unsigned long)(ns / MS), (unsigned long)(ns % MS / US),
-		 (long)((int64_t)(b->mono - a->mono) / 1000),
-		 (long)((int64_t)(b->raw - a->raw) / 1000), (long)(tsc_ns(a->tsc, b->tsc) / 1000),
-		 a->cpu, b->cpu);
-	tap_diag("  version %u->%u, system_time %lu->%lu, tsc_timestamp %lu->%lu, tsc %lu->%lu",
-		 a->version, b->version, a->s.system_time, b->s.system_time, a->s.tsc_timestamp,
-		 b->s.tsc_timestamp, a->tsc, b->tsc);
-	tap_diag("  mul/shift %u/%d->%u/%d, snapshot jump %ld us, timer irqs +%lu, upcalls +%lu",
-		 a->s.mul, a->s.shift, b->s.mul, b->s.shift, (long)(snapshot_jump(a, b) / 1000),
-		 b->timer_irqs - a->timer_irqs, b->upcalls - a->upcalls);
+	pvh_tap_diag(
+	    "%s %lu.%03lu ms late: mono +%ld us, raw pvclock +%ld us, TSC +%ld us; CPU %u->%u",
+	    what, (unsigned long)(ns / MS), (unsigned long)(ns % MS / US),
+	    (long)((int64_t)(b->mono - a->mono) / 1000), (long)((int64_t)(b->raw - a->raw) / 1000),
+	    (long)(tsc_ns(a->tsc, b->tsc) / 1000), a->cpu, b->cpu);
+	pvh_tap_diag("  version %u->%u, system_time %lu->%lu, tsc_timestamp %lu->%lu, tsc %lu->%lu",
+		     a->version, b->version, a->s.system_time, b->s.system_time, a->s.tsc_timestamp,
+		     b->s.tsc_timestamp, a->tsc, b->tsc);
+	pvh_tap_diag(
+	    "  mul/shift %u/%d->%u/%d, snapshot jump %ld us, timer irqs +%lu, upcalls +%lu",
+	    a->s.mul, a->s.shift, b->s.mul, b->s.shift, (long)(snapshot_jump(a, b) / 1000),
+	    b->timer_irqs - a->timer_irqs, b->upcalls - a->upcalls);
 }
 
 /* One sleep length on one CPU, through sched_sleep_ns or through timed_sleep. */
@@ -408,7 +409,7 @@ static void report(struct sleeper *s)
 	for (unsigned k = 0; k < N_LEN; k++) {
 		struct series *se = &s->ser[k];
 
-		tap_diag(
+		pvh_tap_diag(
 		    "CPU %d %s %lu us x%u: late max %lu us, mean %lu us; >10 ms %u, >50 ms %u; "
 		    "snapshot jumps %ld..%ld us; |mono-TSC| max %ld us",
 		    s->cpu, se->own ? "timed_sleep" : "sched_sleep_ns",
@@ -417,7 +418,7 @@ static void report(struct sleeper *s)
 		    se->over50, (long)(se->min_jump / 1000), (long)(se->max_jump / 1000),
 		    (long)(se->max_clock_gap / 1000));
 		if (se->own)
-			tap_diag(
+			pvh_tap_diag(
 			    "  timer fired up to %lu us after its deadline; the sleeper ran up to "
 			    "%lu "
 			    "us after that (over %u ms: %u after a halt, %u not run by Xen/host)",
@@ -431,12 +432,12 @@ static void report(struct sleeper *s)
 				show("  slow:", se->slow_late[i], &se->slow_a[i], &se->slow_b[i]);
 	}
 	if (scan_s) {
-		tap_diag(
+		pvh_tap_diag(
 		    "CPU %d pvclock scan %u s: %lu reads, %lu snapshot updates, jumps %ld..%ld us, "
 		    "max step back %ld us",
 		    s->cpu, scan_s, s->reads, s->updates, (long)(s->scan_min_jump / 1000),
 		    (long)(s->scan_max_jump / 1000), (long)(s->scan_max_back / 1000));
-		tap_diag(
+		pvh_tap_diag(
 		    "CPU %d spinning, not run by the host/Xen for: max %lu us, %lu times >10 ms, "
 		    "%lu times >100 ms",
 		    s->cpu, (unsigned long)(s->scan_max_gap / US), s->scan_gaps10, s->scan_gaps100);
@@ -446,14 +447,15 @@ static void report(struct sleeper *s)
 	for (unsigned k = 0; n_raw && k < 8; k++) {
 		uint64_t got = n_raw - s->raw_lost[k] - s->raw_etime[k];
 
-		tap_diag("CPU %d raw one-shot at now%+ld us, %s: %lu delivered, late max %lu us "
-			 "(longest "
-			 "TSC gap then %lu us), mean %lu us; %lu lost (5 s), %lu -ETIME",
-			 s->cpu, (long)(raw_deltas[k % 4] / 1000), k >= 4 ? "spinning" : "halted",
-			 got, (unsigned long)(s->raw_max[k] / US),
-			 (unsigned long)(s->raw_gap_at_worst[k] / US),
-			 (unsigned long)(got ? s->raw_sum[k] / got / US : 0), s->raw_lost[k],
-			 s->raw_etime[k]);
+		pvh_tap_diag(
+		    "CPU %d raw one-shot at now%+ld us, %s: %lu delivered, late max %lu us "
+		    "(longest "
+		    "TSC gap then %lu us), mean %lu us; %lu lost (5 s), %lu -ETIME",
+		    s->cpu, (long)(raw_deltas[k % 4] / 1000), k >= 4 ? "spinning" : "halted", got,
+		    (unsigned long)(s->raw_max[k] / US),
+		    (unsigned long)(s->raw_gap_at_worst[k] / US),
+		    (unsigned long)(got ? s->raw_sum[k] / got / US : 0), s->raw_lost[k],
+		    s->raw_etime[k]);
 	}
 }
 
@@ -463,21 +465,21 @@ int main(int argc, char **argv)
 	struct thread *th[CPU_MAX];
 
 	if (!xen.hypercalls || !evtchn_available() || !time_available()) {
-		tap_skip("timing", "not running on Xen");
-		return tap_result("timing");
+		pvh_tap_skip("timing", "not running on Xen");
+		return pvh_tap_result("timing");
 	}
 	for (int i = 1; i < argc; i++)
 		if (!arg_num(argv[i], "n", &n_sleeps) && !arg_num(argv[i], "bound", &bound_ms) &&
 		    !arg_num(argv[i], "scan", &scan_s) && !arg_num(argv[i], "raw", &n_raw))
-			tap_diag("unknown argument %s", argv[i]);
+			pvh_tap_diag("unknown argument %s", argv[i]);
 	tsc_rate = tsc_hz();
 	uint32_t a, b, c, d;
 	cpuid(xen.cpuid_base + 3, 0, &a, &b, &c, &d);
-	tap_diag("Xen TSC leaf 0: flags %#x (bit 0 emulated, bit 1 reliable), mode %u, %u kHz", a,
-		 b, c);
+	pvh_tap_diag("Xen TSC leaf 0: flags %#x (bit 0 emulated, bit 1 reliable), mode %u, %u kHz",
+		     a, b, c);
 	unsigned ncpu = cpu_count;
-	tap_diag("%u CPUs, TSC %lu Hz, %u sleeps of each length per CPU, bound %u ms", ncpu,
-		 tsc_rate, n_sleeps, bound_ms);
+	pvh_tap_diag("%u CPUs, TSC %lu Hz, %u sleeps of each length per CPU, bound %u ms", ncpu,
+		     tsc_rate, n_sleeps, bound_ms);
 	uint64_t t0 = time_monotonic_ns(), tsc0 = rdtsc();
 	for (unsigned i = 0; i < ncpu; i++) {
 		sl[i].cpu = (int)i;
@@ -486,17 +488,18 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < ncpu; i++)
 		if (th[i])
 			thread_join(th[i]);
-	tap_diag("run: %lu ms of monotonic time, %ld ms of TSC",
-		 (unsigned long)((time_monotonic_ns() - t0) / MS),
-		 (long)(tsc_ns(tsc0, rdtsc()) / 1000000));
+	pvh_tap_diag("run: %lu ms of monotonic time, %ld ms of TSC",
+		     (unsigned long)((time_monotonic_ns() - t0) / MS),
+		     (long)(tsc_ns(tsc0, rdtsc()) / 1000000));
 	/* the idle fix-up at work: without it each of these was a wake-up left for the next event */
-	tap_diag("interrupts that arrived before the idle hlt ran (hlt skipped): %lu",
-		 (unsigned long)__atomic_load_n(&idle_halt_skips, __ATOMIC_RELAXED));
+	pvh_tap_diag("interrupts that arrived before the idle hlt ran (hlt skipped): %lu",
+		     (unsigned long)__atomic_load_n(&idle_halt_skips, __ATOMIC_RELAXED));
 	uint64_t behind, behind_max;
 	time_skew_stats(&behind, &behind_max);
-	tap_diag("reads where the CPU's own pvclock was behind the time handed out: %lu, by up to "
-		 "%lu us",
-		 (unsigned long)behind, (unsigned long)(behind_max / 1000));
+	pvh_tap_diag(
+	    "reads where the CPU's own pvclock was behind the time handed out: %lu, by up to "
+	    "%lu us",
+	    (unsigned long)behind, (unsigned long)(behind_max / 1000));
 	unsigned early = 0, over = 0, done = 0, lost = 0, over_wake = 0;
 	uint64_t worst[N_LEN] = { 0 }, raw_worst = 0, clock_gap = 0, wake = 0, misread_max = 0;
 	unsigned misread = 0;
@@ -538,8 +541,8 @@ int main(int argc, char **argv)
 	    done, (unsigned long)(by_len[0] / US), (unsigned long)(by_len[1] / US),
 	    (unsigned long)(by_len[2] / US), (unsigned long)(wake / US),
 	    (unsigned long)(clock_gap / US), over, bound_ms);
-	tap_ok(done == ncpu * N_LEN * n_sleeps, "%u sleeps on %u CPUs", done, ncpu);
-	tap_ok(!early, "no sleep woke early (%u did)", early);
+	pvh_tap_ok(done == ncpu * N_LEN * n_sleeps, "%u sleeps on %u CPUs", done, ncpu);
+	pvh_tap_ok(!early, "no sleep woke early (%u did)", early);
 	/*
 	 * The two ways a sleep came out a second late, each checked on its own: a sleeper not run
 	 * after its timer fired because its vCPU halted anyway (the wake-up lost in the idle halt;
@@ -549,21 +552,22 @@ int main(int argc, char **argv)
 	 * running the emulated Xen, and Xen's own clock is then off the TSC by up to hundreds of ms
 	 * (its calibration starves too): both are shown, not judged.
 	 */
-	tap_ok(!over_wake,
-	       "no sleeper left waiting more than %u ms after its timer fired by a halted vCPU (%u "
-	       "were; max wait %lu us)",
-	       bound_ms, over_wake, (unsigned long)(wake / US));
-	tap_ok(!misread,
-	       "every pvclock reading matched Xen's snapshot (%u did not; max %lu us off)", misread,
-	       (unsigned long)(misread_max / US));
-	tap_diag(
+	pvh_tap_ok(
+	    !over_wake,
+	    "no sleeper left waiting more than %u ms after its timer fired by a halted vCPU (%u "
+	    "were; max wait %lu us)",
+	    bound_ms, over_wake, (unsigned long)(wake / US));
+	pvh_tap_ok(!misread,
+		   "every pvclock reading matched Xen's snapshot (%u did not; max %lu us off)",
+		   misread, (unsigned long)(misread_max / US));
+	pvh_tap_diag(
 	    "%u sleeps more than %u ms late (worst %lu us): the rest is Xen's timer delivery and "
 	    "the host",
 	    over, bound_ms, (unsigned long)(all / US));
 	if (n_raw)
-		tap_ok(
+		pvh_tap_ok(
 		    !lost,
 		    "one-shot timers armed directly: all delivered within 5 s (worst %lu us late)",
 		    (unsigned long)(raw_worst / US));
-	return tap_result("timing");
+	return pvh_tap_result("timing");
 }

@@ -7,7 +7,7 @@
  * tests/xen/xs-stall. "bench": round-trip latency.
  */
 #include <pvhkit/kernel.h>
-#include <pvhkit/tap.h>
+#include <pvhkit/result.h>
 #include <pvhkit/xenstore.h>
 #include "arch/x86/cpu.h"
 #include "base/string.h"
@@ -26,15 +26,15 @@ static void test_basics(void)
 	char buf[64];
 	uint64_t id;
 
-	tap_ok(xs_read_uint(NULL, "domid", &id) == 0 && id == xs_domid() && id > 0,
-	       "read domid (%u) and home %s", xs_domid(), xs_home());
-	int r = xenstore_read(NULL, "name", buf, sizeof(buf));
-	tap_ok(r > 0, "read name: '%s' (%d)", r > 0 ? buf : "", r);
+	pvh_tap_ok(xs_read_uint(NULL, "domid", &id) == 0 && id == xs_domid() && id > 0,
+		   "read domid (%u) and home %s", xs_domid(), xs_home());
+	int r = pvh_xenstore_read(NULL, "name", buf, sizeof(buf));
+	pvh_tap_ok(r > 0, "read name: '%s' (%d)", r > 0 ? buf : "", r);
 	r = xs_get_domain_path(NULL, 0, buf, sizeof(buf));
-	tap_ok(r > 0 && !strcmp(buf, "/local/domain/0"), "get-domain-path 0: %s (%d)",
-	       r > 0 ? buf : "", r);
-	r = xenstore_read(NULL, "control/feature-poweroff", buf, sizeof(buf));
-	tap_ok(r == 1 && buf[0] == '1', "control/feature-poweroff written at boot (%d)", r);
+	pvh_tap_ok(r > 0 && !strcmp(buf, "/local/domain/0"), "get-domain-path 0: %s (%d)",
+		   r > 0 ? buf : "", r);
+	r = pvh_xenstore_read(NULL, "control/feature-poweroff", buf, sizeof(buf));
+	pvh_tap_ok(r == 1 && buf[0] == '1', "control/feature-poweroff written at boot (%d)", r);
 }
 
 static void test_read_write(void)
@@ -43,45 +43,48 @@ static void test_read_write(void)
 	uint32_t len;
 
 	xs_rm(NULL, D);
-	tap_ok(xenstore_write(NULL, D "/k", "value-1") == 0, "write " D "/k");
-	int r = xenstore_read(NULL, D "/k", buf, sizeof(buf));
-	tap_ok(r == 7 && !strcmp(buf, "value-1"), "read it back (%d '%s')", r, r > 0 ? buf : "");
-	tap_ok(xenstore_read(NULL, D "/k", buf, 7) == -ERANGE, "read into a short buffer: -ERANGE");
-	tap_ok(xenstore_read(NULL, D "/nothing", buf, sizeof(buf)) == -ENOENT,
-	       "read of a missing key: -ENOENT");
-	tap_ok(xs_write(NULL, D "/empty", "") == 0 && xs_read(NULL, D "/empty", buf, 8) == 0,
-	       "an empty value round-trips");
+	pvh_tap_ok(pvh_xenstore_write(NULL, D "/k", "value-1") == 0, "write " D "/k");
+	int r = pvh_xenstore_read(NULL, D "/k", buf, sizeof(buf));
+	pvh_tap_ok(r == 7 && !strcmp(buf, "value-1"), "read it back (%d '%s')", r,
+		   r > 0 ? buf : "");
+	pvh_tap_ok(pvh_xenstore_read(NULL, D "/k", buf, 7) == -ERANGE,
+		   "read into a short buffer: -ERANGE");
+	pvh_tap_ok(pvh_xenstore_read(NULL, D "/nothing", buf, sizeof(buf)) == -ENOENT,
+		   "read of a missing key: -ENOENT");
+	pvh_tap_ok(xs_write(NULL, D "/empty", "") == 0 && xs_read(NULL, D "/empty", buf, 8) == 0,
+		   "an empty value round-trips");
 	/* over the 1 KiB ring: the message goes in pieces (xenstored's default node quota is 2048) */
 	for (int i = 0; i < 4000; i++)
 		big[i] = (char)('a' + i % 26);
 	r = xs_write_bytes(NULL, D "/big", big, 2000);
 	int r2 = xs_read_alloc(NULL, D "/big", &back, &len);
-	tap_ok(r == 0 && r2 == 0 && len == 2000 && !memcmp(back, big, 2000) && back[2000] == 0,
-	       "a 2000-byte value round-trips (write %d, read %d, len %u)", r, r2, r2 ? 0 : len);
+	pvh_tap_ok(r == 0 && r2 == 0 && len == 2000 && !memcmp(back, big, 2000) && back[2000] == 0,
+		   "a 2000-byte value round-trips (write %d, read %d, len %u)", r, r2,
+		   r2 ? 0 : len);
 	if (!r2)
 		kfree(back);
 	r = xs_write_bytes(NULL, D "/big", big, 4000);
-	tap_ok(r == -ENOSPC || r == 0, "a 4000-byte value: %s (%d)",
-	       r ? "xenstored's quota error ENOSPC, mapped" : "accepted", r);
-	tap_ok(xs_write_bytes(NULL, D "/huge", big, 4096) == -EMSGSIZE,
-	       "a payload over 4096 bytes is refused before sending: -EMSGSIZE");
+	pvh_tap_ok(r == -ENOSPC || r == 0, "a 4000-byte value: %s (%d)",
+		   r ? "xenstored's quota error ENOSPC, mapped" : "accepted", r);
+	pvh_tap_ok(xs_write_bytes(NULL, D "/huge", big, 4096) == -EMSGSIZE,
+		   "a payload over 4096 bytes is refused before sending: -EMSGSIZE");
 	kfree(big);
 
-	tap_ok(xenstore_mkdir(NULL, D "/dir/sub") == 0, "mkdir " D "/dir/sub");
+	pvh_tap_ok(pvh_xenstore_mkdir(NULL, D "/dir/sub") == 0, "mkdir " D "/dir/sub");
 	xs_write(NULL, D "/dir/a", "1");
 	xs_write(NULL, D "/dir/b", "2");
 	char **list;
-	int n = xenstore_directory(NULL, D "/dir", &list);
+	int n = pvh_xenstore_directory(NULL, D "/dir", &list);
 	int seen = 0;
 	for (int i = 0; i < n; i++)
 		seen |= (!strcmp(list[i], "a")) | (!strcmp(list[i], "b")) << 1 |
 			(!strcmp(list[i], "sub")) << 2;
-	tap_ok(n == 3 && seen == 7 && list[3] == NULL, "directory lists a, b, sub (%d)", n);
+	pvh_tap_ok(n == 3 && seen == 7 && list[3] == NULL, "directory lists a, b, sub (%d)", n);
 	if (n >= 0)
 		pvh_free(list);
-	tap_ok(xenstore_rm(NULL, D "/dir") == 0 &&
-		   xenstore_directory(NULL, D "/dir", &list) == -ENOENT,
-	       "rm removes the subtree");
+	pvh_tap_ok(pvh_xenstore_rm(NULL, D "/dir") == 0 &&
+		       pvh_xenstore_directory(NULL, D "/dir", &list) == -ENOENT,
+		   "rm removes the subtree");
 }
 
 static void test_perms(void)
@@ -89,23 +92,23 @@ static void test_perms(void)
 	struct xs_perm p[4];
 	int n = xs_get_perms(NULL, D "/k", p, 4);
 
-	tap_ok(n >= 1 && p[0].domid == xs_domid(), "get-perms: we own our key (%d, first %c%u)", n,
-	       n > 0 ? p[0].perm : '?', n > 0 ? p[0].domid : 0);
+	pvh_tap_ok(n >= 1 && p[0].domid == xs_domid(), "get-perms: we own our key (%d, first %c%u)",
+		   n, n > 0 ? p[0].perm : '?', n > 0 ? p[0].domid : 0);
 	struct xs_perm set[2] = { { (uint16_t)xs_domid(), 'n' }, { 0, 'r' } };
 	int r = xs_set_perms(NULL, D "/k", set, 2);
 	n = xs_get_perms(NULL, D "/k", p, 4);
-	tap_ok(r == 0 && n == 2 && p[1].domid == 0 && p[1].perm == 'r',
-	       "set-perms then get-perms: n%u,r0 (%d, %d)", xs_domid(), r, n);
+	pvh_tap_ok(r == 0 && n == 2 && p[1].domid == 0 && p[1].perm == 'r',
+		   "set-perms then get-perms: n%u,r0 (%d, %d)", xs_domid(), r, n);
 }
 
 static void test_denied(void)
 {
 	char buf[64];
-	int w = xenstore_write(NULL, "/local/domain/0/xstest-denied", "x");
-	int r = xenstore_read(NULL, "/local/domain/0/name", buf, sizeof(buf));
+	int w = pvh_xenstore_write(NULL, "/local/domain/0/xstest-denied", "x");
+	int r = pvh_xenstore_read(NULL, "/local/domain/0/name", buf, sizeof(buf));
 
-	tap_ok(w == -EACCES, "write into domain 0's home: -EACCES (%d)", w);
-	tap_ok(r == -EACCES, "read of domain 0's name: -EACCES (%d)", r);
+	pvh_tap_ok(w == -EACCES, "write into domain 0's home: -EACCES (%d)", w);
+	pvh_tap_ok(r == -EACCES, "read of domain 0's name: -EACCES (%d)", r);
 }
 
 struct seen {
@@ -147,25 +150,25 @@ static void wait_for(volatile unsigned *v, unsigned want, uint64_t ns)
 static void test_watch(void)
 {
 	struct seen s = { 0 };
-	struct xenstore_watch *w = xenstore_watch(D "/watched", on_change, &s);
+	struct pvh_xenstore_watch *w = pvh_xenstore_watch(D "/watched", on_change, &s);
 
-	if (!tap_ok(w != NULL, "watch " D "/watched"))
+	if (!pvh_tap_ok(w != NULL, "watch " D "/watched"))
 		return;
 	wait_for(&s.n, 1, 2000 * MS);
-	tap_ok(s.n == 1, "the watch fires once when it is set (%u)", s.n);
+	pvh_tap_ok(s.n == 1, "the watch fires once when it is set (%u)", s.n);
 	for (int i = 0; i < 3; i++) {
 		char p[64] = D "/watched/w0";
 		p[sizeof(D "/watched/w") - 1] = (char)('0' + i);
 		xs_write(NULL, p, "x");
 	}
 	wait_for(&s.n, 4, 2000 * MS);
-	tap_ok(s.n == 4 && s.mask == 7, "three writes below it: three events (%u, mask %#x)",
-	       s.n - 1, s.mask);
-	tap_ok(xenstore_unwatch(w) == 0, "unwatch");
+	pvh_tap_ok(s.n == 4 && s.mask == 7, "three writes below it: three events (%u, mask %#x)",
+		   s.n - 1, s.mask);
+	pvh_tap_ok(pvh_xenstore_unwatch(w) == 0, "unwatch");
 	unsigned before = s.n;
 	xs_write(NULL, D "/watched/w5", "x");
 	sched_sleep_ns(200 * MS);
-	tap_ok(s.n == before, "no event after unwatch (%u)", s.n - before);
+	pvh_tap_ok(s.n == before, "no event after unwatch (%u)", s.n - before);
 }
 
 struct txn_arg {
@@ -173,14 +176,14 @@ struct txn_arg {
 	int interfere; /* write the key outside the transaction on the first attempt */
 };
 
-static int bump(const struct xenstore_ctx *tx, void *arg)
+static int bump(const struct pvh_xenstore_ctx *tx, void *arg)
 {
 	struct txn_arg *a = arg;
 	char buf[16];
 	uint64_t v;
 
 	a->attempts++;
-	int r = xenstore_read(tx, D "/counter", buf, sizeof(buf));
+	int r = pvh_xenstore_read(tx, D "/counter", buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	if (xs_wire_parse_uint(buf, (uint32_t)r, 1000000, &v))
@@ -196,21 +199,22 @@ static void test_transaction(void)
 	uint64_t v;
 
 	xs_write(NULL, D "/counter", "5");
-	int r = xenstore_transaction(NULL, bump, &a);
+	int r = pvh_xenstore_transaction(NULL, bump, &a);
 	int rr = xs_read_uint(NULL, D "/counter", &v);
-	tap_ok(r == 0 && a.attempts == 1 && !rr && v == 6,
-	       "transaction commits (%d, %u attempts, counter %lu)", r, a.attempts, v);
+	pvh_tap_ok(r == 0 && a.attempts == 1 && !rr && v == 6,
+		   "transaction commits (%d, %u attempts, counter %lu)", r, a.attempts, v);
 	struct xs_stats s0, s1;
 	xs_get_stats(&s0);
 	a = (struct txn_arg){ .interfere = 1 };
-	r = xenstore_transaction(NULL, bump, &a);
+	r = pvh_xenstore_transaction(NULL, bump, &a);
 	xs_get_stats(&s1);
 	rr = xs_read_uint(NULL, D "/counter", &v);
-	tap_ok(r == 0 && a.attempts == 2 && !rr && v == 107,
-	       "a conflicting write makes the commit fail with EAGAIN; the retry commits (%d, %u "
-	       "attempts, counter %lu)",
-	       r, a.attempts, v);
-	tap_ok(s1.txn_retries == s0.txn_retries + 1, "one retry counted");
+	pvh_tap_ok(
+	    r == 0 && a.attempts == 2 && !rr && v == 107,
+	    "a conflicting write makes the commit fail with EAGAIN; the retry commits (%d, %u "
+	    "attempts, counter %lu)",
+	    r, a.attempts, v);
+	pvh_tap_ok(s1.txn_retries == s0.txn_retries + 1, "one retry counted");
 }
 
 #define NTHREADS   8
@@ -254,9 +258,9 @@ static void test_concurrency(void)
 		thread_join(t[i]);
 		ok += w[i].ok;
 	}
-	tap_ok(ok == NTHREADS * PER_THREAD,
-	       "%u concurrent requests from %u threads: %u right (%lu ms)", NTHREADS * PER_THREAD,
-	       NTHREADS, ok, (time_monotonic_ns() - t0) / MS);
+	pvh_tap_ok(ok == NTHREADS * PER_THREAD,
+		   "%u concurrent requests from %u threads: %u right (%lu ms)",
+		   NTHREADS * PER_THREAD, NTHREADS, ok, (time_monotonic_ns() - t0) / MS);
 }
 
 static void test_timeout(void)
@@ -270,14 +274,15 @@ static void test_timeout(void)
 	sched_sleep_ns(100 * MS);
 	int r2 = xs_read(NULL, "domid", buf, sizeof(buf));
 	xs_get_stats(&s1);
-	tap_ok(r == -ETIMEDOUT, "a 1 ns timeout gives -ETIMEDOUT (%d)", r);
+	pvh_tap_ok(r == -ETIMEDOUT, "a 1 ns timeout gives -ETIMEDOUT (%d)", r);
 	uint64_t behind, behind_max;
 	time_skew_stats(&behind, &behind_max);
-	tap_diag("clock reads behind another CPU's: %lu, by up to %lu us", behind,
-		 behind_max / 1000);
-	tap_ok(r2 > 0 && s1.unknown_req_id == s0.unknown_req_id + 1,
-	       "its late reply is counted and dropped; the next request works (%d, %lu dropped)",
-	       r2, s1.unknown_req_id - s0.unknown_req_id);
+	pvh_tap_diag("clock reads behind another CPU's: %lu, by up to %lu us", behind,
+		     behind_max / 1000);
+	pvh_tap_ok(
+	    r2 > 0 && s1.unknown_req_id == s0.unknown_req_id + 1,
+	    "its late reply is counted and dropped; the next request works (%d, %lu dropped)", r2,
+	    s1.unknown_req_id - s0.unknown_req_id);
 }
 
 static void test_devices(void)
@@ -285,7 +290,7 @@ static void test_devices(void)
 	char **types;
 	int n = xs_directory(NULL, "device", &types);
 
-	tap_ok(n >= 0 || n == -ENOENT, "enumerate device/ (%d types)", n);
+	pvh_tap_ok(n >= 0 || n == -ENOENT, "enumerate device/ (%d types)", n);
 	for (int i = 0; i < n; i++) {
 		char **ids;
 		int k = xenbus_enumerate(types[i], &ids);
@@ -295,8 +300,8 @@ static void test_devices(void)
 			int r = xenbus_device_read(types[i], ids[j], &d);
 			if (r == -ENOENT)
 				continue; /* no backend: not a frontend device (device/suspend) */
-			tap_ok(r == 0 && d.otherend[0] == '/', "%s/%s: backend %s, domain %u",
-			       types[i], ids[j], r ? "?" : d.otherend, d.otherend_id);
+			pvh_tap_ok(r == 0 && d.otherend[0] == '/', "%s/%s: backend %s, domain %u",
+				   types[i], ids[j], r ? "?" : d.otherend, d.otherend_id);
 		}
 		if (k >= 0)
 			kfree(ids);
@@ -310,7 +315,7 @@ static void print_stats(void)
 	struct xs_stats s;
 
 	xs_get_stats(&s);
-	tap_diag(
+	pvh_tap_diag(
 	    "xenstore: %lu requests, %lu replies, %lu timeouts, %lu unknown req_id, %lu events "
 	    "(%lu stale, %lu dropped), %lu bad messages, %lu ring errors, %lu txn retries",
 	    s.requests, s.replies, s.timeouts, s.unknown_req_id, s.events, s.events_stale,
@@ -365,25 +370,25 @@ static void mode_dom0(void)
 	r |= xs_write(NULL, D "/num", "12345");
 	r |= xs_write(NULL, D "/ready", "1");
 	r = wait_key(D "/dom0-saw", buf, sizeof(buf), 30000 * MS);
-	tap_ok(r > 0 && !strcmp(buf, "ok"), "dom0 read our keys back with xenstore-read (%s)",
-	       r > 0 ? buf : "no answer");
+	pvh_tap_ok(r > 0 && !strcmp(buf, "ok"), "dom0 read our keys back with xenstore-read (%s)",
+		   r > 0 ? buf : "no answer");
 
 	/* 2: dom0 writes keys we watch, one of them while we do not yield */
-	struct xenstore_watch *w = xenstore_watch(D "/in", on_change, &s);
+	struct pvh_xenstore_watch *w = pvh_xenstore_watch(D "/in", on_change, &s);
 	wait_for(&s.n, 1, 2000 * MS);
 	xs_write(NULL, D "/watching", "1");
 	wait_for(&s.mask, 7, 20000 * MS);
-	tap_ok((s.mask & 7) == 7,
-	       "dom0's writes of in/w0, w1, w2 each reached the watch (mask %#x)", s.mask);
+	pvh_tap_ok((s.mask & 7) == 7,
+		   "dom0's writes of in/w0, w1, w2 each reached the watch (mask %#x)", s.mask);
 	xs_write(NULL, D "/busy", "1");
 	uint64_t t0 = time_monotonic_ns();
 	while (time_monotonic_ns() - t0 < 3000 * MS)
 		cpu_relax(); /* busy: no thread but this one runs */
 	unsigned during = s.mask;
 	wait_for(&s.mask, 0xf, 5000 * MS);
-	tap_ok(!(during & 8) && (s.mask & 8),
-	       "in/w3, written while we were busy, arrived afterwards");
-	xenstore_unwatch(w);
+	pvh_tap_ok(!(during & 8) && (s.mask & 8),
+		   "in/w3, written while we were busy, arrived afterwards");
+	pvh_xenstore_unwatch(w);
 
 	/* 3: a transaction that dom0's write breaks */
 	struct dom0_txn a = { 0 };
@@ -391,31 +396,32 @@ static void mode_dom0(void)
 	xs_write(NULL, D "/counter", "100");
 	r = xs_transaction(NULL, dom0_bump, &a);
 	xs_read_uint(NULL, D "/counter", &v);
-	tap_ok(r == 0 && a.attempts == 2 && v == 201,
-	       "transaction conflicting with dom0's write retried and committed (%d, %u attempts, "
-	       "counter %lu)",
-	       r, a.attempts, v);
+	pvh_tap_ok(
+	    r == 0 && a.attempts == 2 && v == 201,
+	    "transaction conflicting with dom0's write retried and committed (%d, %u attempts, "
+	    "counter %lu)",
+	    r, a.attempts, v);
 	xs_write(NULL, D "/done", "1");
 	r = wait_key(D "/dom0-done", buf, sizeof(buf), 20000 * MS);
-	tap_ok(r > 0 && !strcmp(buf, "ok"), "dom0 saw the final counter (%s)",
-	       r > 0 ? buf : "no answer");
+	pvh_tap_ok(r > 0 && !strcmp(buf, "ok"), "dom0 saw the final counter (%s)",
+		   r > 0 ? buf : "no answer");
 }
 
 static void on_shutdown(int reboot, void *arg)
 {
 	(void)arg;
-	tap_ok(1, "the toolstack's %s request reached the app's hook",
-	       reboot ? "reboot" : "poweroff");
-	tap_result("xstest");
+	pvh_tap_ok(1, "the toolstack's %s request reached the app's hook",
+		   reboot ? "reboot" : "poweroff");
+	pvh_tap_result("xstest");
 }
 
 static int mode_shutdown(const char *how)
 {
-	tap_ok(xenstore_on_shutdown(on_shutdown, NULL) == 0, "shutdown hook registered");
+	pvh_tap_ok(pvh_xenstore_on_shutdown(on_shutdown, NULL) == 0, "shutdown hook registered");
 	xs_write(NULL, D "/ready", how);
 	sched_sleep_ns(60000 * MS);
-	tap_ok(0, "no %s request within 60 s", how);
-	return tap_result("xstest");
+	pvh_tap_ok(0, "no %s request within 60 s", how);
+	return pvh_tap_result("xstest");
 }
 
 static unsigned probes, removes;
@@ -423,8 +429,8 @@ static char probed_id[16];
 
 static int vif_probe(struct xenbus_device *dev)
 {
-	tap_diag("probe %s (backend %s, state %d)", dev->nodename, dev->otherend,
-		 dev->backend_state);
+	pvh_tap_diag("probe %s (backend %s, state %d)", dev->nodename, dev->otherend,
+		     dev->backend_state);
 	memcpy(probed_id, dev->id, sizeof(probed_id));
 	__atomic_add_fetch(&probes, 1, __ATOMIC_RELEASE);
 	return 0;
@@ -432,7 +438,7 @@ static int vif_probe(struct xenbus_device *dev)
 
 static void vif_remove(struct xenbus_device *dev)
 {
-	tap_diag("remove %s", dev->nodename);
+	pvh_tap_diag("remove %s", dev->nodename);
 	__atomic_add_fetch(&removes, 1, __ATOMIC_RELEASE);
 }
 
@@ -449,27 +455,28 @@ static int mode_hotplug(void)
 		kfree(ids);
 	int r = xenbus_register_driver(&vif_driver);
 	unsigned p0 = probes;
-	tap_ok(r == 0 && p0 == (unsigned)n0,
-	       "vif driver registered: %u present devices probed (%d)", p0, r);
+	pvh_tap_ok(r == 0 && p0 == (unsigned)n0,
+		   "vif driver registered: %u present devices probed (%d)", p0, r);
 	xs_write(NULL, D "/ready", "1");
 	wait_for(&probes, (unsigned)n0 + 1, 40000 * MS);
 	int n1 = xenbus_enumerate("vif", &ids);
 	if (n1 >= 0)
 		kfree(ids);
-	tap_ok(probes == (unsigned)n0 + 1 && n1 == n0 + 1,
-	       "xl network-attach: vif %s appeared to enumeration (%d -> %d) and was probed",
-	       probed_id, n0, n1);
+	pvh_tap_ok(probes == (unsigned)n0 + 1 && n1 == n0 + 1,
+		   "xl network-attach: vif %s appeared to enumeration (%d -> %d) and was probed",
+		   probed_id, n0, n1);
 	xs_write(NULL, D "/probed", probed_id);
 	wait_for(&removes, 1, 40000 * MS);
-	tap_ok(removes == 1, "xl network-detach: the backend closed and remove ran (%u)", removes);
+	pvh_tap_ok(removes == 1, "xl network-detach: the backend closed and remove ran (%u)",
+		   removes);
 	/* stay until `xl network-detach` has returned in dom0: libxl finishes its side (hotplug
 	 * script, backend nodes) after the frontend saw Closed, and fails if the domain is gone */
 	char buf[8];
 	int i = 0;
 	while (xs_read(NULL, D "/detached", buf, sizeof(buf)) < 0 && i++ < 800)
 		sched_sleep_ns(50 * MS);
-	tap_ok(i <= 800, "dom0 says xl network-detach returned");
-	return tap_result("xstest");
+	pvh_tap_ok(i <= 800, "dom0 says xl network-detach returned");
+	return pvh_tap_result("xstest");
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -508,9 +515,9 @@ static int mode_bench(void)
 	pvh_printf("XS-BENCH xenstore_read_rtt.mean %lu us\n", sum / N / 1000);
 	pvh_printf("XS-BENCH xenstore_read_rtt.min %lu us\n", t[0] / 1000);
 	pvh_printf("XS-BENCH xenstore_read_rtt.p90 %lu us\n", t[N * 9 / 10] / 1000);
-	tap_ok(1, "%u reads of a small key: median %lu us, mean %lu us, min %lu us, p90 %lu us", N,
-	       t[N / 2] / 1000, sum / N / 1000, t[0] / 1000, t[N * 9 / 10] / 1000);
-	return tap_result("xstest");
+	pvh_tap_ok(1, "%u reads of a small key: median %lu us, mean %lu us, min %lu us, p90 %lu us",
+		   N, t[N / 2] / 1000, sum / N / 1000, t[0] / 1000, t[N * 9 / 10] / 1000);
+	return pvh_tap_result("xstest");
 }
 
 /* dom0 stops xenstored (SIGSTOP) for a while: requests time out, then the ring moves again. */
@@ -529,40 +536,40 @@ static int mode_stall(void)
 	while (time_monotonic_ns() - t0 < 20000 * MS &&
 	       (r = xs_read(&quick, "domid", buf, sizeof(buf))) > 0)
 		sched_sleep_ns(50 * MS);
-	tap_ok(r == -ETIMEDOUT, "a request to a stopped xenstored times out (%d)", r);
+	pvh_tap_ok(r == -ETIMEDOUT, "a request to a stopped xenstored times out (%d)", r);
 	for (unsigned i = 0; i < 3; i++) {
 		uint64_t t = time_monotonic_ns();
 		timeouts += xs_read(&quick, "domid", buf, sizeof(buf)) == -ETIMEDOUT;
 		t = time_monotonic_ns() - t;
 		worst = t > worst ? t : worst;
 	}
-	tap_ok(timeouts == 3 && worst < 1500 * MS,
-	       "three more time out, each within its 1 s timeout (%u, worst %lu ms)", timeouts,
-	       worst / MS);
+	pvh_tap_ok(timeouts == 3 && worst < 1500 * MS,
+		   "three more time out, each within its 1 s timeout (%u, worst %lu ms)", timeouts,
+		   worst / MS);
 	t0 = time_monotonic_ns();
 	while (time_monotonic_ns() - t0 < 30000 * MS &&
 	       (r = xs_read(&quick, "domid", buf, sizeof(buf))) == -ETIMEDOUT)
 		;
 	xs_get_stats(&s1);
-	tap_ok(r > 0, "after SIGCONT the ring moves again: requests succeed (%d)", r);
-	tap_diag("%lu timeouts; %lu late replies dropped so far", s1.timeouts - s0.timeouts,
-		 s1.unknown_req_id - s0.unknown_req_id);
+	pvh_tap_ok(r > 0, "after SIGCONT the ring moves again: requests succeed (%d)", r);
+	pvh_tap_diag("%lu timeouts; %lu late replies dropped so far", s1.timeouts - s0.timeouts,
+		     s1.unknown_req_id - s0.unknown_req_id);
 	sched_sleep_ns(500 * MS);
 	xs_get_stats(&s1);
-	tap_ok(s1.unknown_req_id - s0.unknown_req_id == s1.timeouts - s0.timeouts &&
-		   s1.ring_errors == 0,
-	       "every timed-out request's late reply was counted and dropped (%lu of %lu)",
-	       s1.unknown_req_id - s0.unknown_req_id, s1.timeouts - s0.timeouts);
-	return tap_result("xstest");
+	pvh_tap_ok(s1.unknown_req_id - s0.unknown_req_id == s1.timeouts - s0.timeouts &&
+		       s1.ring_errors == 0,
+		   "every timed-out request's late reply was counted and dropped (%lu of %lu)",
+		   s1.unknown_req_id - s0.unknown_req_id, s1.timeouts - s0.timeouts);
+	return pvh_tap_result("xstest");
 }
 
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 
-	if (!xenstore_available()) {
-		tap_skip("xenstore", "not available (not running on Xen)");
-		return tap_result("xstest");
+	if (!pvh_xenstore_available()) {
+		pvh_tap_skip("xenstore", "not available (not running on Xen)");
+		return pvh_tap_result("xstest");
 	}
 	if (!strcmp(mode, "dom0"))
 		mode_dom0();
@@ -586,5 +593,5 @@ int main(int argc, char **argv)
 		test_devices();
 	}
 	print_stats();
-	return tap_result("xstest");
+	return pvh_tap_result("xstest");
 }

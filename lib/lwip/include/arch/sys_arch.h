@@ -2,7 +2,7 @@
 #ifndef LWIP_ARCH_SYS_ARCH_H
 #define LWIP_ARCH_SYS_ARCH_H
 
-#include "lib/lwip/kern/lwip_os.h"
+#include "lwip_os.h" /* beside this file: the port's kernel services */
 #include <pvhkit/thread.h>
 
 typedef struct {

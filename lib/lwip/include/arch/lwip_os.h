@@ -1,6 +1,6 @@
 /* The kernel services lwIP's port needs, behind stdint-only types so lwIP (compiled against the libc) can call them. */
-#ifndef LIB_LWIP_KERN_LWIP_OS_H
-#define LIB_LWIP_KERN_LWIP_OS_H
+#ifndef LWIP_ARCH_LWIP_OS_H
+#define LWIP_ARCH_LWIP_OS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -40,7 +40,5 @@ __attribute__((noreturn)) void lwip_os_assert(const char *msg, const char *file,
 
 /* The kernel command line's options (before " -- "): NULL when absent. */
 const char *lwip_os_option(const char *key);
-/* the number of online CPUs, for /stats */
-unsigned lwip_os_cpus(void);
 
 #endif

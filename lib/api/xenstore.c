@@ -6,68 +6,68 @@
 /* NULL stays NULL: the client's defaults */
 #define CTX(c) ((c) ? &(struct xs_ctx){ (c)->tx_id, (c)->timeout_ns } : NULL)
 
-int xenstore_available(void)
+int pvh_xenstore_available(void)
 {
 	return xs_available();
 }
 
-unsigned xenstore_domid(void)
+unsigned pvh_xenstore_domid(void)
 {
 	return xs_domid();
 }
 
-const char *xenstore_home(void)
+const char *pvh_xenstore_home(void)
 {
 	return xs_home();
 }
 
-int xenstore_read(const struct xenstore_ctx *c, const char *path, char *buf, size_t cap)
+int pvh_xenstore_read(const struct pvh_xenstore_ctx *c, const char *path, char *buf, size_t cap)
 {
 	return xs_read(CTX(c), path, buf, cap);
 }
 
-int xenstore_write(const struct xenstore_ctx *c, const char *path, const char *value)
+int pvh_xenstore_write(const struct pvh_xenstore_ctx *c, const char *path, const char *value)
 {
 	return xs_write(CTX(c), path, value);
 }
 
-int xenstore_mkdir(const struct xenstore_ctx *c, const char *path)
+int pvh_xenstore_mkdir(const struct pvh_xenstore_ctx *c, const char *path)
 {
 	return xs_mkdir(CTX(c), path);
 }
 
-int xenstore_rm(const struct xenstore_ctx *c, const char *path)
+int pvh_xenstore_rm(const struct pvh_xenstore_ctx *c, const char *path)
 {
 	return xs_rm(CTX(c), path);
 }
 
-int xenstore_directory(const struct xenstore_ctx *c, const char *path, char ***list)
+int pvh_xenstore_directory(const struct pvh_xenstore_ctx *c, const char *path, char ***list)
 {
 	return xs_directory(CTX(c), path, list);
 }
 
 struct tx_call {
-	int (*fn)(const struct xenstore_ctx *tx, void *arg);
+	int (*fn)(const struct pvh_xenstore_ctx *tx, void *arg);
 	void *arg;
 };
 
 static int tx_adapter(const struct xs_ctx *tx, void *arg)
 {
 	struct tx_call *call = arg;
-	struct xenstore_ctx c = { tx->tx_id, tx->timeout_ns };
+	struct pvh_xenstore_ctx c = { tx->tx_id, tx->timeout_ns };
 
 	return call->fn(&c, call->arg);
 }
 
-int xenstore_transaction(const struct xenstore_ctx *c,
-			 int (*fn)(const struct xenstore_ctx *tx, void *arg), void *arg)
+int pvh_xenstore_transaction(const struct pvh_xenstore_ctx *c,
+			     int (*fn)(const struct pvh_xenstore_ctx *tx, void *arg), void *arg)
 {
 	struct tx_call call = { fn, arg };
 
 	return xs_transaction(CTX(c), tx_adapter, &call);
 }
 
-struct xenstore_watch {
+struct pvh_xenstore_watch {
 	struct xs_watch w;
 	void (*fn)(const char *path, void *arg);
 	void *arg;
@@ -76,19 +76,19 @@ struct xenstore_watch {
 
 static void watch_adapter(struct xs_watch *w, const char *path)
 {
-	struct xenstore_watch *x = w->arg;
+	struct pvh_xenstore_watch *x = w->arg;
 
 	x->fn(path, x->arg);
 }
 
-struct xenstore_watch *xenstore_watch(const char *path, void (*fn)(const char *path, void *arg),
-				      void *arg)
+struct pvh_xenstore_watch *pvh_xenstore_watch(const char *path,
+					      void (*fn)(const char *path, void *arg), void *arg)
 {
 	size_t l = 0;
 
 	while (path[l])
 		l++;
-	struct xenstore_watch *x = kzalloc(sizeof(*x) + l + 1);
+	struct pvh_xenstore_watch *x = kzalloc(sizeof(*x) + l + 1);
 
 	if (!x)
 		return NULL;
@@ -104,7 +104,7 @@ struct xenstore_watch *xenstore_watch(const char *path, void (*fn)(const char *p
 	return x;
 }
 
-int xenstore_unwatch(struct xenstore_watch *x)
+int pvh_xenstore_unwatch(struct pvh_xenstore_watch *x)
 {
 	int r = xs_unwatch(NULL, &x->w);
 
@@ -126,7 +126,7 @@ static void hook_adapter(enum xenbus_shutdown how, void *arg)
 	app_hooks[i].fn(how == XENBUS_REBOOT, app_hooks[i].arg);
 }
 
-int xenstore_on_shutdown(void (*hook)(int reboot, void *arg), void *arg)
+int pvh_xenstore_on_shutdown(void (*hook)(int reboot, void *arg), void *arg)
 {
 	static unsigned n;
 

@@ -50,7 +50,14 @@ int pvh_memmap_get(unsigned i, struct pvh_mem_region *out)
 
 const struct pvh_module *pvh_module_get(unsigned i)
 {
-	return i < boot_info.nr_modules ? &boot_info.modules[i] : NULL;
+	static struct pvh_module mods[BOOTRAW_MODS_MAX];
+
+	if (i >= boot_info.nr_modules)
+		return NULL;
+	const struct boot_module *m = &boot_info.modules[i];
+	/* the kernel's list never changes after boot: every copy of entry i is the same */
+	mods[i] = (struct pvh_module){ m->paddr, m->size, m->cmdline };
+	return &mods[i];
 }
 
 void pvh_mem_stats(struct pvh_mem_stats *st)

@@ -6,6 +6,7 @@
 #include "kernel/cpu.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
+#include "lib/api/api.h"
 #include "pvhkit/smp.h"
 
 _Static_assert(sizeof(pvh_spinlock_t) == sizeof(spinlock_t), "pvh_spinlock_t must be a spinlock_t");
