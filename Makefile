@@ -46,9 +46,6 @@ TEST_APP_DIRS := apps/conformance $(patsubst %/app.mk,%,$(wildcard tests/apps/*/
 TEST_APP_FLAGS := -DPVHKIT_TEST_IMAGE
 # (their implementation, lib/test/, is built with it too)
 $(BUILD)/lib/test/%.o: KERNEL_CFLAGS += $(TEST_APP_FLAGS)
-# Bent, for now: these test images still include kernel/ and arch/ headers (-I.) until what they
-# use is in include/pvhkit/test/ (issue 14); no other app may join this list.
-TREE_TEST_APP_DIRS := apps/conformance tests/apps/timing tests/apps/xstest
 APPS := $(notdir $(APP_DIRS))
 IMAGES := $(APPS:%=$(BUILD)/%.elf) $(APPS:%=$(BUILD)/%-stripped.elf)
 include lib/libc/libc.mk
@@ -56,8 +53,7 @@ include lib/lwip/lwip.mk
 include lib/mbedtls/mbedtls.mk
 # the library layer's files built as app code (libc glue, lwIP port) also see the tree
 LIB_APP_CFLAGS = $(APP_CFLAGS) -I.
-app_cflags = $(APP_CFLAGS)$(if $(filter $(addsuffix /%,$(TEST_APP_DIRS)),$(1)), $(TEST_APP_FLAGS))$(if \
-	$(filter $(addsuffix /%,$(TREE_TEST_APP_DIRS)),$(1)), -I.)
+app_cflags = $(APP_CFLAGS)$(if $(filter $(addsuffix /%,$(TEST_APP_DIRS)),$(1)), $(TEST_APP_FLAGS))
 
 .PHONY: all clean help setup format test test-format test-layers test-unit test-fuzz fuzz test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
 .DEFAULT_GOAL := all
@@ -147,7 +143,7 @@ test-dom0: rig all
 	$(Q)tools/run-tests --on dom0
 
 # the tree follows its one .clang-format (clang-format 14, Debian 12's); `make format` applies it
-FORMAT_FILES = $(shell find base arch kernel drivers lib apps tests include -name '*.[ch]' | sort)
+FORMAT_FILES = $(shell find base arch kernel drivers lib apps tests include examples -type f -name '*.[ch]' | sort)
 test-format:
 	$(Q)tools/setup test
 	$(Q)bad=$$(for f in $(FORMAT_FILES); do clang-format --dry-run --Werror $$f >/dev/null 2>&1 || echo $$f; done); \
@@ -158,14 +154,14 @@ format:
 	$(Q)clang-format -i $(FORMAT_FILES)
 
 # the layer table in docs/DESIGN.md, checked on every #include (tools/check-layers), and the
-# checker's own tests (a planted upward include must fail)
+# checker's own tests (a planted upward include must fail), and every public name is pvh_
 test-layers:
 	$(Q)tools/setup test
 	$(Q)/usr/bin/python3 -m pytest -q tests/tools
 	$(Q)tools/check-layers
 
 # cheapest first: a broken build or unit fails in seconds, before the rig boots
-test: test-format test-unit test-fuzz test-qemu test-dom0
+test: test-format test-layers test-unit test-fuzz test-qemu test-dom0
 	$(Q)$(MAKE) --no-print-directory test-xen
 
 # ---- running ----

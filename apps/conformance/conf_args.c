@@ -1,6 +1,6 @@
 /* Parses the conformance app's arguments (after " -- " on the command line); pure, host-tested. */
 #include <string.h>
-#include "apps/conformance/conf_args.h"
+#include "conf_args.h"
 
 /* A decimal number (or 0x hex): 0 and *v, or -1. */
 static int num(const char *s, int64_t *v)

@@ -1,7 +1,7 @@
 /* The conformance app's arguments: what to run (--only, --list) and what the runner configured. */
 #ifndef APPS_CONFORMANCE_CONF_ARGS_H
 #define APPS_CONFORMANCE_CONF_ARGS_H
-#include "apps/conformance/conf.h"
+#include "conf.h"
 
 struct conf_args {
 	int list;

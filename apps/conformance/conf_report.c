@@ -1,6 +1,7 @@
 /* Conformance output: TAP 13 lines, the JUnit XML document between markers, the RESULT line. */
-#include "apps/conformance/conf_report.h"
-#include "base/fmt.h"
+#include "conf_report.h"
+#include <stdarg.h>
+#include <stdio.h>
 
 static void outf(const struct conf_out *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -10,7 +11,7 @@ static void outf(const struct conf_out *o, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	o->line(o->ctx, line);
 }
@@ -102,8 +103,8 @@ enum pvh_status conf_overall(const struct pvh_tally *t)
 
 void conf_result_text(const struct pvh_tally *t, char *buf, size_t n)
 {
-	fmt_snprintf(buf, n, "conformance: %u tests, %u passed, %u failed, %u errors, %u skipped",
-		     t->total, t->passed, t->failed, t->errors, t->skipped);
+	snprintf(buf, n, "conformance: %u tests, %u passed, %u failed, %u errors, %u skipped",
+		 t->total, t->passed, t->failed, t->errors, t->skipped);
 }
 
 /* The group of "group.clause": the text before the first dot, at most cap - 1 bytes. */

@@ -2,7 +2,7 @@
 #ifndef APPS_CONFORMANCE_CONF_REPORT_H
 #define APPS_CONFORMANCE_CONF_REPORT_H
 #include <stdint.h>
-#include "apps/conformance/conf.h"
+#include "conf.h"
 
 /* The markers around the JUnit document on the console (tools/conformance-junit cuts it out). */
 #define CONF_JUNIT_BEGIN "----- BEGIN JUNIT XML: pvhkit conformance -----"

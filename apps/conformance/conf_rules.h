@@ -6,9 +6,9 @@
 #ifndef APPS_CONFORMANCE_CONF_RULES_H
 #define APPS_CONFORMANCE_CONF_RULES_H
 #include <stdint.h>
-#include "apps/conformance/conf.h"
-#include "arch/x86/entry_state.h"
-#include "drivers/acpi/acpi.h"
+#include "conf.h"
+#include <pvhkit/test/acpi.h>
+#include <pvhkit/test/boot.h>
 
 /* ---- entry state (docs/misc/pvh.pandoc, "Initial state") ---- */
 enum pvh_status conf_rule_cr0(uint32_t cr0, struct conf_result *r);
@@ -16,9 +16,9 @@ enum pvh_status conf_rule_cr4(uint32_t cr4, struct conf_result *r);
 enum pvh_status conf_rule_eflags(uint32_t eflags, struct conf_result *r);
 enum pvh_status conf_rule_efer(uint64_t efer, struct conf_result *r);
 /* A segment's base, limit and attributes against the ABI (from its descriptor when readable). */
-enum pvh_status conf_rule_segment(const struct entry_state *es, enum entry_seg seg,
+enum pvh_status conf_rule_segment(const struct pvh_test_entry_state *es, enum pvh_test_seg seg,
 				  struct conf_result *r);
-/* What the boot.S probes (ENTRY_PROBE_*) saw the hidden segment state do. */
+/* What the boot.S probes (PVH_TEST_PROBE_*) saw the hidden segment state do. */
 enum pvh_status conf_rule_segment_probes(uint32_t probes, struct conf_result *r);
 /* %ebx points at the start info: magic_at_ebx is the u32 read there. */
 enum pvh_status conf_rule_ebx(uint32_t ebx, uint32_t magic_at_ebx, struct conf_result *r);
@@ -72,7 +72,8 @@ enum pvh_status conf_rule_vcpu_ids(const uint32_t *cpuid_ids, const uint32_t *ma
 
 /* ---- ACPI (libxl's PVH tables; xen/include/public/hvm/hvm_vcpu.h for the vCPU ids) ---- */
 /* The MADT lists exactly maxvcpus processors (UIDs 0..max-1), exactly vcpus of them enabled. */
-enum pvh_status conf_rule_madt_cpus(const struct acpi_madt *m, const struct acpi_cpu *cpus,
+enum pvh_status conf_rule_madt_cpus(const struct pvh_test_acpi_madt *m,
+				    const struct pvh_test_acpi_cpu *cpus,
 				    const struct conf_expect *e, struct conf_result *r);
 /* Entries of one MADT type (1 = I/O APIC), or a negative errno when the table does not walk. */
 int conf_madt_count_type(const void *madt, uint32_t len, uint8_t type);

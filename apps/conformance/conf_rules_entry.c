@@ -1,5 +1,5 @@
 /* Rules for the register state at the PVH entry point (docs/misc/pvh.pandoc), over a recorded state. */
-#include "apps/conformance/conf_rules.h"
+#include "conf_rules.h"
 
 #define CR0_PE (1u << 0)
 #define CR0_ET (1u << 4)
@@ -72,10 +72,10 @@ void conf_seg_decode(uint64_t d, struct conf_seg *s)
 	s->limit = s->g ? (limit << 12) | 0xfff : limit;
 }
 
-static const char *const seg_names[ENTRY_NSEG] = { "CS", "DS", "ES", "SS", "TR" };
+static const char *const seg_names[PVH_TEST_NSEG] = { "CS", "DS", "ES", "SS", "TR" };
 
 /* The ABI's shape for seg against one decoded view; base_known is 0 for a lar/lsl-only view. */
-static enum pvh_status seg_check(enum entry_seg seg, const struct conf_seg *s, int base_known,
+static enum pvh_status seg_check(enum pvh_test_seg seg, const struct conf_seg *s, int base_known,
 				 const char *how, struct conf_result *r)
 {
 	const char *n = seg_names[seg];
@@ -84,7 +84,7 @@ static enum pvh_status seg_check(enum entry_seg seg, const struct conf_seg *s, i
 		return conf_fail(r, "expected %s present, saw P=0 (%s)", n, how);
 	if (base_known && s->base)
 		return conf_fail(r, "expected %s base 0, saw %#x (%s)", n, s->base, how);
-	if (seg == ENTRY_TR) {
+	if (seg == PVH_TEST_SEG_TR) {
 		if (s->s || s->type != 0xb)
 			return conf_fail(
 			    r,
@@ -104,7 +104,7 @@ static enum pvh_status seg_check(enum entry_seg seg, const struct conf_seg *s, i
 		return conf_fail(r, "expected %s 32-bit (D/B=1, L=0), saw D/B=%u L=%u (%s)", n,
 				 s->db, s->l, how);
 	int code = s->type & 8, rw = s->type & 2;
-	if (seg == ENTRY_CS) {
+	if (seg == PVH_TEST_SEG_CS) {
 		if (!code || !rw)
 			return conf_fail(r, "expected CS read/execute code, saw type %#x (%s)",
 					 s->type, how);
@@ -113,22 +113,22 @@ static enum pvh_status seg_check(enum entry_seg seg, const struct conf_seg *s, i
 				 how);
 	}
 	return conf_pass(r, "32-bit %s, base 0, limit 4 GiB (%s)",
-			 seg == ENTRY_CS ? "r/x code" : "r/w data", how);
+			 seg == PVH_TEST_SEG_CS ? "r/x code" : "r/w data", how);
 }
 
-enum pvh_status conf_rule_segment(const struct entry_state *es, enum entry_seg seg,
+enum pvh_status conf_rule_segment(const struct pvh_test_entry_state *es, enum pvh_test_seg seg,
 				  struct conf_result *r)
 {
 	struct conf_seg s;
 	uint32_t sel = es->sel[seg];
 
-	if (es->valid & ENTRY_VALID_DESC(seg)) {
+	if (es->valid & PVH_TEST_VALID_DESC(seg)) {
 		conf_seg_decode(es->desc[seg], &s);
-		return seg_check(seg, &s, 1,
-				 seg == ENTRY_TR ? "TSS descriptor in the GDT" : "GDT descriptor",
-				 r);
+		return seg_check(
+		    seg, &s, 1,
+		    seg == PVH_TEST_SEG_TR ? "TSS descriptor in the GDT" : "GDT descriptor", r);
 	}
-	if ((es->valid & ENTRY_VALID_LAR(seg)) && (es->valid & ENTRY_VALID_LSL(seg))) {
+	if ((es->valid & PVH_TEST_VALID_LAR(seg)) && (es->valid & PVH_TEST_VALID_LSL(seg))) {
 		/* lar returns the descriptor's second dword masked to the attributes: decode it as one */
 		conf_seg_decode((uint64_t)(es->lar[seg] & 0x00f0ff00) << 32, &s);
 		s.limit = es->lsl[seg];
@@ -146,15 +146,15 @@ enum pvh_status conf_rule_segment(const struct entry_state *es, enum entry_seg s
 
 enum pvh_status conf_rule_segment_probes(uint32_t probes, struct conf_result *r)
 {
-	if (!(probes & ENTRY_PROBE_RAN))
+	if (!(probes & PVH_TEST_PROBE_RAN))
 		return conf_skip(r, "boot.S found no spot for the probes in this image's BSS");
-	if (!(probes & ENTRY_PROBE_SS_32))
+	if (!(probes & PVH_TEST_PROBE_SS_32))
 		return conf_fail(
 		    r, "expected SS a 32-bit stack (B=1), saw a push move only SP (16-bit)");
-	if (!(probes & ENTRY_PROBE_SS_BASE))
+	if (!(probes & PVH_TEST_PROBE_SS_BASE))
 		return conf_fail(r, "expected SS's base equal to DS's (0), saw a push through SS "
 				    "not read back through DS");
-	if (!(probes & ENTRY_PROBE_ES_BASE))
+	if (!(probes & PVH_TEST_PROBE_ES_BASE))
 		return conf_fail(r, "expected ES's base equal to DS's (0), saw a store through ES "
 				    "not read back through DS");
 	/* DS base 0 follows from boot.S reading the magic at %ebx through DS; CS from running at all */

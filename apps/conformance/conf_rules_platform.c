@@ -1,6 +1,6 @@
 /* Rules for what the platform describes: Xen's CPUID leaves, vCPU ids, the MADT, and time. */
-#include "apps/conformance/conf_rules.h"
-#include "base/errno.h"
+#include "conf_rules.h"
+#include <errno.h>
 
 enum pvh_status conf_rule_cpuid_xen(uint32_t base, const uint32_t leaf0[4], uint32_t ver,
 				    uint32_t pages, uint32_t msr, struct conf_result *r)
@@ -43,7 +43,8 @@ enum pvh_status conf_rule_vcpu_ids(const uint32_t *cpuid_ids, const uint32_t *ma
 	return conf_pass(r, "%u CPU%s agree", n, n == 1 ? "" : "s");
 }
 
-enum pvh_status conf_rule_madt_cpus(const struct acpi_madt *m, const struct acpi_cpu *cpus,
+enum pvh_status conf_rule_madt_cpus(const struct pvh_test_acpi_madt *m,
+				    const struct pvh_test_acpi_cpu *cpus,
 				    const struct conf_expect *e, struct conf_result *r)
 {
 	if (e->maxvcpus <= 0 || e->vcpus <= 0)
@@ -68,7 +69,7 @@ enum pvh_status conf_rule_madt_cpus(const struct acpi_madt *m, const struct acpi
 			return conf_fail(r,
 					 "expected processor UIDs 0..%u (the vCPU ids), saw UID %u",
 					 m->ncpus - 1, cpus[i].uid);
-		if (!!(cpus[i].flags & ACPI_CPU_ENABLED) != want_enabled)
+		if (!!(cpus[i].flags & PVH_TEST_ACPI_CPU_ENABLED) != want_enabled)
 			return conf_fail(r, "expected UID %u %s, saw flags %#x", cpus[i].uid,
 					 want_enabled ? "enabled" : "not enabled", cpus[i].flags);
 	}
@@ -83,9 +84,9 @@ int conf_madt_count_type(const void *madt, uint32_t len, uint8_t type)
 	const uint8_t *t = madt;
 	int n = 0;
 
-	if (len < ACPI_MADT_HDR_LEN)
+	if (len < PVH_TEST_ACPI_MADT_HDR_LEN)
 		return -EMSGSIZE;
-	for (uint32_t off = ACPI_MADT_HDR_LEN; off < len;) {
+	for (uint32_t off = PVH_TEST_ACPI_MADT_HDR_LEN; off < len;) {
 		if (len - off < 2 || t[off + 1] < 2 || t[off + 1] > len - off)
 			return -EBADMSG;
 		n += t[off] == type;

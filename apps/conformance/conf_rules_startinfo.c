@@ -1,5 +1,5 @@
 /* Rules for the PVH start info (arch-x86/hvm/start_info.h): magic, version, command line, memory map, modules. */
-#include "apps/conformance/conf_rules.h"
+#include "conf_rules.h"
 #include <string.h>
 
 #define MIB	      (1024ull * 1024)

@@ -1,24 +1,24 @@
 /* Tests of the ACPI tables a PVH loader provides: checksums, the MADT's processors, no I/O APIC. */
-#include "apps/conformance/conf_guest.h"
-#include "apps/conformance/conf_rules.h"
+#include "conf_guest.h"
+#include "conf_rules.h"
 
 #define ACPI_SPEC "ACPI 6.x 5.2.5-5.2.8 (RSDP, RSDT, XSDT checksums)"
 #define LIBXL_PVH "tools/libs/light/libxl_x86_acpi.c, tools/libacpi/build.c (Xen's PVH MADT)"
 
 /* The RSDP (parsed and checked): 0, or the outcome already set in r. */
-static int rsdp(struct conf_result *r, struct acpi_rsdp *out)
+static int rsdp(struct conf_result *r, struct pvh_test_acpi_rsdp *out)
 {
-	uint64_t pa = boot_raw.si.rsdp_paddr;
+	uint64_t pa = pvh_test_boot_raw()->si.rsdp_paddr;
 
 	if (!pa) {
 		conf_skip(r, "no rsdp_paddr: this loader gave no ACPI tables");
 		return -1;
 	}
-	size_t len = ACPI_RSDP_V2_LEN;
+	size_t len = PVH_TEST_ACPI_RSDP_V2_LEN;
 	const void *p = conf_phys_map(pa, len);
 	if (!p)
-		p = conf_phys_map(pa, len = ACPI_RSDP_V1_LEN);
-	int rc = p ? acpi_rsdp_parse(p, len, out) : -1;
+		p = conf_phys_map(pa, len = PVH_TEST_ACPI_RSDP_V1_LEN);
+	int rc = p ? pvh_test_acpi_rsdp_parse(p, len, out) : -1;
 	if (rc) {
 		conf_fail(r, "expected a valid RSDP at %#llx, saw error %d", (unsigned long long)pa,
 			  rc);
@@ -29,7 +29,7 @@ static int rsdp(struct conf_result *r, struct acpi_rsdp *out)
 
 static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 {
-	struct acpi_rsdp p;
+	struct pvh_test_acpi_rsdp p;
 
 	(void)e;
 	if (!rsdp(r, &p))
@@ -39,7 +39,7 @@ static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 /* One SDT at paddr checked by header and checksum; returns its length or a negative errno. */
 static long sdt(uint64_t paddr, const char *sig, char seen[12])
 {
-	const uint8_t *h = conf_phys_map(paddr, ACPI_HDR_LEN);
+	const uint8_t *h = conf_phys_map(paddr, PVH_TEST_ACPI_HDR_LEN);
 	if (!h)
 		return -1;
 	/* the signature as hex: a wrong one is often binary (Xen 4.17 dom0: the real-mode IVT) */
@@ -47,14 +47,14 @@ static long sdt(uint64_t paddr, const char *sig, char seen[12])
 	for (int i = 0; i < 4; i++)
 		seen[2 * i] = hex[h[i] >> 4], seen[2 * i + 1] = hex[h[i] & 15];
 	seen[8] = 0;
-	uint32_t len = acpi_get32((const char *)h + 4);
+	uint32_t len = pvh_test_acpi_get32((const char *)h + 4);
 	const void *t = conf_phys_map(paddr, len);
-	return t ? acpi_table_check(t, len, sig) : -1;
+	return t ? pvh_test_acpi_table_check(t, len, sig) : -1;
 }
 
 static void t_root(struct conf_result *r, const struct conf_expect *e)
 {
-	struct acpi_rsdp p;
+	struct pvh_test_acpi_rsdp p;
 	long x = 0, s = 0;
 	char seen[12];
 
@@ -87,12 +87,12 @@ static void t_madt(struct conf_result *r, const struct conf_expect *e)
 {
 	const void *t;
 	uint32_t len;
-	struct acpi_madt m;
-	const struct acpi_cpu *cpus;
+	struct pvh_test_acpi_madt m;
+	const struct pvh_test_acpi_cpu *cpus;
 	const char *why;
 
 	(void)e;
-	if (!boot_raw.si.rsdp_paddr) {
+	if (!pvh_test_boot_raw()->si.rsdp_paddr) {
 		conf_skip(r, "no rsdp_paddr: this loader gave no ACPI tables");
 		return;
 	}
@@ -110,11 +110,11 @@ static void t_madt_cpus(struct conf_result *r, const struct conf_expect *e)
 {
 	const void *t;
 	uint32_t len;
-	struct acpi_madt m;
-	const struct acpi_cpu *cpus;
+	struct pvh_test_acpi_madt m;
+	const struct pvh_test_acpi_cpu *cpus;
 	const char *why;
 
-	if (!boot_raw.si.rsdp_paddr) {
+	if (!pvh_test_boot_raw()->si.rsdp_paddr) {
 		conf_skip(r, "no rsdp_paddr: this loader gave no ACPI tables");
 		return;
 	}
@@ -129,8 +129,8 @@ static void t_no_ioapic(struct conf_result *r, const struct conf_expect *e)
 {
 	const void *t;
 	uint32_t len;
-	struct acpi_madt m;
-	const struct acpi_cpu *cpus;
+	struct pvh_test_acpi_madt m;
+	const struct pvh_test_acpi_cpu *cpus;
 	const char *why;
 	int domu = conf_is_domu(e);
 

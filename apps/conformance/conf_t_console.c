@@ -1,15 +1,14 @@
 /* The PV console ring (xen/include/public/io/console.h): output reaches the toolstack; the runner checks. */
-#include "apps/conformance/conf_guest.h"
-#include "apps/conformance/conf_rules.h"
-#include "drivers/console/xencons.h"
+#include "conf_guest.h"
+#include "conf_rules.h"
 #include <pvhkit/kernel.h>
 
 static void t_ring(struct conf_result *r, const struct conf_expect *e)
 {
-	struct xencons_stats st;
+	struct pvh_test_xencons_stats st;
 
 	(void)e;
-	xencons_get_stats(&st);
+	pvh_test_xencons_stats(&st);
 	if (!st.bytes_out) {
 		conf_skip(
 		    r, "no PV console ring in use (no Xen, or a dom0 printing through console_io)");

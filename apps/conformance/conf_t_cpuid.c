@@ -3,19 +3,15 @@
 #include <xen/xen.h>
 #include <xen/version.h>
 #include <xen/arch-x86/cpuid.h>
-#include "apps/conformance/conf_guest.h"
-#include "apps/conformance/conf_rules.h"
-#include "arch/x86/cpu.h"
-#include "arch/x86/hypercall.h"
-#include "arch/x86/xen.h"
-#include "kernel/cpu.h"
-#include "kernel/smp.h"
+#include "conf_guest.h"
+#include "conf_rules.h"
+#include <pvhkit/smp.h>
 
 #define CPUID_H "xen/include/public/arch-x86/cpuid.h"
 
 static int need_xen(struct conf_result *r)
 {
-	if (!xen.present) {
+	if (!conf_xen()->present) {
 		conf_skip(r, "not running on Xen (no XenVMMXenVMM CPUID leaves)");
 		return 0;
 	}
@@ -29,10 +25,10 @@ static void t_leaves(struct conf_result *r, const struct conf_expect *e)
 	(void)e;
 	if (!need_xen(r))
 		return;
-	cpuid(xen.cpuid_base, 0, &l0[0], &l0[1], &l0[2], &l0[3]);
-	cpuid(xen.cpuid_base + 1, 0, &v[0], &v[1], &v[2], &v[3]);
-	cpuid(xen.cpuid_base + 2, 0, &p[0], &p[1], &p[2], &p[3]);
-	conf_rule_cpuid_xen(xen.cpuid_base, l0, v[0], p[0], p[1], r);
+	pvh_test_cpuid(conf_xen()->cpuid_base, 0, &l0[0], &l0[1], &l0[2], &l0[3]);
+	pvh_test_cpuid(conf_xen()->cpuid_base + 1, 0, &v[0], &v[1], &v[2], &v[3]);
+	pvh_test_cpuid(conf_xen()->cpuid_base + 2, 0, &p[0], &p[1], &p[2], &p[3]);
+	conf_rule_cpuid_xen(conf_xen()->cpuid_base, l0, v[0], p[0], p[1], r);
 }
 
 static void t_hypercall(struct conf_result *r, const struct conf_expect *e)
@@ -40,16 +36,17 @@ static void t_hypercall(struct conf_result *r, const struct conf_expect *e)
 	(void)e;
 	if (!need_xen(r))
 		return;
-	if (!xen.hypercalls) {
+	if (!conf_xen()->hypercalls) {
 		conf_fail(
 		    r,
 		    "expected the hypercall page filled after writing its MSR, saw it untouched");
 		return;
 	}
-	long v = HYPERVISOR_xen_version(XENVER_version, NULL);
-	if (v != (long)xen.version)
+	long v = pvh_test_xen_version(XENVER_version, NULL);
+	if (v != (long)conf_xen()->version)
 		conf_fail(r, "expected XENVER_version to equal CPUID's %u.%u, saw %ld (%ld.%ld)",
-			  xen.version >> 16, xen.version & 0xffff, v, v >> 16, v & 0xffff);
+			  conf_xen()->version >> 16, conf_xen()->version & 0xffff, v, v >> 16,
+			  v & 0xffff);
 	else
 		conf_pass(r, "xen_version %ld.%ld through the hypercall page", v >> 16, v & 0xffff);
 }
@@ -58,7 +55,7 @@ static uint32_t cpuid_max(uint32_t base)
 {
 	uint32_t a, b, c, d;
 
-	cpuid(base, 0, &a, &b, &c, &d);
+	pvh_test_cpuid(base, 0, &a, &b, &c, &d);
 	return a;
 }
 
@@ -71,39 +68,39 @@ static void read_ids(void *arg)
 	struct ids *id = arg;
 	uint32_t a, b, c, d;
 
-	cpuid(xen.cpuid_base + 4, 0, &a, &b, &c, &d);
+	pvh_test_cpuid(conf_xen()->cpuid_base + 4, 0, &a, &b, &c, &d);
 	id->vcpu = a & XEN_HVM_CPUID_VCPU_ID_PRESENT ? b : UINT32_MAX;
-	cpuid(1, 0, &a, &b, &c, &d);
+	pvh_test_cpuid(1, 0, &a, &b, &c, &d);
 	id->apic = b >> 24;
 }
 
 static void t_vcpu_id(struct conf_result *r, const struct conf_expect *e)
 {
-	static uint32_t got[CPU_MAX], uid[CPU_MAX];
+	static uint32_t got[PVH_TEST_CPU_MAX], uid[PVH_TEST_CPU_MAX];
 	const void *t;
 	uint32_t len;
-	struct acpi_madt m;
-	const struct acpi_cpu *cpus_madt;
+	struct pvh_test_acpi_madt m;
+	const struct pvh_test_acpi_cpu *cpus_madt;
 	const char *why;
 	unsigned n = 0;
 
 	(void)e;
 	if (!need_xen(r))
 		return;
-	if (xen.cpuid_base + 4 > cpuid_max(xen.cpuid_base)) {
+	if (conf_xen()->cpuid_base + 4 > cpuid_max(conf_xen()->cpuid_base)) {
 		conf_fail(r, "expected leaf %#x (HVM features), saw max leaf %#x",
-			  xen.cpuid_base + 4, cpuid_max(xen.cpuid_base));
+			  conf_xen()->cpuid_base + 4, cpuid_max(conf_xen()->cpuid_base));
 		return;
 	}
 	if (conf_madt_get(&t, &len, &m, &cpus_madt, &why)) {
 		conf_skip(r, "no usable MADT to compare with (%s)", why ? why : "?");
 		return;
 	}
-	for (unsigned i = 0; i < cpu_count; i++) {
+	for (unsigned i = 0; i < conf_cpu_count(); i++) {
 		struct ids id;
-		if (!cpus[i].online)
+		if (!conf_cpu_online(i))
 			continue;
-		if (smp_call(i, read_ids, &id)) {
+		if (pvh_cpu_call(i, read_ids, &id)) {
 			conf_error(r, "could not run CPUID on CPU %u", i);
 			return;
 		}

@@ -1,12 +1,12 @@
 /* Tests of the register state the loader handed over at the PVH entry point (docs/misc/pvh.pandoc). */
-#include "apps/conformance/conf_guest.h"
-#include "apps/conformance/conf_rules.h"
+#include "conf_guest.h"
+#include "conf_rules.h"
 
 #define PVH_DOC "docs/misc/pvh.pandoc, Initial state"
 
-static const struct entry_state *state(struct conf_result *r)
+static const struct pvh_test_entry_state *state(struct conf_result *r)
 {
-	const struct entry_state *es = entry_state_get();
+	const struct pvh_test_entry_state *es = pvh_test_entry_state();
 	if (!es)
 		conf_error(r, "boot.S recorded no entry state");
 	return es;
@@ -15,16 +15,18 @@ static const struct entry_state *state(struct conf_result *r)
 static void t_ebx(struct conf_result *r, const struct conf_expect *e)
 {
 	(void)e;
-	const struct entry_state *es = state(r);
+	const struct pvh_test_entry_state *es = state(r);
 	/* the start info's magic as boot.S copied it at entry: the page may be reused since */
 	if (es)
-		conf_rule_ebx(es->ebx, es->ebx == boot_raw.ebx ? boot_raw.si.magic : 0, r);
+		conf_rule_ebx(
+		    es->ebx,
+		    es->ebx == pvh_test_boot_raw()->ebx ? pvh_test_boot_raw()->si.magic : 0, r);
 }
 
 static void t_cr0(struct conf_result *r, const struct conf_expect *e)
 {
 	(void)e;
-	const struct entry_state *es = state(r);
+	const struct pvh_test_entry_state *es = state(r);
 	if (es)
 		conf_rule_cr0(es->cr0, r);
 }
@@ -32,7 +34,7 @@ static void t_cr0(struct conf_result *r, const struct conf_expect *e)
 static void t_cr4(struct conf_result *r, const struct conf_expect *e)
 {
 	(void)e;
-	const struct entry_state *es = state(r);
+	const struct pvh_test_entry_state *es = state(r);
 	if (es)
 		conf_rule_cr4(es->cr4, r);
 }
@@ -40,7 +42,7 @@ static void t_cr4(struct conf_result *r, const struct conf_expect *e)
 static void t_eflags(struct conf_result *r, const struct conf_expect *e)
 {
 	(void)e;
-	const struct entry_state *es = state(r);
+	const struct pvh_test_entry_state *es = state(r);
 	if (es)
 		conf_rule_eflags(es->eflags, r);
 }
@@ -48,7 +50,7 @@ static void t_eflags(struct conf_result *r, const struct conf_expect *e)
 static void t_efer(struct conf_result *r, const struct conf_expect *e)
 {
 	(void)e;
-	const struct entry_state *es = state(r);
+	const struct pvh_test_entry_state *es = state(r);
 	if (es)
 		conf_rule_efer(es->efer, r);
 }
@@ -57,23 +59,23 @@ static void t_efer(struct conf_result *r, const struct conf_expect *e)
 	static void fn(struct conf_result *r, const struct conf_expect *e)                         \
 	{                                                                                          \
 		(void)e;                                                                           \
-		const struct entry_state *es = state(r);                                           \
+		const struct pvh_test_entry_state *es = state(r);                                  \
 		if (es)                                                                            \
 			conf_rule_segment(es, seg, r);                                             \
 	}
 static void t_probes(struct conf_result *r, const struct conf_expect *e)
 {
 	(void)e;
-	const struct entry_state *es = state(r);
+	const struct pvh_test_entry_state *es = state(r);
 	if (es)
 		conf_rule_segment_probes(es->probes, r);
 }
 
-SEG_TEST(t_cs, ENTRY_CS)
-SEG_TEST(t_ds, ENTRY_DS)
-SEG_TEST(t_es, ENTRY_ES)
-SEG_TEST(t_ss, ENTRY_SS)
-SEG_TEST(t_tr, ENTRY_TR)
+SEG_TEST(t_cs, PVH_TEST_SEG_CS)
+SEG_TEST(t_ds, PVH_TEST_SEG_DS)
+SEG_TEST(t_es, PVH_TEST_SEG_ES)
+SEG_TEST(t_ss, PVH_TEST_SEG_SS)
+SEG_TEST(t_tr, PVH_TEST_SEG_TR)
 
 const struct conf_test conf_tests_entry[] = {
 	{ "entry.ebx", "%ebx holds the physical address of the start info", PVH_DOC, t_ebx },

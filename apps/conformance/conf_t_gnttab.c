@@ -4,19 +4,16 @@
 #include <xen/xen.h>
 #include <xen/grant_table.h>
 #include <xen/arch-x86/cpuid.h>
-#include "apps/conformance/conf_guest.h"
-#include "apps/conformance/conf_rules.h"
-#include "arch/x86/cpu.h"
-#include "arch/x86/hypercall.h"
-#include "arch/x86/xen.h"
-#include "kernel/gnttab.h"
-#include "kernel/pmem.h"
+#include "conf_guest.h"
+#include "conf_rules.h"
+#include <pvhkit/test/gnttab.h>
+#include <pvhkit/test/kernel.h>
 
 #define GNTTAB_H "xen/include/public/grant_table.h"
 
 static int need_gnttab(struct conf_result *r)
 {
-	if (!conf_have_xen() || !gnttab_available()) {
+	if (!conf_have_xen() || !pvh_test_gnttab_available()) {
 		conf_skip(r, "not running on Xen (no grant table)");
 		return 0;
 	}
@@ -30,7 +27,7 @@ static void t_version(struct conf_result *r, const struct conf_expect *e)
 	(void)e;
 	if (!need_gnttab(r))
 		return;
-	long rc = HYPERVISOR_grant_table_op(GNTTABOP_get_version, &v, 1);
+	long rc = pvh_test_grant_table_op(GNTTABOP_get_version, &v, 1);
 	if (rc || v.version != 1)
 		conf_fail(r,
 			  "expected GNTTABOP_get_version = 1 (the default, never changed), saw rc "
@@ -47,7 +44,7 @@ static void t_query_size(struct conf_result *r, const struct conf_expect *e)
 	(void)e;
 	if (!need_gnttab(r))
 		return;
-	long rc = HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1);
+	long rc = pvh_test_grant_table_op(GNTTABOP_query_size, &q, 1);
 	if (rc || q.status != GNTST_okay || !q.nr_frames || q.nr_frames > q.max_nr_frames)
 		conf_fail(r,
 			  "expected GNTTABOP_query_size ok with 1 <= nr_frames <= max_nr_frames, "
@@ -62,7 +59,7 @@ static int self_domid(void)
 {
 	uint32_t a, b, c, d;
 
-	cpuid(xen.cpuid_base + 4, 0, &a, &b, &c, &d);
+	pvh_test_cpuid(conf_xen()->cpuid_base + 4, 0, &a, &b, &c, &d);
 	return a & XEN_HVM_CPUID_DOMID_PRESENT ? (int)c : -1;
 }
 
@@ -75,7 +72,7 @@ static int copy_from_ref(int domid, grant_ref_t ref, void *dst)
 		.len = 4096,
 		.flags = GNTCOPY_source_gref,
 	};
-	int rc = gnttab_copy(&op, 1);
+	int rc = pvh_test_gnttab_copy(&op, 1);
 	return rc ? rc : op.status;
 }
 
@@ -92,13 +89,13 @@ static int self_copy_setup(struct conf_result *r, int *domid, uint8_t **src, uin
 		conf_skip(r, "CPUID leaf +4 does not give our domid");
 		return 0;
 	}
-	*src = page_alloc(1);
-	*dst = page_alloc(1);
+	*src = pvh_test_page_alloc(1);
+	*dst = pvh_test_page_alloc(1);
 	if (!*src || !*dst) {
 		if (*src)
-			page_free(*src, 1);
+			pvh_test_page_free(*src, 1);
 		if (*dst)
-			page_free(*dst, 1);
+			pvh_test_page_free(*dst, 1);
 		conf_error(r, "out of pages");
 		return 0;
 	}
@@ -114,13 +111,13 @@ static void t_copy(struct conf_result *r, const struct conf_expect *e)
 		return;
 	for (int i = 0; i < 4096; i++)
 		src[i] = (uint8_t)(i * 13 + 5), dst[i] = 0;
-	int ref = gnttab_grant_access((domid_t)domid, (uintptr_t)src >> 12, 1);
+	int ref = pvh_test_gnttab_grant_access((domid_t)domid, (uintptr_t)src >> 12, 1);
 	if (ref < 0) {
 		conf_error(r, "no grant ref free (%d)", ref);
 	} else {
 		int st = copy_from_ref(domid, (grant_ref_t)ref, dst);
 		int same = !memcmp(src, dst, 4096);
-		gnttab_end_access((grant_ref_t)ref);
+		pvh_test_gnttab_end_access((grant_ref_t)ref);
 		if (st != GNTST_okay || !same)
 			conf_fail(r,
 				  "expected GNTTABOP_copy from our own grant ref %d to copy 4 KiB "
@@ -130,8 +127,8 @@ static void t_copy(struct conf_result *r, const struct conf_expect *e)
 			conf_pass(r, "4 KiB through grant ref %d (domain %d to itself)", ref,
 				  domid);
 	}
-	page_free(src, 1);
-	page_free(dst, 1);
+	pvh_test_page_free(src, 1);
+	pvh_test_page_free(dst, 1);
 }
 
 static void t_revoke(struct conf_result *r, const struct conf_expect *e)
@@ -141,11 +138,11 @@ static void t_revoke(struct conf_result *r, const struct conf_expect *e)
 	uint8_t *src, *dst;
 	if (!self_copy_setup(r, &domid, &src, &dst))
 		return;
-	int ref = gnttab_grant_access((domid_t)domid, (uintptr_t)src >> 12, 1);
+	int ref = pvh_test_gnttab_grant_access((domid_t)domid, (uintptr_t)src >> 12, 1);
 	if (ref < 0) {
 		conf_error(r, "no grant ref free (%d)", ref);
 	} else {
-		int rc = gnttab_end_access((grant_ref_t)ref);
+		int rc = pvh_test_gnttab_end_access((grant_ref_t)ref);
 		/* once revoked, the hypervisor must not let anyone use the ref */
 		int st = rc ? 0 : copy_from_ref(domid, (grant_ref_t)ref, dst);
 		if (rc)
@@ -161,8 +158,8 @@ static void t_revoke(struct conf_result *r, const struct conf_expect *e)
 			conf_pass(r, "grant %d revoked; a copy through it is refused (status %d)",
 				  ref, st);
 	}
-	page_free(src, 1);
-	page_free(dst, 1);
+	pvh_test_page_free(src, 1);
+	pvh_test_page_free(dst, 1);
 }
 
 const struct conf_test conf_tests_gnttab[] = {

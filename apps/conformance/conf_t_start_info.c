@@ -1,6 +1,6 @@
 /* Tests of the PVH start info as the loader wrote it (xen/include/public/arch-x86/hvm/start_info.h). */
-#include "apps/conformance/conf_guest.h"
-#include "apps/conformance/conf_rules.h"
+#include "conf_guest.h"
+#include "conf_rules.h"
 
 #define SI_H "xen/include/public/arch-x86/hvm/start_info.h"
 
@@ -9,50 +9,55 @@ extern char _image_start[], _end[];
 static void t_magic(struct conf_result *r, const struct conf_expect *e)
 {
 	(void)e;
-	conf_rule_si_magic(boot_raw.si.magic, r);
+	conf_rule_si_magic(pvh_test_boot_raw()->si.magic, r);
 }
 
 static void t_version(struct conf_result *r, const struct conf_expect *e)
 {
-	conf_rule_si_version(boot_raw.si.version, conf_is_domu(e) ? 1 : 0, r);
+	conf_rule_si_version(pvh_test_boot_raw()->si.version, conf_is_domu(e) ? 1 : 0, r);
 }
 
 static void t_flags(struct conf_result *r, const struct conf_expect *e)
 {
-	conf_rule_si_flags(boot_raw.si.flags, e, r);
+	conf_rule_si_flags(pvh_test_boot_raw()->si.flags, e, r);
 }
 
 static void t_cmdline(struct conf_result *r, const struct conf_expect *e)
 {
-	conf_rule_cmdline(boot_raw.copied & BOOTRAW_HAVE_CMDLINE ? boot_raw.cmdline : NULL, e, r);
+	conf_rule_cmdline(pvh_test_boot_raw()->copied & PVH_TEST_BOOT_HAVE_CMDLINE
+			      ? pvh_test_boot_raw()->cmdline
+			      : NULL,
+			  e, r);
 }
 
 /* The staged memory map as rule entries: the count, or -1 when there is none to judge. */
 static int memmap(struct conf_mem_entry *m, struct conf_result *r)
 {
-	if (boot_raw.si.version < 1) {
+	if (pvh_test_boot_raw()->si.version < 1) {
 		conf_skip(r, "start info version 0 has no memory map");
 		return -1;
 	}
-	unsigned n = boot_raw.si.memmap_entries;
-	if (n > BOOTRAW_MEMMAP_MAX) {
-		conf_error(r, "%u entries: more than the %u boot.S copies", n, BOOTRAW_MEMMAP_MAX);
+	unsigned n = pvh_test_boot_raw()->si.memmap_entries;
+	if (n > PVH_TEST_BOOT_MEMMAP_MAX) {
+		conf_error(r, "%u entries: more than the %u boot.S copies", n,
+			   PVH_TEST_BOOT_MEMMAP_MAX);
 		return -1;
 	}
-	if (n && !(boot_raw.copied & BOOTRAW_HAVE_MEMMAP)) {
+	if (n && !(pvh_test_boot_raw()->copied & PVH_TEST_BOOT_HAVE_MEMMAP)) {
 		conf_fail(r, "expected the memory map below 4 GiB, saw memmap_paddr %#llx",
-			  (unsigned long long)boot_raw.si.memmap_paddr);
+			  (unsigned long long)pvh_test_boot_raw()->si.memmap_paddr);
 		return -1;
 	}
 	for (unsigned i = 0; i < n; i++)
-		m[i] = (struct conf_mem_entry){ boot_raw.memmap[i].addr, boot_raw.memmap[i].size,
-						boot_raw.memmap[i].type };
+		m[i] = (struct conf_mem_entry){ pvh_test_boot_raw()->memmap[i].addr,
+						pvh_test_boot_raw()->memmap[i].size,
+						pvh_test_boot_raw()->memmap[i].type };
 	return (int)n;
 }
 
 static void t_memmap(struct conf_result *r, const struct conf_expect *e)
 {
-	static struct conf_mem_entry m[BOOTRAW_MEMMAP_MAX];
+	static struct conf_mem_entry m[PVH_TEST_BOOT_MEMMAP_MAX];
 	int n = memmap(m, r);
 
 	if (n >= 0)
@@ -61,24 +66,25 @@ static void t_memmap(struct conf_result *r, const struct conf_expect *e)
 
 static void t_modules(struct conf_result *r, const struct conf_expect *e)
 {
-	static struct conf_mem_entry m[BOOTRAW_MEMMAP_MAX];
-	struct conf_module mods[BOOTRAW_MODS_MAX];
-	unsigned n = boot_raw.si.nr_modules;
+	static struct conf_mem_entry m[PVH_TEST_BOOT_MEMMAP_MAX];
+	struct conf_module mods[PVH_TEST_BOOT_MODS_MAX];
+	unsigned n = pvh_test_boot_raw()->si.nr_modules;
 	struct conf_result ignore;
 	int nm = memmap(m, &ignore);
 
-	if (n > BOOTRAW_MODS_MAX) {
-		conf_error(r, "%u modules: more than the %u boot.S copies", n, BOOTRAW_MODS_MAX);
+	if (n > PVH_TEST_BOOT_MODS_MAX) {
+		conf_error(r, "%u modules: more than the %u boot.S copies", n,
+			   PVH_TEST_BOOT_MODS_MAX);
 		return;
 	}
-	if (n && !(boot_raw.copied & BOOTRAW_HAVE_MODLIST)) {
+	if (n && !(pvh_test_boot_raw()->copied & PVH_TEST_BOOT_HAVE_MODLIST)) {
 		conf_fail(r, "expected the module list below 4 GiB, saw modlist_paddr %#llx",
-			  (unsigned long long)boot_raw.si.modlist_paddr);
+			  (unsigned long long)pvh_test_boot_raw()->si.modlist_paddr);
 		return;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		mods[i] =
-		    (struct conf_module){ boot_raw.modlist[i].paddr, boot_raw.modlist[i].size, 0 };
+		mods[i] = (struct conf_module){ pvh_test_boot_raw()->modlist[i].paddr,
+						pvh_test_boot_raw()->modlist[i].size, 0 };
 		const void *p = conf_phys_map(mods[i].paddr, mods[i].size);
 		if (p && i == 0)
 			mods[i].crc = conf_crc32(p, (size_t)mods[i].size);
@@ -89,8 +95,8 @@ static void t_modules(struct conf_result *r, const struct conf_expect *e)
 
 static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 {
-	uint64_t pa = boot_raw.si.rsdp_paddr;
-	struct acpi_rsdp rsdp;
+	uint64_t pa = pvh_test_boot_raw()->si.rsdp_paddr;
+	struct pvh_test_acpi_rsdp rsdp;
 
 	if (!pa) {
 		/* libxl always builds ACPI tables for PVH guests (even with acpi=0 in 4.17) */
@@ -101,16 +107,16 @@ static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 			conf_skip(r, "rsdp_paddr is 0: this loader gave no ACPI tables");
 		return;
 	}
-	size_t len = ACPI_RSDP_V2_LEN;
+	size_t len = PVH_TEST_ACPI_RSDP_V2_LEN;
 	const void *p = conf_phys_map(pa, len);
 	if (!p)
-		p = conf_phys_map(pa, len = ACPI_RSDP_V1_LEN);
+		p = conf_phys_map(pa, len = PVH_TEST_ACPI_RSDP_V1_LEN);
 	if (!p) {
 		conf_fail(r, "expected rsdp_paddr in mapped memory, saw %#llx",
 			  (unsigned long long)pa);
 		return;
 	}
-	int rc = acpi_rsdp_parse(p, len, &rsdp);
+	int rc = pvh_test_acpi_rsdp_parse(p, len, &rsdp);
 	if (rc)
 		conf_fail(r,
 			  "expected a valid RSDP at rsdp_paddr %#llx, saw error %d (signature, "

@@ -2,14 +2,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "apps/conformance/conf_guest.h"
-#include "apps/conformance/conf_rules.h"
-#include "base/atomic.h"
-#include "kernel/cpu.h"
-#include "kernel/sched.h"
-#include "kernel/time.h"
+#include "conf_guest.h"
+#include "conf_rules.h"
 #include <pvhkit/smp.h>
 #include <pvhkit/xenstore.h>
+#include <pvhkit/thread.h>
+#include <pvhkit/test/kernel.h>
+
+/* *p = max(*p, v), atomically; concurrent callers all see their value counted. */
+static void atomic_max_u64(uint64_t *p, uint64_t v)
+{
+	uint64_t cur = __atomic_load_n(p, __ATOMIC_RELAXED);
+
+	while (v > cur &&
+	       !__atomic_compare_exchange_n(p, &cur, v, 1, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		;
+}
 
 #define XEN_H "xen/include/public/xen.h (vcpu_time_info, shared_info wc_sec/wc_nsec)"
 #define MS    1000000ull
@@ -34,7 +42,7 @@ static void *sampler(void *arg)
 			uint64_t seen_raw = __atomic_load_n(&shared_raw, __ATOMIC_ACQUIRE);
 			uint64_t seen_mono = __atomic_load_n(&shared_mono, __ATOMIC_ACQUIRE);
 			int stable;
-			uint64_t raw = time_vcpu_ns(&stable), mono = time_monotonic_ns();
+			uint64_t raw = pvh_test_vcpu_ns(&stable), mono = pvh_test_monotonic_ns();
 
 			c.samples++;
 			c.tsc_stable &= stable;
@@ -47,7 +55,7 @@ static void *sampler(void *arg)
 			atomic_max_u64(&shared_raw, raw);
 			atomic_max_u64(&shared_mono, mono);
 		}
-		sched_yield();
+		pvh_thread_yield();
 	}
 	__atomic_add_fetch(&total.samples, c.samples, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&total.raw_back, c.raw_back, __ATOMIC_RELAXED);
@@ -59,24 +67,24 @@ static void *sampler(void *arg)
 
 static void t_monotonic(struct conf_result *r, const struct conf_expect *e)
 {
-	static pvh_thread_t *t[CPU_MAX];
+	static pvh_thread_t *t[PVH_TEST_CPU_MAX];
 	unsigned n = 0;
 
 	(void)e;
-	if (!time_available()) {
+	if (!pvh_test_time_available()) {
 		conf_skip(r, "no pvclock (not running on Xen)");
 		return;
 	}
 	shared_raw = shared_mono = 0;
 	total = (struct conf_clock_samples){ .tsc_stable = 1 };
 	stop = 0;
-	for (unsigned i = 0; i < cpu_count; i++)
-		if (cpus[i].online &&
+	for (unsigned i = 0; i < conf_cpu_count(); i++)
+		if (conf_cpu_online(i) &&
 		    (t[i] = pvh_thread_create_on("conf-clock", sampler, NULL, 0, (int)i)))
 			n++;
-	sched_sleep_ns(300 * MS);
+	pvh_sleep_ns(300 * MS);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < cpu_count; i++)
+	for (unsigned i = 0; i < conf_cpu_count(); i++)
 		if (t[i]) {
 			pvh_thread_join(t[i], NULL);
 			t[i] = NULL;
@@ -88,13 +96,13 @@ static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
 {
 	char buf[40];
 
-	if (!time_available()) {
+	if (!pvh_test_time_available()) {
 		conf_skip(r, "no Xen wall clock (not running on Xen)");
 		return;
 	}
 	if (!e->dom0_time || !pvh_xenstore_available()) {
 		/* without a peer we can only check the clock is plausible: after 2020-01-01 */
-		uint64_t w = time_wall_ns();
+		uint64_t w = pvh_test_wall_ns();
 		if (w / 1000000000ull < 1577836800ull)
 			conf_fail(r,
 				  "expected a wall clock after 2020-01-01, saw %llu s since 1970",
@@ -108,16 +116,16 @@ static void t_wallclock(struct conf_result *r, const struct conf_expect *e)
 	}
 	/* tests/xen/conformance-dom0 answers data/conformance/time-req with dom0's clock in time-rsp */
 	pvh_xenstore_rm(NULL, "data/conformance/time-rsp");
-	uint64_t t0 = time_monotonic_ns();
+	uint64_t t0 = pvh_test_monotonic_ns();
 	int rc = pvh_xenstore_write(NULL, "data/conformance/time-req", "1");
 	int got = -1;
-	while (!rc && time_monotonic_ns() - t0 < 20000 * MS) {
+	while (!rc && pvh_test_monotonic_ns() - t0 < 20000 * MS) {
 		got = pvh_xenstore_read(NULL, "data/conformance/time-rsp", buf, sizeof(buf));
 		if (got > 0)
 			break;
-		sched_sleep_ns(20 * MS);
+		pvh_sleep_ns(20 * MS);
 	}
-	uint64_t guest = time_wall_ns(), rtt = time_monotonic_ns() - t0;
+	uint64_t guest = pvh_test_wall_ns(), rtt = pvh_test_monotonic_ns() - t0;
 	if (rc || got <= 0) {
 		/* the helper marks the request "taken" when it answers ("1": it never saw it) */
 		int req = pvh_xenstore_read(NULL, "data/conformance/time-req", buf, sizeof(buf));

@@ -3,16 +3,11 @@
 #include <xen/xen.h>
 #include <xen/vcpu.h>
 #include <xen/hvm/hvm_vcpu.h>
-#include "apps/conformance/conf_guest.h"
-#include "apps/conformance/conf_rules.h"
-#include "arch/x86/cpu.h"
-#include "arch/x86/hypercall.h"
-#include "arch/x86/xen.h"
-#include "base/errno.h"
-#include "kernel/cpu.h"
-#include "kernel/sched.h"
-#include "kernel/smp.h"
+#include "conf_guest.h"
+#include "conf_rules.h"
 #include <pvhkit/smp.h>
+#include <xen/errno.h>
+#include <pvhkit/thread.h>
 
 #define VCPU_H "xen/include/public/vcpu.h"
 
@@ -26,11 +21,11 @@ static int need_xen(struct conf_result *r)
 }
 
 /* The MADT's processors, or NULL with r set to SKIP. */
-static const struct acpi_cpu *madt(struct acpi_madt *m, struct conf_result *r)
+static const struct pvh_test_acpi_cpu *madt(struct pvh_test_acpi_madt *m, struct conf_result *r)
 {
 	const void *t;
 	uint32_t len;
-	const struct acpi_cpu *c;
+	const struct pvh_test_acpi_cpu *c;
 	const char *why;
 
 	if (conf_madt_get(&t, &len, m, &c, &why)) {
@@ -42,16 +37,16 @@ static const struct acpi_cpu *madt(struct acpi_madt *m, struct conf_result *r)
 
 static int cpu_of_vcpu(uint32_t vcpu)
 {
-	for (unsigned i = 0; i < cpu_count; i++)
-		if (cpus[i].vcpu_id == vcpu)
+	for (unsigned i = 0; i < conf_cpu_count(); i++)
+		if (conf_cpu_vcpu(i) == vcpu)
 			return (int)i;
 	return -1;
 }
 
 static void t_is_up(struct conf_result *r, const struct conf_expect *e)
 {
-	struct acpi_madt m;
-	const struct acpi_cpu *c;
+	struct pvh_test_acpi_madt m;
+	const struct pvh_test_acpi_cpu *c;
 	unsigned up = 0;
 
 	(void)e;
@@ -59,8 +54,8 @@ static void t_is_up(struct conf_result *r, const struct conf_expect *e)
 		return;
 	for (unsigned i = 0; i < m.ncpus; i++) {
 		int k = cpu_of_vcpu(c[i].uid);
-		int want = k >= 0 && cpus[k].online;
-		long rc = HYPERVISOR_vcpu_op(VCPUOP_is_up, c[i].uid, NULL);
+		int want = k >= 0 && conf_cpu_online(k);
+		long rc = pvh_test_vcpu_op(VCPUOP_is_up, c[i].uid, NULL);
 		if (rc != want) {
 			conf_fail(r, "expected VCPUOP_is_up(%u) = %d (%s), saw %ld", c[i].uid, want,
 				  want ? "running" : "never started", rc);
@@ -69,8 +64,8 @@ static void t_is_up(struct conf_result *r, const struct conf_expect *e)
 		up += want;
 	}
 	/* libxl gives the domain exactly the MADT's vCPUs: one more does not exist */
-	long rc = HYPERVISOR_vcpu_op(VCPUOP_is_up, m.ncpus, NULL);
-	if (rc != -ENOENT) {
+	long rc = pvh_test_vcpu_op(VCPUOP_is_up, m.ncpus, NULL);
+	if (rc != -XEN_ENOENT) {
 		conf_fail(r, "expected VCPUOP_is_up(%u) (beyond max_vcpus) = -ENOENT, saw %ld",
 			  m.ncpus, rc);
 		return;
@@ -79,24 +74,20 @@ static void t_is_up(struct conf_result *r, const struct conf_expect *e)
 		  m.ncpus);
 }
 
-static void halt_here(void)
-{
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
-
 /* A 64-bit context that would run halt_here on our page tables (if Xen ever took it). */
 static void ctx64(struct vcpu_hvm_context *ctx)
 {
 	static uint8_t stack[512] __attribute__((aligned(16)));
+	struct pvh_test_cregs cr;
 
+	pvh_test_cregs(&cr);
 	*ctx = (struct vcpu_hvm_context){ .mode = VCPU_HVM_MODE_64B };
-	ctx->cpu_regs.x86_64.rip = (uintptr_t)halt_here;
+	ctx->cpu_regs.x86_64.rip = (uintptr_t)pvh_test_halt_forever;
 	ctx->cpu_regs.x86_64.rsp = (uintptr_t)(stack + sizeof(stack));
-	ctx->cpu_regs.x86_64.cr0 = read_cr0();
-	ctx->cpu_regs.x86_64.cr3 = read_cr3();
-	ctx->cpu_regs.x86_64.cr4 = read_cr4();
-	ctx->cpu_regs.x86_64.efer = rdmsr(0xc0000080);
+	ctx->cpu_regs.x86_64.cr0 = cr.cr0;
+	ctx->cpu_regs.x86_64.cr3 = cr.cr3;
+	ctx->cpu_regs.x86_64.cr4 = cr.cr4;
+	ctx->cpu_regs.x86_64.efer = cr.efer;
 	ctx->cpu_regs.x86_64.rflags = 2;
 }
 
@@ -109,20 +100,20 @@ static void t_init_running(struct conf_result *r, const struct conf_expect *e)
 		return;
 	ctx64(&ctx);
 	/* CPU 0's vCPU: certainly initialised and running */
-	long rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, cpus[0].vcpu_id, &ctx);
-	if (rc != -EEXIST)
+	long rc = pvh_test_vcpu_op(VCPUOP_initialise, conf_cpu_vcpu(0), &ctx);
+	if (rc != -XEN_EEXIST)
 		conf_fail(
 		    r,
 		    "expected VCPUOP_initialise on running vCPU %u to fail with -EEXIST, saw %ld",
-		    cpus[0].vcpu_id, rc);
+		    conf_cpu_vcpu(0), rc);
 	else
 		conf_pass(r, "-EEXIST");
 }
 
 static void t_bad_context(struct conf_result *r, const struct conf_expect *e)
 {
-	struct acpi_madt m;
-	const struct acpi_cpu *c;
+	struct pvh_test_acpi_madt m;
+	const struct pvh_test_acpi_cpu *c;
 	struct vcpu_hvm_context bad[3];
 
 	(void)e;
@@ -132,7 +123,7 @@ static void t_bad_context(struct conf_result *r, const struct conf_expect *e)
 	int v = -1;
 	for (unsigned i = 0; i < m.ncpus && v < 0; i++)
 		if (cpu_of_vcpu(c[i].uid) < 0 &&
-		    HYPERVISOR_vcpu_op(VCPUOP_is_up, c[i].uid, NULL) == 0)
+		    pvh_test_vcpu_op(VCPUOP_is_up, c[i].uid, NULL) == 0)
 			v = (int)c[i].uid;
 	if (v < 0) {
 		conf_skip(r, "no vCPU left uninitialised (run with maxvcpus > vcpus)");
@@ -141,7 +132,7 @@ static void t_bad_context(struct conf_result *r, const struct conf_expect *e)
 	/* 32-bit, CS a data segment; 64-bit without paging; an unknown mode */
 	bad[0] = (struct vcpu_hvm_context){ .mode = VCPU_HVM_MODE_32B };
 	struct vcpu_hvm_x86_32 *x = &bad[0].cpu_regs.x86_32;
-	x->eip = (uint32_t)(uintptr_t)halt_here;
+	x->eip = (uint32_t)(uintptr_t)pvh_test_halt_forever;
 	x->eflags = 2;
 	x->cr0 = 1;
 	x->cs_limit = x->ds_limit = x->ss_limit = x->es_limit = ~0u;
@@ -156,18 +147,18 @@ static void t_bad_context(struct conf_result *r, const struct conf_expect *e)
 	static const char *const what[] = { "a 32-bit context whose CS is a data segment",
 					    "a 64-bit context with CR0.PG clear", "mode 7" };
 	for (unsigned i = 0; i < 3; i++) {
-		long rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, (unsigned)v, &bad[i]);
+		long rc = pvh_test_vcpu_op(VCPUOP_initialise, (unsigned)v, &bad[i]);
 		if (rc >= 0) {
 			conf_fail(r, "expected VCPUOP_initialise(%d) with %s refused, saw %ld", v,
 				  what[i], rc);
 			return;
 		}
-		if (rc != -EINVAL) {
+		if (rc != -XEN_EINVAL) {
 			conf_fail(r, "expected -EINVAL for %s on vCPU %d, saw %ld", what[i], v, rc);
 			return;
 		}
 	}
-	long up = HYPERVISOR_vcpu_op(VCPUOP_is_up, (unsigned)v, NULL);
+	long up = pvh_test_vcpu_op(VCPUOP_is_up, (unsigned)v, NULL);
 	if (up != 0)
 		conf_fail(r, "expected vCPU %d still down after refused contexts, saw is_up %ld", v,
 			  up);
@@ -186,35 +177,35 @@ static void t_down_up(struct conf_result *r, const struct conf_expect *e)
 	if (!need_xen(r))
 		return;
 	unsigned victim = 0;
-	for (unsigned i = 1; i < cpu_count; i++)
-		if (cpus[i].online)
+	for (unsigned i = 1; i < conf_cpu_count(); i++)
+		if (conf_cpu_online(i))
 			victim = i;
 	if (!victim) {
 		conf_skip(r, "one CPU only: no AP to take down");
 		return;
 	}
 	pvh_thread_pin(NULL, 0);
-	uint32_t v = cpus[victim].vcpu_id;
-	int rc = smp_cpu_down(victim);
+	uint32_t v = conf_cpu_vcpu(victim);
+	int rc = pvh_cpu_offline(victim);
 	if (rc) {
 		conf_error(r, "taking CPU %u (vCPU %u) down failed: %d", victim, v, rc);
 		return;
 	}
-	long up = HYPERVISOR_vcpu_op(VCPUOP_is_up, v, NULL);
+	long up = pvh_test_vcpu_op(VCPUOP_is_up, v, NULL);
 	if (up != 0) {
-		smp_cpu_up(victim);
+		pvh_cpu_online(victim);
 		conf_fail(r, "expected VCPUOP_is_up(%u) = 0 after VCPUOP_down, saw %ld", v, up);
 		return;
 	}
-	rc = smp_cpu_up(victim);
-	up = HYPERVISOR_vcpu_op(VCPUOP_is_up, v, NULL);
+	rc = pvh_cpu_online(victim);
+	up = pvh_test_vcpu_op(VCPUOP_is_up, v, NULL);
 	if (rc || up != 1) {
 		conf_fail(r, "expected vCPU %u back up after VCPUOP_up, saw rc %d, is_up %ld", v,
 			  rc, up);
 		return;
 	}
 	volatile int ran = 0;
-	if (smp_call(victim, bump, (void *)&ran) || !ran) {
+	if (pvh_cpu_call(victim, bump, (void *)&ran) || !ran) {
 		conf_fail(r, "expected vCPU %u to run work after VCPUOP_up, saw no response", v);
 		return;
 	}
@@ -230,28 +221,29 @@ static void t_vcpu_info(struct conf_result *r, const struct conf_expect *e)
 	(void)e;
 	if (!need_xen(r))
 		return;
-	for (unsigned i = 0; i < cpu_count; i++) {
-		struct cpu *c = &cpus[i];
-		if (!c->online)
+	for (unsigned i = 0; i < conf_cpu_count(); i++) {
+		struct pvh_test_vcpu_info vi;
+		uint32_t vcpu = conf_cpu_vcpu(i);
+		if (!conf_cpu_online(i) || pvh_test_vcpu_info(i, &vi))
 			continue;
-		if (!c->arch.vcpu_info_registered) {
+		if (!vi.registered) {
 			conf_fail(
 			    r,
 			    "expected VCPUOP_register_vcpu_info to succeed for vCPU %u, it did not",
-			    c->vcpu_id);
+			    vcpu);
 			return;
 		}
 		/* Xen writes the registered copy: its pvclock moves */
-		if (!c->arch.vcpu_info->time.system_time) {
+		if (!vi.system_time) {
 			conf_fail(r,
 				  "expected Xen to keep vCPU %u's registered vcpu_info (time) up "
 				  "to date, saw 0",
-				  c->vcpu_id);
+				  vcpu);
 			return;
 		}
-		uintptr_t a = (uintptr_t)&c->arch.vcpu_info_area;
+		uint64_t a = vi.area_addr;
 		struct vcpu_register_vcpu_info info = { .mfn = a >> 12, .offset = a & 0xfff };
-		long rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, c->vcpu_id, &info);
+		long rc = pvh_test_vcpu_op(VCPUOP_register_vcpu_info, vcpu, &info);
 		/* vcpu.h: "may be called only once per vcpu"; it names no error, and Xen's
 		 * changed (4.17 -EINVAL, 4.20 -EBUSY): any error is a refusal */
 		if (rc >= 0) {
@@ -259,7 +251,7 @@ static void t_vcpu_info(struct conf_result *r, const struct conf_expect *e)
 			    r,
 			    "expected a second register_vcpu_info for vCPU %u refused (once per "
 			    "vCPU), saw %ld (accepted)",
-			    c->vcpu_id, rc);
+			    vcpu, rc);
 			return;
 		}
 		if (n && rc != refused)

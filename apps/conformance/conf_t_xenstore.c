@@ -5,14 +5,12 @@
 #include <string.h>
 #include <xen/xen.h>
 #include <xen/arch-x86/cpuid.h>
-#include "apps/conformance/conf_guest.h"
-#include "apps/conformance/conf_rules.h"
-#include "arch/x86/cpu.h"
-#include "arch/x86/xen.h"
-#include "base/errno.h"
-#include "kernel/sched.h"
-#include "kernel/time.h"
+#include "conf_guest.h"
+#include "conf_rules.h"
 #include <pvhkit/xenstore.h>
+#include <xen/errno.h>
+#include <pvhkit/thread.h>
+#include <pvhkit/test/kernel.h>
 
 #define XS_TXT "docs/misc/xenstore.txt, docs/misc/xenstore-paths.pandoc"
 #define MS     1000000ull
@@ -31,9 +29,9 @@ static int cpuid_domid(void)
 {
 	uint32_t a, b, c, d;
 
-	if (!xen.present)
+	if (!conf_xen()->present)
 		return -1;
-	cpuid(xen.cpuid_base + 4, 0, &a, &b, &c, &d);
+	pvh_test_cpuid(conf_xen()->cpuid_base + 4, 0, &a, &b, &c, &d);
 	return a & XEN_HVM_CPUID_DOMID_PRESENT ? (int)c : -1;
 }
 
@@ -89,7 +87,7 @@ static void t_write_data(struct conf_result *r, const struct conf_expect *e)
 		conf_fail(r, "expected a write under data/ to succeed, saw %d", w);
 	else if (rd < 0 || strcmp(got, "value 1"))
 		conf_fail(r, "expected to read back 'value 1', saw %d '%s'", rd, rd < 0 ? "" : got);
-	else if (rm || gone != -ENOENT)
+	else if (rm || gone != -XEN_ENOENT)
 		conf_fail(r, "expected rm to remove it (then ENOENT), saw rm %d, read %d", rm,
 			  gone);
 	else
@@ -107,14 +105,14 @@ static void t_eacces(struct conf_result *r, const struct conf_expect *e)
 	int w1 = pvh_xenstore_write(NULL, "name", "renamed-by-guest");
 	int w2 = pvh_xenstore_write(NULL, "/local/domain/0/data/pvhkit-conformance", "x");
 	int r3 = pvh_xenstore_read(NULL, "/local/domain/0/name", buf, sizeof(buf));
-	if (w1 != -EACCES)
+	if (w1 != -XEN_EACCES)
 		conf_fail(r,
 			  "expected writing our toolstack-owned 'name' to fail with EACCES, saw %d",
 			  w1);
-	else if (w2 != -EACCES)
+	else if (w2 != -XEN_EACCES)
 		conf_fail(r, "expected writing under /local/domain/0 to fail with EACCES, saw %d",
 			  w2);
-	else if (r3 != -EACCES)
+	else if (r3 != -XEN_EACCES)
 		conf_fail(r, "expected reading /local/domain/0/name to fail with EACCES, saw %d",
 			  r3);
 	else
@@ -134,11 +132,11 @@ static void watch_fn(const char *path, void *arg)
 
 static int wait_hits(unsigned want, uint64_t timeout_ns)
 {
-	uint64_t t0 = time_monotonic_ns();
+	uint64_t t0 = pvh_test_monotonic_ns();
 
 	while (__atomic_load_n(&watch_hits, __ATOMIC_ACQUIRE) < want &&
-	       time_monotonic_ns() - t0 < timeout_ns)
-		sched_sleep_ns(10 * MS);
+	       pvh_test_monotonic_ns() - t0 < timeout_ns)
+		pvh_sleep_ns(10 * MS);
 	return __atomic_load_n(&watch_hits, __ATOMIC_ACQUIRE) >= want;
 }
 

@@ -8,11 +8,10 @@
 #include <stdarg.h>
 #include <pvhkit/kernel.h>
 #include <pvhkit/smp.h>
-#include "apps/conformance/conf_args.h"
-#include "apps/conformance/conf_guest.h"
-#include "apps/conformance/conf_report.h"
-#include "arch/x86/xen.h"
-#include "kernel/time.h"
+#include "conf_args.h"
+#include "conf_guest.h"
+#include "conf_report.h"
+#include <pvhkit/test/kernel.h>
 
 /* in the order they run: boot ABI first (nothing else disturbs it), xenstore late, vCPU down/up last */
 static const struct conf_test *const groups[] = {
@@ -69,8 +68,9 @@ int main(int argc, char **argv)
 		return pvh_result(PVH_ERROR, "conformance: out of memory");
 	/* main stays on CPU 0: the vCPU tests take other CPUs down, the IPI tests send from here */
 	pvh_thread_pin(NULL, 0);
-	pvh_printf("# conformance: %s, %u CPU%s online, %s\n", xen.present ? "Xen" : "no Xen",
-		   pvh_cpu_online_count(), pvh_cpu_online_count() == 1 ? "" : "s",
+	pvh_printf("# conformance: %s, %u CPU%s online, %s\n",
+		   conf_xen()->present ? "Xen" : "no Xen", pvh_cpu_online_count(),
+		   pvh_cpu_online_count() == 1 ? "" : "s",
 		   conf_is_domu(&a.expect) ? "PVH domU" : "not a Xen domU");
 	conf_report_plan(&out, planned);
 	unsigned n = 0;
@@ -80,9 +80,9 @@ int main(int argc, char **argv)
 				continue;
 			struct conf_record *rec = &recs[n++];
 			*rec = (struct conf_record){ .test = t, .res = { PVH_PASS, "" } };
-			uint64_t t0 = time_monotonic_ns();
+			uint64_t t0 = pvh_test_monotonic_ns();
 			t->run(&rec->res, &a.expect);
-			rec->ns = time_monotonic_ns() - t0;
+			rec->ns = pvh_test_monotonic_ns() - t0;
 			conf_report_tap(&out, n, rec);
 		}
 	conf_report_junit(&out, recs, n);

@@ -17,6 +17,12 @@ static inline void irq_enable(void)
 	__asm__ volatile("sti" ::: "memory");
 }
 
+/* With interrupts off: lets one pending interrupt in (sti's shadow covers the pause), then off again. */
+static inline void irq_window(void)
+{
+	__asm__ volatile("sti; pause; cli" ::: "memory");
+}
+
 static inline unsigned long irq_save(void)
 {
 	unsigned long flags;

@@ -99,7 +99,8 @@ static pvh_blk_dev_t *disk_open_count(const char *name)
 	if (pvh_blk_read(d, bi.sector_size, sec, bi.sector_size) == 0)
 		sscanf(sec, "appliance boots: %u", &boots);
 	snprintf(sec, sizeof(sec), "appliance boots: %u\n", boots + 1);
-	if (bi.read_only || pvh_blk_write(d, bi.sector_size, sec, bi.sector_size) || pvh_blk_flush(d))
+	if (bi.read_only || pvh_blk_write(d, bi.sector_size, sec, bi.sector_size) ||
+	    pvh_blk_flush(d))
 		printf("appliance: disk %s: cannot write the boot counter\n", name);
 	else
 		printf("appliance: disk %s (%llu MiB): boot number %u\n", name,

@@ -31,6 +31,11 @@ enum pvh_status pvh_status_max(enum pvh_status a, enum pvh_status b);
 void pvh_tally_add(struct pvh_tally *t, enum pvh_status s);
 /* The RESULT line's word: "PASS", "SKIP", "ERROR", "FAIL" (PVH_NONE: "PASS"). */
 const char *pvh_status_word(enum pvh_status s);
+/*
+ * The word XTF's "Test result: <WORD>" line uses for it: "SUCCESS" (PVH_PASS, and PVH_NONE:
+ * nothing failed), "SKIP", "ERROR", "FAILURE".
+ */
+const char *pvh_status_xtf_word(enum pvh_status s);
 /* What main returns for it: 1 for ERROR and FAIL, 0 otherwise. */
 int pvh_status_exit(enum pvh_status s);
 

@@ -28,6 +28,13 @@ const char *pvh_status_word(enum pvh_status s)
 	return (unsigned)s < sizeof(word) / sizeof(word[0]) ? word[s] : "ERROR";
 }
 
+const char *pvh_status_xtf_word(enum pvh_status s)
+{
+	static const char *const word[] = { "SUCCESS", "SKIP", "SUCCESS", "ERROR", "FAILURE" };
+
+	return (unsigned)s < sizeof(word) / sizeof(word[0]) ? word[s] : "ERROR";
+}
+
 int pvh_status_exit(enum pvh_status s)
 {
 	return s == PVH_ERROR || s == PVH_FAIL;

@@ -5,15 +5,19 @@
 #include "pvhkit/result.h"
 
 static struct pvh_tally suite;
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void out(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Results are the app's output: never filtered by loglevel, and not copied to port 0xE9. */
-static void out(const char *fmt, ...)
+/*
+ * Results are the app's output: never filtered by loglevel. TAP lines at LOG_INFO (not copied to
+ * port 0xE9); the RESULT line at LOG_EMERG, so it also reaches port 0xE9, where runners look
+ * when the ring dies.
+ */
+static void out(int level, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintk_always(LOG_INFO, fmt, ap);
+	vprintk_always(level, fmt, ap);
 	va_end(ap);
 }
 
@@ -23,7 +27,7 @@ static void record(enum pvh_status s, const char *name, const char *why)
 
 	pvh_tally_add(&suite, s);
 	pvh_tap_format(line, sizeof(line), suite.total, s, name, why);
-	out("%s\n", line);
+	out(LOG_INFO, "%s\n", line);
 }
 
 int pvh_tap_ok(int cond, const char *fmt, ...)
@@ -62,7 +66,7 @@ void pvh_tap_diag(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	out("# %s\n", line);
+	out(LOG_INFO, "# %s\n", line);
 }
 
 void pvh_tap_tally(struct pvh_tally *t)
@@ -74,10 +78,9 @@ int pvh_tap_result(const char *name)
 {
 	char line[200];
 
-	out("1..%u\n", suite.total);
+	out(LOG_INFO, "1..%u\n", suite.total);
 	pvh_tally_format(line, sizeof(line), &suite, name);
-	/* LOG_EMERG: the RESULT line also reaches port 0xE9, where runners look when the ring dies */
-	printk(LOG_EMERG, "%s\n", line);
+	out(LOG_EMERG, "%s\n", line);
 	return pvh_status_exit(suite.status);
 }
 
@@ -89,6 +92,6 @@ int pvh_result(enum pvh_status s, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	printk(LOG_EMERG, "RESULT: %s %s\n", pvh_status_word(s), text);
+	out(LOG_EMERG, "RESULT: %s %s\n", pvh_status_word(s), text);
 	return pvh_status_exit(s);
 }

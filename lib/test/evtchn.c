@@ -32,6 +32,16 @@ int pvh_test_evtchn_notify(evtchn_port_t port)
 	return evtchn_notify(port);
 }
 
+void pvh_test_evtchn_mask(evtchn_port_t port)
+{
+	evtchn_mask(port);
+}
+
+void pvh_test_evtchn_unmask(evtchn_port_t port)
+{
+	evtchn_unmask(port);
+}
+
 int pvh_test_evtchn_close(evtchn_port_t port)
 {
 	return evtchn_close(port);

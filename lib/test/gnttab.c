@@ -2,6 +2,11 @@
 #include "kernel/gnttab.h"
 #include "pvhkit/test/gnttab.h"
 
+int pvh_test_gnttab_available(void)
+{
+	return gnttab_available();
+}
+
 int pvh_test_gnttab_grant_access(domid_t domid, uint64_t frame, int readonly)
 {
 	return gnttab_grant_access(domid, frame, readonly);

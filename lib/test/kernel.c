@@ -35,6 +35,11 @@ uint64_t pvh_test_wall_ns(void)
 	return time_wall_ns();
 }
 
+uint64_t pvh_test_vcpu_ns(int *tsc_stable)
+{
+	return time_vcpu_ns(tsc_stable);
+}
+
 void *pvh_test_page_alloc(uint64_t n)
 {
 	return page_alloc(n);
@@ -54,6 +59,31 @@ struct pvh_test_kthread *pvh_test_kthread_create(const char *name, void (*fn)(vo
 int pvh_test_kthread_join(struct pvh_test_kthread *t)
 {
 	return thread_join((struct thread *)t);
+}
+
+struct pvh_test_kthread *pvh_test_kthread_self(void)
+{
+	return (struct pvh_test_kthread *)thread_self();
+}
+
+void pvh_test_sched_set_blocked(void)
+{
+	sched_set_blocked();
+}
+
+void pvh_test_schedule(void)
+{
+	schedule();
+}
+
+void pvh_test_sched_set_running(void)
+{
+	sched_set_running();
+}
+
+void pvh_test_kthread_wake(struct pvh_test_kthread *t)
+{
+	sched_wake((struct thread *)t);
 }
 
 unsigned pvh_test_thread_count(void)

@@ -1,9 +1,13 @@
-/* include/pvhkit/test/xen.h (test images only): the kernel's Xen facts, raw hypercalls, CPUID, interrupt masking. */
+/* include/pvhkit/test/xen.h (test images only): the kernel's Xen facts, raw hypercalls, CPUID, registers, per-vCPU state. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/xen.h"
+#include "drivers/console/xencons.h"
+#include "kernel/cpu.h"
 #include "pvhkit/test/xen.h"
+
+_Static_assert(PVH_TEST_CPU_MAX == CPU_MAX, "the test header's CPU_MAX is the kernel's");
 
 void pvh_test_xen_info(struct pvh_test_xen *out)
 {
@@ -38,4 +42,51 @@ unsigned long pvh_test_irq_save(void)
 void pvh_test_irq_restore(unsigned long flags)
 {
 	irq_restore(flags);
+}
+
+struct shared_info *pvh_test_shared_info(void)
+{
+	return xen_shared_info;
+}
+
+void pvh_test_cregs(struct pvh_test_cregs *out)
+{
+	*out = (struct pvh_test_cregs){ read_cr0(), read_cr3(), read_cr4(), rdmsr(MSR_EFER) };
+}
+
+void pvh_test_halt_forever(void)
+{
+	cpu_halt_forever();
+}
+
+const void *pvh_test_phys_map(uint64_t paddr, uint64_t len)
+{
+	uint64_t top = paging_mapped_top();
+
+	if (paddr < 4096 || len > top || paddr > top - len)
+		return NULL;
+	return (const void *)(uintptr_t)paddr;
+}
+
+int pvh_test_vcpu_info(unsigned cpu, struct pvh_test_vcpu_info *out)
+{
+	if (cpu >= cpu_count)
+		return -1;
+	const struct cpu_arch *a = &cpus[cpu].arch;
+
+	*out = (struct pvh_test_vcpu_info){
+		.registered = a->vcpu_info_registered,
+		.system_time = a->vcpu_info ? a->vcpu_info->time.system_time : 0,
+		.area_addr = (uintptr_t)&a->vcpu_info_area,
+	};
+	return 0;
+}
+
+void pvh_test_xencons_stats(struct pvh_test_xencons_stats *st)
+{
+	struct xencons_stats s;
+
+	xencons_get_stats(&s);
+	*st =
+	    (struct pvh_test_xencons_stats){ s.bytes_out, s.bytes_in, s.full_waits, s.ring_errors };
 }

@@ -18,8 +18,9 @@ TABLE = """# design
 | arch | `arch/x86/` | mechanism | `base/`, `<xen/>` |
 | kernel | `kernel/` | policy | `arch/x86/`, `base/`, `<xen/>` |
 | api | `include/pvhkit/` | public API | nothing |
+| test api | `include/pvhkit/test/` | test-only headers | `include/pvhkit/`, `<xen/>` |
 | apps | `apps/` | apps | `include/pvhkit/` |
-| test images | `apps/conformance/` | tests | `include/pvhkit/`, `<xen/>` |
+| test images | `apps/conformance/` | tests | `include/pvhkit/`, `include/pvhkit/test/`, `<xen/>` |
 <!-- layers:end -->
 """
 
@@ -54,7 +55,9 @@ CLEAN = {
     "kernel/sched.h": "/* sched */\n",
     "include/pvhkit/thread.h": "/* api */\n#include <stdint.h>\n",
     "apps/hello/main.c": "/* hello */\n#include <pvhkit/thread.h>\n#include <stdio.h>\n",
-    "apps/conformance/main.c": "/* conf */\n#include <pvhkit/thread.h>\n#include <xen/xen.h>\n",
+    "include/pvhkit/test/xen.h": "/* test api */\n#include <pvhkit/thread.h>\n#include <xen/xen.h>\n",
+    "apps/conformance/main.c": "/* conf */\n#include <pvhkit/thread.h>\n#include <xen/xen.h>\n"
+    "#include <pvhkit/test/xen.h>\n",
 }
 
 
@@ -80,6 +83,24 @@ def test_app_reaching_into_kernel_fails(tmp_path):
     r = run(tree(tmp_path, files))
     assert r.returncode == 1
     assert "apps/hello/main.c:4: includes kernel/sched.h" in r.stdout
+
+
+def test_app_using_the_test_only_headers_fails(tmp_path):
+    """include/pvhkit/test/ is its own layer inside include/pvhkit/: test images only."""
+    files = dict(CLEAN)
+    files["apps/hello/main.c"] += "#include <pvhkit/test/xen.h>\n"
+    r = run(tree(tmp_path, files))
+    assert r.returncode == 1
+    assert ("apps/hello/main.c:4: includes include/pvhkit/test/xen.h (include/pvhkit/test/, "
+            "layer 'test api')") in r.stdout
+
+
+def test_public_header_reaching_into_the_test_headers_fails(tmp_path):
+    files = dict(CLEAN)
+    files["include/pvhkit/thread.h"] += '#include "test/xen.h"\n'
+    r = run(tree(tmp_path, files))
+    assert r.returncode == 1
+    assert "include/pvhkit/thread.h:3: includes include/pvhkit/test/xen.h" in r.stdout
 
 
 def test_xen_headers_only_where_the_table_allows(tmp_path):

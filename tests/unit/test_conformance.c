@@ -44,34 +44,34 @@ static uint64_t desc(uint32_t base, uint32_t limit20, unsigned type, unsigned s,
 }
 
 /* The state Xen's or QEMU's loader should hand over, with readable descriptors for all five. */
-static struct entry_state good_entry(void)
+static struct pvh_test_entry_state good_entry(void)
 {
-	struct entry_state es = {
-		.magic = ENTRY_STATE_MAGIC, .eflags = 0x2, .cr0 = 0x11, .ebx = 0x1000
+	struct pvh_test_entry_state es = {
+		.magic = PVH_TEST_ENTRY_MAGIC, .eflags = 0x2, .cr0 = 0x11, .ebx = 0x1000
 	};
 
-	es.desc[ENTRY_CS] = desc(0, 0xfffff, 0xb, 1, 1, 1, 1);
-	es.desc[ENTRY_DS] = es.desc[ENTRY_ES] = es.desc[ENTRY_SS] =
+	es.desc[PVH_TEST_SEG_CS] = desc(0, 0xfffff, 0xb, 1, 1, 1, 1);
+	es.desc[PVH_TEST_SEG_DS] = es.desc[PVH_TEST_SEG_ES] = es.desc[PVH_TEST_SEG_SS] =
 	    desc(0, 0xfffff, 0x3, 1, 1, 1, 1);
-	es.desc[ENTRY_TR] = desc(0, 0x67, 0xb, 0, 1, 0, 0);
-	for (int i = 0; i < ENTRY_NSEG; i++) {
+	es.desc[PVH_TEST_SEG_TR] = desc(0, 0x67, 0xb, 0, 1, 0, 0);
+	for (int i = 0; i < PVH_TEST_NSEG; i++) {
 		es.sel[i] = 8 * (i + 1);
-		es.valid |= ENTRY_VALID_DESC(i);
+		es.valid |= PVH_TEST_VALID_DESC(i);
 	}
 	return es;
 }
 
 Test(conformance_entry, good_state_passes)
 {
-	struct entry_state es = good_entry();
+	struct pvh_test_entry_state es = good_entry();
 
 	expect_pass(conf_rule_cr0(es.cr0, &r));
 	expect_pass(conf_rule_cr4(es.cr4, &r));
 	expect_pass(conf_rule_eflags(es.eflags, &r));
 	expect_pass(conf_rule_efer(0, &r));
 	expect_pass(conf_rule_ebx(es.ebx, 0x336ec578, &r));
-	for (int i = 0; i < ENTRY_NSEG; i++)
-		expect_pass(conf_rule_segment(&es, (enum entry_seg)i, &r));
+	for (int i = 0; i < PVH_TEST_NSEG; i++)
+		expect_pass(conf_rule_segment(&es, (enum pvh_test_seg)i, &r));
 }
 
 Test(conformance_entry, if_set_is_a_failure)
@@ -95,42 +95,42 @@ Test(conformance_entry, control_registers)
 
 Test(conformance_entry, bad_segments)
 {
-	struct entry_state es = good_entry();
+	struct pvh_test_entry_state es = good_entry();
 
-	es.desc[ENTRY_CS] = desc(0, 0xfffff, 0xb, 1, 1, 0, 1); /* 16-bit code */
-	expect_fail(conf_rule_segment(&es, ENTRY_CS, &r), "CS 32-bit");
-	es.desc[ENTRY_CS] = desc(0x1000, 0xfffff, 0xb, 1, 1, 1, 1);
-	expect_fail(conf_rule_segment(&es, ENTRY_CS, &r), "base 0", "0x1000");
-	es.desc[ENTRY_DS] = desc(0, 0xffff, 0x3, 1, 1, 1, 0); /* 64 KiB limit */
-	expect_fail(conf_rule_segment(&es, ENTRY_DS, &r), "limit 0xffffffff", "0xffff");
-	es.desc[ENTRY_SS] = desc(0, 0xfffff, 0x1, 1, 1, 1, 1); /* read-only data */
-	expect_fail(conf_rule_segment(&es, ENTRY_SS, &r), "read/write");
-	es.desc[ENTRY_TR] = desc(0, 0x67, 0x9, 0, 1, 0, 0); /* available, not busy */
-	expect_fail(conf_rule_segment(&es, ENTRY_TR, &r), "busy", "0x9");
-	es.desc[ENTRY_TR] = desc(0, 0xffff, 0xb, 0, 1, 0, 0);
-	expect_fail(conf_rule_segment(&es, ENTRY_TR, &r), "0x67", "0xffff");
+	es.desc[PVH_TEST_SEG_CS] = desc(0, 0xfffff, 0xb, 1, 1, 0, 1); /* 16-bit code */
+	expect_fail(conf_rule_segment(&es, PVH_TEST_SEG_CS, &r), "CS 32-bit");
+	es.desc[PVH_TEST_SEG_CS] = desc(0x1000, 0xfffff, 0xb, 1, 1, 1, 1);
+	expect_fail(conf_rule_segment(&es, PVH_TEST_SEG_CS, &r), "base 0", "0x1000");
+	es.desc[PVH_TEST_SEG_DS] = desc(0, 0xffff, 0x3, 1, 1, 1, 0); /* 64 KiB limit */
+	expect_fail(conf_rule_segment(&es, PVH_TEST_SEG_DS, &r), "limit 0xffffffff", "0xffff");
+	es.desc[PVH_TEST_SEG_SS] = desc(0, 0xfffff, 0x1, 1, 1, 1, 1); /* read-only data */
+	expect_fail(conf_rule_segment(&es, PVH_TEST_SEG_SS, &r), "read/write");
+	es.desc[PVH_TEST_SEG_TR] = desc(0, 0x67, 0x9, 0, 1, 0, 0); /* available, not busy */
+	expect_fail(conf_rule_segment(&es, PVH_TEST_SEG_TR, &r), "busy", "0x9");
+	es.desc[PVH_TEST_SEG_TR] = desc(0, 0xffff, 0xb, 0, 1, 0, 0);
+	expect_fail(conf_rule_segment(&es, PVH_TEST_SEG_TR, &r), "0x67", "0xffff");
 }
 
 Test(conformance_entry, segment_probes)
 {
-	const uint32_t all =
-	    ENTRY_PROBE_RAN | ENTRY_PROBE_SS_32 | ENTRY_PROBE_SS_BASE | ENTRY_PROBE_ES_BASE;
+	const uint32_t all = PVH_TEST_PROBE_RAN | PVH_TEST_PROBE_SS_32 | PVH_TEST_PROBE_SS_BASE |
+			     PVH_TEST_PROBE_ES_BASE;
 
 	expect_pass(conf_rule_segment_probes(all, &r));
-	expect_fail(conf_rule_segment_probes(all & ~ENTRY_PROBE_SS_32, &r), "32-bit stack",
+	expect_fail(conf_rule_segment_probes(all & ~PVH_TEST_PROBE_SS_32, &r), "32-bit stack",
 		    "16-bit");
-	expect_fail(conf_rule_segment_probes(all & ~ENTRY_PROBE_SS_BASE, &r), "SS's base");
-	expect_fail(conf_rule_segment_probes(all & ~ENTRY_PROBE_ES_BASE, &r), "ES's base");
+	expect_fail(conf_rule_segment_probes(all & ~PVH_TEST_PROBE_SS_BASE, &r), "SS's base");
+	expect_fail(conf_rule_segment_probes(all & ~PVH_TEST_PROBE_ES_BASE, &r), "ES's base");
 	cr_assert_eq(conf_rule_segment_probes(0, &r), PVH_SKIP);
 }
 
 Test(conformance_entry, null_selector_is_a_skip)
 {
-	struct entry_state es = good_entry();
+	struct pvh_test_entry_state es = good_entry();
 
 	es.valid = 0;
-	es.sel[ENTRY_TR] = 0;
-	cr_assert_eq(conf_rule_segment(&es, ENTRY_TR, &r), PVH_SKIP);
+	es.sel[PVH_TEST_SEG_TR] = 0;
+	cr_assert_eq(conf_rule_segment(&es, PVH_TEST_SEG_TR, &r), PVH_SKIP);
 	cr_assert(strstr(r.msg, "cannot be read back"), "%s", r.msg);
 }
 
@@ -224,7 +224,7 @@ Test(conformance_start_info, modules)
 /* A MADT: header, then one local APIC entry per processor (UID i, APIC id 2i), then I/O APICs. */
 static unsigned madt(uint8_t *t, unsigned ncpu, unsigned enabled, unsigned ioapics)
 {
-	unsigned len = ACPI_MADT_HDR_LEN;
+	unsigned len = PVH_TEST_ACPI_MADT_HDR_LEN;
 
 	memset(t, 0, 512);
 	memcpy(t, "APIC", 4);
@@ -248,22 +248,22 @@ static unsigned madt(uint8_t *t, unsigned ncpu, unsigned enabled, unsigned ioapi
 Test(conformance_acpi, madt_counts)
 {
 	uint8_t t[512];
-	struct acpi_cpu cpus[16];
-	struct acpi_madt m;
+	struct pvh_test_acpi_cpu cpus[16];
+	struct pvh_test_acpi_madt m;
 	struct conf_expect e = none;
 
 	e.vcpus = 3;
 	e.maxvcpus = 8;
 	unsigned len = madt(t, 8, 3, 0);
-	cr_assert_eq(acpi_madt_parse(t, len, cpus, 16, &m), 0);
+	cr_assert_eq(pvh_test_acpi_madt_parse(t, len, cpus, 16, &m), 0);
 	expect_pass(conf_rule_madt_cpus(&m, cpus, &e, &r));
 	/* one enabled CPU too many */
 	len = madt(t, 8, 4, 0);
-	cr_assert_eq(acpi_madt_parse(t, len, cpus, 16, &m), 0);
+	cr_assert_eq(pvh_test_acpi_madt_parse(t, len, cpus, 16, &m), 0);
 	expect_fail(conf_rule_madt_cpus(&m, cpus, &e, &r), "expected 3 enabled", "saw 4");
 	/* one processor entry missing */
 	len = madt(t, 7, 3, 0);
-	cr_assert_eq(acpi_madt_parse(t, len, cpus, 16, &m), 0);
+	cr_assert_eq(pvh_test_acpi_madt_parse(t, len, cpus, 16, &m), 0);
 	expect_fail(conf_rule_madt_cpus(&m, cpus, &e, &r), "expected 8 processor entries", "saw 7");
 	cr_assert_eq(conf_rule_madt_cpus(&m, cpus, &none, &r), PVH_SKIP);
 }
@@ -279,7 +279,7 @@ Test(conformance_acpi, ioapic_in_a_domu)
 	cr_assert_eq(conf_rule_no_ioapic(1, 0, &r), PVH_SKIP); /* dom0 / QEMU may have one */
 	len = madt(t, 2, 2, 0);
 	expect_pass(conf_rule_no_ioapic(conf_madt_count_type(t, len, 1), 1, &r));
-	t[ACPI_MADT_HDR_LEN + 1] = 0; /* an entry of length 0 must not loop forever */
+	t[PVH_TEST_ACPI_MADT_HDR_LEN + 1] = 0; /* an entry of length 0 must not loop forever */
 	cr_assert_lt(conf_madt_count_type(t, len, 1), 0);
 }
 

@@ -21,16 +21,6 @@ int vprintk_always(int level, const char *fmt, va_list ap)
 	return n;
 }
 
-int printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vprintk_always(level, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 static const enum pvh_status all[] = { PVH_NONE, PVH_SKIP, PVH_PASS, PVH_ERROR, PVH_FAIL };
 #define NALL (sizeof(all) / sizeof(all[0]))
 
@@ -81,6 +71,16 @@ Test(result, words_and_exit_status)
 		cr_assert_str_eq(pvh_status_word(all[i]), word[i]);
 		cr_assert_eq(pvh_status_exit(all[i]), exit_status[i]);
 	}
+}
+
+/* XTF's "Test result:" words, which the conformance runner's XTF line prints */
+Test(result, xtf_words)
+{
+	static const char *const word[] = { "SUCCESS", "SKIP", "SUCCESS", "ERROR", "FAILURE" };
+
+	for (unsigned i = 0; i < NALL; i++)
+		cr_assert_str_eq(pvh_status_xtf_word(all[i]), word[i], "status %u", i);
+	cr_assert_str_eq(pvh_status_xtf_word((enum pvh_status)99), "ERROR", "out of range");
 }
 
 Test(result, tap_lines)

@@ -1,6 +1,6 @@
 # Criterion unit tests: host-compiled from the very source files the guest runs.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-UNIT_UNDER_TEST := base/fmt.c lib/api/result.c lib/api/tap.c kernel/memmap.c kernel/pmem.c kernel/heap.c kernel/startinfo.c \
+UNIT_UNDER_TEST := base/fmt.c lib/api/result.c lib/api/tap.c lib/test/acpi.c kernel/memmap.c kernel/pmem.c kernel/heap.c kernel/startinfo.c \
 	kernel/cmdline.c kernel/ksyms.c kernel/pvclock.c kernel/evtchn_scan.c kernel/timerq.c \
 	kernel/gnttab_refs.c kernel/smp_discover.c
 UNIT_UNDER_TEST += drivers/xenbus/xs_wire.c drivers/xenbus/xs_reqs.c drivers/acpi/acpi.c
@@ -14,7 +14,7 @@ UNIT_BIN := $(BUILD)/unit/unit-tests
 # test_xenbus_front counts the frontends' pages: their page_alloc/page_free go through its wrappers
 UNIT_WRAP := -Wl,--wrap=page_alloc,--wrap=page_free
 # the host stand-ins in tests/unit/host come first; sanitizers catch what asserts miss
-UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/unit/host -I. -Iinclude \
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/unit/host -I. -Iinclude -DPVHKIT_TEST_IMAGE \
 	-isystem $(XEN_INC) -D__XEN_INTERFACE_VERSION__=0x00040e00 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 

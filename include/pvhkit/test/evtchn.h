@@ -16,6 +16,9 @@ int pvh_test_evtchn_bind_ipi(uint32_t vcpu, uint32_t *port);
 /* Runs fn(port, arg) in interrupt context on every event on port. */
 int pvh_test_evtchn_bind(uint32_t port, void (*fn)(uint32_t port, void *arg), void *arg);
 int pvh_test_evtchn_notify(uint32_t port);
+/* Masked, the port's events stay pending (no upcall) until unmasked. */
+void pvh_test_evtchn_mask(uint32_t port);
+void pvh_test_evtchn_unmask(uint32_t port);
 int pvh_test_evtchn_close(uint32_t port);
 /* How many times port's handler has run. */
 uint64_t pvh_test_evtchn_count(uint32_t port);

@@ -8,6 +8,8 @@
 /* Refs and domain ids are Xen's grant_ref_t (uint32_t) and domid_t (uint16_t). */
 struct gnttab_copy; /* <xen/grant_table.h>'s */
 
+/* 1 once the kernel set its grant table up (Xen). */
+int pvh_test_gnttab_available(void);
 /* Grants domid access to frame: the ref (>= 8, the reserved ones excluded) or a negative errno. */
 int pvh_test_gnttab_grant_access(uint16_t domid, uint64_t frame, int readonly);
 /* Revokes a grant: 0, or a negative errno (in use by the peer, not granted). */

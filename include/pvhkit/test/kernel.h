@@ -10,6 +10,8 @@
 int pvh_test_time_available(void);
 uint64_t pvh_test_monotonic_ns(void);
 uint64_t pvh_test_wall_ns(void);
+/* This vCPU's own pvclock, raw (no cross-CPU clamp); *tsc_stable: Xen set XEN_PVCLOCK_TSC_STABLE_BIT. */
+uint64_t pvh_test_vcpu_ns(int *tsc_stable);
 
 /* Whole pages from the page allocator (NULL when out of memory). */
 void *pvh_test_page_alloc(uint64_t n);
@@ -20,6 +22,17 @@ struct pvh_test_kthread;
 struct pvh_test_kthread *pvh_test_kthread_create(const char *name, void (*fn)(void *), void *arg,
 						 int cpu /* -1: any */);
 int pvh_test_kthread_join(struct pvh_test_kthread *t);
+/*
+ * The scheduler's blocking steps, for a test that sleeps its own way: mark the caller blocked,
+ * then arm what will wake it, then schedule() (it returns once woken; a wake that came between
+ * the two steps is not lost); mark it running when done. pvh_test_kthread_wake may be called
+ * from interrupt context (a timer's fn).
+ */
+struct pvh_test_kthread *pvh_test_kthread_self(void);
+void pvh_test_sched_set_blocked(void);
+void pvh_test_schedule(void);
+void pvh_test_sched_set_running(void);
+void pvh_test_kthread_wake(struct pvh_test_kthread *t);
 /* Threads alive, the kernel's own service threads included. */
 unsigned pvh_test_thread_count(void);
 

@@ -9,21 +9,14 @@
  * the guest's own part may reach (default 200: Xen runs emulated on the rig), scan= seconds of
  * spinning on the pvclock per CPU (default 1), raw= one-shot timers per kind (default 200).
  */
+#include <string.h>
 #include <pvhkit/kernel.h>
 #include <pvhkit/result.h>
-#include "arch/x86/cpu.h"
-#include "arch/x86/hypercall.h"
-#include "arch/x86/idle_halt.h"
-#include "arch/x86/irq.h"
-#include "arch/x86/tsc.h"
-#include "arch/x86/xen.h"
-#include "base/string.h"
-#include "kernel/cpu.h"
-#include "kernel/evtchn.h"
-#include "kernel/pvclock.h"
-#include "kernel/sched.h"
-#include "kernel/time.h"
-#include "kernel/timer.h"
+#include <pvhkit/smp.h>
+#include <pvhkit/test/clock.h>
+#include <pvhkit/test/evtchn.h>
+#include <pvhkit/test/kernel.h>
+#include <pvhkit/test/xen.h>
 #include <xen/vcpu.h>
 
 #define US	1000ull
@@ -32,41 +25,6 @@
 
 static unsigned n_sleeps = 2000, bound_ms = 200, scan_s = 1, n_raw = 200;
 static uint64_t tsc_rate;
-
-/* Everything about "now" on this CPU, read with interrupts off so it all comes from one vCPU. */
-struct stamp {
-	struct pvclock_snapshot s;
-	uint32_t version;
-	uint64_t tsc, raw, mono;
-	uint64_t timer_irqs, upcalls;
-	unsigned cpu;
-};
-
-static void stamp(struct stamp *st)
-{
-	unsigned long f = irq_save();
-	struct cpu *c = this_cpu();
-	volatile struct vcpu_time_info *t = &c->arch.vcpu_info->time;
-	uint32_t v;
-
-	do {
-		v = t->version;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		st->s.tsc_timestamp = t->tsc_timestamp;
-		st->s.system_time = t->system_time;
-		st->s.mul = t->tsc_to_system_mul;
-		st->s.shift = t->tsc_shift;
-		st->tsc = rdtsc();
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((v & 1) || v != t->version);
-	st->version = v;
-	st->raw = pvclock_ns(&st->s, st->tsc);
-	st->mono = time_monotonic_ns();
-	st->timer_irqs = c->timer_irqs;
-	st->upcalls = c->upcalls;
-	st->cpu = c->index;
-	irq_restore(f);
-}
 
 static int64_t tsc_ns(uint64_t from, uint64_t to)
 {
@@ -83,25 +41,26 @@ static int64_t tsc_ns(uint64_t from, uint64_t to)
  * The pvclock formula done here independently: system time plus the signed TSC difference
  * scaled. Returns how far the kernel's reading (st->raw) is from it; 0 when it is right.
  */
-static int64_t pvclock_misread(const struct stamp *st)
+static int64_t pvclock_misread(const struct pvh_test_stamp *st)
 {
 	int64_t d = (int64_t)(st->tsc - st->s.tsc_timestamp);
 	uint64_t abs = d < 0 ? -(uint64_t)d : (uint64_t)d;
-	uint64_t scaled = pvclock_scale(abs, st->s.mul, st->s.shift);
+	uint64_t scaled = pvh_test_pvclock_scale(abs, st->s.mul, st->s.shift);
 	uint64_t want = d < 0 ? st->s.system_time - scaled : st->s.system_time + scaled;
 
 	return (int64_t)(st->raw - want);
 }
 
 /* How far the clock jumped when Xen replaced a's snapshot by b's: both read at b's TSC. */
-static int64_t snapshot_jump(const struct stamp *a, const struct stamp *b)
+static int64_t snapshot_jump(const struct pvh_test_stamp *a, const struct pvh_test_stamp *b)
 {
 	if (a->version == b->version && a->cpu == b->cpu)
 		return 0;
-	return (int64_t)(pvclock_ns(&b->s, b->tsc) - pvclock_ns(&a->s, b->tsc));
+	return (int64_t)(pvh_test_pvclock_ns(&b->s, b->tsc) - pvh_test_pvclock_ns(&a->s, b->tsc));
 }
 
-static void show(const char *what, uint64_t ns, const struct stamp *a, const struct stamp *b)
+static void show(const char *what, uint64_t ns, const struct pvh_test_stamp *a,
+		 const struct pvh_test_stamp *b)
 {
 	pvh_tap_diag(
 	    "%s %lu.%03lu ms late: mono +%ld us, raw pvclock +%ld us, TSC +%ld us; CPU %u->%u",
@@ -131,9 +90,9 @@ struct series {
 	int64_t max_clock_gap;	    /* |mono elapsed - TSC elapsed| */
 	unsigned misread;	    /* stamps whose pvclock is not what the snapshot says */
 	int64_t max_misread;
-	struct stamp worst_a, worst_b;
+	struct pvh_test_stamp worst_a, worst_b;
 	unsigned shown;
-	struct stamp slow_a[3], slow_b[3];
+	struct pvh_test_stamp slow_a[3], slow_b[3];
 	uint64_t slow_late[3];
 };
 
@@ -154,26 +113,26 @@ struct sleeper {
 	int64_t scan_max_jump, scan_min_jump, scan_max_back;
 	uint64_t scan_max_gap, scan_gaps10,
 	    scan_gaps100; /* TSC between two reads: vCPU not running */
-	struct stamp scan_a, scan_b;
+	struct pvh_test_stamp scan_a, scan_b;
 	/* one-shot timers armed directly */
 	uint64_t raw_max[8], raw_sum[8], raw_lost[8], raw_etime[8];
 	uint64_t raw_gap_at_worst[8]; /* longest TSC gap while spinning for the worst one */
 };
 
 struct wake {
-	struct timer tm;
-	struct thread *sleeper;
+	struct pvh_test_timer tm;
+	struct pvh_test_kthread *sleeper;
 	uint64_t fired, fired_tsc, fired_upcalls;
 };
 
-static void wake_fn(struct timer *tm)
+static void wake_fn(void *arg)
 {
-	struct wake *w = tm->arg;
+	struct wake *w = arg;
 
-	w->fired = time_monotonic_ns();
-	w->fired_tsc = rdtsc();
-	w->fired_upcalls = this_cpu()->upcalls; /* this upcall included */
-	sched_wake(w->sleeper);
+	w->fired = pvh_test_monotonic_ns();
+	w->fired_tsc = pvh_tsc();
+	w->fired_upcalls = pvh_test_upcalls(); /* this upcall included */
+	pvh_test_kthread_wake(w->sleeper);
 }
 
 /*
@@ -184,19 +143,18 @@ static void wake_fn(struct timer *tm)
  */
 static uint64_t timed_sleep(uint64_t ns, uint64_t *fired_tsc, uint64_t *fired_upcalls)
 {
-	uint64_t deadline = time_monotonic_ns() + ns;
-	struct wake w = { .tm = { .deadline = deadline, .fn = wake_fn }, .sleeper = thread_self() };
+	uint64_t deadline = pvh_test_monotonic_ns() + ns;
+	struct wake w = { .sleeper = pvh_test_kthread_self() };
 
-	w.tm.arg = &w;
 	for (;;) {
-		sched_set_blocked();
-		if (time_monotonic_ns() >= deadline)
+		pvh_test_sched_set_blocked();
+		if (pvh_test_monotonic_ns() >= deadline)
 			break;
-		timer_add(&w.tm);
-		schedule();
+		pvh_test_timer_add(&w.tm, deadline, wake_fn, &w);
+		pvh_test_schedule();
 	}
-	timer_cancel(&w.tm);
-	sched_set_running();
+	pvh_test_timer_cancel(&w.tm);
+	pvh_test_sched_set_running();
 	*fired_tsc = w.fired_tsc;
 	*fired_upcalls = w.fired_upcalls;
 	return w.fired;
@@ -205,15 +163,15 @@ static uint64_t timed_sleep(uint64_t ns, uint64_t *fired_tsc, uint64_t *fired_up
 static void run_series(struct series *se)
 {
 	for (unsigned i = 0; i < n_sleeps; i++) {
-		struct stamp a, b;
+		struct pvh_test_stamp a, b;
 		uint64_t fired = 0, fired_tsc = 0, fired_upcalls = 0;
 
-		stamp(&a);
+		pvh_test_stamp(&a);
 		if (se->own)
 			fired = timed_sleep(se->ns, &fired_tsc, &fired_upcalls);
 		else
-			sched_sleep_ns(se->ns);
-		stamp(&b);
+			pvh_sleep_ns(se->ns);
+		pvh_test_stamp(&b);
 		if (fired) {
 			uint64_t deadline = a.mono + se->ns;
 			uint64_t deliver = fired > deadline ? fired - deadline : 0;
@@ -283,13 +241,13 @@ static void run_series(struct series *se)
 /* Spins on the pvclock: every snapshot Xen installs must continue the previous one. */
 static void clock_scan(struct sleeper *s)
 {
-	struct stamp prev, cur;
+	struct pvh_test_stamp prev, cur;
 
-	stamp(&prev);
+	pvh_test_stamp(&prev);
 	uint64_t end = prev.tsc + tsc_rate * scan_s;
 
 	do {
-		stamp(&cur);
+		pvh_test_stamp(&cur);
 		s->reads++;
 		if (cur.version != prev.version) {
 			int64_t j = snapshot_jump(&prev, &cur);
@@ -328,38 +286,36 @@ static void raw_timers(struct sleeper *s)
 	for (unsigned k = 0; k < 8; k++) {
 		int spin = k >= 4;
 		for (unsigned i = 0; i < n_raw; i++) {
-			struct stamp a;
-			struct cpu *c = this_cpu();
-
-			irq_disable();
-			stamp(&a);
+			struct pvh_test_stamp a;
+			pvh_test_irq_disable();
+			pvh_test_stamp(&a);
 			struct vcpu_set_singleshot_timer st = {
 				.timeout_abs_ns = (uint64_t)((int64_t)a.raw + raw_deltas[k % 4]),
 				.flags = (i & 1) ? VCPU_SSHOTTMR_future : 0,
 			};
-			long r = HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, c->vcpu_id, &st);
+			long r = pvh_test_vcpu_op(VCPUOP_set_singleshot_timer, a.vcpu_id, &st);
 			if (r == -62 /* -ETIME: Xen refuses a past deadline with the flag */) {
 				s->raw_etime[k]++;
-				irq_enable();
+				pvh_test_irq_enable();
 				continue;
 			}
 			uint64_t limit = a.tsc + 5 * tsc_rate, now, last = a.tsc, gap = 0;
-			while (c->timer_irqs == a.timer_irqs &&
-			       (int64_t)((now = rdtsc()) - limit) < 0) {
+			while (pvh_test_timer_irqs() == a.timer_irqs &&
+			       (int64_t)((now = pvh_tsc()) - limit) < 0) {
 				if (now - last > gap)
 					gap = now - last;
 				last = now;
 				if (spin) {
-					__asm__ volatile("sti; pause; cli" ::: "memory");
+					pvh_test_irq_window();
 				} else {
 					/* the kernel's halt: safe if the VIRQ comes before the hlt */
-					cpu_idle_halt();
-					irq_disable();
+					pvh_test_idle_halt();
+					pvh_test_irq_disable();
 				}
 			}
-			struct stamp b;
-			stamp(&b);
-			irq_enable();
+			struct pvh_test_stamp b;
+			pvh_test_stamp(&b);
+			pvh_test_irq_enable();
 			if (b.timer_irqs == a.timer_irqs) {
 				s->raw_lost[k]++;
 				continue;
@@ -461,10 +417,13 @@ static void report(struct sleeper *s)
 
 int main(int argc, char **argv)
 {
-	static struct sleeper sl[CPU_MAX];
-	struct thread *th[CPU_MAX];
+	static struct sleeper sl[PVH_TEST_CPU_MAX];
+	struct pvh_test_kthread *th[PVH_TEST_CPU_MAX];
+	struct pvh_test_xen xen;
+	struct pvh_smp_info si;
 
-	if (!xen.hypercalls || !evtchn_available() || !time_available()) {
+	pvh_test_xen_info(&xen);
+	if (!xen.hypercalls || !pvh_test_evtchn_available() || !pvh_test_time_available()) {
 		pvh_tap_skip("timing", "not running on Xen");
 		return pvh_tap_result("timing");
 	}
@@ -472,30 +431,31 @@ int main(int argc, char **argv)
 		if (!arg_num(argv[i], "n", &n_sleeps) && !arg_num(argv[i], "bound", &bound_ms) &&
 		    !arg_num(argv[i], "scan", &scan_s) && !arg_num(argv[i], "raw", &n_raw))
 			pvh_tap_diag("unknown argument %s", argv[i]);
-	tsc_rate = tsc_hz();
+	pvh_smp_info(&si);
+	tsc_rate = si.tsc_hz;
 	uint32_t a, b, c, d;
-	cpuid(xen.cpuid_base + 3, 0, &a, &b, &c, &d);
+	pvh_test_cpuid(xen.cpuid_base + 3, 0, &a, &b, &c, &d);
 	pvh_tap_diag("Xen TSC leaf 0: flags %#x (bit 0 emulated, bit 1 reliable), mode %u, %u kHz",
 		     a, b, c);
-	unsigned ncpu = cpu_count;
+	unsigned ncpu = pvh_cpu_count();
 	pvh_tap_diag("%u CPUs, TSC %lu Hz, %u sleeps of each length per CPU, bound %u ms", ncpu,
 		     tsc_rate, n_sleeps, bound_ms);
-	uint64_t t0 = time_monotonic_ns(), tsc0 = rdtsc();
+	uint64_t t0 = pvh_test_monotonic_ns(), tsc0 = pvh_tsc();
 	for (unsigned i = 0; i < ncpu; i++) {
 		sl[i].cpu = (int)i;
-		th[i] = thread_create_on("sleeper", sleeper_main, &sl[i], 0, (int)i);
+		th[i] = pvh_test_kthread_create("sleeper", sleeper_main, &sl[i], (int)i);
 	}
 	for (unsigned i = 0; i < ncpu; i++)
 		if (th[i])
-			thread_join(th[i]);
+			pvh_test_kthread_join(th[i]);
 	pvh_tap_diag("run: %lu ms of monotonic time, %ld ms of TSC",
-		     (unsigned long)((time_monotonic_ns() - t0) / MS),
-		     (long)(tsc_ns(tsc0, rdtsc()) / 1000000));
+		     (unsigned long)((pvh_test_monotonic_ns() - t0) / MS),
+		     (long)(tsc_ns(tsc0, pvh_tsc()) / 1000000));
 	/* the idle fix-up at work: without it each of these was a wake-up left for the next event */
 	pvh_tap_diag("interrupts that arrived before the idle hlt ran (hlt skipped): %lu",
-		     (unsigned long)__atomic_load_n(&idle_halt_skips, __ATOMIC_RELAXED));
+		     (unsigned long)pvh_test_idle_halt_skips());
 	uint64_t behind, behind_max;
-	time_skew_stats(&behind, &behind_max);
+	pvh_test_time_skew(&behind, &behind_max);
 	pvh_tap_diag(
 	    "reads where the CPU's own pvclock was behind the time handed out: %lu, by up to "
 	    "%lu us",

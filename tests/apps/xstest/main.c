@@ -6,15 +6,15 @@
  * tests/xen/xs-hotplug must reach probe and remove. "stall": xenstored stopped and resumed by
  * tests/xen/xs-stall. "bench": round-trip latency.
  */
+#include <string.h>
+#include <xen/errno.h>
 #include <pvhkit/kernel.h>
 #include <pvhkit/result.h>
+#include <pvhkit/thread.h>
 #include <pvhkit/xenstore.h>
-#include "arch/x86/cpu.h"
-#include "base/string.h"
-#include "drivers/xenbus/xenbus.h"
-#include "kernel/heap.h"
-#include "kernel/sched.h"
-#include "kernel/time.h"
+#include <pvhkit/test/clock.h>
+#include <pvhkit/test/kernel.h>
+#include <pvhkit/test/xenstore.h>
 
 #define MS 1000000ul
 #define D  "data/xstest"
@@ -26,11 +26,12 @@ static void test_basics(void)
 	char buf[64];
 	uint64_t id;
 
-	pvh_tap_ok(xs_read_uint(NULL, "domid", &id) == 0 && id == xs_domid() && id > 0,
-		   "read domid (%u) and home %s", xs_domid(), xs_home());
+	pvh_tap_ok(pvh_test_xs_read_uint(NULL, "domid", &id) == 0 && id == pvh_xenstore_domid() &&
+		       id > 0,
+		   "read domid (%u) and home %s", pvh_xenstore_domid(), pvh_xenstore_home());
 	int r = pvh_xenstore_read(NULL, "name", buf, sizeof(buf));
 	pvh_tap_ok(r > 0, "read name: '%s' (%d)", r > 0 ? buf : "", r);
-	r = xs_get_domain_path(NULL, 0, buf, sizeof(buf));
+	r = pvh_test_xs_get_domain_path(NULL, 0, buf, sizeof(buf));
 	pvh_tap_ok(r > 0 && !strcmp(buf, "/local/domain/0"), "get-domain-path 0: %s (%d)",
 		   r > 0 ? buf : "", r);
 	r = pvh_xenstore_read(NULL, "control/feature-poweroff", buf, sizeof(buf));
@@ -39,40 +40,41 @@ static void test_basics(void)
 
 static void test_read_write(void)
 {
-	char buf[8], *big = kmalloc(4200), *back;
+	char buf[8], *big = pvh_malloc(4200), *back;
 	uint32_t len;
 
-	xs_rm(NULL, D);
+	pvh_xenstore_rm(NULL, D);
 	pvh_tap_ok(pvh_xenstore_write(NULL, D "/k", "value-1") == 0, "write " D "/k");
 	int r = pvh_xenstore_read(NULL, D "/k", buf, sizeof(buf));
 	pvh_tap_ok(r == 7 && !strcmp(buf, "value-1"), "read it back (%d '%s')", r,
 		   r > 0 ? buf : "");
-	pvh_tap_ok(pvh_xenstore_read(NULL, D "/k", buf, 7) == -ERANGE,
-		   "read into a short buffer: -ERANGE");
-	pvh_tap_ok(pvh_xenstore_read(NULL, D "/nothing", buf, sizeof(buf)) == -ENOENT,
-		   "read of a missing key: -ENOENT");
-	pvh_tap_ok(xs_write(NULL, D "/empty", "") == 0 && xs_read(NULL, D "/empty", buf, 8) == 0,
+	pvh_tap_ok(pvh_xenstore_read(NULL, D "/k", buf, 7) == -XEN_ERANGE,
+		   "read into a short buffer: -XEN_ERANGE");
+	pvh_tap_ok(pvh_xenstore_read(NULL, D "/nothing", buf, sizeof(buf)) == -XEN_ENOENT,
+		   "read of a missing key: -XEN_ENOENT");
+	pvh_tap_ok(pvh_xenstore_write(NULL, D "/empty", "") == 0 &&
+		       pvh_xenstore_read(NULL, D "/empty", buf, 8) == 0,
 		   "an empty value round-trips");
 	/* over the 1 KiB ring: the message goes in pieces (xenstored's default node quota is 2048) */
 	for (int i = 0; i < 4000; i++)
 		big[i] = (char)('a' + i % 26);
-	r = xs_write_bytes(NULL, D "/big", big, 2000);
-	int r2 = xs_read_alloc(NULL, D "/big", &back, &len);
+	r = pvh_test_xs_write_bytes(NULL, D "/big", big, 2000);
+	int r2 = pvh_test_xs_read_alloc(NULL, D "/big", &back, &len);
 	pvh_tap_ok(r == 0 && r2 == 0 && len == 2000 && !memcmp(back, big, 2000) && back[2000] == 0,
 		   "a 2000-byte value round-trips (write %d, read %d, len %u)", r, r2,
 		   r2 ? 0 : len);
 	if (!r2)
-		kfree(back);
-	r = xs_write_bytes(NULL, D "/big", big, 4000);
-	pvh_tap_ok(r == -ENOSPC || r == 0, "a 4000-byte value: %s (%d)",
+		pvh_free(back);
+	r = pvh_test_xs_write_bytes(NULL, D "/big", big, 4000);
+	pvh_tap_ok(r == -XEN_ENOSPC || r == 0, "a 4000-byte value: %s (%d)",
 		   r ? "xenstored's quota error ENOSPC, mapped" : "accepted", r);
-	pvh_tap_ok(xs_write_bytes(NULL, D "/huge", big, 4096) == -EMSGSIZE,
-		   "a payload over 4096 bytes is refused before sending: -EMSGSIZE");
-	kfree(big);
+	pvh_tap_ok(pvh_test_xs_write_bytes(NULL, D "/huge", big, 4096) == -XEN_EMSGSIZE,
+		   "a payload over 4096 bytes is refused before sending: -XEN_EMSGSIZE");
+	pvh_free(big);
 
 	pvh_tap_ok(pvh_xenstore_mkdir(NULL, D "/dir/sub") == 0, "mkdir " D "/dir/sub");
-	xs_write(NULL, D "/dir/a", "1");
-	xs_write(NULL, D "/dir/b", "2");
+	pvh_xenstore_write(NULL, D "/dir/a", "1");
+	pvh_xenstore_write(NULL, D "/dir/b", "2");
 	char **list;
 	int n = pvh_xenstore_directory(NULL, D "/dir", &list);
 	int seen = 0;
@@ -83,22 +85,23 @@ static void test_read_write(void)
 	if (n >= 0)
 		pvh_free(list);
 	pvh_tap_ok(pvh_xenstore_rm(NULL, D "/dir") == 0 &&
-		       pvh_xenstore_directory(NULL, D "/dir", &list) == -ENOENT,
+		       pvh_xenstore_directory(NULL, D "/dir", &list) == -XEN_ENOENT,
 		   "rm removes the subtree");
 }
 
 static void test_perms(void)
 {
-	struct xs_perm p[4];
-	int n = xs_get_perms(NULL, D "/k", p, 4);
+	struct pvh_test_xs_perm p[4];
+	int n = pvh_test_xs_get_perms(NULL, D "/k", p, 4);
 
-	pvh_tap_ok(n >= 1 && p[0].domid == xs_domid(), "get-perms: we own our key (%d, first %c%u)",
-		   n, n > 0 ? p[0].perm : '?', n > 0 ? p[0].domid : 0);
-	struct xs_perm set[2] = { { (uint16_t)xs_domid(), 'n' }, { 0, 'r' } };
-	int r = xs_set_perms(NULL, D "/k", set, 2);
-	n = xs_get_perms(NULL, D "/k", p, 4);
+	pvh_tap_ok(n >= 1 && p[0].domid == pvh_xenstore_domid(),
+		   "get-perms: we own our key (%d, first %c%u)", n, n > 0 ? p[0].perm : '?',
+		   n > 0 ? p[0].domid : 0);
+	struct pvh_test_xs_perm set[2] = { { (uint16_t)pvh_xenstore_domid(), 'n' }, { 0, 'r' } };
+	int r = pvh_test_xs_set_perms(NULL, D "/k", set, 2);
+	n = pvh_test_xs_get_perms(NULL, D "/k", p, 4);
 	pvh_tap_ok(r == 0 && n == 2 && p[1].domid == 0 && p[1].perm == 'r',
-		   "set-perms then get-perms: n%u,r0 (%d, %d)", xs_domid(), r, n);
+		   "set-perms then get-perms: n%u,r0 (%d, %d)", pvh_xenstore_domid(), r, n);
 }
 
 static void test_denied(void)
@@ -107,8 +110,8 @@ static void test_denied(void)
 	int w = pvh_xenstore_write(NULL, "/local/domain/0/xstest-denied", "x");
 	int r = pvh_xenstore_read(NULL, "/local/domain/0/name", buf, sizeof(buf));
 
-	pvh_tap_ok(w == -EACCES, "write into domain 0's home: -EACCES (%d)", w);
-	pvh_tap_ok(r == -EACCES, "read of domain 0's name: -EACCES (%d)", r);
+	pvh_tap_ok(w == -XEN_EACCES, "write into domain 0's home: -XEN_EACCES (%d)", w);
+	pvh_tap_ok(r == -XEN_EACCES, "read of domain 0's name: -XEN_EACCES (%d)", r);
 }
 
 struct seen {
@@ -141,10 +144,10 @@ static void on_change(const char *path, void *arg)
 
 static void wait_for(volatile unsigned *v, unsigned want, uint64_t ns)
 {
-	uint64_t t0 = time_monotonic_ns();
+	uint64_t t0 = pvh_test_monotonic_ns();
 
-	while (*v < want && time_monotonic_ns() - t0 < ns)
-		sched_sleep_ns(2 * MS);
+	while (*v < want && pvh_test_monotonic_ns() - t0 < ns)
+		pvh_sleep_ns(2 * MS);
 }
 
 static void test_watch(void)
@@ -159,15 +162,15 @@ static void test_watch(void)
 	for (int i = 0; i < 3; i++) {
 		char p[64] = D "/watched/w0";
 		p[sizeof(D "/watched/w") - 1] = (char)('0' + i);
-		xs_write(NULL, p, "x");
+		pvh_xenstore_write(NULL, p, "x");
 	}
 	wait_for(&s.n, 4, 2000 * MS);
 	pvh_tap_ok(s.n == 4 && s.mask == 7, "three writes below it: three events (%u, mask %#x)",
 		   s.n - 1, s.mask);
 	pvh_tap_ok(pvh_xenstore_unwatch(w) == 0, "unwatch");
 	unsigned before = s.n;
-	xs_write(NULL, D "/watched/w5", "x");
-	sched_sleep_ns(200 * MS);
+	pvh_xenstore_write(NULL, D "/watched/w5", "x");
+	pvh_sleep_ns(200 * MS);
 	pvh_tap_ok(s.n == before, "no event after unwatch (%u)", s.n - before);
 }
 
@@ -186,11 +189,11 @@ static int bump(const struct pvh_xenstore_ctx *tx, void *arg)
 	int r = pvh_xenstore_read(tx, D "/counter", buf, sizeof(buf));
 	if (r < 0)
 		return r;
-	if (xs_wire_parse_uint(buf, (uint32_t)r, 1000000, &v))
-		return -EINVAL;
+	if (pvh_test_xs_parse_uint(buf, (uint32_t)r, 1000000, &v))
+		return -XEN_EINVAL;
 	if (a->interfere && a->attempts == 1)
-		xs_printf(NULL, D "/counter", "%lu", v + 100); /* outside: a conflict */
-	return xs_printf(&(struct xs_ctx){ tx->tx_id, tx->timeout_ns }, D "/counter", "%lu", v + 1);
+		pvh_test_xs_printf(NULL, D "/counter", "%lu", v + 100); /* outside: a conflict */
+	return pvh_test_xs_printf(tx, D "/counter", "%lu", v + 1);
 }
 
 static void test_transaction(void)
@@ -198,17 +201,17 @@ static void test_transaction(void)
 	struct txn_arg a = { 0 };
 	uint64_t v;
 
-	xs_write(NULL, D "/counter", "5");
+	pvh_xenstore_write(NULL, D "/counter", "5");
 	int r = pvh_xenstore_transaction(NULL, bump, &a);
-	int rr = xs_read_uint(NULL, D "/counter", &v);
+	int rr = pvh_test_xs_read_uint(NULL, D "/counter", &v);
 	pvh_tap_ok(r == 0 && a.attempts == 1 && !rr && v == 6,
 		   "transaction commits (%d, %u attempts, counter %lu)", r, a.attempts, v);
-	struct xs_stats s0, s1;
-	xs_get_stats(&s0);
+	struct pvh_test_xs_stats s0, s1;
+	pvh_test_xs_stats(&s0);
 	a = (struct txn_arg){ .interfere = 1 };
 	r = pvh_xenstore_transaction(NULL, bump, &a);
-	xs_get_stats(&s1);
-	rr = xs_read_uint(NULL, D "/counter", &v);
+	pvh_test_xs_stats(&s1);
+	rr = pvh_test_xs_read_uint(NULL, D "/counter", &v);
 	pvh_tap_ok(
 	    r == 0 && a.attempts == 2 && !rr && v == 107,
 	    "a conflicting write makes the commit fail with EAGAIN; the retry commits (%d, %u "
@@ -233,12 +236,13 @@ static void hammer(void *arg)
 		pvh_snprintf(path, sizeof(path), D "/par/t%u-%u", w->idx, i);
 		pvh_snprintf(val, sizeof(val), "v%u.%u", w->idx, i * 7);
 		if (i % 2 == 0) {
-			w->ok += xs_write(NULL, path, val) == 0;
+			w->ok += pvh_xenstore_write(NULL, path, val) == 0;
 		} else {
 			/* a read of what this thread wrote one step before */
 			pvh_snprintf(path, sizeof(path), D "/par/t%u-%u", w->idx, i - 1);
 			pvh_snprintf(val, sizeof(val), "v%u.%u", w->idx, (i - 1) * 7);
-			w->ok += xs_read(NULL, path, back, sizeof(back)) > 0 && !strcmp(back, val);
+			w->ok += pvh_xenstore_read(NULL, path, back, sizeof(back)) > 0 &&
+				 !strcmp(back, val);
 		}
 	}
 }
@@ -246,37 +250,37 @@ static void hammer(void *arg)
 static void test_concurrency(void)
 {
 	struct worker w[NTHREADS];
-	struct thread *t[NTHREADS];
+	struct pvh_test_kthread *t[NTHREADS];
 	unsigned ok = 0;
-	uint64_t t0 = time_monotonic_ns();
+	uint64_t t0 = pvh_test_monotonic_ns();
 
 	for (unsigned i = 0; i < NTHREADS; i++) {
 		w[i] = (struct worker){ i, 0 };
-		t[i] = thread_create("xs-hammer", hammer, &w[i], 0);
+		t[i] = pvh_test_kthread_create("xs-hammer", hammer, &w[i], -1);
 	}
 	for (unsigned i = 0; i < NTHREADS; i++) {
-		thread_join(t[i]);
+		pvh_test_kthread_join(t[i]);
 		ok += w[i].ok;
 	}
 	pvh_tap_ok(ok == NTHREADS * PER_THREAD,
 		   "%u concurrent requests from %u threads: %u right (%lu ms)",
-		   NTHREADS * PER_THREAD, NTHREADS, ok, (time_monotonic_ns() - t0) / MS);
+		   NTHREADS * PER_THREAD, NTHREADS, ok, (pvh_test_monotonic_ns() - t0) / MS);
 }
 
 static void test_timeout(void)
 {
-	struct xs_stats s0, s1;
+	struct pvh_test_xs_stats s0, s1;
 	char buf[16];
 
-	xs_get_stats(&s0);
+	pvh_test_xs_stats(&s0);
 	/* 1 ns: the reply cannot be there yet, and must be dropped when it comes */
-	int r = xs_read(&(struct xs_ctx){ 0, 1 }, "domid", buf, sizeof(buf));
-	sched_sleep_ns(100 * MS);
-	int r2 = xs_read(NULL, "domid", buf, sizeof(buf));
-	xs_get_stats(&s1);
-	pvh_tap_ok(r == -ETIMEDOUT, "a 1 ns timeout gives -ETIMEDOUT (%d)", r);
+	int r = pvh_xenstore_read(&(struct pvh_xenstore_ctx){ 0, 1 }, "domid", buf, sizeof(buf));
+	pvh_sleep_ns(100 * MS);
+	int r2 = pvh_xenstore_read(NULL, "domid", buf, sizeof(buf));
+	pvh_test_xs_stats(&s1);
+	pvh_tap_ok(r == -XEN_ETIMEDOUT, "a 1 ns timeout gives -XEN_ETIMEDOUT (%d)", r);
 	uint64_t behind, behind_max;
-	time_skew_stats(&behind, &behind_max);
+	pvh_test_time_skew(&behind, &behind_max);
 	pvh_tap_diag("clock reads behind another CPU's: %lu, by up to %lu us", behind,
 		     behind_max / 1000);
 	pvh_tap_ok(
@@ -288,33 +292,33 @@ static void test_timeout(void)
 static void test_devices(void)
 {
 	char **types;
-	int n = xs_directory(NULL, "device", &types);
+	int n = pvh_xenstore_directory(NULL, "device", &types);
 
-	pvh_tap_ok(n >= 0 || n == -ENOENT, "enumerate device/ (%d types)", n);
+	pvh_tap_ok(n >= 0 || n == -XEN_ENOENT, "enumerate device/ (%d types)", n);
 	for (int i = 0; i < n; i++) {
 		char **ids;
-		int k = xenbus_enumerate(types[i], &ids);
+		int k = pvh_test_xenbus_enumerate(types[i], &ids);
 
 		for (int j = 0; j < k; j++) {
-			struct xenbus_device d;
-			int r = xenbus_device_read(types[i], ids[j], &d);
-			if (r == -ENOENT)
+			struct pvh_test_xenbus_device d;
+			int r = pvh_test_xenbus_device_read(types[i], ids[j], &d);
+			if (r == -XEN_ENOENT)
 				continue; /* no backend: not a frontend device (device/suspend) */
 			pvh_tap_ok(r == 0 && d.otherend[0] == '/', "%s/%s: backend %s, domain %u",
 				   types[i], ids[j], r ? "?" : d.otherend, d.otherend_id);
 		}
 		if (k >= 0)
-			kfree(ids);
+			pvh_free(ids);
 	}
 	if (n >= 0)
-		kfree(types);
+		pvh_free(types);
 }
 
 static void print_stats(void)
 {
-	struct xs_stats s;
+	struct pvh_test_xs_stats s;
 
-	xs_get_stats(&s);
+	pvh_test_xs_stats(&s);
 	pvh_tap_diag(
 	    "xenstore: %lu requests, %lu replies, %lu timeouts, %lu unknown req_id, %lu events "
 	    "(%lu stale, %lu dropped), %lu bad messages, %lu ring errors, %lu txn retries",
@@ -328,11 +332,12 @@ static void print_stats(void)
 /* Polls key until it exists (0) or timeout; the dom0 script's answers come this way. */
 static int wait_key(const char *key, char *buf, size_t cap, uint64_t ns)
 {
-	uint64_t t0 = time_monotonic_ns();
+	uint64_t t0 = pvh_test_monotonic_ns();
 	int r;
 
-	while ((r = xs_read(NULL, key, buf, cap)) == -ENOENT && time_monotonic_ns() - t0 < ns)
-		sched_sleep_ns(20 * MS);
+	while ((r = pvh_xenstore_read(NULL, key, buf, cap)) == -XEN_ENOENT &&
+	       pvh_test_monotonic_ns() - t0 < ns)
+		pvh_sleep_ns(20 * MS);
 	return r;
 }
 
@@ -340,23 +345,23 @@ struct dom0_txn {
 	unsigned attempts;
 };
 
-static int dom0_bump(const struct xs_ctx *tx, void *arg)
+static int dom0_bump(const struct pvh_xenstore_ctx *tx, void *arg)
 {
 	struct dom0_txn *a = arg;
 	uint64_t v;
 	char buf[8];
-	int r = xs_read_uint(tx, D "/counter", &v);
+	int r = pvh_test_xs_read_uint(tx, D "/counter", &v);
 
 	a->attempts++;
 	if (r)
 		return r;
 	if (a->attempts == 1) {
 		/* outside the transaction: ask dom0 to write the counter, wait until it did */
-		xs_write(NULL, D "/txn-wait", "1");
+		pvh_xenstore_write(NULL, D "/txn-wait", "1");
 		if ((r = wait_key(D "/txn-go", buf, sizeof(buf), 20000 * MS)) < 0)
 			return r;
 	}
-	return xs_printf(tx, D "/counter", "%lu", v + 1);
+	return pvh_test_xs_printf(tx, D "/counter", "%lu", v + 1);
 }
 
 static void mode_dom0(void)
@@ -364,11 +369,11 @@ static void mode_dom0(void)
 	char buf[64];
 	struct seen s = { 0 };
 
-	xs_rm(NULL, D);
+	pvh_xenstore_rm(NULL, D);
 	/* 1: keys for dom0 to read back */
-	int r = xs_printf(NULL, D "/hello", "from-domain-%u", xs_domid());
-	r |= xs_write(NULL, D "/num", "12345");
-	r |= xs_write(NULL, D "/ready", "1");
+	int r = pvh_test_xs_printf(NULL, D "/hello", "from-domain-%u", pvh_xenstore_domid());
+	r |= pvh_xenstore_write(NULL, D "/num", "12345");
+	r |= pvh_xenstore_write(NULL, D "/ready", "1");
 	r = wait_key(D "/dom0-saw", buf, sizeof(buf), 30000 * MS);
 	pvh_tap_ok(r > 0 && !strcmp(buf, "ok"), "dom0 read our keys back with xenstore-read (%s)",
 		   r > 0 ? buf : "no answer");
@@ -376,14 +381,14 @@ static void mode_dom0(void)
 	/* 2: dom0 writes keys we watch, one of them while we do not yield */
 	struct pvh_xenstore_watch *w = pvh_xenstore_watch(D "/in", on_change, &s);
 	wait_for(&s.n, 1, 2000 * MS);
-	xs_write(NULL, D "/watching", "1");
+	pvh_xenstore_write(NULL, D "/watching", "1");
 	wait_for(&s.mask, 7, 20000 * MS);
 	pvh_tap_ok((s.mask & 7) == 7,
 		   "dom0's writes of in/w0, w1, w2 each reached the watch (mask %#x)", s.mask);
-	xs_write(NULL, D "/busy", "1");
-	uint64_t t0 = time_monotonic_ns();
-	while (time_monotonic_ns() - t0 < 3000 * MS)
-		cpu_relax(); /* busy: no thread but this one runs */
+	pvh_xenstore_write(NULL, D "/busy", "1");
+	uint64_t t0 = pvh_test_monotonic_ns();
+	while (pvh_test_monotonic_ns() - t0 < 3000 * MS)
+		__builtin_ia32_pause(); /* busy: no thread but this one runs */
 	unsigned during = s.mask;
 	wait_for(&s.mask, 0xf, 5000 * MS);
 	pvh_tap_ok(!(during & 8) && (s.mask & 8),
@@ -393,15 +398,15 @@ static void mode_dom0(void)
 	/* 3: a transaction that dom0's write breaks */
 	struct dom0_txn a = { 0 };
 	uint64_t v = 0;
-	xs_write(NULL, D "/counter", "100");
-	r = xs_transaction(NULL, dom0_bump, &a);
-	xs_read_uint(NULL, D "/counter", &v);
+	pvh_xenstore_write(NULL, D "/counter", "100");
+	r = pvh_xenstore_transaction(NULL, dom0_bump, &a);
+	pvh_test_xs_read_uint(NULL, D "/counter", &v);
 	pvh_tap_ok(
 	    r == 0 && a.attempts == 2 && v == 201,
 	    "transaction conflicting with dom0's write retried and committed (%d, %u attempts, "
 	    "counter %lu)",
 	    r, a.attempts, v);
-	xs_write(NULL, D "/done", "1");
+	pvh_xenstore_write(NULL, D "/done", "1");
 	r = wait_key(D "/dom0-done", buf, sizeof(buf), 20000 * MS);
 	pvh_tap_ok(r > 0 && !strcmp(buf, "ok"), "dom0 saw the final counter (%s)",
 		   r > 0 ? buf : "no answer");
@@ -418,8 +423,8 @@ static void on_shutdown(int reboot, void *arg)
 static int mode_shutdown(const char *how)
 {
 	pvh_tap_ok(pvh_xenstore_on_shutdown(on_shutdown, NULL) == 0, "shutdown hook registered");
-	xs_write(NULL, D "/ready", how);
-	sched_sleep_ns(60000 * MS);
+	pvh_xenstore_write(NULL, D "/ready", how);
+	pvh_sleep_ns(60000 * MS);
 	pvh_tap_ok(0, "no %s request within 60 s", how);
 	return pvh_tap_result("xstest");
 }
@@ -427,7 +432,7 @@ static int mode_shutdown(const char *how)
 static unsigned probes, removes;
 static char probed_id[16];
 
-static int vif_probe(struct xenbus_device *dev)
+static int vif_probe(const struct pvh_test_xenbus_device *dev)
 {
 	pvh_tap_diag("probe %s (backend %s, state %d)", dev->nodename, dev->otherend,
 		     dev->backend_state);
@@ -436,36 +441,36 @@ static int vif_probe(struct xenbus_device *dev)
 	return 0;
 }
 
-static void vif_remove(struct xenbus_device *dev)
+static void vif_remove(const struct pvh_test_xenbus_device *dev)
 {
 	pvh_tap_diag("remove %s", dev->nodename);
 	__atomic_add_fetch(&removes, 1, __ATOMIC_RELEASE);
 }
 
-static struct xenbus_driver vif_driver = { .type = "vif",
-					   .probe = vif_probe,
-					   .remove = vif_remove };
+static const struct pvh_test_xenbus_driver vif_driver = { .type = "vif",
+							  .probe = vif_probe,
+							  .remove = vif_remove };
 
 static int mode_hotplug(void)
 {
 	char **ids;
-	int n0 = xenbus_enumerate("vif", &ids);
+	int n0 = pvh_test_xenbus_enumerate("vif", &ids);
 
 	if (n0 >= 0)
-		kfree(ids);
-	int r = xenbus_register_driver(&vif_driver);
+		pvh_free(ids);
+	int r = pvh_test_xenbus_register_driver(&vif_driver);
 	unsigned p0 = probes;
 	pvh_tap_ok(r == 0 && p0 == (unsigned)n0,
 		   "vif driver registered: %u present devices probed (%d)", p0, r);
-	xs_write(NULL, D "/ready", "1");
+	pvh_xenstore_write(NULL, D "/ready", "1");
 	wait_for(&probes, (unsigned)n0 + 1, 40000 * MS);
-	int n1 = xenbus_enumerate("vif", &ids);
+	int n1 = pvh_test_xenbus_enumerate("vif", &ids);
 	if (n1 >= 0)
-		kfree(ids);
+		pvh_free(ids);
 	pvh_tap_ok(probes == (unsigned)n0 + 1 && n1 == n0 + 1,
 		   "xl network-attach: vif %s appeared to enumeration (%d -> %d) and was probed",
 		   probed_id, n0, n1);
-	xs_write(NULL, D "/probed", probed_id);
+	pvh_xenstore_write(NULL, D "/probed", probed_id);
 	wait_for(&removes, 1, 40000 * MS);
 	pvh_tap_ok(removes == 1, "xl network-detach: the backend closed and remove ran (%u)",
 		   removes);
@@ -473,8 +478,8 @@ static int mode_hotplug(void)
 	 * script, backend nodes) after the frontend saw Closed, and fails if the domain is gone */
 	char buf[8];
 	int i = 0;
-	while (xs_read(NULL, D "/detached", buf, sizeof(buf)) < 0 && i++ < 800)
-		sched_sleep_ns(50 * MS);
+	while (pvh_xenstore_read(NULL, D "/detached", buf, sizeof(buf)) < 0 && i++ < 800)
+		pvh_sleep_ns(50 * MS);
 	pvh_tap_ok(i <= 800, "dom0 says xl network-detach returned");
 	return pvh_tap_result("xstest");
 }
@@ -503,11 +508,11 @@ static int mode_bench(void)
 	char buf[16];
 	uint64_t sum = 0;
 
-	xs_write(NULL, D "/small", "1");
+	pvh_xenstore_write(NULL, D "/small", "1");
 	for (unsigned i = 0; i < N; i++) {
-		uint64_t t0 = time_monotonic_ns();
-		xs_read(NULL, D "/small", buf, sizeof(buf));
-		t[i] = time_monotonic_ns() - t0;
+		uint64_t t0 = pvh_test_monotonic_ns();
+		pvh_xenstore_read(NULL, D "/small", buf, sizeof(buf));
+		t[i] = pvh_test_monotonic_ns() - t0;
 		sum += t[i];
 	}
 	sort_u64(t, N);
@@ -524,38 +529,38 @@ static int mode_bench(void)
 static int mode_stall(void)
 {
 	char buf[16];
-	const struct xs_ctx quick = { 0, 1000 * MS };
-	struct xs_stats s0, s1;
+	const struct pvh_xenstore_ctx quick = { 0, 1000 * MS };
+	struct pvh_test_xs_stats s0, s1;
 	int r = 0;
 	unsigned timeouts = 0;
-	uint64_t t0 = time_monotonic_ns(), worst = 0;
+	uint64_t t0 = pvh_test_monotonic_ns(), worst = 0;
 
-	xs_get_stats(&s0);
-	xs_write(NULL, D "/ready", "1");
+	pvh_test_xs_stats(&s0);
+	pvh_xenstore_write(NULL, D "/ready", "1");
 	/* wait (up to 20 s) for the first request that finds xenstored stopped */
-	while (time_monotonic_ns() - t0 < 20000 * MS &&
-	       (r = xs_read(&quick, "domid", buf, sizeof(buf))) > 0)
-		sched_sleep_ns(50 * MS);
-	pvh_tap_ok(r == -ETIMEDOUT, "a request to a stopped xenstored times out (%d)", r);
+	while (pvh_test_monotonic_ns() - t0 < 20000 * MS &&
+	       (r = pvh_xenstore_read(&quick, "domid", buf, sizeof(buf))) > 0)
+		pvh_sleep_ns(50 * MS);
+	pvh_tap_ok(r == -XEN_ETIMEDOUT, "a request to a stopped xenstored times out (%d)", r);
 	for (unsigned i = 0; i < 3; i++) {
-		uint64_t t = time_monotonic_ns();
-		timeouts += xs_read(&quick, "domid", buf, sizeof(buf)) == -ETIMEDOUT;
-		t = time_monotonic_ns() - t;
+		uint64_t t = pvh_test_monotonic_ns();
+		timeouts += pvh_xenstore_read(&quick, "domid", buf, sizeof(buf)) == -XEN_ETIMEDOUT;
+		t = pvh_test_monotonic_ns() - t;
 		worst = t > worst ? t : worst;
 	}
 	pvh_tap_ok(timeouts == 3 && worst < 1500 * MS,
 		   "three more time out, each within its 1 s timeout (%u, worst %lu ms)", timeouts,
 		   worst / MS);
-	t0 = time_monotonic_ns();
-	while (time_monotonic_ns() - t0 < 30000 * MS &&
-	       (r = xs_read(&quick, "domid", buf, sizeof(buf))) == -ETIMEDOUT)
+	t0 = pvh_test_monotonic_ns();
+	while (pvh_test_monotonic_ns() - t0 < 30000 * MS &&
+	       (r = pvh_xenstore_read(&quick, "domid", buf, sizeof(buf))) == -XEN_ETIMEDOUT)
 		;
-	xs_get_stats(&s1);
+	pvh_test_xs_stats(&s1);
 	pvh_tap_ok(r > 0, "after SIGCONT the ring moves again: requests succeed (%d)", r);
 	pvh_tap_diag("%lu timeouts; %lu late replies dropped so far", s1.timeouts - s0.timeouts,
 		     s1.unknown_req_id - s0.unknown_req_id);
-	sched_sleep_ns(500 * MS);
-	xs_get_stats(&s1);
+	pvh_sleep_ns(500 * MS);
+	pvh_test_xs_stats(&s1);
 	pvh_tap_ok(s1.unknown_req_id - s0.unknown_req_id == s1.timeouts - s0.timeouts &&
 		       s1.ring_errors == 0,
 		   "every timed-out request's late reply was counted and dropped (%lu of %lu)",
