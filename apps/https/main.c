@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pvhkit/net.h>
+#include <pvhkit/result.h>
 #include <pvhkit/thread.h>
 #include <pvhkit/tls.h>
 #include "http.h"
@@ -84,14 +85,15 @@ static int serve(int port)
 	int one = 1, ls;
 
 	if (pvh_net_start(30ull * 1000000000ull) <= 0) {
-		printf("RESULT: ERROR no network\n");
-		return 1;
+		fflush(
+		    stdout); /* the RESULT line (the result library's) comes after what was printed */
+		return pvh_result(PVH_ERROR, "no network");
 	}
 	ls = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(ls, 64) < 0) {
-		printf("RESULT: ERROR cannot listen on :%d (errno %d)\n", port, errno);
-		return 1;
+		fflush(stdout);
+		return pvh_result(PVH_ERROR, "cannot listen on :%d (errno %d)", port, errno);
 	}
 	pvh_thread_create("https-accept", acceptor, (void *)(intptr_t)ls, 0);
 	printf("https: serving TLS 1.2 on :%d\n", port);
@@ -103,8 +105,8 @@ static int serve(int port)
 	       (unsigned long long)tls_count.handshakes,
 	       (unsigned long long)tls_count.handshake_failures,
 	       (unsigned long long)tls_count.requests);
-	printf("RESULT: PASS served\n");
-	return 0;
+	fflush(stdout);
+	return pvh_result(PVH_PASS, "served");
 }
 
 int main(int argc, char **argv)
@@ -122,13 +124,13 @@ int main(int argc, char **argv)
 			num = strtol(argv[i], NULL, 10);
 	}
 	if (tls_setup(BUNDLE)) {
-		printf("RESULT: ERROR https: TLS set-up failed\n");
-		return 1;
+		fflush(stdout);
+		return pvh_result(PVH_ERROR, "https: TLS set-up failed");
 	}
 	if (!strcmp(mode, "selftest")) {
 		int r = tls_selftest(num > 0 ? (int)num : 20);
-		printf("RESULT: %s https self-test\n", r ? "FAIL" : "PASS");
-		return r ? 1 : 0;
+		fflush(stdout);
+		return pvh_result(r ? PVH_FAIL : PVH_PASS, "https self-test");
 	}
 	return serve(num > 0 ? (int)num : 443);
 }
