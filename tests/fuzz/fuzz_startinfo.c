@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(bi.memmap_entries <= BOOTRAW_MEMMAP_MAX && bi.nr_modules <= BOOTRAW_MODS_MAX);
 	FZ_CHECK(bi.nr_modules + bi.bad_modules <= BOOTRAW_MODS_MAX);
 	for (unsigned i = 0; i < bi.nr_modules; i++) {
-		const struct pvh_module *m = &bi.modules[i];
+		const struct boot_module *m = &bi.modules[i];
 
 		FZ_CHECK(m->paddr && m->paddr + m->size >= m->paddr);
 		FZ_CHECK(m->paddr + m->size <= IMG_START || m->paddr >= IMG_END);
@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	startinfo_check_memory(&bi);
 	FZ_CHECK(bi.nr_modules <= before);
 	for (unsigned i = 0; i < bi.nr_modules && bi.memmap_entries; i++) {
-		const struct pvh_module *m = &bi.modules[i];
+		const struct boot_module *m = &bi.modules[i];
 
 		FZ_CHECK(memmap_in_ram(bi.memmap, bi.memmap_entries, m->paddr,
 				       m->paddr + (m->size ? m->size : 1)));
