@@ -14,7 +14,7 @@ OBJCOPY := objcopy
 STRIP := strip
 HOSTCC := gcc
 
-# Xen's ABI comes from libxen-dev's headers, seen through a directory that holds nothing else,
+# Xen's ABI comes from Xen's public headers (below), seen through a directory that holds nothing else,
 # so no host libc header can be found by accident.
 XEN_INC := $(BUILD)/xen-include
 GCC_INC := $(shell $(CC) -print-file-name=include)
@@ -59,13 +59,17 @@ app_cflags = $(APP_CFLAGS)$(if $(filter $(addsuffix /%,$(TEST_APP_DIRS)),$(1)), 
 .DEFAULT_GOAL := all
 all: $(IMAGES)
 
-# tools/setup asks dpkg whether libxen-dev itself is installed: /usr/include/xen alone proves nothing
-# (linux-libc-dev, present wherever gcc is, has files there too; tests/unit/harness/test_setup.py).
+# Xen's public headers come from Debian 13's libxen-dev (Xen 4.20), fetched, pinned and unpacked
+# under $(BUILD)/xen-headers by tools/xen-headers/fetch-xen-headers, never installed: Debian 12's
+# are 4.17's and lack the 4.18-4.20 ABI additions the guest uses. tools/setup still runs first, so
+# a fresh machine gets its compiler (it asks dpkg, never a directory: linux-libc-dev also fills
+# /usr/include/xen).
+XEN_HEADERS := $(BUILD)/xen-headers
 $(XEN_INC)/xen:
 	$(Q)mkdir -p $(XEN_INC)
 	$(Q)tools/setup build
-	$(Q)test -f /usr/include/xen/elfnote.h || { echo "no /usr/include/xen/elfnote.h: is libxen-dev installed?" >&2; exit 1; }
-	$(Q)ln -sfn /usr/include/xen $@
+	$(Q)tools/xen-headers/fetch-xen-headers $(XEN_HEADERS)
+	$(Q)ln -sfn $(abspath $(XEN_HEADERS))/usr/include/xen $@
 
 $(BUILD)/%.o: %.c Makefile | $(XEN_INC)/xen
 	$(call say,CC,$<)
