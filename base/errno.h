@@ -25,6 +25,7 @@
 #define EBADMSG	     74
 #define EOVERFLOW    75
 #define EMSGSIZE     90
+#define EOPNOTSUPP   95
 #define EISCONN	     106
 #define ENOTCONN     107
 #define ESHUTDOWN    108

@@ -19,6 +19,7 @@
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
+#include "kernel/vcpu_attach.h"
 
 #define PVHKIT_VERSION "0.1"
 
@@ -118,13 +119,16 @@ static void report(const char *what, int r)
 		pr_warn("%s: not available (%d)\n", what, r);
 }
 
-/* Shared info, and the boot vCPU's vcpu_info registered like every other CPU's (legacy slot if that fails). */
+/*
+ * Shared info, and the boot vCPU's areas registered like every other CPU's (vcpu_info: the legacy
+ * slot if that fails; the pvclock and run-state areas where Xen offers them).
+ */
 static int shared_info_init(void)
 {
 	int r = xen_shared_info_init();
 
 	if (!r)
-		xen_vcpu_info_register(&cpus[0].arch, cpus[0].vcpu_id);
+		vcpu_attach_areas(&cpus[0]);
 	return r;
 }
 

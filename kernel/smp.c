@@ -22,6 +22,7 @@
 #include "kernel/smp_internal.h"
 #include "kernel/stack.h"
 #include "kernel/timer.h"
+#include "kernel/vcpu_attach.h"
 #include <xen/arch-x86/cpuid.h>
 
 #define AP_STACK_PAGES 4
@@ -70,13 +71,7 @@ static __attribute__((noreturn)) void ap_main(void *arg)
 	cpu_init_ap(&c->arch);
 	traps_load();
 	check_vcpu_id(c);
-	if (smp_evtchn_ipi) {
-		evtchn_cpu_init(c);
-		timer_cpu_init();
-		ipi_cpu_init(c);
-	} else {
-		lapic_enable();
-	}
+	vcpu_attach(c); /* the areas Xen writes for this vCPU, its upcall vector, timer and IPIs */
 	sched_ap_enter(c); /* publishes c->online and becomes this CPU's idle thread */
 }
 
@@ -225,6 +220,7 @@ int smp_init(void)
 		pr_info(
 		    "smp: vcpu_info of %u of %u CPUs registered with VCPUOP_register_vcpu_info\n",
 		    reg, n);
+		vcpu_attach_report(n);
 	}
 	if (n > 1)
 		pr_info("smp: %u CPUs online, %u failed, %u disabled in the MADT; %s\n",

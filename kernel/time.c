@@ -34,9 +34,18 @@ void time_skew_stats(uint64_t *count, uint64_t *max_ns)
 	*max_ns = __atomic_load_n(&behind_max_ns, __ATOMIC_RELAXED);
 }
 
+/* This vCPU's pvclock: the area registered by physical address when Xen took it, else vcpu_info's. */
+static volatile struct vcpu_time_info *time_info(void)
+{
+	struct cpu_arch *a = &this_cpu()->arch;
+	volatile struct vcpu_time_info *t = __atomic_load_n(&a->time_info, __ATOMIC_ACQUIRE);
+
+	return t ? t : &a->vcpu_info->time;
+}
+
 static void snapshot(struct pvclock_snapshot *s, uint64_t *tsc)
 {
-	volatile struct vcpu_time_info *t = &this_cpu()->arch.vcpu_info->time;
+	volatile struct vcpu_time_info *t = time_info();
 	uint32_t v;
 
 	/* odd version: Xen is writing; a changed version: we read a torn copy */
@@ -80,8 +89,7 @@ uint64_t time_vcpu_ns(int *tsc_stable)
 		return 0;
 	snapshot(&s, &tsc);
 	if (tsc_stable)
-		*tsc_stable =
-		    (this_cpu()->arch.vcpu_info->time.flags & XEN_PVCLOCK_TSC_STABLE_BIT) != 0;
+		*tsc_stable = (time_info()->flags & XEN_PVCLOCK_TSC_STABLE_BIT) != 0;
 	return pvclock_ns(&s, tsc);
 }
 

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <xen/xen.h>
+#include <xen/vcpu.h>
 #include "arch/x86/cpu.h"
 
 /* CPUs with descriptor tables reserved in arch/x86/cpu.c: the kernel's CPU_MAX may not exceed it */
@@ -20,6 +21,16 @@ struct cpu_arch {
 	int vcpu_info_registered;
 	/* Xen's vcpu_info, 64 bytes, must not straddle a page: aligned to its size */
 	struct vcpu_info vcpu_info_area __attribute__((aligned(64)));
+	/*
+	 * Areas Xen writes for this vCPU besides vcpu_info (arch/x86/xen_vcpu_area.c): the pvclock
+	 * by physical address (4.18's VCPUOP_register_vcpu_time_phys_area; NULL time_info: read the
+	 * copy in vcpu_info) and the run-state accounting (XEN_VCPU_AREA_*: how it is registered).
+	 * Neither may straddle a page: each is aligned to a power of two at least its size.
+	 */
+	volatile struct vcpu_time_info *time_info;
+	uint8_t runstate_how;
+	struct vcpu_time_info time_area __attribute__((aligned(32)));
+	struct vcpu_runstate_info runstate_area __attribute__((aligned(64)));
 };
 
 /*

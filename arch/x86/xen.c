@@ -9,6 +9,8 @@
 #include "base/errno.h"
 #include <xen/arch-x86/cpuid.h>
 #include <xen/arch-x86/hvm/start_info.h>
+#include <xen/features.h>
+#include <xen/version.h>
 
 #define CPUID_SCAN_END 0x40010000u
 #define XEN_SIG_EBX    0x566e6558 /* "XenV" */
@@ -68,6 +70,10 @@ int xen_hypercall_init(void)
 	if (((volatile uint8_t *)hypercall_page)[0] == POISON)
 		return -EIO;
 	xen.hypercalls = 1;
+	/* what this Xen offers is asked, never inferred from its version */
+	struct xen_feature_info fi = { .submap_idx = 0 };
+	if (HYPERVISOR_xen_version(XENVER_get_features, &fi) == 0)
+		xen.features = fi.submap;
 	return 0;
 }
 
