@@ -106,13 +106,25 @@ $(APP_BUILD)/$(2).pass1.elf: $(KERNEL_OBJS) $$($(2)_OBJS) $$($(2)_LIBS) $(LIBC_O
 $(APP_BUILD)/$(2).ksyms.S: $(APP_BUILD)/$(2).pass1.elf tools/gen-ksyms
 	$$(Q)tools/gen-ksyms $$< > $$@
 
-$(APP_BUILD)/$(2).elf: $(APP_BUILD)/$(2).pass1.elf $(APP_BUILD)/$(2).ksyms.o
+$(APP_BUILD)/$(2).pass2.elf: $(APP_BUILD)/$(2).pass1.elf $(APP_BUILD)/$(2).ksyms.o
+	$$(Q)$(LD) $(LDFLAGS) --emit-relocs $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(APP_BUILD)/$(2).ksyms.o $$($(2)_LIBS) $(LIBC_LINK)
+
+$(APP_BUILD)/$(2).relocs.S: $(APP_BUILD)/$(2).pass2.elf tools/gen-relocs
+	$$(Q)tools/gen-relocs $$< > $$@
+
+# the third pass adds the relocation table in a segment of its own at the end: it must move
+# nothing, so its relocation sites are compared with the second pass's
+$(APP_BUILD)/$(2).elf: $(APP_BUILD)/$(2).pass2.elf $(APP_BUILD)/$(2).relocs.o
 	$$(call say,LD,$$@)
-	$$(Q)$(LD) $(LDFLAGS) -Map=$(APP_BUILD)/$(2).map $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(APP_BUILD)/$(2).ksyms.o $$($(2)_LIBS) $(LIBC_LINK)
+	$$(Q)$(LD) $(LDFLAGS) --emit-relocs -Map=$(APP_BUILD)/$(2).map $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(2)_OBJS) $(LIBC_OBJS) $(APP_BUILD)/$(2).ksyms.o $(APP_BUILD)/$(2).relocs.o $$($(2)_LIBS) $(LIBC_LINK)
 	$$(Q)tools/gen-ksyms --list $(APP_BUILD)/$(2).pass1.elf > $(APP_BUILD)/$(2).funcs1
 	$$(Q)tools/gen-ksyms --list $$@ > $(APP_BUILD)/$(2).funcs2
 	$$(Q)cmp -s $(APP_BUILD)/$(2).funcs1 $(APP_BUILD)/$(2).funcs2 || \
 		{ echo "$$@: functions moved between link passes; backtraces would lie" >&2; rm -f $$@; exit 1; }
+	$$(Q)tools/gen-relocs --list $(APP_BUILD)/$(2).pass2.elf > $(APP_BUILD)/$(2).relocs2
+	$$(Q)tools/gen-relocs --list $$@ > $(APP_BUILD)/$(2).relocs3
+	$$(Q)cmp -s $(APP_BUILD)/$(2).relocs2 $(APP_BUILD)/$(2).relocs3 || \
+		{ echo "$$@: relocation sites moved in the last link pass; a relocated image would break" >&2; rm -f $$@; exit 1; }
 
 $(APP_BUILD)/$(2)-stripped.elf: $(APP_BUILD)/$(2).elf
 	$$(Q)$(STRIP) -o $$@ $$<
@@ -120,6 +132,9 @@ endef
 $(foreach d,$(APP_DIRS),$(eval $(call app_rules,$(d),$(notdir $(d)))))
 
 $(BUILD)/%.ksyms.o: $(BUILD)/%.ksyms.S
+	$(Q)$(CC) -c $< -o $@
+
+$(BUILD)/%.relocs.o: $(BUILD)/%.relocs.S
 	$(Q)$(CC) -c $< -o $@
 
 -include $(KERNEL_OBJS:.o=.d) $(foreach a,$(APPS),$($(a)_OBJS:.o=.d))

@@ -1,5 +1,6 @@
 /* Prints a backtrace: the arch's frame walk (arch/x86/backtrace.c), each address with its symbol. */
 #include <stdint.h>
+#include "arch/x86/reloc.h"
 #include "arch/x86/traps.h"
 #include "kernel/backtrace.h"
 #include "kernel/ksyms.h"
@@ -7,7 +8,8 @@
 
 static const char *lookup(uint64_t addr, uint64_t *off)
 {
-	return ksym_lookup(&ksyms_table, addr, off);
+	/* the table holds link addresses; a relocated image runs boot_load_offset away from them */
+	return ksym_lookup(&ksyms_table, addr - (uint64_t)boot_load_offset, off);
 }
 
 static void print_addr(uint64_t addr)

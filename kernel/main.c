@@ -1,6 +1,7 @@
 /* The boot sequence, from the first C instruction to the application's main() and back out. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/irq.h"
+#include "arch/x86/reloc.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/xen.h"
 #include "base/errno.h"
@@ -144,6 +145,22 @@ static void xen_services_init(void)
 	report("grant table", gnttab_init());
 }
 
+/* Both addresses when a loader honouring XEN_ELFNOTE_PHYS32_RELOC moved the image (boot.S). */
+static void report_placement(void)
+{
+	uint64_t at = (uintptr_t)_image_start;
+
+	if (boot_load_offset)
+		pr_info("boot: image linked at %#lx, placed at %#lx by the loader (relocated by "
+			"%s%#lx: "
+			"XEN_ELFNOTE_PHYS32_RELOC)\n",
+			image_link_start(), at, boot_load_offset < 0 ? "-" : "+",
+			boot_load_offset < 0 ? -(uint64_t)boot_load_offset
+					     : (uint64_t)boot_load_offset);
+	else
+		pr_info("boot: image at its link address %#lx\n", at);
+}
+
 static void report_boot_time(void)
 {
 	uint64_t ticks = rdtsc() - boot_tsc_entry;
@@ -163,6 +180,7 @@ void kernel_main(struct boot_raw *raw)
 	traps_init();
 	pic_disable();
 	pr_info("pvhkit %s (%s): started through the PVH entry\n", PVHKIT_VERSION, app_name);
+	report_placement();
 	if (startinfo_parse(raw, (uintptr_t)_image_start, (uintptr_t)_end, &boot_info))
 		panic("start info has a bad magic");
 	/* dom0: no toolstack, xenstore or PV console yet; Xen's console is ours (console_io) */

@@ -15,6 +15,16 @@
  * 4 GiB cannot be reached in 32-bit mode: boot_raw.copied says which pieces made it.
  * Then long mode: identity page tables, PAE, EFER.LME (and NXE when the CPU has it), paging on,
  * our own GDT, and a far jump into 64-bit code.
+ *
+ * Relocation (XEN_ELFNOTE_PHYS32_RELOC, Xen 4.19): the note lets a loader place the image at
+ * another physical address (within the alignment and bounds it gives) and enter at the entry
+ * point moved by as much, as Xen's PVH dom0 builder does when the linked range is not free RAM.
+ * The code is position-dependent, so the very first instructions find where they run (a call
+ * whose return address lands in the start info's magic, saved and put back: there is no stack)
+ * and, when that is not where the image was linked, add the difference to every absolute address
+ * in the image, which tools/gen-relocs listed in the .relocs segment. Everything after that, the
+ * rest of this file included, runs as if linked where it was put. At the linked address the
+ * cost is a handful of instructions.
  */
 #include <xen/elfnote.h>
 #include "arch/x86/bootraw.h"
@@ -44,20 +54,72 @@
 	.balign 4
 	.asciz "pvhkit"
 	.balign 4
+	/*
+	 * Relocatable: alignment, lowest start, highest last byte. Any 4 KiB-aligned place from 1 MiB
+	 * (below it lie the BIOS area and the AP trampoline's page) to 2 GiB (addresses in
+	 * instructions are sign-extended 32-bit values).
+	 */
+	.long 4, 12, XEN_ELFNOTE_PHYS32_RELOC
+	.asciz "Xen"
+	.balign 4
+	.long 0x1000, 0x100000, 0x7fffffff
+	.balign 4
 
 	.section .text.boot, "ax"
 	.code32
 	.globl pvh_start32
 pvh_start32:
 	/*
-	 * The ABI gives no stack: ours is in BSS, which the loader zeroed and nothing else uses yet.
-	 * Setting %esp changes no flag, so EFLAGS can be recorded as handed over before cli/cld.
+	 * Where are we? The call's return address is popped from the start info's first word (its
+	 * magic, kept in %edi and put back), as is EFLAGS as the loader handed it over: mov, lea,
+	 * call, pop and pushf change no flag. %edi then keeps EFLAGS until it can be recorded.
 	 */
-	mov $boot_stack_top, %esp
+	mov (%ebx), %edi
+	lea 4(%ebx), %esp
+	call 1f
+1:	pop %ebp
 	pushfl
-	popl boot_entry_state + ENTRY_OFF_EFLAGS
+	pop %eax
+	mov %edi, (%ebx)
+	mov %eax, %edi
 	cli
 	cld
+	lea __relocs_start - 1b(%ebp), %esi
+	lea __relocs_end - 1b(%ebp), %edx
+	/* %ebp = the load offset; this immediate is itself a site, read before it is patched */
+	sub $1b, %ebp
+	jz 3f
+	lea 8(%esi), %eax
+	cmp %edx, %eax
+	ja no_relocs
+	mov (%esi), %ecx /* sites of 32-bit addresses (in instructions) */
+	mov 4(%esi), %edx /* sites of 64-bit addresses (pointers) */
+	add $8, %esi
+	jecxz 2f
+1:	mov (%esi), %eax
+	add %ebp, (%eax, %ebp)
+	add $4, %esi
+	dec %ecx
+	jnz 1b
+2:	mov %edx, %ecx
+	jecxz 3f
+	mov %ebp, %edx
+	sar $31, %edx /* the offset's sign, for the high halves */
+1:	mov (%esi), %eax
+	add %ebp, (%eax, %ebp)
+	adc %edx, 4(%eax, %ebp)
+	add $4, %esi
+	dec %ecx
+	jnz 1b
+	/*
+	 * From here on every address is where the loader put us. The ABI gives no stack: ours is
+	 * in BSS, which the loader zeroed and nothing else uses yet.
+	 */
+3:	mov $boot_stack_top, %esp
+	mov %edi, boot_entry_state + ENTRY_OFF_EFLAGS
+	mov %ebp, boot_load_offset
+	sar $31, %ebp
+	mov %ebp, boot_load_offset + 4
 	/* the first thing measured: under QEMU -icount, TSC ticks count instructions from here */
 	rdtsc
 	mov %eax, boot_tsc_entry
@@ -249,6 +311,12 @@ bad_magic:
 	mov $msg_bad_magic, %esi
 	jmp die32
 
+/* Placed away from the link address without a relocation table (a first-pass image): stop. */
+no_relocs:
+	mov $msg_no_relocs, %esi /* not patched: nothing was */
+	add %ebp, %esi
+	jmp die32
+
 /* die32: print the string at %esi on port 0xE9 and COM1, then stop this vCPU. */
 die32:
 1:	lodsb
@@ -290,6 +358,8 @@ msg_bad_magic:
 	.asciz "pvhkit: bad hvm_start_info magic at %ebx: not started by a PVH loader, stopping\n"
 msg_no_lm:
 	.asciz "pvhkit: this CPU has no long mode (x86-64), stopping\n"
+msg_no_relocs:
+	.asciz "pvhkit: loaded away from the link address, and this image has no relocation table: stopping\n"
 
 	.section .data.boot, "aw"
 	.balign 8
@@ -303,6 +373,10 @@ boot_gdt_ptr:
 	.long boot_gdt
 	.globl boot_tsc_entry
 boot_tsc_entry:
+	.quad 0
+/* where the loader put the image minus where it was linked (0 unless it honoured PHYS32_RELOC) */
+	.globl boot_load_offset
+boot_load_offset:
 	.quad 0
 /* the loader's register state (arch/x86/entry_state.h); set before BSS is cleared, so not in BSS */
 	.balign 8
