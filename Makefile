@@ -131,6 +131,29 @@ $(APP_BUILD)/$(2)-stripped.elf: $(APP_BUILD)/$(2).elf
 endef
 $(foreach d,$(APP_DIRS),$(eval $(call app_rules,$(d),$(notdir $(d)))))
 
+# XEN_ELFNOTE_PHYS32_RELOC under test: images a relocating loader would have moved by RELOC_TEST_OFFSET
+# (tools/reloc-image, for QEMU's PVH loader: tests/qemu/scenarios), and hello and the conformance
+# guest linked at 256 MiB, outside a 64 MiB dom0's RAM, so Xen's PVH dom0 builder (4.19+) must move
+# them (tests/dom0/scenarios)
+RELOC_TEST_OFFSET := 0x1235000
+RELOC_IMAGES := $(BUILD)/reloc/smp.elf $(BUILD)/reloc/fault.elf $(BUILD)/linkhigh/hello.elf \
+	$(BUILD)/linkhigh/conformance.elf
+all: $(RELOC_IMAGES)
+$(BUILD)/reloc/%.elf: $(BUILD)/%.elf tools/reloc-image
+	$(Q)mkdir -p $(@D)
+	$(Q)tools/reloc-image $< $(RELOC_TEST_OFFSET) $@
+
+define linkhigh_rule
+$(BUILD)/linkhigh/$(1).elf: $(KERNEL_OBJS) $$($(1)_OBJS) $(LIBC_OBJS) $(LIBC_STAMP) arch/x86/link.ld tools/gen-relocs
+	$$(call say,LD,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$(LD) $(LDFLAGS) --defsym=pvh_link_base=0x10000000 --emit-relocs $(LIBC_LDFLAGS) -o $$@.pass1 $(KERNEL_OBJS) $$($(1)_OBJS) $(LIBC_OBJS) $(LIBC_LINK)
+	$$(Q)tools/gen-relocs $$@.pass1 > $$@.relocs.S
+	$$(Q)$(CC) -c $$@.relocs.S -o $$@.relocs.o
+	$$(Q)$(LD) $(LDFLAGS) --defsym=pvh_link_base=0x10000000 $(LIBC_LDFLAGS) -o $$@ $(KERNEL_OBJS) $$($(1)_OBJS) $(LIBC_OBJS) $$@.relocs.o $(LIBC_LINK)
+endef
+$(foreach a,hello conformance,$(eval $(call linkhigh_rule,$(a))))
+
 $(BUILD)/%.ksyms.o: $(BUILD)/%.ksyms.S
 	$(Q)$(CC) -c $< -o $@
 

@@ -51,7 +51,8 @@ struct conf_test {
 /* Each group's table, terminated by an entry with name NULL. */
 extern const struct conf_test conf_tests_entry[], conf_tests_start_info[], conf_tests_cpuid[],
     conf_tests_acpi[], conf_tests_vcpu[], conf_tests_evtchn[], conf_tests_gnttab[],
-    conf_tests_xenstore[], conf_tests_console[], conf_tests_time[], conf_tests_vcpu_area[];
+    conf_tests_xenstore[], conf_tests_console[], conf_tests_time[], conf_tests_vcpu_area[],
+    conf_tests_reloc[];
 
 /* The CRC-32 (IEEE, as zlib and `gzip -l`/`cksum -a crc` compute it) of n bytes. */
 uint32_t conf_crc32(const void *buf, size_t n);

@@ -15,9 +15,9 @@
 
 /* in the order they run: boot ABI first (nothing else disturbs it), xenstore late, vCPU down/up last */
 static const struct conf_test *const groups[] = {
-	conf_tests_entry,  conf_tests_start_info, conf_tests_cpuid,    conf_tests_acpi,
-	conf_tests_evtchn, conf_tests_gnttab,	  conf_tests_xenstore, conf_tests_console,
-	conf_tests_time,   conf_tests_vcpu_area,  conf_tests_vcpu,
+	conf_tests_entry,   conf_tests_reloc,  conf_tests_start_info, conf_tests_cpuid,
+	conf_tests_acpi,    conf_tests_evtchn, conf_tests_gnttab,     conf_tests_xenstore,
+	conf_tests_console, conf_tests_time,   conf_tests_vcpu_area,  conf_tests_vcpu,
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
