@@ -145,20 +145,17 @@ static void xen_services_init(void)
 	report("grant table", gnttab_init());
 }
 
-/* Both addresses when a loader honouring XEN_ELFNOTE_PHYS32_RELOC moved the image (boot.S). */
+/*
+ * Both addresses when a loader honouring XEN_ELFNOTE_PHYS32_RELOC moved the image (boot.S). At the
+ * link address nothing is printed: a line there would cost every boot (make bench) for no news.
+ */
 static void report_placement(void)
 {
-	uint64_t at = (uintptr_t)_image_start;
-
 	if (boot_load_offset)
-		pr_info("boot: image linked at %#lx, placed at %#lx by the loader (relocated by "
-			"%s%#lx: "
+		pr_info("boot: image linked at %#lx, placed at %#lx by the loader (relocated by %s%#lx: "
 			"XEN_ELFNOTE_PHYS32_RELOC)\n",
-			image_link_start(), at, boot_load_offset < 0 ? "-" : "+",
-			boot_load_offset < 0 ? -(uint64_t)boot_load_offset
-					     : (uint64_t)boot_load_offset);
-	else
-		pr_info("boot: image at its link address %#lx\n", at);
+			image_link_start(), (uintptr_t)_image_start, boot_load_offset < 0 ? "-" : "+",
+			boot_load_offset < 0 ? -(uint64_t)boot_load_offset : (uint64_t)boot_load_offset);
 }
 
 static void report_boot_time(void)
