@@ -152,10 +152,13 @@ static void xen_services_init(void)
 static void report_placement(void)
 {
 	if (boot_load_offset)
-		pr_info("boot: image linked at %#lx, placed at %#lx by the loader (relocated by %s%#lx: "
+		pr_info("boot: image linked at %#lx, placed at %#lx by the loader (relocated by "
+			"%s%#lx: "
 			"XEN_ELFNOTE_PHYS32_RELOC)\n",
-			image_link_start(), (uintptr_t)_image_start, boot_load_offset < 0 ? "-" : "+",
-			boot_load_offset < 0 ? -(uint64_t)boot_load_offset : (uint64_t)boot_load_offset);
+			image_link_start(), (uintptr_t)_image_start,
+			boot_load_offset < 0 ? "-" : "+",
+			boot_load_offset < 0 ? -(uint64_t)boot_load_offset
+					     : (uint64_t)boot_load_offset);
 }
 
 static void report_boot_time(void)

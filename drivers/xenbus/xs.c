@@ -20,6 +20,7 @@
 #include "arch/x86/xen.h"
 #include "base/string.h"
 #include "drivers/xenbus/xs.h"
+#include "drivers/xenbus/xs_late.h"
 #include "drivers/xenbus/xs_reqs.h"
 #include "kernel/evtchn.h"
 #include "kernel/heap.h"
@@ -30,6 +31,8 @@
 
 /* the reader looks at the ring this often even without an event, in case one was lost */
 #define XS_POLL_NS (1000ull * 1000000ull)
+/* how long a domain started before xenstored waits for it before it goes on without */
+#define XS_LATE_LIMIT_NS (300ull * 1000000000)
 /* how long a reconnection (xenstore-ring.txt: XENSTORE_RECONNECT) may take before we give up */
 #define XS_RESET_NS (2000ull * 1000000ull)
 
@@ -393,6 +396,45 @@ void xs_get_stats(struct xs_stats *st)
 	st->unknown_req_id = reqs.stats.unknown_id;
 }
 
+uint32_t xs_server_features(void)
+{
+	return ring ? __atomic_load_n(&ring->server_features, __ATOMIC_ACQUIRE) : 0;
+}
+
+/* ---- a store that is not up yet (drivers/xenbus/xs_late.c decides; these are its hands) ---- */
+
+static int late_params(uint64_t *pfn, uint64_t *ev)
+{
+	int r = xen_hvm_get_param(HVM_PARAM_STORE_PFN, pfn);
+
+	return r ? r : xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, ev);
+}
+
+static uint32_t late_connection(uint64_t pfn)
+{
+	volatile struct xenstore_domain_interface *r = (void *)(uintptr_t)(pfn << 12);
+
+	return __atomic_load_n(&r->connection, __ATOMIC_ACQUIRE);
+}
+
+static void late_nap(uint64_t ns)
+{
+	sched_sleep_ns(ns);
+}
+
+static void late_say(enum xs_store_state why, uint64_t waited_ns)
+{
+	if (why == XS_STORE_READY)
+		pr_info("xenstore: the store came up after %lu ms of waiting\n",
+			(unsigned long)(waited_ns / 1000000));
+	else
+		pr_info("xenstore: waiting for the store (%lu s so far): %s\n",
+			(unsigned long)(waited_ns / 1000000000), xs_store_state_name(why));
+}
+
+static const struct xs_late_ops late_ops = { late_params, late_connection, time_monotonic_ns,
+					     late_nap, late_say };
+
 int xs_transport_init(void);
 int xs_transport_init(void)
 {
@@ -401,10 +443,10 @@ int xs_transport_init(void)
 
 	if (!xen.hypercalls || !evtchn_available())
 		return -ENODEV;
-	if ((r = xen_hvm_get_param(HVM_PARAM_STORE_PFN, &pfn)) ||
-	    (r = xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &ev)))
+	/* a domain started before xenstored (Xen 4.21's late start) waits for it */
+	if ((r = xs_late_wait(&late_ops, XS_LATE_LIMIT_NS, &pfn, &ev, &xs_stats.late_waits)))
 		return r;
-	if (!pfn || ev == 0 || ev >= (1u << 12))
+	if (ev >= (1u << 12))
 		return -ENODEV;
 	ring = (volatile struct xenstore_domain_interface *)(uintptr_t)(pfn << 12);
 	port = (evtchn_port_t)ev;

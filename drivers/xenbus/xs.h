@@ -95,7 +95,13 @@ struct xs_stats {
 	uint64_t resets;      /* of those, the ring was reset by xenstored and the client went on */
 	uint64_t txn_retries;
 	uint64_t notifies;
+	uint64_t late_waits;	   /* naps while the store was not up yet (Xen 4.21 late start) */
+	uint64_t reset_watches;	   /* 1: XS_RESET_WATCHES done at connect */
+	uint64_t dirpart_reads;	   /* child lists read with XS_DIRECTORY_PART */
+	uint64_t dirpart_restarts; /* of those parts, restarts because the node changed */
 };
+/* The ring's server_features (XENSTORE_SERVER_FEATURE_*), 0 before connecting. */
+uint32_t xs_server_features(void);
 void xs_get_stats(struct xs_stats *st);
 
 /* Internal between xs.c and xs_watch.c: the reader hands over each valid event. */

@@ -116,36 +116,96 @@ int xs_rm(const struct xs_ctx *c, const char *path)
 	return path_op(c, XS_RM, path);
 }
 
-int xs_directory(const struct xs_ctx *c, const char *path, char ***list)
+/* The list of names p[0..len) (each NUL-terminated) as a NULL-terminated array in one block. */
+static int list_from(const char *p, uint32_t len, char ***list)
 {
-	struct xs_iov iov;
-	char *p;
-	uint32_t len, nuls = 0;
-	int r = path_iov(path, &iov);
+	uint32_t nuls = 0;
 
-	if (r || (r = xs_request(c, XS_DIRECTORY, &iov, 1, &p, &len)))
-		return r;
 	for (uint32_t i = 0; i < len; i++)
 		nuls += !p[i];
 	/* one block: the pointer array, then the names it points to */
 	size_t ptrs = (nuls + 1) * sizeof(char *);
 	char **out = kmalloc(ptrs + len + 1);
 
-	if (!out) {
-		kfree(p);
+	if (!out)
 		return -ENOMEM;
-	}
 	char *names = (char *)out + ptrs;
 
-	memcpy(names, p, len + 1);
-	kfree(p);
-	r = xs_wire_split(names, len, (const char **)out, nuls);
+	memcpy(names, p, len);
+	names[len] = 0;
+	int r = xs_wire_split(names, len, (const char **)out, nuls);
 	if (r < 0) {
 		kfree(out);
 		return r;
 	}
 	out[r] = NULL;
 	*list = out;
+	return r;
+}
+
+/* the most a child list read in parts may hold (xenstored's own quotas are far below) */
+#define DIRPART_MAX (64 * 1024)
+/* a node that keeps changing under the reader: give up after this many fresh starts */
+#define DIRPART_RESTARTS 8
+
+/* One XS_DIRECTORY_PART round: "path\0offset\0" -> the next piece (xs_wire_dirpart). */
+static int dirpart_step(const struct xs_ctx *c, const struct xs_iov *path, struct xs_dirpart *d)
+{
+	char off[12], *p;
+	uint32_t len;
+	struct xs_iov iov[2] = {
+		*path, { off, (uint32_t)fmt_snprintf(off, sizeof(off), "%u", d->len) + 1 }
+	};
+	int r = xs_request(c, XS_DIRECTORY_PART, iov, 2, &p, &len);
+
+	if (r)
+		return r;
+	r = xs_wire_dirpart(d, p, len);
+	kfree(p);
+	return r;
+}
+
+/* A child list too long for one reply (XS_DIRECTORY said E2BIG), in parts of one generation. */
+static int directory_part(const struct xs_ctx *c, const struct xs_iov *path, char ***list)
+{
+	struct xs_dirpart d = { .buf = kmalloc(DIRPART_MAX), .cap = DIRPART_MAX };
+	int r = -EAGAIN;
+
+	if (!d.buf)
+		return -ENOMEM;
+	for (unsigned starts = 0; r == -EAGAIN && starts < DIRPART_RESTARTS; starts++) {
+		d.len = 0;
+		d.have_gen = 0;
+		while ((r = dirpart_step(c, path, &d)) == 0)
+			;
+		if (r == -EAGAIN)
+			xs_stats.dirpart_restarts++;
+	}
+	if (r == 1) {
+		xs_stats.dirpart_reads++;
+		r = list_from(d.buf, d.len, list);
+	}
+	kfree(d.buf);
+	return r;
+}
+
+int xs_directory(const struct xs_ctx *c, const char *path, char ***list)
+{
+	struct xs_iov iov;
+	char *p;
+	uint32_t len;
+	int r = path_iov(path, &iov);
+
+	if (r)
+		return r;
+	r = xs_request(c, XS_DIRECTORY, &iov, 1, &p, &len);
+	/* xenstored refuses a reply over XENSTORE_PAYLOAD_MAX with E2BIG: read it in parts */
+	if (r == -E2BIG)
+		return directory_part(c, &iov, list);
+	if (r)
+		return r;
+	r = list_from(p, len, list);
+	kfree(p);
 	return r;
 }
 
@@ -254,6 +314,33 @@ int xs_transaction(const struct xs_ctx *c, int (*fn)(const struct xs_ctx *tx, vo
 
 int xs_transport_init(void);
 
+/*
+ * Once per connection: the ring's feature bits (xenstore-ring.txt), and XS_RESET_WATCHES where
+ * the toolstack says xenstored takes it (control/platform-feature-xs_reset_watches, as libxl
+ * writes it): watches and transactions an earlier kernel in this domain left behind (kexec, a
+ * crashed predecessor) would otherwise keep firing at tokens nobody knows.
+ */
+static void connect_report(void)
+{
+	static const struct xs_iov empty = { "", 1 };
+	uint32_t f = xs_server_features();
+	uint64_t offered = 0;
+	int r = -EOPNOTSUPP;
+
+	if (!xs_read_uint(NULL, "control/platform-feature-xs_reset_watches", &offered) && offered)
+		r = xs_request(NULL, XS_RESET_WATCHES, &empty, 1, NULL, NULL);
+	xs_stats.reset_watches = !r;
+	pr_info("xenstore: server features %#x (reconnection %s, error field %s); "
+		"XS_RESET_WATCHES %s\n",
+		f, f & XENSTORE_SERVER_FEATURE_RECONNECTION ? "yes" : "no",
+		f & XENSTORE_SERVER_FEATURE_ERROR ? "yes" : "no",
+		!r	  ? "done"
+		: offered ? "refused"
+			  : "not offered");
+	if (r && offered)
+		pr_warn("xenstore: XS_RESET_WATCHES refused (%d)\n", r);
+}
+
 int xs_init(void)
 {
 	int r = xs_transport_init();
@@ -268,5 +355,8 @@ int xs_init(void)
 		return -EBADMSG;
 	domid = (uint32_t)id;
 	r = xs_get_domain_path(NULL, domid, home, sizeof(home));
-	return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
+	connect_report();
+	return 0;
 }

@@ -255,3 +255,32 @@ int xs_rx_step(struct xs_rx *rx, const volatile char *ring, XENSTORE_RING_IDX *c
 		}
 	}
 }
+
+int xs_wire_dirpart(struct xs_dirpart *d, const char *p, uint32_t len)
+{
+	uint32_t glen = 0;
+	uint64_t gen;
+
+	while (glen < len && p[glen])
+		glen++;
+	if (glen == len || xs_wire_parse_uint(p, glen, UINT64_MAX, &gen))
+		return -EBADMSG;
+	if (d->have_gen && gen != d->gen)
+		return -EAGAIN;
+	d->gen = gen;
+	d->have_gen = 1;
+	const char *rest = p + glen + 1;
+	uint32_t n = len - glen - 1;
+
+	/* nothing after the generation, or a last name without its NUL: no progress possible */
+	if (!n || rest[n - 1])
+		return -EBADMSG;
+	int last = n == 1 || !rest[n - 2];
+	if (last)
+		n--; /* the empty name that marks the end */
+	if (n > d->cap - d->len)
+		return -E2BIG;
+	memcpy(d->buf + d->len, rest, n);
+	d->len += n;
+	return last;
+}

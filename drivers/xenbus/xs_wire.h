@@ -46,6 +46,25 @@ int xs_wire_reply_status(uint32_t sent, const struct xsd_sockmsg *h, const char 
  */
 int xs_wire_split(const char *p, uint32_t len, const char **items, unsigned max);
 
+/*
+ * XS_DIRECTORY_PART (docs/misc/xenstore.txt), for a child list longer than one reply may carry:
+ * the request is "<path>\0<offset>\0" (a byte offset into the whole list), a reply
+ * "<generation>\0" then whole child names from that offset, each with its NUL; the reply that
+ * reaches the end carries one more NUL (an empty name). The generation changes whenever the node
+ * does: a list assembled from replies of different generations is no list, so it starts over.
+ */
+struct xs_dirpart {
+	char *buf; /* the list so far (cap bytes): names, each NUL-terminated */
+	uint32_t len, cap;
+	uint64_t gen;
+	int have_gen;
+};
+/*
+ * Adds one reply: 1 the list is complete (buf/len), 0 ask again at offset len, -EAGAIN the node
+ * changed (start over from a reset struct), -EBADMSG a malformed reply, -E2BIG over cap.
+ */
+int xs_wire_dirpart(struct xs_dirpart *d, const char *p, uint32_t len);
+
 /* A WATCH_EVENT payload "path\0token\0": 0, or -EBADMSG when either is missing or empty. */
 int xs_wire_watch_event(const char *p, uint32_t len, const char **path, const char **token);
 

@@ -282,3 +282,53 @@ Test(xs_rx, max_payload)
 	cr_assert_eq(memcmp(xs_rx_payload(&rx), big, XENSTORE_PAYLOAD_MAX), 0);
 	cr_assert_eq(xs_rx_payload(&rx)[XENSTORE_PAYLOAD_MAX], 0);
 }
+
+/* ---- XS_DIRECTORY_PART replies (xs_wire_dirpart) ---- */
+
+static int dirpart(struct xs_dirpart *d, const char *p, uint32_t len)
+{
+	return xs_wire_dirpart(d, p, len);
+}
+
+Test(xs_wire, dirpart_assembles_pieces_of_one_generation)
+{
+	char buf[64];
+	struct xs_dirpart d = { .buf = buf, .cap = sizeof(buf) };
+
+	/* "<gen>\0" then whole names; the last piece has one more NUL (an empty name) */
+	cr_assert_eq(dirpart(&d, "7\0alpha\0beta\0", 13), 0);
+	cr_assert_eq(d.len, 11);
+	cr_assert_eq(dirpart(&d, "7\0gamma\0\0", 9), 1);
+	cr_assert_eq(d.len, 17);
+	cr_assert_eq(memcmp(buf, "alpha\0beta\0gamma\0", 17), 0);
+}
+
+Test(xs_wire, dirpart_empty_tail_and_empty_list)
+{
+	char buf[16];
+	struct xs_dirpart d = { .buf = buf, .cap = sizeof(buf) };
+
+	cr_assert_eq(dirpart(&d, "3\0\0", 3), 1); /* an offset at the end: only the marker */
+	cr_assert_eq(d.len, 0);
+}
+
+Test(xs_wire, dirpart_generation_change_starts_over)
+{
+	char buf[64];
+	struct xs_dirpart d = { .buf = buf, .cap = sizeof(buf) };
+
+	cr_assert_eq(dirpart(&d, "7\0a\0", 4), 0);
+	cr_assert_eq(dirpart(&d, "8\0b\0\0", 5), -EAGAIN);
+}
+
+Test(xs_wire, dirpart_refuses_what_makes_no_progress_or_no_sense)
+{
+	char buf[8];
+	struct xs_dirpart d = { .buf = buf, .cap = sizeof(buf) };
+
+	cr_assert_eq(dirpart(&d, "7", 1), -EBADMSG);		  /* no NUL after the generation */
+	cr_assert_eq(dirpart(&d, "x\0a\0\0", 5), -EBADMSG);	  /* not a number */
+	cr_assert_eq(dirpart(&d, "7\0", 2), -EBADMSG);		  /* nothing: would ask forever */
+	cr_assert_eq(dirpart(&d, "7\0ab", 4), -EBADMSG);	  /* a name cut short */
+	cr_assert_eq(dirpart(&d, "7\0abcdefghij\0", 13), -E2BIG); /* over cap */
+}
