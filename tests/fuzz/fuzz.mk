@@ -15,7 +15,7 @@ FUZZ_TARGETS += startinfo
 fuzz_startinfo_SRCS := kernel/startinfo.c kernel/memmap.c kernel/cmdline.c
 FUZZ_TARGETS += xs
 fuzz_xs_SRCS := drivers/xenbus/xs_ops.c drivers/xenbus/xs_watch.c drivers/xenbus/xs_wire.c \
-	drivers/xenbus/xs_reqs.c base/fmt.c
+	drivers/xenbus/xs_reqs.c drivers/xenbus/xs_late.c base/fmt.c
 fuzz_xs_INCLUDED := drivers/xenbus/xs.c
 FUZZ_TARGETS += acpi
 fuzz_acpi_SRCS := drivers/acpi/acpi.c
