@@ -16,6 +16,11 @@ static void debugcon_write(const char *s, size_t n)
 
 static struct console_sink debugcon_sink = { .name = "debugcon", .write = debugcon_write };
 
+void early_debugcon_write(const char *s, size_t n)
+{
+	debugcon_write(s, n);
+}
+
 void early_console_emergency_only(void)
 {
 	console_set_level(&debugcon_sink, LOG_EMERG);

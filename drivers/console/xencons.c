@@ -1,6 +1,9 @@
 /*
  * The Xen PV console ring. Output waits for room (never drops); the backend's indices are
  * checked, and a ring whose indices make no sense is abandoned with a message on port 0xE9.
+ * Until the backend has connected (Xen 4.21's connection byte, drivers/console/xencons_conn.h)
+ * output goes to port 0xE9 instead, so nothing waits for a reader that is not there yet and
+ * nothing is lost.
  */
 #include "arch/x86/hypercall.h"
 #include "arch/x86/spinlock.h"
@@ -8,6 +11,7 @@
 #include "base/errno.h"
 #include "drivers/console/early.h"
 #include "drivers/console/xencons.h"
+#include "drivers/console/xencons_conn.h"
 #include "drivers/console/xencons_in.h"
 #include "kernel/console.h"
 #include "kernel/evtchn.h"
@@ -57,6 +61,11 @@ static void xencons_write(const char *s, size_t n)
 
 	if (!ring)
 		return;
+	if (!xencons_backend_connected(ring)) {
+		stats.bytes_before_connect += n;
+		early_debugcon_write(s, n);
+		return;
+	}
 	prod = ring->out_prod;
 	while (n) {
 		if (!out_used(prod, &used)) {
@@ -143,6 +152,9 @@ static int xencons_init(void)
 		evtchn_bind(port, xencons_input, NULL);
 	console_register(&xencons_sink);
 	early_console_emergency_only();
+	if (!xencons_backend_connected(ring))
+		pr_info("PV console: the backend has not connected yet (XENCONSOLE_DISCONNECTED): "
+			"output goes to port 0xE9 until it does\n");
 	return 0;
 }
 
@@ -152,8 +164,10 @@ static int xencons_flush(uint64_t timeout_ns)
 	uint64_t start = time_monotonic_ns();
 	XENCONS_RING_IDX used;
 
-	/* the yield bound covers the case of no clock at all */
-	for (unsigned long i = 0; ring && out_used(ring->out_prod, &used) && used; i++) {
+	/* the yield bound covers the case of no clock at all; unconnected, nothing is in the ring */
+	for (unsigned long i = 0;
+	     ring && xencons_backend_connected(ring) && out_used(ring->out_prod, &used) && used;
+	     i++) {
 		if (i > 1000000 || (time_available() && time_monotonic_ns() - start > timeout_ns))
 			return -ETIMEDOUT;
 		notify();
@@ -162,6 +176,11 @@ static int xencons_flush(uint64_t timeout_ns)
 	return 0;
 }
 INITCALL(INIT_XEN_CONSOLE, xencons_init, "PV console");
+
+int xencons_connection_byte(void)
+{
+	return ring ? xencons_connection(ring) : -1;
+}
 
 static size_t take_input(char *buf, size_t n)
 {

@@ -87,6 +87,11 @@ void pvh_test_xencons_stats(struct pvh_test_xencons_stats *st)
 	struct xencons_stats s;
 
 	xencons_get_stats(&s);
-	*st =
-	    (struct pvh_test_xencons_stats){ s.bytes_out, s.bytes_in, s.full_waits, s.ring_errors };
+	*st = (struct pvh_test_xencons_stats){ s.bytes_out, s.bytes_in, s.full_waits, s.ring_errors,
+					       s.bytes_before_connect };
+}
+
+int pvh_test_xencons_connection(void)
+{
+	return xencons_connection_byte();
 }

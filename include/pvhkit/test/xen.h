@@ -78,7 +78,10 @@ int pvh_test_vcpu_info(unsigned cpu, struct pvh_test_vcpu_info *out);
 /* The PV console ring's counters (drivers/console/xencons.c). */
 struct pvh_test_xencons_stats {
 	uint64_t bytes_out, bytes_in, full_waits, ring_errors;
+	uint64_t bytes_before_connect; /* to port 0xE9 while the backend was not connected (4.21) */
 };
 void pvh_test_xencons_stats(struct pvh_test_xencons_stats *st);
+/* The ring's connection byte (Xen 4.21: 0 connected, 1 not yet), or -1 without a ring. */
+int pvh_test_xencons_connection(void);
 
 #endif
