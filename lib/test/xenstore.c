@@ -15,7 +15,9 @@ _Static_assert(
 	offsetof(struct pvh_test_xs_stats, txn_retries) == offsetof(struct xs_stats, txn_retries) &&
 	offsetof(struct pvh_test_xs_stats, unknown_req_id) ==
 	    offsetof(struct xs_stats, unknown_req_id) &&
-	offsetof(struct pvh_test_xs_stats, ring_errors) == offsetof(struct xs_stats, ring_errors),
+	offsetof(struct pvh_test_xs_stats, ring_errors) == offsetof(struct xs_stats, ring_errors) &&
+	offsetof(struct pvh_test_xs_stats, dirpart_restarts) ==
+	    offsetof(struct xs_stats, dirpart_restarts),
     "pvh_test_xs_stats is xs_stats");
 _Static_assert(sizeof(struct pvh_test_xs_perm) == sizeof(struct xs_perm) &&
 		   offsetof(struct pvh_test_xs_perm, perm) == offsetof(struct xs_perm, perm),

@@ -46,6 +46,10 @@ struct pvh_test_xs_stats {
 	uint64_t resets;
 	uint64_t txn_retries;
 	uint64_t notifies;
+	uint64_t late_waits;	   /* naps while the store was not up yet (Xen 4.21 late start) */
+	uint64_t reset_watches;	   /* 1: XS_RESET_WATCHES done at connect */
+	uint64_t dirpart_reads;	   /* child lists read with XS_DIRECTORY_PART */
+	uint64_t dirpart_restarts; /* restarts because the node changed between parts */
 };
 void pvh_test_xs_stats(struct pvh_test_xs_stats *st);
 

@@ -6,6 +6,7 @@
  * tests/xen/xs-hotplug must reach probe and remove. "stall": xenstored stopped and resumed by
  * tests/xen/xs-stall. "bench": round-trip latency.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <xen/errno.h>
 #include <pvhkit/kernel.h>
@@ -36,6 +37,15 @@ static void test_basics(void)
 		   r > 0 ? buf : "", r);
 	r = pvh_xenstore_read(NULL, "control/feature-poweroff", buf, sizeof(buf));
 	pvh_tap_ok(r == 1 && buf[0] == '1', "control/feature-poweroff written at boot (%d)", r);
+
+	struct pvh_test_xs_stats st;
+	uint64_t offered = 0;
+
+	pvh_test_xs_stats(&st);
+	pvh_test_xs_read_uint(NULL, "control/platform-feature-xs_reset_watches", &offered);
+	pvh_tap_ok(st.reset_watches == (offered != 0),
+		   "XS_RESET_WATCHES at connect: %s (the toolstack %s it)",
+		   st.reset_watches ? "done" : "not done", offered ? "offers" : "does not offer");
 }
 
 static void test_read_write(void)
@@ -341,6 +351,49 @@ static int wait_key(const char *key, char *buf, size_t cap, uint64_t ns)
 	return r;
 }
 
+/*
+ * `xstest bigdir` (with tests/xen/xs-bigdir in dom0): dom0 puts 200 children with 26-character
+ * names (5400 bytes of names, more than one reply's 4096) under a node of ours. XS_DIRECTORY is
+ * refused with E2BIG; the list must come whole through XS_DIRECTORY_PART.
+ */
+#define BIG_N 200
+static int mode_bigdir(void)
+{
+	char buf[16], **list;
+	struct pvh_test_xs_stats s0, s1;
+	static uint8_t seen[BIG_N];
+	unsigned distinct = 0;
+
+	pvh_xenstore_rm(NULL, D);
+	pvh_tap_ok(pvh_xenstore_mkdir(NULL, D "/big") == 0 &&
+		       pvh_xenstore_write(NULL, D "/ready", "1") == 0,
+		   "made " D "/big for dom0 to fill");
+	int r = wait_key(D "/big-done", buf, sizeof(buf), 60000 * MS);
+	if (!pvh_tap_ok(r > 0, "dom0 wrote the children (%d)", r))
+		return pvh_tap_result("xstest");
+	pvh_test_xs_stats(&s0);
+	int n = pvh_xenstore_directory(NULL, D "/big", &list);
+	pvh_test_xs_stats(&s1);
+	for (int i = 0; i < n; i++) {
+		unsigned k;
+		if (strlen(list[i]) == 26 && !strncmp(list[i], "child-with-a-long-name-", 23) &&
+		    (k = (unsigned)atoi(list[i] + 23)) < BIG_N && !seen[k]++)
+			distinct++;
+	}
+	pvh_tap_ok(n == BIG_N && distinct == BIG_N && list[n] == NULL,
+		   "a directory of %d children (%d bytes of names) listed whole: %d, %u distinct",
+		   BIG_N, BIG_N * 27, n, distinct);
+	pvh_tap_ok(s1.dirpart_reads == s0.dirpart_reads + 1,
+		   "read with XS_DIRECTORY_PART after XS_DIRECTORY's E2BIG (%lu part reads, %lu "
+		   "restarts)",
+		   (unsigned long)(s1.dirpart_reads - s0.dirpart_reads),
+		   (unsigned long)s1.dirpart_restarts);
+	if (n >= 0)
+		pvh_free(list);
+	pvh_xenstore_rm(NULL, D);
+	return pvh_tap_result("xstest");
+}
+
 struct dom0_txn {
 	unsigned attempts;
 };
@@ -586,6 +639,8 @@ int main(int argc, char **argv)
 		return mode_bench();
 	else if (!strcmp(mode, "stall"))
 		return mode_stall();
+	else if (!strcmp(mode, "bigdir"))
+		return mode_bigdir();
 	else {
 		test_basics();
 		test_read_write();
