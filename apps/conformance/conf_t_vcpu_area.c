@@ -166,9 +166,10 @@ static void t_runstate(struct conf_result *r, const struct conf_expect *e)
 		return;
 	}
 	conf_pass(r,
-		  "by %s address; vCPU %u: running %lu ms, blocked %lu ms, steal %lu us; a 50 ms "
+		  "by %s; vCPU %u: running %lu ms, blocked %lu ms, steal %lu us; a 50 ms "
 		  "sleep added %lu ms blocked",
-		  phys ? "physical" : "virtual (XENFEAT_runstate_phys_area not offered)",
+		  phys ? "physical address"
+		       : "virtual address (XENFEAT_runstate_phys_area not offered)",
 		  cpus[self].vcpu_id, (unsigned long)(b.running_ns / 1000000),
 		  (unsigned long)(b.blocked_ns / 1000000), (unsigned long)(b.steal_ns / 1000),
 		  (unsigned long)((b.blocked_ns - a.blocked_ns) / 1000000));
