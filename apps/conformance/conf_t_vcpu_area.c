@@ -3,55 +3,33 @@
 #include <xen/xen.h>
 #include <xen/features.h>
 #include <xen/vcpu.h>
-#include "apps/conformance/conf.h"
-#include "apps/conformance/conf_guest.h"
-#include "arch/x86/xen.h"
-#include "kernel/cpu.h"
-#include "kernel/sched.h"
-#include "kernel/time.h"
+#include "conf.h"
+#include "conf_guest.h"
 #include <pvhkit/runstate.h>
 #include <pvhkit/smp.h>
 #include <pvhkit/thread.h>
+#include <pvhkit/test/kernel.h>
+#include <pvhkit/test/xen.h>
 
 #define VCPU_H "xen/include/public/vcpu.h (VCPUOP_register_*_phys_area), features.h"
 
-/* A copy of one vcpu_time_info under its version lock: the version it was read at. */
-static uint32_t time_copy(volatile struct vcpu_time_info *t, struct vcpu_time_info *out)
+static int offered(unsigned bit)
 {
-	uint32_t v;
+	return (pvh_test_xen_features() >> bit) & 1;
+}
 
-	do {
-		v = t->version;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		out->tsc_timestamp = t->tsc_timestamp;
-		out->system_time = t->system_time;
-		out->tsc_to_system_mul = t->tsc_to_system_mul;
-		out->tsc_shift = t->tsc_shift;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((v & 1) || v != t->version);
-	return v;
+static int online(unsigned cpu)
+{
+	struct pvh_cpu_info ci;
+
+	return pvh_cpu_info(cpu, &ci) == 0 && ci.online;
 }
 
 /*
  * vcpu.h: the secondary copy "is updated whenever the master copy is updated (and using the same
- * versioning scheme)". So a read of the copy between two equal reads of the master (vcpu_info's)
- * holds the same parameters. Retried a few times: Xen may update between the reads.
+ * versioning scheme)". So a read of it between two equal reads of the master (vcpu_info's) holds
+ * the same parameters and version.
  */
-static int same_as_master(struct cpu *c, struct vcpu_time_info *m, struct vcpu_time_info *s)
-{
-	for (int tries = 0; tries < 1000; tries++) {
-		struct vcpu_time_info m2;
-		uint32_t v1 = time_copy(&c->arch.vcpu_info->time, m);
-		time_copy(c->arch.time_info, s);
-		uint32_t v2 = time_copy(&c->arch.vcpu_info->time, &m2);
-		if (v1 != v2)
-			continue;
-		return m->system_time == s->system_time && m->tsc_timestamp == s->tsc_timestamp &&
-		       m->tsc_to_system_mul == s->tsc_to_system_mul && m->tsc_shift == s->tsc_shift;
-	}
-	return 1; /* never a quiet moment: nothing to judge (not seen on the rig) */
-}
-
 static void t_time_phys(struct conf_result *r, const struct conf_expect *e)
 {
 	unsigned n = 0;
@@ -61,31 +39,36 @@ static void t_time_phys(struct conf_result *r, const struct conf_expect *e)
 		conf_skip(r, "not running on Xen (no hypercalls)");
 		return;
 	}
-	if (!xen_feature(XENFEAT_vcpu_time_phys_area)) {
+	if (!offered(XENFEAT_vcpu_time_phys_area)) {
 		conf_skip(r, "Xen does not offer XENFEAT_vcpu_time_phys_area (before 4.18): the "
 			     "pvclock is read from vcpu_info");
 		return;
 	}
-	for (unsigned i = 0; i < cpu_count; i++) {
-		struct cpu *c = &cpus[i];
-		struct vcpu_time_info m, s;
+	for (unsigned i = 0; i < pvh_cpu_count(); i++) {
+		struct pvh_test_vcpu_time t;
+		struct pvh_cpu_info ci;
 
-		if (!c->online)
+		if (!online(i) || pvh_test_vcpu_time(i, &t) || pvh_cpu_info(i, &ci))
 			continue;
-		if (!c->arch.time_info) {
+		if (!t.phys_registered) {
 			conf_fail(
 			    r,
 			    "expected VCPUOP_register_vcpu_time_phys_area to take vCPU %u's area "
 			    "(XENFEAT_vcpu_time_phys_area is offered), it was refused",
-			    c->vcpu_id);
+			    ci.vcpu_id);
 			return;
 		}
-		if (!same_as_master(c, &m, &s)) {
+		/* never a quiet moment: nothing to judge for this vCPU (not seen on the rig) */
+		if (t.same_moment &&
+		    (t.master.system_time != t.phys.system_time ||
+		     t.master.tsc_timestamp != t.phys.tsc_timestamp || t.master.mul != t.phys.mul ||
+		     t.master.shift != t.phys.shift)) {
 			conf_fail(
 			    r,
 			    "expected vCPU %u's physical-address time area to match vcpu_info's "
 			    "copy, saw system_time %lu vs %lu",
-			    c->vcpu_id, (unsigned long)s.system_time, (unsigned long)m.system_time);
+			    ci.vcpu_id, (unsigned long)t.phys.system_time,
+			    (unsigned long)t.master.system_time);
 			return;
 		}
 		n++;
@@ -94,15 +77,10 @@ static void t_time_phys(struct conf_result *r, const struct conf_expect *e)
 		  n == 1 ? "" : "s");
 }
 
-/* Blocks this thread (and, with nothing else to run, its vCPU) for ms milliseconds. */
-static void nap(unsigned ms)
-{
-	pvh_sleep_ns((uint64_t)ms * 1000000);
-}
-
 static void t_runstate(struct conf_result *r, const struct conf_expect *e)
 {
 	struct pvh_runstate a, b;
+	struct pvh_cpu_info ci;
 	unsigned self;
 	uint64_t now;
 
@@ -111,13 +89,13 @@ static void t_runstate(struct conf_result *r, const struct conf_expect *e)
 		conf_skip(r, "not running on Xen (no hypercalls)");
 		return;
 	}
-	int phys = xen_feature(XENFEAT_runstate_phys_area);
-	for (unsigned i = 0; i < cpu_count; i++) {
-		if (!cpus[i].online)
+	int phys = offered(XENFEAT_runstate_phys_area);
+	for (unsigned i = 0; i < pvh_cpu_count(); i++) {
+		if (!online(i) || pvh_cpu_info(i, &ci))
 			continue;
 		if (pvh_cpu_runstate(i, &a)) {
 			conf_fail(r, "expected a run-state area for vCPU %u (%s), Xen refused it",
-				  cpus[i].vcpu_id,
+				  ci.vcpu_id,
 				  phys ? "VCPUOP_register_runstate_phys_area, offered"
 				       : "VCPUOP_register_runstate_memory_area");
 			return;
@@ -126,34 +104,35 @@ static void t_runstate(struct conf_result *r, const struct conf_expect *e)
 			conf_fail(r,
 				  "expected vCPU %u's run-state area by physical address "
 				  "(XENFEAT_runstate_phys_area offered), it was refused",
-				  cpus[i].vcpu_id);
+				  ci.vcpu_id);
 			return;
 		}
 		if (a.state < RUNSTATE_running || a.state > RUNSTATE_offline) {
-			conf_fail(r, "expected a RUNSTATE_* value for vCPU %u, saw %d",
-				  cpus[i].vcpu_id, a.state);
+			conf_fail(r, "expected a RUNSTATE_* value for vCPU %u, saw %d", ci.vcpu_id,
+				  a.state);
 			return;
 		}
 	}
 	/* read by the vCPU itself, the state is always running (vcpu.h, note 2) */
-	sched_pin(NULL, 0);
+	pvh_thread_pin(NULL, 0);
 	self = pvh_cpu_self();
+	pvh_cpu_info(self, &ci);
 	pvh_cpu_runstate(self, &a);
-	now = time_vcpu_ns(NULL);
+	now = pvh_test_vcpu_ns(NULL);
 	if (a.state != RUNSTATE_running || a.state_entry_ns > now || !a.running_ns) {
 		conf_fail(
 		    r,
 		    "expected vCPU %u's own area to say running since before now (%lu ns) with "
 		    "running time, saw state %d since %lu, running %lu ns",
-		    cpus[self].vcpu_id, (unsigned long)now, a.state,
-		    (unsigned long)a.state_entry_ns, (unsigned long)a.running_ns);
-		sched_pin(NULL, -1);
+		    ci.vcpu_id, (unsigned long)now, a.state, (unsigned long)a.state_entry_ns,
+		    (unsigned long)a.running_ns);
+		pvh_thread_pin(NULL, -1);
 		return;
 	}
 	/* an idle stretch is accounted: the blocked (or, preempted, runnable) time grows */
-	nap(50);
+	pvh_sleep_ns(50 * 1000000ull);
 	pvh_cpu_runstate(self, &b);
-	sched_pin(NULL, -1);
+	pvh_thread_pin(NULL, -1);
 	if (b.blocked_ns + b.runnable_ns + b.offline_ns <=
 		a.blocked_ns + a.runnable_ns + a.offline_ns ||
 	    b.running_ns < a.running_ns || b.state_entry_ns <= a.state_entry_ns) {
@@ -161,16 +140,16 @@ static void t_runstate(struct conf_result *r, const struct conf_expect *e)
 		    r,
 		    "expected Xen to account a 50 ms sleep of vCPU %u, saw blocked %lu -> %lu "
 		    "ns, entry %lu -> %lu",
-		    cpus[self].vcpu_id, (unsigned long)a.blocked_ns, (unsigned long)b.blocked_ns,
+		    ci.vcpu_id, (unsigned long)a.blocked_ns, (unsigned long)b.blocked_ns,
 		    (unsigned long)a.state_entry_ns, (unsigned long)b.state_entry_ns);
 		return;
 	}
 	conf_pass(r,
-		  "by %s; vCPU %u: running %lu ms, blocked %lu ms, steal %lu us; a 50 ms "
-		  "sleep added %lu ms blocked",
+		  "by %s; vCPU %u: running %lu ms, blocked %lu ms, steal %lu us; a 50 ms sleep "
+		  "added %lu ms blocked",
 		  phys ? "physical address"
 		       : "virtual address (XENFEAT_runstate_phys_area not offered)",
-		  cpus[self].vcpu_id, (unsigned long)(b.running_ns / 1000000),
+		  ci.vcpu_id, (unsigned long)(b.running_ns / 1000000),
 		  (unsigned long)(b.blocked_ns / 1000000), (unsigned long)(b.steal_ns / 1000),
 		  (unsigned long)((b.blocked_ns - a.blocked_ns) / 1000000));
 }

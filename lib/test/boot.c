@@ -2,6 +2,8 @@
 #include <stddef.h>
 #include "arch/x86/bootraw.h"
 #include "arch/x86/entry_state.h"
+#include "arch/x86/reloc.h"
+#include <xen/elfnote.h>
 #include "pvhkit/test/boot.h"
 
 /* boot.S's staging area (arch/x86/boot.S), filled before C runs */
@@ -66,4 +68,29 @@ const struct pvh_test_entry_state *pvh_test_entry_state(void)
 const struct pvh_test_boot_raw *pvh_test_boot_raw(void)
 {
 	return (const struct pvh_test_boot_raw *)&boot_raw;
+}
+
+/* where link.ld puts .note.Xen: first in rodata; the image ends at _end (the relocation table,
+ * read once at entry, lies past it) */
+extern const char __rodata_start[], _end[];
+
+void pvh_test_placement(struct pvh_test_placement *out)
+{
+	const uint32_t *n = (const uint32_t *)__rodata_start;
+
+	*out = (struct pvh_test_placement){ .start = (uintptr_t)_image_start,
+					    .last = (uintptr_t)_end - 1,
+					    .link_start = image_link_start(),
+					    .offset = boot_load_offset };
+	/* namesz 4, descsz, type, "Xen\0", the descriptor padded to 4: the notes boot.S emits */
+	for (int i = 0; i < 8 && n[0] == 4 && n[3] == 0x006e6558u; i++) {
+		if (n[2] == XEN_ELFNOTE_PHYS32_RELOC && n[1] == 12) {
+			out->have_note = 1;
+			out->align = n[4];
+			out->min = n[5];
+			out->max = n[6];
+			return;
+		}
+		n += 4 + (n[1] + 3) / 4;
+	}
 }

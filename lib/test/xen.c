@@ -95,3 +95,52 @@ int pvh_test_xencons_connection(void)
 {
 	return xencons_connection_byte();
 }
+
+uint32_t pvh_test_xen_features(void)
+{
+	return xen.features;
+}
+
+/* A copy of one vcpu_time_info under its version lock: the version it was read at. */
+static uint32_t time_copy(const volatile struct vcpu_time_info *t, struct pvh_test_timecopy *out)
+{
+	uint32_t v;
+
+	do {
+		v = t->version;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		out->tsc_timestamp = t->tsc_timestamp;
+		out->system_time = t->system_time;
+		out->mul = t->tsc_to_system_mul;
+		out->shift = t->tsc_shift;
+		out->flags = t->flags;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((v & 1) || v != t->version);
+	out->version = v;
+	return v;
+}
+
+int pvh_test_vcpu_time(unsigned cpu, struct pvh_test_vcpu_time *out)
+{
+	if (cpu >= cpu_count)
+		return -1;
+	const struct cpu_arch *a = &cpus[cpu].arch;
+	const volatile struct vcpu_time_info *phys =
+	    __atomic_load_n(&a->time_info, __ATOMIC_ACQUIRE);
+
+	*out = (struct pvh_test_vcpu_time){ .phys_registered = phys != NULL };
+	if (!a->vcpu_info)
+		return 0;
+	for (int tries = 0; tries < 1000; tries++) {
+		struct pvh_test_timecopy again;
+		uint32_t v = time_copy(&a->vcpu_info->time, &out->master);
+
+		if (phys)
+			time_copy(phys, &out->phys);
+		if (time_copy(&a->vcpu_info->time, &again) == v) {
+			out->same_moment = 1;
+			break;
+		}
+	}
+	return 0;
+}

@@ -79,4 +79,14 @@ struct pvh_test_boot_raw {
 };
 const struct pvh_test_boot_raw *pvh_test_boot_raw(void);
 
+/* Where the image is, where it was linked, and its XEN_ELFNOTE_PHYS32_RELOC terms (Xen 4.19). */
+struct pvh_test_placement {
+	uint64_t start, last;	  /* the image's first and last byte where it runs */
+	uint64_t link_start;	  /* where it was linked */
+	int64_t offset;		  /* start - link_start: nonzero when a loader moved it */
+	int have_note;		  /* the image carries XEN_ELFNOTE_PHYS32_RELOC */
+	uint32_t align, min, max; /* the note's alignment, lowest start, highest last byte */
+};
+void pvh_test_placement(struct pvh_test_placement *out);
+
 #endif

@@ -75,6 +75,28 @@ struct pvh_test_vcpu_info {
 /* 0, or -1 for a CPU that does not exist. */
 int pvh_test_vcpu_info(unsigned cpu, struct pvh_test_vcpu_info *out);
 
+/* The XENFEAT_* bits 0-31 Xen offers (XENVER_get_features, submap 0, asked at boot). */
+uint32_t pvh_test_xen_features(void);
+
+/*
+ * A CPU's two pvclock copies: vcpu_info's, and (Xen 4.18+, XENFEAT_vcpu_time_phys_area) the
+ * area the kernel registered by physical address. Read so that vcpu_info's version was the same
+ * before and after the second copy was read (retried while Xen updates): same_moment says it was.
+ */
+struct pvh_test_timecopy {
+	uint32_t version, mul;
+	uint64_t tsc_timestamp, system_time;
+	int8_t shift;
+	uint8_t flags;
+};
+struct pvh_test_vcpu_time {
+	int phys_registered;
+	int same_moment;
+	struct pvh_test_timecopy master, phys;
+};
+/* 0, or -1 for a CPU that does not exist. */
+int pvh_test_vcpu_time(unsigned cpu, struct pvh_test_vcpu_time *out);
+
 /* The PV console ring's counters (drivers/console/xencons.c). */
 struct pvh_test_xencons_stats {
 	uint64_t bytes_out, bytes_in, full_waits, ring_errors;

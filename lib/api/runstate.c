@@ -1,6 +1,7 @@
 /* The run-state API for apps (include/pvhkit/runstate.h) on the areas kernel/vcpu_attach.c registers. */
 #include "arch/x86/xen.h"
 #include "kernel/cpu.h"
+#include "lib/api/api.h"
 #include "pvhkit/runstate.h"
 #include <xen/vcpu.h>
 
