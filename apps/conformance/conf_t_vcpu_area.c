@@ -119,12 +119,16 @@ static void t_runstate(struct conf_result *r, const struct conf_expect *e)
 	pvh_cpu_info(self, &ci);
 	pvh_cpu_runstate(self, &a);
 	now = pvh_test_vcpu_ns(NULL);
-	if (a.state != RUNSTATE_running || a.state_entry_ns > now || !a.running_ns) {
+	/*
+	 * Not compared with now: state_entry_time is Xen's own clock at the switch, while the
+	 * guest's pvclock extrapolates from its last update (4.17 on the rig: 5 ms ahead of it)
+	 */
+	if (a.state != RUNSTATE_running || !a.running_ns) {
 		conf_fail(
 		    r,
-		    "expected vCPU %u's own area to say running since before now (%lu ns) with "
-		    "running time, saw state %d since %lu, running %lu ns",
-		    ci.vcpu_id, (unsigned long)now, a.state, (unsigned long)a.state_entry_ns,
+		    "expected vCPU %u's own area to say running, with running time, saw state "
+		    "%d since %lu (pvclock now %lu), running %lu ns",
+		    ci.vcpu_id, a.state, (unsigned long)a.state_entry_ns, (unsigned long)now,
 		    (unsigned long)a.running_ns);
 		pvh_thread_pin(NULL, -1);
 		return;
