@@ -136,15 +136,15 @@ $(foreach d,$(APP_DIRS),$(eval $(call app_rules,$(d),$(notdir $(d)))))
 # guest linked at 256 MiB, outside a 64 MiB dom0's RAM, so Xen's PVH dom0 builder (4.19+) must move
 # them (tests/dom0/scenarios)
 RELOC_TEST_OFFSET := 0x1235000
-RELOC_IMAGES := $(BUILD)/reloc/smp.elf $(BUILD)/reloc/fault.elf $(BUILD)/linkhigh/hello.elf \
-	$(BUILD)/linkhigh/conformance.elf
+RELOC_IMAGES := $(APP_BUILD)/reloc/smp.elf $(APP_BUILD)/reloc/fault.elf \
+	$(APP_BUILD)/linkhigh/hello.elf $(APP_BUILD)/linkhigh/conformance.elf
 all: $(RELOC_IMAGES)
-$(BUILD)/reloc/%.elf: $(BUILD)/%.elf tools/reloc-image
+$(APP_BUILD)/reloc/%.elf: $(APP_BUILD)/%.elf tools/reloc-image
 	$(Q)mkdir -p $(@D)
 	$(Q)tools/reloc-image $< $(RELOC_TEST_OFFSET) $@
 
 define linkhigh_rule
-$(BUILD)/linkhigh/$(1).elf: $(KERNEL_OBJS) $$($(1)_OBJS) $(LIBC_OBJS) $(LIBC_STAMP) arch/x86/link.ld tools/gen-relocs
+$(APP_BUILD)/linkhigh/$(1).elf: $(KERNEL_OBJS) $$($(1)_OBJS) $(LIBC_OBJS) $(LIBC_STAMP) arch/x86/link.ld tools/gen-relocs
 	$$(call say,LD,$$@)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$(LD) $(LDFLAGS) --defsym=pvh_link_base=0x10000000 --emit-relocs $(LIBC_LDFLAGS) -o $$@.pass1 $(KERNEL_OBJS) $$($(1)_OBJS) $(LIBC_OBJS) $(LIBC_LINK)
