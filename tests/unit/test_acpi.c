@@ -11,38 +11,21 @@
 #include <string.h>
 #include "base/errno.h"
 #include "drivers/acpi/acpi.h"
+#include "tests/unit/acpi_fake.h"
 
-#define FIXTURES    "tests/unit/fixtures/acpi/"
-#define MAX_REGIONS 64
+#define FIXTURES "tests/unit/fixtures/acpi/"
 
 /* ---- physical memory made of captured regions ---- */
 
-struct region {
-	uint64_t paddr;
-	uint8_t *bytes;
-	size_t len;
-};
-
 struct fixture {
-	struct region r[MAX_REGIONS];
-	unsigned n;
+	struct acpi_fake_mem mem;
 	uint64_t rsdp;
 };
 
-static const void *fx_map(void *ctx, uint64_t paddr, uint64_t len)
-{
-	struct fixture *f = ctx;
-
-	for (unsigned i = 0; i < f->n; i++)
-		if (paddr >= f->r[i].paddr && len <= f->r[i].len &&
-		    paddr - f->r[i].paddr <= f->r[i].len - len)
-			return f->r[i].bytes + (paddr - f->r[i].paddr);
-	return NULL;
-}
-
 static void fx_add(struct fixture *f, uint64_t paddr, const uint8_t *b, size_t n)
 {
-	struct region *last = f->n ? &f->r[f->n - 1] : NULL;
+	struct acpi_fake_mem *m = &f->mem;
+	struct acpi_fake_region *last = m->n ? &m->r[m->n - 1] : NULL;
 
 	if (last && last->paddr + last->len == paddr) {
 		last->bytes = realloc(last->bytes, last->len + n);
@@ -50,11 +33,11 @@ static void fx_add(struct fixture *f, uint64_t paddr, const uint8_t *b, size_t n
 		last->len += n;
 		return;
 	}
-	cr_assert_lt(f->n, MAX_REGIONS);
-	f->r[f->n].paddr = paddr;
-	f->r[f->n].bytes = malloc(n);
-	memcpy(f->r[f->n].bytes, b, n);
-	f->r[f->n++].len = n;
+	cr_assert_lt(m->n, ACPI_FAKE_REGIONS);
+	m->r[m->n].paddr = paddr;
+	m->r[m->n].bytes = malloc(n);
+	memcpy(m->r[m->n].bytes, b, n);
+	m->r[m->n++].len = n;
 }
 
 /* Reads the "acpi-dump: ADDR HEX" lines the kernel prints with acpi_dump. */
@@ -91,30 +74,20 @@ static void fx_load(struct fixture *f, const char *name)
 
 static void fx_free(struct fixture *f)
 {
-	for (unsigned i = 0; i < f->n; i++)
-		free(f->r[i].bytes);
+	for (unsigned i = 0; i < f->mem.n; i++)
+		free(f->mem.r[i].bytes);
 }
 
 static uint8_t *fx_at(struct fixture *f, uint64_t paddr, size_t len)
 {
-	return (uint8_t *)fx_map(f, paddr, len);
-}
-
-static void fix_checksum(uint8_t *t, size_t len, size_t at)
-{
-	uint8_t s = 0;
-
-	t[at] = 0;
-	for (size_t i = 0; i < len; i++)
-		s += t[i];
-	t[at] = (uint8_t)-s;
+	return (uint8_t *)acpi_fake_map(&f->mem, paddr, len);
 }
 
 /* Finds and parses the MADT of a fixture. */
 static int fx_madt(struct fixture *f, struct acpi_cpu *cpus, unsigned max, struct acpi_madt *m,
 		   struct acpi_find *fd)
 {
-	struct acpi_mem mem = { fx_map, f };
+	struct acpi_mem mem = { acpi_fake_map, &f->mem };
 	const void *t;
 	uint32_t len;
 	int r = acpi_find_table(&mem, f->rsdp, "APIC", &t, &len, fd);
@@ -235,7 +208,7 @@ Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
 	x[9]++;
 	const void *t;
 	uint32_t len;
-	struct acpi_mem mem = { fx_map, &f };
+	struct acpi_mem mem = { acpi_fake_map, &f.mem };
 	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", &t, &len, &fd), -EBADMSG);
 	x[9]--;
 	fx_free(&f);
@@ -244,7 +217,7 @@ Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
 Test(acpi_real, xen_two_fadts_rsdt_and_xsdt)
 {
 	struct fixture f;
-	struct acpi_mem mem = { fx_map, &f };
+	struct acpi_mem mem = { acpi_fake_map, &f.mem };
 	struct acpi_find fd;
 	const uint8_t *t;
 	uint32_t len;
@@ -294,7 +267,7 @@ Test(acpi_rsdp, bad_checksums_and_lengths)
 Test(acpi_rsdp, find_reports_why)
 {
 	struct fixture f;
-	struct acpi_mem mem = { fx_map, &f };
+	struct acpi_mem mem = { acpi_fake_map, &f.mem };
 	struct acpi_find fd;
 	const void *t;
 	uint32_t len;
@@ -315,7 +288,7 @@ Test(acpi_rsdp, find_reports_why)
 Test(acpi_rsdp, rsdt_pointing_outside_memory)
 {
 	struct fixture f;
-	struct acpi_mem mem = { fx_map, &f };
+	struct acpi_mem mem = { acpi_fake_map, &f.mem };
 	struct acpi_find fd;
 	const void *t;
 	uint32_t len;
@@ -324,7 +297,7 @@ Test(acpi_rsdp, rsdt_pointing_outside_memory)
 	uint8_t *p = fx_at(&f, f.rsdp, ACPI_RSDP_V1_LEN);
 	p[16] = 0x10; /* RSDT address -> 0x...10, not in any region */
 	p[19] = 0xf0;
-	fix_checksum(p, ACPI_RSDP_V1_LEN, 8);
+	acpi_fake_checksum(p, ACPI_RSDP_V1_LEN, 8);
 	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", &t, &len, &fd), -EFAULT);
 	cr_assert_str_eq(fd.why, "table outside readable memory");
 	fx_free(&f);
@@ -333,12 +306,12 @@ Test(acpi_rsdp, rsdt_pointing_outside_memory)
 Test(acpi_rsdp, scan_bios_area_and_ebda)
 {
 	static uint8_t low[0x100000];
-	struct fixture f = { .n = 1 };
-	struct acpi_mem mem = { fx_map, &f };
+	struct fixture f = { .mem.n = 1 };
+	struct acpi_mem mem = { acpi_fake_map, &f.mem };
 	struct fixture real;
 	uint64_t at = 0;
 
-	f.r[0] = (struct region){ 0, low, sizeof(low) };
+	f.mem.r[0] = (struct acpi_fake_region){ 0, low, sizeof(low) };
 	cr_assert_eq(acpi_rsdp_scan(&mem, &at), -ENOENT);
 	fx_load(&real, "qemu-q35-smp4.txt");
 	/* a stray signature with a bad checksum first, the real RSDP after it */
@@ -366,7 +339,7 @@ Test(acpi_table, header_checks)
 	uint8_t t[64] = "APIC";
 
 	t[4] = 64;
-	fix_checksum(t, 64, 9);
+	acpi_fake_checksum(t, 64, 9);
 	cr_assert_eq(acpi_table_check(t, 64, "APIC"), 64);
 	cr_assert_eq(acpi_table_check(t, 64, NULL), 64);
 	cr_assert_eq(acpi_table_check(t, 64, "FACP"), -EINVAL);
@@ -384,7 +357,7 @@ Test(acpi_table, header_checks)
 Test(acpi_table, madt_with_bad_checksum_is_rejected_by_find)
 {
 	struct fixture f;
-	struct acpi_mem mem = { fx_map, &f };
+	struct acpi_mem mem = { acpi_fake_map, &f.mem };
 	struct acpi_find fd;
 	const uint8_t *t;
 	uint32_t len;
@@ -401,7 +374,7 @@ Test(acpi_table, madt_with_bad_checksum_is_rejected_by_find)
 Test(acpi_table, root_length_not_a_multiple_of_the_entry)
 {
 	struct fixture f;
-	struct acpi_mem mem = { fx_map, &f };
+	struct acpi_mem mem = { acpi_fake_map, &f.mem };
 	struct acpi_find fd;
 	const void *t;
 	uint32_t len;
@@ -412,7 +385,7 @@ Test(acpi_table, root_length_not_a_multiple_of_the_entry)
 	cr_assert_eq(fx_madt(&f, (struct acpi_cpu[8]){ 0 }, 8, &(struct acpi_madt){ 0 }, &fd), 0);
 	unsigned entries = fd.entries;
 	rsdt[4] = (uint8_t)(l - 1); /* a torn last pointer: ignored, the others still count */
-	fix_checksum(rsdt, l - 1, 9);
+	acpi_fake_checksum(rsdt, l - 1, 9);
 	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "FACP", &t, &len, &fd), 0);
 	cr_assert_eq(fd.entries, entries - 1);
 	fx_free(&f);
@@ -420,32 +393,18 @@ Test(acpi_table, root_length_not_a_multiple_of_the_entry)
 
 /* ---- MADT entries ---- */
 
-/* A MADT with n entries built by the caller at buf + 44; returns its length. */
+/* A MADT with the given entries in buf: its length. */
 static uint32_t madt_build(uint8_t *buf, size_t cap, const uint8_t *entries, size_t n)
 {
-	uint32_t len = ACPI_MADT_HDR_LEN + (uint32_t)n;
+	uint32_t len = acpi_fake_madt(buf, cap, entries, n);
 
-	cr_assert_leq(len, cap);
-	memset(buf, 0, ACPI_MADT_HDR_LEN);
-	memcpy(buf, "APIC", 4);
-	buf[4] = len & 0xff;
-	buf[5] = (len >> 8) & 0xff;
-	buf[8] = 5;
-	buf[36] = 0x00, buf[37] = 0x00, buf[38] = 0xe0, buf[39] = 0xfe; /* 0xfee00000 */
-	if (n)
-		memcpy(buf + ACPI_MADT_HDR_LEN, entries, n);
-	fix_checksum(buf, len, 9);
+	cr_assert_neq(len, 0, "%zu bytes of entries do not fit in %zu", n, cap);
 	return len;
 }
 
-#define LAPIC(uid, id, fl) 0, 8, (uid), (id), (fl), 0, 0, 0
-#define X2APIC(id, fl, uid)                                                                        \
-	9, 16, 0, 0, (id)&0xff, ((id) >> 8) & 0xff, 0, 0, (fl), 0, 0, 0, (uid)&0xff,               \
-	    ((uid) >> 8) & 0xff, 0, 0
-
 Test(acpi_madt, lapic_and_x2apic_entries)
 {
-	const uint8_t e[] = { LAPIC(0, 0, 1),
+	const uint8_t e[] = { ACPI_FAKE_LAPIC(0, 0, 1),
 			      1,
 			      12,
 			      0,
@@ -458,9 +417,9 @@ Test(acpi_madt, lapic_and_x2apic_entries)
 			      0,
 			      0,
 			      0, /* IO-APIC */
-			      X2APIC(300, 1, 300),
-			      LAPIC(2, 4, 2),
-			      LAPIC(3, 6, 0) };
+			      ACPI_FAKE_X2APIC(300, 1, 300),
+			      ACPI_FAKE_LAPIC(2, 4, 2),
+			      ACPI_FAKE_LAPIC(3, 6, 0) };
 	uint8_t t[256];
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
@@ -490,7 +449,7 @@ Test(acpi_madt, header_only_and_too_short)
 	cr_assert_eq(m.ncpus, 0);
 	/* a table of 40 bytes: a valid SDT header but no room for the MADT fields */
 	t[4] = 40;
-	fix_checksum(t, 40, 9);
+	acpi_fake_checksum(t, 40, 9);
 	cr_assert_eq(acpi_madt_parse(t, 40, c, 2, &m), -EMSGSIZE);
 	cr_assert_eq(acpi_madt_parse(t, 20, c, 2, &m), -EMSGSIZE);
 }
@@ -498,7 +457,7 @@ Test(acpi_madt, header_only_and_too_short)
 Test(acpi_madt, entry_length_zero_or_one)
 {
 	for (uint8_t l = 0; l < 2; l++) {
-		const uint8_t e[] = { LAPIC(0, 0, 1), 0, l, 0, 0, 0, 0, 0, 0 };
+		const uint8_t e[] = { ACPI_FAKE_LAPIC(0, 0, 1), 0, l, 0, 0, 0, 0, 0, 0 };
 		uint8_t t[128];
 		struct acpi_cpu c[4];
 		struct acpi_madt m;
@@ -512,7 +471,7 @@ Test(acpi_madt, entry_length_zero_or_one)
 
 Test(acpi_madt, entry_past_the_end)
 {
-	const uint8_t e[] = { LAPIC(0, 0, 1), 0, 8, 1, 2 }; /* says 8 bytes, 4 remain */
+	const uint8_t e[] = { ACPI_FAKE_LAPIC(0, 0, 1), 0, 8, 1, 2 }; /* says 8 bytes, 4 remain */
 	uint8_t t[128];
 	struct acpi_cpu c[4];
 	struct acpi_madt m;
@@ -521,7 +480,7 @@ Test(acpi_madt, entry_past_the_end)
 	cr_assert_eq(acpi_madt_parse(t, len, c, 4, &m), -EMSGSIZE);
 	cr_assert_str_eq(m.why, "entry runs past the table");
 	/* one stray byte at the end: not even an entry header */
-	const uint8_t e2[] = { LAPIC(0, 0, 1), 0 };
+	const uint8_t e2[] = { ACPI_FAKE_LAPIC(0, 0, 1), 0 };
 	len = madt_build(t, sizeof(t), e2, sizeof(e2));
 	cr_assert_eq(acpi_madt_parse(t, len, c, 4, &m), -EMSGSIZE);
 	cr_assert_str_eq(m.why, "entry header runs past the table");
@@ -550,7 +509,8 @@ Test(acpi_madt, more_cpus_than_room_duplicates_and_bad_ids)
 
 	/* 255 distinct UIDs (an 8-bit field), then duplicates; one APIC id 0xff */
 	for (unsigned i = 0; i < 300; i++) {
-		const uint8_t one[] = { LAPIC(i % 255, i % 255 == 7 ? 0xff : i % 255, 1) };
+		const uint8_t one[] = { ACPI_FAKE_LAPIC(i % 255, i % 255 == 7 ? 0xff : i % 255,
+							1) };
 		memcpy(e + 8 * i, one, 8);
 	}
 	uint32_t len = madt_build(t, sizeof(t), e, sizeof(e));
@@ -575,7 +535,7 @@ Test(acpi_madt, every_truncation_of_a_real_table_is_safe)
 	struct acpi_find fd;
 	const uint8_t *t;
 	uint32_t len;
-	struct acpi_mem mem = { fx_map, &f };
+	struct acpi_mem mem = { acpi_fake_map, &f.mem };
 
 	fx_load(&f, "qemu-q35-smp4.txt");
 	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", (const void **)&t, &len, &fd), 0);
@@ -588,7 +548,7 @@ Test(acpi_madt, every_truncation_of_a_real_table_is_safe)
 		/* and the same bytes with the length field claiming exactly n */
 		if (n >= ACPI_HDR_LEN) {
 			cp[4] = n & 0xff, cp[5] = (n >> 8) & 0xff, cp[6] = 0, cp[7] = 0;
-			fix_checksum(cp, n, 9);
+			acpi_fake_checksum(cp, n, 9);
 			r = acpi_madt_parse(cp, n, c, 8, &m);
 			cr_assert(r == 0 || r == -EMSGSIZE || r == -EBADMSG, "prefix %u: %d", n, r);
 		}
