@@ -20,6 +20,11 @@
 struct fixture {
 	struct acpi_fake_mem mem;
 	uint64_t rsdp;
+	struct acpi_mem acpi; /* the parsers' view of mem */
+	/* what the last fx_find found */
+	struct acpi_find fd;
+	const uint8_t *t;
+	uint32_t len;
 };
 
 static void fx_add(struct fixture *f, uint64_t paddr, const uint8_t *b, size_t n)
@@ -70,6 +75,7 @@ static void fx_load(struct fixture *f, const char *name)
 	}
 	fclose(fp);
 	cr_assert(f->rsdp, "fixture %s has no rsdp line", name);
+	f->acpi = (struct acpi_mem){ acpi_fake_map, &f->mem };
 }
 
 static void fx_free(struct fixture *f)
@@ -83,18 +89,19 @@ static uint8_t *fx_at(struct fixture *f, uint64_t paddr, size_t len)
 	return (uint8_t *)acpi_fake_map(&f->mem, paddr, len);
 }
 
-/* Finds and parses the MADT of a fixture. */
-static int fx_madt(struct fixture *f, struct acpi_cpu *cpus, unsigned max, struct acpi_madt *m,
-		   struct acpi_find *fd)
+/* Looks for table sig from the fixture's RSDP: f->t, f->len and f->fd say what came of it. */
+static int fx_find(struct fixture *f, const char *sig)
 {
-	struct acpi_mem mem = { acpi_fake_map, &f->mem };
-	const void *t;
-	uint32_t len;
-	int r = acpi_find_table(&mem, f->rsdp, "APIC", &t, &len, fd);
+	return acpi_find_table(&f->acpi, f->rsdp, sig, (const void **)&f->t, &f->len, &f->fd);
+}
 
-	if (r)
-		return r;
-	return acpi_madt_parse(t, len, cpus, max, m);
+/* Loads fixture name, then finds and parses its MADT, which must succeed. */
+static void fx_load_madt(struct fixture *f, const char *name, struct acpi_cpu *cpus, unsigned max,
+			 struct acpi_madt *m)
+{
+	fx_load(f, name);
+	cr_assert_eq(fx_find(f, "APIC"), 0, "%s: %s", name, f->fd.why);
+	cr_assert_eq(acpi_madt_parse(f->t, f->len, cpus, max, m), 0, "%s: %s", name, m->why);
 }
 
 /* ---- real tables ---- */
@@ -104,13 +111,11 @@ Test(acpi_real, qemu_q35_rsdt_four_cpus)
 	struct fixture f;
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
-	struct acpi_find fd;
 
-	fx_load(&f, "qemu-q35-smp4.txt");
-	cr_assert_eq(fx_madt(&f, c, 8, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
-	cr_assert_eq(fd.rsdp.revision, 0);
-	cr_assert_eq(fd.used_xsdt, 0, "revision 0: RSDT only");
-	cr_assert_str_eq(fd.rsdp.oem, "BOCHS ");
+	fx_load_madt(&f, "qemu-q35-smp4.txt", c, 8, &m);
+	cr_assert_eq(f.fd.rsdp.revision, 0);
+	cr_assert_eq(f.fd.used_xsdt, 0, "revision 0: RSDT only");
+	cr_assert_str_eq(f.fd.rsdp.oem, "BOCHS ");
 	cr_assert_eq(m.ncpus, 4);
 	cr_assert_eq(m.enabled, 4);
 	cr_assert_eq(m.lapic_addr, 0xfee00000);
@@ -128,13 +133,11 @@ Test(acpi_real, qemu_microvm_xsdt_only)
 	struct fixture f;
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
-	struct acpi_find fd;
 
-	fx_load(&f, "qemu-microvm-smp2.txt");
-	cr_assert_eq(fx_madt(&f, c, 8, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
-	cr_assert_geq(fd.rsdp.revision, 2);
-	cr_assert_eq(fd.rsdp.rsdt, 0, "microvm has no RSDT");
-	cr_assert_eq(fd.used_xsdt, 1);
+	fx_load_madt(&f, "qemu-microvm-smp2.txt", c, 8, &m);
+	cr_assert_geq(f.fd.rsdp.revision, 2);
+	cr_assert_eq(f.fd.rsdp.rsdt, 0, "microvm has no RSDT");
+	cr_assert_eq(f.fd.used_xsdt, 1);
 	cr_assert_eq(m.ncpus, 2);
 	cr_assert_eq(m.enabled, 2);
 	fx_free(&f);
@@ -145,12 +148,10 @@ Test(acpi_real, xen_libxl_vcpus4)
 	struct fixture f;
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
-	struct acpi_find fd;
 
-	fx_load(&f, "xen-libxl-vcpus4.txt");
-	cr_assert_eq(fx_madt(&f, c, 8, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
-	cr_assert_eq(fd.used_xsdt, 1, "XSDT preferred");
-	cr_assert_str_eq(fd.rsdp.oem, "Xen");
+	fx_load_madt(&f, "xen-libxl-vcpus4.txt", c, 8, &m);
+	cr_assert_eq(f.fd.used_xsdt, 1, "XSDT preferred");
+	cr_assert_str_eq(f.fd.rsdp.oem, "Xen");
 	cr_assert_eq(m.ncpus, 4);
 	cr_assert_eq(m.enabled, 4);
 	cr_assert_eq(m.skipped, 0, "libxl's PVH MADT has no IO-APIC or override entries");
@@ -166,10 +167,8 @@ Test(acpi_real, xen_libxl_3_of_8)
 	struct fixture f;
 	struct acpi_cpu c[16];
 	struct acpi_madt m;
-	struct acpi_find fd;
 
-	fx_load(&f, "xen-libxl-vcpus3-max8.txt");
-	cr_assert_eq(fx_madt(&f, c, 16, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
+	fx_load_madt(&f, "xen-libxl-vcpus3-max8.txt", c, 16, &m);
 	cr_assert_eq(m.ncpus, 8);
 	cr_assert_eq(m.enabled, 3);
 	cr_assert_eq(m.disabled, 5);
@@ -188,13 +187,11 @@ Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
 	struct fixture f;
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
-	struct acpi_find fd;
 
-	fx_load(&f, "xen-pvh-dom0-q35-vcpus2.txt");
-	cr_assert_eq(fx_madt(&f, c, 8, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
-	cr_assert_eq(fd.rsdp.revision, 2);
-	cr_assert_eq(fd.rsdp.rsdt, 0);
-	cr_assert(fd.used_xsdt && fd.xsdt_bad_signature, "taken by its checksum, and flagged");
+	fx_load_madt(&f, "xen-pvh-dom0-q35-vcpus2.txt", c, 8, &m);
+	cr_assert_eq(f.fd.rsdp.revision, 2);
+	cr_assert_eq(f.fd.rsdp.rsdt, 0);
+	cr_assert(f.fd.used_xsdt && f.fd.xsdt_bad_signature, "taken by its checksum, and flagged");
 	cr_assert_eq(m.ncpus, 2);
 	cr_assert_eq(m.enabled, 2);
 	cr_assert_gt(m.skipped, 0, "IO-APIC and override entries stepped over");
@@ -204,12 +201,9 @@ Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
 		cr_assert(c[i].x2apic);
 	}
 	/* the exception covers the signature only: a broken checksum still rejects it */
-	uint8_t *x = fx_at(&f, fd.rsdp.xsdt, ACPI_HDR_LEN);
+	uint8_t *x = fx_at(&f, f.fd.rsdp.xsdt, ACPI_HDR_LEN);
 	x[9]++;
-	const void *t;
-	uint32_t len;
-	struct acpi_mem mem = { acpi_fake_map, &f.mem };
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", &t, &len, &fd), -EBADMSG);
+	cr_assert_eq(fx_find(&f, "APIC"), -EBADMSG);
 	x[9]--;
 	fx_free(&f);
 }
@@ -217,21 +211,17 @@ Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
 Test(acpi_real, xen_two_fadts_rsdt_and_xsdt)
 {
 	struct fixture f;
-	struct acpi_mem mem = { acpi_fake_map, &f.mem };
-	struct acpi_find fd;
-	const uint8_t *t;
-	uint32_t len;
 
 	fx_load(&f, "xen-libxl-vcpus4.txt");
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "FACP", (const void **)&t, &len, &fd), 0);
-	cr_assert_eq(fd.used_xsdt, 1);
-	cr_assert_eq(len, 268, "the XSDT's FADT is the revision-5 one");
+	cr_assert_eq(fx_find(&f, "FACP"), 0);
+	cr_assert_eq(f.fd.used_xsdt, 1);
+	cr_assert_eq(f.len, 268, "the XSDT's FADT is the revision-5 one");
 	/* break the XSDT: the RSDT (and its revision-1 FADT) is used instead */
-	uint8_t *x = fx_at(&f, fd.rsdp.xsdt, ACPI_HDR_LEN);
+	uint8_t *x = fx_at(&f, f.fd.rsdp.xsdt, ACPI_HDR_LEN);
 	x[9] ^= 0xff;
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "FACP", (const void **)&t, &len, &fd), 0);
-	cr_assert_eq(fd.used_xsdt, 0);
-	cr_assert_eq(len, 116);
+	cr_assert_eq(fx_find(&f, "FACP"), 0);
+	cr_assert_eq(f.fd.used_xsdt, 0);
+	cr_assert_eq(f.len, 116);
 	fx_free(&f);
 }
 
@@ -267,39 +257,34 @@ Test(acpi_rsdp, bad_checksums_and_lengths)
 Test(acpi_rsdp, find_reports_why)
 {
 	struct fixture f;
-	struct acpi_mem mem = { acpi_fake_map, &f.mem };
-	struct acpi_find fd;
-	const void *t;
-	uint32_t len;
 
 	fx_load(&f, "qemu-q35-smp4.txt");
-	cr_assert_eq(acpi_find_table(&mem, 0, "APIC", &t, &len, &fd), -EFAULT);
-	cr_assert_eq(acpi_find_table(&mem, 0x12345000, "APIC", &t, &len, &fd), -EFAULT);
-	cr_assert_not_null(fd.why);
+	cr_assert_eq(acpi_find_table(&f.acpi, 0, "APIC", (const void **)&f.t, &f.len, &f.fd),
+		     -EFAULT);
+	cr_assert_eq(
+	    acpi_find_table(&f.acpi, 0x12345000, "APIC", (const void **)&f.t, &f.len, &f.fd),
+	    -EFAULT);
+	cr_assert_not_null(f.fd.why);
 	uint8_t *p = fx_at(&f, f.rsdp, ACPI_RSDP_V1_LEN);
 	p[9]++;
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", &t, &len, &fd), -EBADMSG);
-	cr_assert_str_eq(fd.why, "RSDP checksum does not add up");
+	cr_assert_eq(fx_find(&f, "APIC"), -EBADMSG);
+	cr_assert_str_eq(f.fd.why, "RSDP checksum does not add up");
 	p[9]--;
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "XXXX", &t, &len, &fd), -ENOENT);
+	cr_assert_eq(fx_find(&f, "XXXX"), -ENOENT);
 	fx_free(&f);
 }
 
 Test(acpi_rsdp, rsdt_pointing_outside_memory)
 {
 	struct fixture f;
-	struct acpi_mem mem = { acpi_fake_map, &f.mem };
-	struct acpi_find fd;
-	const void *t;
-	uint32_t len;
 
 	fx_load(&f, "qemu-q35-smp4.txt");
 	uint8_t *p = fx_at(&f, f.rsdp, ACPI_RSDP_V1_LEN);
 	p[16] = 0x10; /* RSDT address -> 0x...10, not in any region */
 	p[19] = 0xf0;
 	acpi_fake_checksum(p, ACPI_RSDP_V1_LEN, 8);
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", &t, &len, &fd), -EFAULT);
-	cr_assert_str_eq(fd.why, "table outside readable memory");
+	cr_assert_eq(fx_find(&f, "APIC"), -EFAULT);
+	cr_assert_str_eq(f.fd.why, "table outside readable memory");
 	fx_free(&f);
 }
 
@@ -357,37 +342,29 @@ Test(acpi_table, header_checks)
 Test(acpi_table, madt_with_bad_checksum_is_rejected_by_find)
 {
 	struct fixture f;
-	struct acpi_mem mem = { acpi_fake_map, &f.mem };
-	struct acpi_find fd;
-	const uint8_t *t;
-	uint32_t len;
 
 	fx_load(&f, "qemu-q35-smp4.txt");
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", (const void **)&t, &len, &fd), 0);
-	((uint8_t *)t)[50]++;
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", (const void **)&t, &len, &fd), -EBADMSG);
-	cr_assert_eq(fd.rejected, 1);
-	cr_assert_str_eq(fd.why, "bad checksum");
+	cr_assert_eq(fx_find(&f, "APIC"), 0);
+	((uint8_t *)f.t)[50]++;
+	cr_assert_eq(fx_find(&f, "APIC"), -EBADMSG);
+	cr_assert_eq(f.fd.rejected, 1);
+	cr_assert_str_eq(f.fd.why, "bad checksum");
 	fx_free(&f);
 }
 
 Test(acpi_table, root_length_not_a_multiple_of_the_entry)
 {
 	struct fixture f;
-	struct acpi_mem mem = { acpi_fake_map, &f.mem };
-	struct acpi_find fd;
-	const void *t;
-	uint32_t len;
 
 	fx_load(&f, "qemu-q35-smp4.txt");
 	uint8_t *rsdt = fx_at(&f, acpi_get32(fx_at(&f, f.rsdp, 20) + 16), ACPI_HDR_LEN);
 	uint32_t l = acpi_get32(rsdt + 4);
-	cr_assert_eq(fx_madt(&f, (struct acpi_cpu[8]){ 0 }, 8, &(struct acpi_madt){ 0 }, &fd), 0);
-	unsigned entries = fd.entries;
+	cr_assert_eq(fx_find(&f, "APIC"), 0);
+	unsigned entries = f.fd.entries;
 	rsdt[4] = (uint8_t)(l - 1); /* a torn last pointer: ignored, the others still count */
 	acpi_fake_checksum(rsdt, l - 1, 9);
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "FACP", &t, &len, &fd), 0);
-	cr_assert_eq(fd.entries, entries - 1);
+	cr_assert_eq(fx_find(&f, "FACP"), 0);
+	cr_assert_eq(f.fd.entries, entries - 1);
 	fx_free(&f);
 }
 
@@ -532,19 +509,15 @@ Test(acpi_madt, every_truncation_of_a_real_table_is_safe)
 	struct fixture f;
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
-	struct acpi_find fd;
-	const uint8_t *t;
-	uint32_t len;
-	struct acpi_mem mem = { acpi_fake_map, &f.mem };
 
 	fx_load(&f, "qemu-q35-smp4.txt");
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", (const void **)&t, &len, &fd), 0);
+	cr_assert_eq(fx_find(&f, "APIC"), 0);
 	/* a copy of each prefix on the heap: ASan catches any read past it */
-	for (uint32_t n = 0; n <= len; n++) {
+	for (uint32_t n = 0; n <= f.len; n++) {
 		uint8_t *cp = malloc(n ? n : 1);
-		memcpy(cp, t, n);
+		memcpy(cp, f.t, n);
 		int r = acpi_madt_parse(cp, n, c, 8, &m);
-		cr_assert(n == len ? r == 0 : r < 0, "prefix %u: %d", n, r);
+		cr_assert(n == f.len ? r == 0 : r < 0, "prefix %u: %d", n, r);
 		/* and the same bytes with the length field claiming exactly n */
 		if (n >= ACPI_HDR_LEN) {
 			cp[4] = n & 0xff, cp[5] = (n >> 8) & 0xff, cp[6] = 0, cp[7] = 0;
