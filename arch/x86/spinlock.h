@@ -1,12 +1,12 @@
 /*
- * Ticket spinlocks that also keep interrupts off while held, so a handler on the same CPU cannot
- * deadlock. Tickets make waiters take turns (no CPU starves); a waiter that has spun for long
- * gives its time slice back to Xen, because on an oversubscribed host the holder's vCPU may
- * be the one that is not running. On Xen, once this CPU has a kick port, a waiter that has spun
- * for long sleeps instead (SCHEDOP_poll) and the unlocker wakes the next ticket's CPU: the
- * paravirtual slow path in kernel/spinlock_pv.c. The fast paths below stay a few instructions;
- * the contended path is a hook the kernel implements (spin_lock_slow, spin_pv_kick), because
- * what a waiter does (spin, yield, or sleep on an event channel) is policy over per-CPU state.
+ * Spinlocks that also keep interrupts off while held (the irqsave forms), so a handler on the
+ * same CPU cannot deadlock. The lock word is a ticket pair (owner, next): a free lock is taken in
+ * one compare-and-swap; how a CPU waits for a held one is the kernel's policy (spin_lock_slow,
+ * kernel/spinlock_pv.c): on Xen, once this CPU has a kick port, it takes a ticket (waiters take
+ * turns, none starves) and, after spinning for long, sleeps until the unlocker kicks the next
+ * ticket's CPU (spin_pv_kick); without one it takes no ticket and grabs the lock when it sees it
+ * free, because a ticket's turn would wait for a vCPU the host may not be running. The fast paths
+ * below stay a few instructions.
  */
 #ifndef ARCH_X86_SPINLOCK_H
 #define ARCH_X86_SPINLOCK_H
@@ -43,18 +43,10 @@ void spin_yield_vcpu(void);
  */
 extern int spin_pv_on;
 extern unsigned spin_pv_sleepers;
-/* Waits until ticket me is served: spins, then sleeps on Xen or yields the vCPU elsewhere. */
-void spin_lock_slow(spinlock_t *l, uint16_t me);
+/* Waits for l and takes it: a ticket, spinning then sleeping, on Xen; test-and-set elsewhere. */
+void spin_lock_slow(spinlock_t *l);
 /* Wakes the CPU asleep for ticket owner of l, if there is one. */
 void spin_pv_kick(spinlock_t *l, uint16_t owner);
-
-static inline void spin_lock(spinlock_t *l)
-{
-	uint16_t me = __atomic_fetch_add(&l->t.next, 1, __ATOMIC_RELAXED);
-
-	if (__atomic_load_n(&l->t.owner, __ATOMIC_ACQUIRE) != me)
-		spin_lock_slow(l, me);
-}
 
 static inline int spin_trylock(spinlock_t *l)
 {
@@ -66,6 +58,12 @@ static inline int spin_trylock(spinlock_t *l)
 	uint32_t taken = (uint32_t)owner | (uint32_t)(uint16_t)(next + 1) << 16;
 	return __atomic_compare_exchange_n(&l->word, &w, taken, 0, __ATOMIC_ACQUIRE,
 					   __ATOMIC_RELAXED);
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	if (!spin_trylock(l))
+		spin_lock_slow(l);
 }
 
 static inline void spin_unlock(spinlock_t *l)

@@ -24,37 +24,22 @@ static inline void fz_bytes(struct fz *f, void *out, size_t len)
 	f->n -= k;
 }
 
-static inline uint8_t fz_u8(struct fz *f)
+/* The next n (at most 8) bytes as a little-endian number; fz_u8..fz_u64 take 1, 2, 4, 8. */
+static inline uint64_t fz_uint(struct fz *f, size_t n)
 {
-	uint8_t v;
+	uint8_t b[8];
+	uint64_t v = 0;
 
-	fz_bytes(f, &v, 1);
+	fz_bytes(f, b, n);
+	while (n--)
+		v = v << 8 | b[n];
 	return v;
 }
 
-static inline uint16_t fz_u16(struct fz *f)
-{
-	uint16_t v;
-
-	fz_bytes(f, &v, 2);
-	return v;
-}
-
-static inline uint32_t fz_u32(struct fz *f)
-{
-	uint32_t v;
-
-	fz_bytes(f, &v, 4);
-	return v;
-}
-
-static inline uint64_t fz_u64(struct fz *f)
-{
-	uint64_t v;
-
-	fz_bytes(f, &v, 8);
-	return v;
-}
+#define fz_u8(f)  ((uint8_t)fz_uint((f), 1))
+#define fz_u16(f) ((uint16_t)fz_uint((f), 2))
+#define fz_u32(f) ((uint32_t)fz_uint((f), 4))
+#define fz_u64(f) fz_uint((f), 8)
 
 /* An invariant the code under test promised and broke: libFuzzer records the input as a crash. */
 #define FZ_CHECK(cond)                                                                             \

@@ -32,7 +32,7 @@ FUZZ_TARGETS += netcfg
 fuzz_netcfg_SRCS := lib/lwip/netcfg.c
 
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
-FUZZ_DEPS := tests/fuzz/fuzz.mk $(wildcard tests/fuzz/*.h tests/fuzz/host/*.h tests/unit/host/*/*/*.h)
+FUZZ_DEPS := tests/fuzz/fuzz.mk $(wildcard tests/fuzz/*.h tests/unit/acpi_fake.h tests/fuzz/host/*.h tests/unit/host/*/*/*.h)
 
 define fuzz_rule
 $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS) $(fuzz_$(1)_INCLUDED) $(FUZZ_DEPS) | $(XEN_INC)/xen

@@ -5,66 +5,40 @@
  */
 #include "tests/fuzz/fuzz.h"
 #include "drivers/acpi/acpi.h"
+#include "tests/unit/acpi_fake.h"
 
 #define REGIONS_MAX 12
 
-struct region {
-	uint64_t paddr;
-	uint32_t len;
-	uint8_t *bytes; /* exactly len bytes on the heap: ASan sees any read past the end */
-};
+/* each region's bytes exactly len long on the heap: ASan sees any read past the end */
+static struct acpi_fake_mem fake;
 
-static struct region reg[REGIONS_MAX];
-static unsigned nreg;
-
-/* A range is readable when it lies in one region, as memory is contiguous there. */
-static const void *fake_map(void *ctx, uint64_t paddr, uint64_t len)
-{
-	(void)ctx;
-	for (unsigned i = 0; i < nreg; i++)
-		if (paddr >= reg[i].paddr && len <= reg[i].len &&
-		    paddr - reg[i].paddr <= reg[i].len - len)
-			return reg[i].bytes + (paddr - reg[i].paddr);
-	return NULL;
-}
-
-static const struct acpi_mem mem = { fake_map, NULL };
+static const struct acpi_mem mem = { acpi_fake_map, &fake };
 
 static int inside(const void *p, uint64_t len)
 {
-	for (unsigned i = 0; i < nreg; i++) {
-		const uint8_t *b = reg[i].bytes;
+	for (unsigned i = 0; i < fake.n; i++) {
+		const uint8_t *b = fake.r[i].bytes;
 
-		if ((const uint8_t *)p >= b && len <= reg[i].len &&
-		    (uint64_t)((const uint8_t *)p - b) <= reg[i].len - len)
+		if ((const uint8_t *)p >= b && len <= fake.r[i].len &&
+		    (uint64_t)((const uint8_t *)p - b) <= fake.r[i].len - len)
 			return 1;
 	}
 	return 0;
 }
 
-static void fix_sum(uint8_t *b, uint32_t n, uint32_t at)
-{
-	uint8_t s = 0;
-
-	b[at] = 0;
-	for (uint32_t i = 0; i < n; i++)
-		s += b[i];
-	b[at] = (uint8_t)-s;
-}
-
 /* Makes the region's checksums right where the input asks: an SDT header, an RSDP. */
-static void fix(struct region *r, uint8_t how)
+static void fix(struct acpi_fake_region *r, uint8_t how)
 {
 	if ((how & 1) && r->len >= ACPI_HDR_LEN) {
 		uint32_t l = acpi_get32(r->bytes + 4);
 
-		fix_sum(r->bytes, l <= r->len ? l : r->len, 9);
+		acpi_fake_checksum(r->bytes, l <= r->len ? l : r->len, 9);
 	}
 	if ((how & 2) && r->len >= ACPI_RSDP_V1_LEN) {
-		fix_sum(r->bytes, ACPI_RSDP_V1_LEN, 8);
+		acpi_fake_checksum(r->bytes, ACPI_RSDP_V1_LEN, 8);
 		uint32_t l = r->len >= ACPI_RSDP_V2_LEN ? acpi_get32(r->bytes + 20) : 0;
 		if (l >= ACPI_RSDP_V2_LEN && l <= r->len)
-			fix_sum(r->bytes, l, 32);
+			acpi_fake_checksum(r->bytes, l, 32);
 	}
 }
 
@@ -93,9 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz f = { data, size };
 	uint64_t rsdp = fz_u64(&f);
 
-	nreg = 0;
-	while (f.n && nreg < REGIONS_MAX) {
-		struct region *r = &reg[nreg++];
+	fake.n = 0;
+	while (f.n && fake.n < REGIONS_MAX) {
+		struct acpi_fake_region *r = &fake.r[fake.n++];
 
 		r->paddr = fz_u64(&f);
 		r->len = fz_u16(&f);
@@ -119,22 +93,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_CHECK(r < 0 && find.why);
 	}
 	/* every region as a MADT and as an RSDP on its own: the parsers see any bytes */
-	for (unsigned i = 0; i < nreg; i++) {
+	for (unsigned i = 0; i < fake.n; i++) {
 		struct acpi_rsdp rs;
 
-		check_madt(reg[i].bytes, reg[i].len);
-		if (acpi_rsdp_parse(reg[i].bytes, reg[i].len, &rs) == 0)
-			FZ_CHECK(rs.length <= reg[i].len && rs.oem[6] == 0);
+		check_madt(fake.r[i].bytes, fake.r[i].len);
+		if (acpi_rsdp_parse(fake.r[i].bytes, fake.r[i].len, &rs) == 0)
+			FZ_CHECK(rs.length <= fake.r[i].len && rs.oem[6] == 0);
 	}
 	uint64_t found;
 	if (acpi_rsdp_scan(&mem, &found) == 0) {
-		const void *p = fake_map(NULL, found, ACPI_RSDP_V1_LEN);
+		const void *p = acpi_fake_map(&fake, found, ACPI_RSDP_V1_LEN);
 		struct acpi_rsdp rs;
 
 		FZ_CHECK(p && !(found & 15));
 		FZ_CHECK(acpi_rsdp_parse(p, ACPI_RSDP_V1_LEN, &rs) == 0 || rs.revision >= 2);
 	}
-	for (unsigned i = 0; i < nreg; i++)
-		free(reg[i].bytes);
+	for (unsigned i = 0; i < fake.n; i++)
+		free(fake.r[i].bytes);
 	return 0;
 }

@@ -61,6 +61,13 @@ CLEAN = {
 }
 
 
+def planted(tmp_path, path, line, extra=None):
+    """The checker's verdict on the clean tree with line appended to path (and extra files)."""
+    files = dict(CLEAN, **(extra or {}))
+    files[path] += line + "\n"
+    return run(tree(tmp_path, files))
+
+
 def test_clean_tree_passes(tmp_path):
     r = run(tree(tmp_path, CLEAN))
     assert r.returncode == 0, r.stdout + r.stderr
@@ -68,9 +75,7 @@ def test_clean_tree_passes(tmp_path):
 
 
 def test_planted_upward_include_fails_with_file_line_and_rule(tmp_path):
-    files = dict(CLEAN)
-    files["arch/x86/cpu.h"] += '#include "kernel/sched.h"\n'  # arch reaching up into the kernel
-    r = run(tree(tmp_path, files))
+    r = planted(tmp_path, "arch/x86/cpu.h", '#include "kernel/sched.h"')  # arch reaching up
     assert r.returncode == 1
     assert "arch/x86/cpu.h:4: includes kernel/sched.h (kernel/, layer 'kernel')" in r.stdout
     assert "layer 'arch' may include only arch/x86/, base/, <xen/>" in r.stdout
@@ -78,9 +83,7 @@ def test_planted_upward_include_fails_with_file_line_and_rule(tmp_path):
 
 
 def test_app_reaching_into_kernel_fails(tmp_path):
-    files = dict(CLEAN)
-    files["apps/hello/main.c"] += '#include "kernel/sched.h"\n'
-    r = run(tree(tmp_path, files))
+    r = planted(tmp_path, "apps/hello/main.c", '#include "kernel/sched.h"')
     assert r.returncode == 1
     assert "apps/hello/main.c:4: includes kernel/sched.h" in r.stdout
 
@@ -104,9 +107,7 @@ def test_public_header_reaching_into_the_test_headers_fails(tmp_path):
 
 
 def test_xen_headers_only_where_the_table_allows(tmp_path):
-    files = dict(CLEAN)
-    files["apps/hello/main.c"] += "#include <xen/xen.h>\n"
-    r = run(tree(tmp_path, files))
+    r = planted(tmp_path, "apps/hello/main.c", "#include <xen/xen.h>")
     assert r.returncode == 1
     assert "apps/hello/main.c:4: includes <xen/xen.h> (Xen's public headers)" in r.stdout
 
@@ -121,10 +122,8 @@ def test_longest_folder_wins(tmp_path):
 
 
 def test_unowned_target_is_reported(tmp_path):
-    files = dict(CLEAN)
-    files["stray/x.h"] = "/* nobody's */\n"
-    files["kernel/sched.c"] += '#include "stray/x.h"\n'
-    r = run(tree(tmp_path, files))
+    r = planted(tmp_path, "kernel/sched.c", '#include "stray/x.h"',
+                {"stray/x.h": "/* nobody's */\n"})
     assert r.returncode == 1
     assert "includes stray/x.h, which no layer owns" in r.stdout
 
@@ -140,7 +139,5 @@ def test_missing_table_is_a_usage_error(tmp_path):
 @pytest.mark.parametrize("line", ['#include "kernel/sched.h"', '# include "kernel/sched.h"',
                                   '  #include"kernel/sched.h"'])
 def test_include_spellings(tmp_path, line):
-    files = dict(CLEAN)
-    files["base/string.h"] += line + "\n"
-    r = run(tree(tmp_path, files))
+    r = planted(tmp_path, "base/string.h", line)
     assert r.returncode == 1, line

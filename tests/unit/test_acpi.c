@@ -11,38 +11,26 @@
 #include <string.h>
 #include "base/errno.h"
 #include "drivers/acpi/acpi.h"
+#include "tests/unit/acpi_fake.h"
 
-#define FIXTURES    "tests/unit/fixtures/acpi/"
-#define MAX_REGIONS 64
+#define FIXTURES "tests/unit/fixtures/acpi/"
 
 /* ---- physical memory made of captured regions ---- */
 
-struct region {
-	uint64_t paddr;
-	uint8_t *bytes;
-	size_t len;
-};
-
 struct fixture {
-	struct region r[MAX_REGIONS];
-	unsigned n;
+	struct acpi_fake_mem mem;
 	uint64_t rsdp;
+	struct acpi_mem acpi; /* the parsers' view of mem */
+	/* what the last fx_find found */
+	struct acpi_find fd;
+	const uint8_t *t;
+	uint32_t len;
 };
-
-static const void *fx_map(void *ctx, uint64_t paddr, uint64_t len)
-{
-	struct fixture *f = ctx;
-
-	for (unsigned i = 0; i < f->n; i++)
-		if (paddr >= f->r[i].paddr && len <= f->r[i].len &&
-		    paddr - f->r[i].paddr <= f->r[i].len - len)
-			return f->r[i].bytes + (paddr - f->r[i].paddr);
-	return NULL;
-}
 
 static void fx_add(struct fixture *f, uint64_t paddr, const uint8_t *b, size_t n)
 {
-	struct region *last = f->n ? &f->r[f->n - 1] : NULL;
+	struct acpi_fake_mem *m = &f->mem;
+	struct acpi_fake_region *last = m->n ? &m->r[m->n - 1] : NULL;
 
 	if (last && last->paddr + last->len == paddr) {
 		last->bytes = realloc(last->bytes, last->len + n);
@@ -50,11 +38,11 @@ static void fx_add(struct fixture *f, uint64_t paddr, const uint8_t *b, size_t n
 		last->len += n;
 		return;
 	}
-	cr_assert_lt(f->n, MAX_REGIONS);
-	f->r[f->n].paddr = paddr;
-	f->r[f->n].bytes = malloc(n);
-	memcpy(f->r[f->n].bytes, b, n);
-	f->r[f->n++].len = n;
+	cr_assert_lt(m->n, ACPI_FAKE_REGIONS);
+	m->r[m->n].paddr = paddr;
+	m->r[m->n].bytes = malloc(n);
+	memcpy(m->r[m->n].bytes, b, n);
+	m->r[m->n++].len = n;
 }
 
 /* Reads the "acpi-dump: ADDR HEX" lines the kernel prints with acpi_dump. */
@@ -87,41 +75,33 @@ static void fx_load(struct fixture *f, const char *name)
 	}
 	fclose(fp);
 	cr_assert(f->rsdp, "fixture %s has no rsdp line", name);
+	f->acpi = (struct acpi_mem){ acpi_fake_map, &f->mem };
 }
 
 static void fx_free(struct fixture *f)
 {
-	for (unsigned i = 0; i < f->n; i++)
-		free(f->r[i].bytes);
+	for (unsigned i = 0; i < f->mem.n; i++)
+		free(f->mem.r[i].bytes);
 }
 
 static uint8_t *fx_at(struct fixture *f, uint64_t paddr, size_t len)
 {
-	return (uint8_t *)fx_map(f, paddr, len);
+	return (uint8_t *)acpi_fake_map(&f->mem, paddr, len);
 }
 
-static void fix_checksum(uint8_t *t, size_t len, size_t at)
+/* Looks for table sig from the fixture's RSDP: f->t, f->len and f->fd say what came of it. */
+static int fx_find(struct fixture *f, const char *sig)
 {
-	uint8_t s = 0;
-
-	t[at] = 0;
-	for (size_t i = 0; i < len; i++)
-		s += t[i];
-	t[at] = (uint8_t)-s;
+	return acpi_find_table(&f->acpi, f->rsdp, sig, (const void **)&f->t, &f->len, &f->fd);
 }
 
-/* Finds and parses the MADT of a fixture. */
-static int fx_madt(struct fixture *f, struct acpi_cpu *cpus, unsigned max, struct acpi_madt *m,
-		   struct acpi_find *fd)
+/* Loads fixture name, then finds and parses its MADT, which must succeed. */
+static void fx_load_madt(struct fixture *f, const char *name, struct acpi_cpu *cpus, unsigned max,
+			 struct acpi_madt *m)
 {
-	struct acpi_mem mem = { fx_map, f };
-	const void *t;
-	uint32_t len;
-	int r = acpi_find_table(&mem, f->rsdp, "APIC", &t, &len, fd);
-
-	if (r)
-		return r;
-	return acpi_madt_parse(t, len, cpus, max, m);
+	fx_load(f, name);
+	cr_assert_eq(fx_find(f, "APIC"), 0, "%s: %s", name, f->fd.why);
+	cr_assert_eq(acpi_madt_parse(f->t, f->len, cpus, max, m), 0, "%s: %s", name, m->why);
 }
 
 /* ---- real tables ---- */
@@ -131,13 +111,11 @@ Test(acpi_real, qemu_q35_rsdt_four_cpus)
 	struct fixture f;
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
-	struct acpi_find fd;
 
-	fx_load(&f, "qemu-q35-smp4.txt");
-	cr_assert_eq(fx_madt(&f, c, 8, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
-	cr_assert_eq(fd.rsdp.revision, 0);
-	cr_assert_eq(fd.used_xsdt, 0, "revision 0: RSDT only");
-	cr_assert_str_eq(fd.rsdp.oem, "BOCHS ");
+	fx_load_madt(&f, "qemu-q35-smp4.txt", c, 8, &m);
+	cr_assert_eq(f.fd.rsdp.revision, 0);
+	cr_assert_eq(f.fd.used_xsdt, 0, "revision 0: RSDT only");
+	cr_assert_str_eq(f.fd.rsdp.oem, "BOCHS ");
 	cr_assert_eq(m.ncpus, 4);
 	cr_assert_eq(m.enabled, 4);
 	cr_assert_eq(m.lapic_addr, 0xfee00000);
@@ -155,13 +133,11 @@ Test(acpi_real, qemu_microvm_xsdt_only)
 	struct fixture f;
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
-	struct acpi_find fd;
 
-	fx_load(&f, "qemu-microvm-smp2.txt");
-	cr_assert_eq(fx_madt(&f, c, 8, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
-	cr_assert_geq(fd.rsdp.revision, 2);
-	cr_assert_eq(fd.rsdp.rsdt, 0, "microvm has no RSDT");
-	cr_assert_eq(fd.used_xsdt, 1);
+	fx_load_madt(&f, "qemu-microvm-smp2.txt", c, 8, &m);
+	cr_assert_geq(f.fd.rsdp.revision, 2);
+	cr_assert_eq(f.fd.rsdp.rsdt, 0, "microvm has no RSDT");
+	cr_assert_eq(f.fd.used_xsdt, 1);
 	cr_assert_eq(m.ncpus, 2);
 	cr_assert_eq(m.enabled, 2);
 	fx_free(&f);
@@ -172,12 +148,10 @@ Test(acpi_real, xen_libxl_vcpus4)
 	struct fixture f;
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
-	struct acpi_find fd;
 
-	fx_load(&f, "xen-libxl-vcpus4.txt");
-	cr_assert_eq(fx_madt(&f, c, 8, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
-	cr_assert_eq(fd.used_xsdt, 1, "XSDT preferred");
-	cr_assert_str_eq(fd.rsdp.oem, "Xen");
+	fx_load_madt(&f, "xen-libxl-vcpus4.txt", c, 8, &m);
+	cr_assert_eq(f.fd.used_xsdt, 1, "XSDT preferred");
+	cr_assert_str_eq(f.fd.rsdp.oem, "Xen");
 	cr_assert_eq(m.ncpus, 4);
 	cr_assert_eq(m.enabled, 4);
 	cr_assert_eq(m.skipped, 0, "libxl's PVH MADT has no IO-APIC or override entries");
@@ -193,10 +167,8 @@ Test(acpi_real, xen_libxl_3_of_8)
 	struct fixture f;
 	struct acpi_cpu c[16];
 	struct acpi_madt m;
-	struct acpi_find fd;
 
-	fx_load(&f, "xen-libxl-vcpus3-max8.txt");
-	cr_assert_eq(fx_madt(&f, c, 16, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
+	fx_load_madt(&f, "xen-libxl-vcpus3-max8.txt", c, 16, &m);
 	cr_assert_eq(m.ncpus, 8);
 	cr_assert_eq(m.enabled, 3);
 	cr_assert_eq(m.disabled, 5);
@@ -215,13 +187,11 @@ Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
 	struct fixture f;
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
-	struct acpi_find fd;
 
-	fx_load(&f, "xen-pvh-dom0-q35-vcpus2.txt");
-	cr_assert_eq(fx_madt(&f, c, 8, &m, &fd), 0, "%s", fd.why ? fd.why : m.why);
-	cr_assert_eq(fd.rsdp.revision, 2);
-	cr_assert_eq(fd.rsdp.rsdt, 0);
-	cr_assert(fd.used_xsdt && fd.xsdt_bad_signature, "taken by its checksum, and flagged");
+	fx_load_madt(&f, "xen-pvh-dom0-q35-vcpus2.txt", c, 8, &m);
+	cr_assert_eq(f.fd.rsdp.revision, 2);
+	cr_assert_eq(f.fd.rsdp.rsdt, 0);
+	cr_assert(f.fd.used_xsdt && f.fd.xsdt_bad_signature, "taken by its checksum, and flagged");
 	cr_assert_eq(m.ncpus, 2);
 	cr_assert_eq(m.enabled, 2);
 	cr_assert_gt(m.skipped, 0, "IO-APIC and override entries stepped over");
@@ -231,12 +201,9 @@ Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
 		cr_assert(c[i].x2apic);
 	}
 	/* the exception covers the signature only: a broken checksum still rejects it */
-	uint8_t *x = fx_at(&f, fd.rsdp.xsdt, ACPI_HDR_LEN);
+	uint8_t *x = fx_at(&f, f.fd.rsdp.xsdt, ACPI_HDR_LEN);
 	x[9]++;
-	const void *t;
-	uint32_t len;
-	struct acpi_mem mem = { fx_map, &f };
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", &t, &len, &fd), -EBADMSG);
+	cr_assert_eq(fx_find(&f, "APIC"), -EBADMSG);
 	x[9]--;
 	fx_free(&f);
 }
@@ -244,21 +211,17 @@ Test(acpi_real, xen_pvh_dom0_xsdt_with_a_bogus_signature)
 Test(acpi_real, xen_two_fadts_rsdt_and_xsdt)
 {
 	struct fixture f;
-	struct acpi_mem mem = { fx_map, &f };
-	struct acpi_find fd;
-	const uint8_t *t;
-	uint32_t len;
 
 	fx_load(&f, "xen-libxl-vcpus4.txt");
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "FACP", (const void **)&t, &len, &fd), 0);
-	cr_assert_eq(fd.used_xsdt, 1);
-	cr_assert_eq(len, 268, "the XSDT's FADT is the revision-5 one");
+	cr_assert_eq(fx_find(&f, "FACP"), 0);
+	cr_assert_eq(f.fd.used_xsdt, 1);
+	cr_assert_eq(f.len, 268, "the XSDT's FADT is the revision-5 one");
 	/* break the XSDT: the RSDT (and its revision-1 FADT) is used instead */
-	uint8_t *x = fx_at(&f, fd.rsdp.xsdt, ACPI_HDR_LEN);
+	uint8_t *x = fx_at(&f, f.fd.rsdp.xsdt, ACPI_HDR_LEN);
 	x[9] ^= 0xff;
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "FACP", (const void **)&t, &len, &fd), 0);
-	cr_assert_eq(fd.used_xsdt, 0);
-	cr_assert_eq(len, 116);
+	cr_assert_eq(fx_find(&f, "FACP"), 0);
+	cr_assert_eq(f.fd.used_xsdt, 0);
+	cr_assert_eq(f.len, 116);
 	fx_free(&f);
 }
 
@@ -294,51 +257,46 @@ Test(acpi_rsdp, bad_checksums_and_lengths)
 Test(acpi_rsdp, find_reports_why)
 {
 	struct fixture f;
-	struct acpi_mem mem = { fx_map, &f };
-	struct acpi_find fd;
-	const void *t;
-	uint32_t len;
 
 	fx_load(&f, "qemu-q35-smp4.txt");
-	cr_assert_eq(acpi_find_table(&mem, 0, "APIC", &t, &len, &fd), -EFAULT);
-	cr_assert_eq(acpi_find_table(&mem, 0x12345000, "APIC", &t, &len, &fd), -EFAULT);
-	cr_assert_not_null(fd.why);
+	cr_assert_eq(acpi_find_table(&f.acpi, 0, "APIC", (const void **)&f.t, &f.len, &f.fd),
+		     -EFAULT);
+	cr_assert_eq(
+	    acpi_find_table(&f.acpi, 0x12345000, "APIC", (const void **)&f.t, &f.len, &f.fd),
+	    -EFAULT);
+	cr_assert_not_null(f.fd.why);
 	uint8_t *p = fx_at(&f, f.rsdp, ACPI_RSDP_V1_LEN);
 	p[9]++;
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", &t, &len, &fd), -EBADMSG);
-	cr_assert_str_eq(fd.why, "RSDP checksum does not add up");
+	cr_assert_eq(fx_find(&f, "APIC"), -EBADMSG);
+	cr_assert_str_eq(f.fd.why, "RSDP checksum does not add up");
 	p[9]--;
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "XXXX", &t, &len, &fd), -ENOENT);
+	cr_assert_eq(fx_find(&f, "XXXX"), -ENOENT);
 	fx_free(&f);
 }
 
 Test(acpi_rsdp, rsdt_pointing_outside_memory)
 {
 	struct fixture f;
-	struct acpi_mem mem = { fx_map, &f };
-	struct acpi_find fd;
-	const void *t;
-	uint32_t len;
 
 	fx_load(&f, "qemu-q35-smp4.txt");
 	uint8_t *p = fx_at(&f, f.rsdp, ACPI_RSDP_V1_LEN);
 	p[16] = 0x10; /* RSDT address -> 0x...10, not in any region */
 	p[19] = 0xf0;
-	fix_checksum(p, ACPI_RSDP_V1_LEN, 8);
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", &t, &len, &fd), -EFAULT);
-	cr_assert_str_eq(fd.why, "table outside readable memory");
+	acpi_fake_checksum(p, ACPI_RSDP_V1_LEN, 8);
+	cr_assert_eq(fx_find(&f, "APIC"), -EFAULT);
+	cr_assert_str_eq(f.fd.why, "table outside readable memory");
 	fx_free(&f);
 }
 
 Test(acpi_rsdp, scan_bios_area_and_ebda)
 {
 	static uint8_t low[0x100000];
-	struct fixture f = { .n = 1 };
-	struct acpi_mem mem = { fx_map, &f };
+	struct fixture f = { .mem.n = 1 };
+	struct acpi_mem mem = { acpi_fake_map, &f.mem };
 	struct fixture real;
 	uint64_t at = 0;
 
-	f.r[0] = (struct region){ 0, low, sizeof(low) };
+	f.mem.r[0] = (struct acpi_fake_region){ 0, low, sizeof(low) };
 	cr_assert_eq(acpi_rsdp_scan(&mem, &at), -ENOENT);
 	fx_load(&real, "qemu-q35-smp4.txt");
 	/* a stray signature with a bad checksum first, the real RSDP after it */
@@ -366,7 +324,7 @@ Test(acpi_table, header_checks)
 	uint8_t t[64] = "APIC";
 
 	t[4] = 64;
-	fix_checksum(t, 64, 9);
+	acpi_fake_checksum(t, 64, 9);
 	cr_assert_eq(acpi_table_check(t, 64, "APIC"), 64);
 	cr_assert_eq(acpi_table_check(t, 64, NULL), 64);
 	cr_assert_eq(acpi_table_check(t, 64, "FACP"), -EINVAL);
@@ -384,68 +342,46 @@ Test(acpi_table, header_checks)
 Test(acpi_table, madt_with_bad_checksum_is_rejected_by_find)
 {
 	struct fixture f;
-	struct acpi_mem mem = { fx_map, &f };
-	struct acpi_find fd;
-	const uint8_t *t;
-	uint32_t len;
 
 	fx_load(&f, "qemu-q35-smp4.txt");
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", (const void **)&t, &len, &fd), 0);
-	((uint8_t *)t)[50]++;
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", (const void **)&t, &len, &fd), -EBADMSG);
-	cr_assert_eq(fd.rejected, 1);
-	cr_assert_str_eq(fd.why, "bad checksum");
+	cr_assert_eq(fx_find(&f, "APIC"), 0);
+	((uint8_t *)f.t)[50]++;
+	cr_assert_eq(fx_find(&f, "APIC"), -EBADMSG);
+	cr_assert_eq(f.fd.rejected, 1);
+	cr_assert_str_eq(f.fd.why, "bad checksum");
 	fx_free(&f);
 }
 
 Test(acpi_table, root_length_not_a_multiple_of_the_entry)
 {
 	struct fixture f;
-	struct acpi_mem mem = { fx_map, &f };
-	struct acpi_find fd;
-	const void *t;
-	uint32_t len;
 
 	fx_load(&f, "qemu-q35-smp4.txt");
 	uint8_t *rsdt = fx_at(&f, acpi_get32(fx_at(&f, f.rsdp, 20) + 16), ACPI_HDR_LEN);
 	uint32_t l = acpi_get32(rsdt + 4);
-	cr_assert_eq(fx_madt(&f, (struct acpi_cpu[8]){ 0 }, 8, &(struct acpi_madt){ 0 }, &fd), 0);
-	unsigned entries = fd.entries;
+	cr_assert_eq(fx_find(&f, "APIC"), 0);
+	unsigned entries = f.fd.entries;
 	rsdt[4] = (uint8_t)(l - 1); /* a torn last pointer: ignored, the others still count */
-	fix_checksum(rsdt, l - 1, 9);
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "FACP", &t, &len, &fd), 0);
-	cr_assert_eq(fd.entries, entries - 1);
+	acpi_fake_checksum(rsdt, l - 1, 9);
+	cr_assert_eq(fx_find(&f, "FACP"), 0);
+	cr_assert_eq(f.fd.entries, entries - 1);
 	fx_free(&f);
 }
 
 /* ---- MADT entries ---- */
 
-/* A MADT with n entries built by the caller at buf + 44; returns its length. */
+/* A MADT with the given entries in buf: its length. */
 static uint32_t madt_build(uint8_t *buf, size_t cap, const uint8_t *entries, size_t n)
 {
-	uint32_t len = ACPI_MADT_HDR_LEN + (uint32_t)n;
+	uint32_t len = acpi_fake_madt(buf, cap, entries, n);
 
-	cr_assert_leq(len, cap);
-	memset(buf, 0, ACPI_MADT_HDR_LEN);
-	memcpy(buf, "APIC", 4);
-	buf[4] = len & 0xff;
-	buf[5] = (len >> 8) & 0xff;
-	buf[8] = 5;
-	buf[36] = 0x00, buf[37] = 0x00, buf[38] = 0xe0, buf[39] = 0xfe; /* 0xfee00000 */
-	if (n)
-		memcpy(buf + ACPI_MADT_HDR_LEN, entries, n);
-	fix_checksum(buf, len, 9);
+	cr_assert_neq(len, 0, "%zu bytes of entries do not fit in %zu", n, cap);
 	return len;
 }
 
-#define LAPIC(uid, id, fl) 0, 8, (uid), (id), (fl), 0, 0, 0
-#define X2APIC(id, fl, uid)                                                                        \
-	9, 16, 0, 0, (id)&0xff, ((id) >> 8) & 0xff, 0, 0, (fl), 0, 0, 0, (uid)&0xff,               \
-	    ((uid) >> 8) & 0xff, 0, 0
-
 Test(acpi_madt, lapic_and_x2apic_entries)
 {
-	const uint8_t e[] = { LAPIC(0, 0, 1),
+	const uint8_t e[] = { ACPI_FAKE_LAPIC(0, 0, 1),
 			      1,
 			      12,
 			      0,
@@ -458,9 +394,9 @@ Test(acpi_madt, lapic_and_x2apic_entries)
 			      0,
 			      0,
 			      0, /* IO-APIC */
-			      X2APIC(300, 1, 300),
-			      LAPIC(2, 4, 2),
-			      LAPIC(3, 6, 0) };
+			      ACPI_FAKE_X2APIC(300, 1, 300),
+			      ACPI_FAKE_LAPIC(2, 4, 2),
+			      ACPI_FAKE_LAPIC(3, 6, 0) };
 	uint8_t t[256];
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
@@ -490,7 +426,7 @@ Test(acpi_madt, header_only_and_too_short)
 	cr_assert_eq(m.ncpus, 0);
 	/* a table of 40 bytes: a valid SDT header but no room for the MADT fields */
 	t[4] = 40;
-	fix_checksum(t, 40, 9);
+	acpi_fake_checksum(t, 40, 9);
 	cr_assert_eq(acpi_madt_parse(t, 40, c, 2, &m), -EMSGSIZE);
 	cr_assert_eq(acpi_madt_parse(t, 20, c, 2, &m), -EMSGSIZE);
 }
@@ -498,7 +434,7 @@ Test(acpi_madt, header_only_and_too_short)
 Test(acpi_madt, entry_length_zero_or_one)
 {
 	for (uint8_t l = 0; l < 2; l++) {
-		const uint8_t e[] = { LAPIC(0, 0, 1), 0, l, 0, 0, 0, 0, 0, 0 };
+		const uint8_t e[] = { ACPI_FAKE_LAPIC(0, 0, 1), 0, l, 0, 0, 0, 0, 0, 0 };
 		uint8_t t[128];
 		struct acpi_cpu c[4];
 		struct acpi_madt m;
@@ -512,7 +448,7 @@ Test(acpi_madt, entry_length_zero_or_one)
 
 Test(acpi_madt, entry_past_the_end)
 {
-	const uint8_t e[] = { LAPIC(0, 0, 1), 0, 8, 1, 2 }; /* says 8 bytes, 4 remain */
+	const uint8_t e[] = { ACPI_FAKE_LAPIC(0, 0, 1), 0, 8, 1, 2 }; /* says 8 bytes, 4 remain */
 	uint8_t t[128];
 	struct acpi_cpu c[4];
 	struct acpi_madt m;
@@ -521,7 +457,7 @@ Test(acpi_madt, entry_past_the_end)
 	cr_assert_eq(acpi_madt_parse(t, len, c, 4, &m), -EMSGSIZE);
 	cr_assert_str_eq(m.why, "entry runs past the table");
 	/* one stray byte at the end: not even an entry header */
-	const uint8_t e2[] = { LAPIC(0, 0, 1), 0 };
+	const uint8_t e2[] = { ACPI_FAKE_LAPIC(0, 0, 1), 0 };
 	len = madt_build(t, sizeof(t), e2, sizeof(e2));
 	cr_assert_eq(acpi_madt_parse(t, len, c, 4, &m), -EMSGSIZE);
 	cr_assert_str_eq(m.why, "entry header runs past the table");
@@ -550,7 +486,8 @@ Test(acpi_madt, more_cpus_than_room_duplicates_and_bad_ids)
 
 	/* 255 distinct UIDs (an 8-bit field), then duplicates; one APIC id 0xff */
 	for (unsigned i = 0; i < 300; i++) {
-		const uint8_t one[] = { LAPIC(i % 255, i % 255 == 7 ? 0xff : i % 255, 1) };
+		const uint8_t one[] = { ACPI_FAKE_LAPIC(i % 255, i % 255 == 7 ? 0xff : i % 255,
+							1) };
 		memcpy(e + 8 * i, one, 8);
 	}
 	uint32_t len = madt_build(t, sizeof(t), e, sizeof(e));
@@ -572,23 +509,19 @@ Test(acpi_madt, every_truncation_of_a_real_table_is_safe)
 	struct fixture f;
 	struct acpi_cpu c[8];
 	struct acpi_madt m;
-	struct acpi_find fd;
-	const uint8_t *t;
-	uint32_t len;
-	struct acpi_mem mem = { fx_map, &f };
 
 	fx_load(&f, "qemu-q35-smp4.txt");
-	cr_assert_eq(acpi_find_table(&mem, f.rsdp, "APIC", (const void **)&t, &len, &fd), 0);
+	cr_assert_eq(fx_find(&f, "APIC"), 0);
 	/* a copy of each prefix on the heap: ASan catches any read past it */
-	for (uint32_t n = 0; n <= len; n++) {
+	for (uint32_t n = 0; n <= f.len; n++) {
 		uint8_t *cp = malloc(n ? n : 1);
-		memcpy(cp, t, n);
+		memcpy(cp, f.t, n);
 		int r = acpi_madt_parse(cp, n, c, 8, &m);
-		cr_assert(n == len ? r == 0 : r < 0, "prefix %u: %d", n, r);
+		cr_assert(n == f.len ? r == 0 : r < 0, "prefix %u: %d", n, r);
 		/* and the same bytes with the length field claiming exactly n */
 		if (n >= ACPI_HDR_LEN) {
 			cp[4] = n & 0xff, cp[5] = (n >> 8) & 0xff, cp[6] = 0, cp[7] = 0;
-			fix_checksum(cp, n, 9);
+			acpi_fake_checksum(cp, n, 9);
 			r = acpi_madt_parse(cp, n, c, 8, &m);
 			cr_assert(r == 0 || r == -EMSGSIZE || r == -EBADMSG, "prefix %u: %d", n, r);
 		}

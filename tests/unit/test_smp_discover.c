@@ -16,6 +16,7 @@
 #include "kernel/smp.h"
 #include "kernel/smp_internal.h"
 #include "kernel/startinfo.h"
+#include "tests/unit/acpi_fake.h"
 
 /* ---- what smp_discover.c needs from the rest of the kernel ---- */
 struct xen_info xen;
@@ -46,69 +47,30 @@ void acpi_dump(const struct acpi_mem *mem, uint64_t rsdp)
 /* printk: test_xenbus_front.c's stand-in serves the whole binary */
 
 /* ---- tables: RSDP (ACPI 2.0) -> XSDT -> MADT (host pointers need 64 bits) ---- */
-static uint8_t rsdp[36], rsdt[44], madt[1024];
-static uint32_t madt_len;
+static uint8_t rsdp[ACPI_RSDP_V2_LEN], xsdt[44], madt[1024], entries[1024 - ACPI_MADT_HDR_LEN];
+static size_t nent;
 
-static void sum(uint8_t *b, uint32_t len, uint32_t at)
+static void add_entry(const uint8_t *e, size_t n)
 {
-	uint8_t s = 0;
-
-	b[at] = 0;
-	for (uint32_t i = 0; i < len; i++)
-		s += b[i];
-	b[at] = (uint8_t)-s;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
-}
-
-static void madt_begin(void)
-{
-	memset(madt, 0, sizeof(madt));
-	memcpy(madt, "APIC", 4);
-	madt_len = 44;
+	cr_assert_leq(nent + n, sizeof(entries));
+	memcpy(entries + nent, e, n);
+	nent += n;
 }
 
 static void lapic(uint8_t uid, uint8_t id, uint32_t flags)
 {
-	uint8_t *e = madt + madt_len;
-
-	e[0] = 0, e[1] = 8, e[2] = uid, e[3] = id;
-	put32(e + 4, flags);
-	madt_len += 8;
+	add_entry((const uint8_t[]){ ACPI_FAKE_LAPIC(uid, id, flags) }, 8);
 }
 
 static void x2apic_entry(uint32_t uid, uint32_t id, uint32_t flags)
 {
-	uint8_t *e = madt + madt_len;
-
-	e[0] = 9, e[1] = 16;
-	put32(e + 4, id);
-	put32(e + 8, flags);
-	put32(e + 12, uid);
-	madt_len += 16;
+	add_entry((const uint8_t[]){ ACPI_FAKE_X2APIC(id, flags, uid) }, 16);
 }
 
 static unsigned discover(void)
 {
-	put32(madt + 4, madt_len);
-	sum(madt, madt_len, 9);
-	memset(rsdt, 0, sizeof(rsdt));
-	memcpy(rsdt, "XSDT", 4);
-	put32(rsdt + 4, 44);
-	uint64_t a = (uintptr_t)madt;
-	memcpy(rsdt + 36, &a, 8);
-	sum(rsdt, 44, 9);
-	memset(rsdp, 0, sizeof(rsdp));
-	memcpy(rsdp, "RSD PTR ", 8);
-	rsdp[15] = 2;
-	put32(rsdp + 20, 36);
-	a = (uintptr_t)rsdt;
-	memcpy(rsdp + 24, &a, 8);
-	sum(rsdp, 20, 8);
-	sum(rsdp, 36, 32);
+	cr_assert_neq(acpi_fake_madt(madt, sizeof(madt), entries, nent), 0);
+	acpi_fake_root(rsdp, xsdt, madt);
 	boot_info.rsdp_paddr = (uintptr_t)rsdp;
 	memset(cpus, 0, sizeof(cpus));
 	memset(&smp_stats, 0, sizeof(smp_stats));
@@ -122,7 +84,7 @@ static void setup(void)
 	self_apic = 0;
 	x2apic = 0;
 	boot_cmdline = (struct cmdline){ 0 };
-	madt_begin();
+	nent = 0;
 }
 
 TestSuite(smp_discover, .init = setup);
@@ -197,9 +159,9 @@ Test(smp_discover, maxcpus_and_broken_madt)
 	cr_assert_eq(discover(), 2, "%s", log_buf);
 	cr_assert_eq(smp_stats.over_limit, 2);
 	boot_cmdline.nopts = 0;
-	madt_begin();
+	nent = 0;
 	lapic(0, 0, ACPI_CPU_ENABLED);
-	madt[madt_len - 7] = 1; /* entry length 1: the table is refused, one CPU */
+	entries[nent - 7] = 1; /* entry length 1: the table is refused, one CPU */
 	cr_assert_eq(discover(), 1);
 	cr_assert_eq(smp_stats.acpi_errors, 1);
 }

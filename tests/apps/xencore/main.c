@@ -144,16 +144,36 @@ static void test_grant_copy(void)
 	pvh_test_page_free(dst, 1);
 }
 
+/* Both clocks read together: *spread is how far apart (monotonic) the two readings were. */
+static void read_clocks(uint64_t *mono, uint64_t *wall, uint64_t *spread)
+{
+	uint64_t before = pvh_test_monotonic_ns();
+
+	*wall = pvh_test_wall_ns();
+	*mono = pvh_test_monotonic_ns();
+	*spread = *mono - before;
+}
+
+/*
+ * What a sleep must do, whatever the load: return 0, never before its deadline, and the wall
+ * clock moves with the monotonic one (up to how far apart the readings were, plus 100 ms). How
+ * late it returns is a timing figure: printed as a bench: line for make bench, not judged here.
+ */
 static void test_sleep(void)
 {
-	uint64_t m0 = pvh_test_monotonic_ns(), w0 = pvh_test_wall_ns();
-	int r = pvh_sleep_ns(1000 * MS);
-	uint64_t dm = pvh_test_monotonic_ns() - m0, dw = pvh_test_wall_ns() - w0;
+	uint64_t m0, w0, s0, m1, w1, s1;
 
-	pvh_tap_ok(r == 0 && dm >= 1000 * MS && dm <= 1050 * MS,
-		   "sleep(1 s) took %lu us of monotonic time", dm / 1000);
-	pvh_tap_ok(dw >= 950 * MS && dw <= 1050 * MS, "sleep(1 s) took %lu us of wall-clock time",
-		   dw / 1000);
+	read_clocks(&m0, &w0, &s0);
+	int r = pvh_sleep_ns(1000 * MS);
+	read_clocks(&m1, &w1, &s1);
+	uint64_t dm = m1 - m0, dw = w1 - w0, slack = 100 * MS + s0 + s1;
+
+	pvh_tap_ok(r == 0 && dm >= 1000 * MS,
+		   "sleep(1 s) returned, not early: %lu us of monotonic time", dm / 1000);
+	pvh_tap_ok(dw + slack >= dm && dw <= dm + slack,
+		   "the wall clock moved with it: %lu us (readings %lu us apart)", dw / 1000,
+		   (s0 + s1) / 1000);
+	pvh_printf("bench: xencore.sleep_1s_late %lu us\n", (dm - 1000 * MS) / 1000);
 	pvh_printf("WALL-CLOCK: %lu\n", (unsigned long)(pvh_test_wall_ns() / 1000000000ull));
 }
 
@@ -317,15 +337,15 @@ static void storm_sender(void *arg)
 
 /*
  * For 3 s every CPU runs a sleeper and a sender hammering a loopback event channel. The kernel
- * must come through (no crash, no hang), keep delivering both, and a 10 ms sleep taken meanwhile
- * must not end more than 1 s late.
+ * must come through (no crash, no hang), keep delivering both, and 10 ms sleeps taken meanwhile
+ * must end, none early (how late is printed for make bench).
  */
 static void storm(void)
 {
 	struct pvh_test_kthread **t = calloc(2 * pvh_cpu_count(), sizeof(*t));
 	evtchn_port_t a, b;
 	unsigned n = 0;
-	uint64_t worst = 0, naps = 0;
+	uint64_t worst = 0, naps = 0, early = 0;
 
 	if (pvh_test_evtchn_alloc_unbound(DOMID_SELF, &a) ||
 	    pvh_test_evtchn_bind_interdomain(DOMID_SELF, a, &b)) {
@@ -349,7 +369,9 @@ static void storm(void)
 		uint64_t s = pvh_test_monotonic_ns();
 
 		pvh_sleep_ns(10 * MS);
-		uint64_t late = pvh_test_monotonic_ns() - s - 10 * MS;
+		uint64_t took = pvh_test_monotonic_ns() - s,
+			 late = took > 10 * MS ? took - 10 * MS : 0;
+		early += took < 10 * MS;
 		worst = late > worst ? late : worst;
 		naps++;
 	}
@@ -368,8 +390,11 @@ static void storm(void)
 	 */
 	pvh_tap_ok(events >= n / 2, "storm: %lu events delivered (%lu/s)", events, events / 3);
 	pvh_tap_ok(storm_sleeps >= n / 2, "storm: %lu sleeps of 0-20 us ended", storm_sleeps);
-	pvh_tap_ok(worst < 1000 * MS, "storm: %lu 10 ms sleeps meanwhile, worst %lu us late", naps,
+	/* the sleeps end and none early; how late they end is a timing figure (make bench) */
+	pvh_tap_ok(naps > 0 && !early,
+		   "storm: %lu 10 ms sleeps meanwhile, %lu early, worst %lu us late", naps, early,
 		   worst / 1000);
+	pvh_printf("bench: xencore.storm_sleep_10ms_worst_late %lu us\n", worst / 1000);
 	pvh_test_evtchn_close(b);
 	pvh_test_evtchn_close(a);
 }

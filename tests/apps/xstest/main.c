@@ -586,7 +586,7 @@ static int mode_stall(void)
 	struct pvh_test_xs_stats s0, s1;
 	int r = 0;
 	unsigned timeouts = 0;
-	uint64_t t0 = pvh_test_monotonic_ns(), worst = 0;
+	uint64_t t0 = pvh_test_monotonic_ns(), worst = 0, best = UINT64_MAX;
 
 	pvh_test_xs_stats(&s0);
 	pvh_xenstore_write(NULL, D "/ready", "1");
@@ -600,10 +600,12 @@ static int mode_stall(void)
 		timeouts += pvh_xenstore_read(&quick, "domid", buf, sizeof(buf)) == -XEN_ETIMEDOUT;
 		t = pvh_test_monotonic_ns() - t;
 		worst = t > worst ? t : worst;
+		best = t < best ? t : best;
 	}
-	pvh_tap_ok(timeouts == 3 && worst < 1500 * MS,
-		   "three more time out, each within its 1 s timeout (%u, worst %lu ms)", timeouts,
-		   worst / MS);
+	/* not before the timeout; how long after it is the host's load, shown only */
+	pvh_tap_ok(timeouts == 3 && best >= 1000 * MS,
+		   "three more time out, none before its 1 s timeout (%u, %lu..%lu ms)", timeouts,
+		   best / MS, worst / MS);
 	t0 = pvh_test_monotonic_ns();
 	while (pvh_test_monotonic_ns() - t0 < 30000 * MS &&
 	       (r = pvh_xenstore_read(&quick, "domid", buf, sizeof(buf))) == -XEN_ETIMEDOUT)
