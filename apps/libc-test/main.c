@@ -18,6 +18,7 @@
 #include <pvhkit/kernel.h>
 #include <pvhkit/result.h>
 #include <pvhkit/thread.h>
+#include <pvhkit/xenstore.h>
 
 #define MODULE_TEXT "pvhkit boot module: 0123456789abcdef\n"
 
@@ -392,6 +393,25 @@ static void test_misc(void)
 	   "setenv/getenv");
 }
 
+/*
+ * The public API's negative errnos are this libc's <errno.h> numbers, not the kernel's: ENAMETOOLONG
+ * is 36 in Linux's numbering, 91 in newlib's and picolibc's; the path check needs no xenstore.
+ */
+static void test_api_errno(void)
+{
+	static char path[4000];
+	char buf[16];
+
+	memset(path, 'k', sizeof(path) - 1);
+	int r = pvh_xenstore_read(NULL, path, buf, sizeof(buf));
+	OK(r == -ENAMETOOLONG, "pvh_xenstore_read of a %zu-byte path: %d, -ENAMETOOLONG is %d",
+	   strlen(path), r, -ENAMETOOLONG);
+	int want = pvh_xenstore_available() ? -ENOENT : -ENODEV;
+	r = pvh_xenstore_read(NULL, "data/pvhkit-libc-test-absent", buf, sizeof(buf));
+	OK(r == want, "pvh_xenstore_read of a missing key: %d, want %d (%s)", r, want,
+	   want == -ENOENT ? "-ENOENT" : "-ENODEV, no xenstore");
+}
+
 static void test_oom(void)
 {
 	struct mallinfo before = mallinfo();
@@ -513,6 +533,7 @@ int main(int argc, char **argv)
 	test_time();
 	test_module(argc > 1 && !strcmp(argv[1], "module"));
 	test_misc();
+	test_api_errno();
 	test_oom();
 	fflush(stdout);
 	return pvh_tap_result("libc-test");

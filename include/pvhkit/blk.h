@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /*
- * Errors are negative errno values: -EINVAL (offset/length not a multiple of the sector size,
+ * Errors are negative errno values of the C library's <errno.h> (kernel.h): -EINVAL (offset/length not a multiple of the sector size,
  * empty, or past the end), -EROFS (write or discard on a read-only disk), -ENOSYS (the backend
  * does not offer the operation), -EIO (the backend failed the request, answered nonsense, or
  * the disk went away with the request in flight), -ENODEV (the disk is gone).

@@ -5,6 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Conventions of the whole API (include/pvhkit/): every name starts with pvh_ (PVH_ for
+ * constants). A function that says it returns "a negative errno" returns >= 0 on success and on
+ * failure the negative of a constant of the C library's own <errno.h>, so `r == -ETIMEDOUT` is
+ * right under newlib and picolibc alike (they number several errors unlike Linux; the library
+ * translates the kernel's numbers at this boundary). Callbacks that return a negative errno to
+ * the API use the same numbers. Other functions say what they return (-1, NULL).
+ */
+
 /* printf-style output to the console (no floating point). */
 int pvh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int pvh_snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -8,7 +8,8 @@
 /*
  * How a call is made: inside which transaction (tx_id 0: none; pvh_xenstore_transaction passes the
  * right one) and how long it may wait (0: 10 s). NULL means both defaults. Errors are negative
- * errno values: -ENOENT, -EACCES, -ETIMEDOUT, ... (-ENODEV when there is no xenstore).
+ * errno values of the C library's <errno.h> (kernel.h): -ENOENT, -EACCES, -ETIMEDOUT, ...
+ * (-ENODEV when there is no xenstore).
  * Paths are absolute ("/local/domain/0/...") or relative to this domain's home.
  */
 struct pvh_xenstore_ctx {
@@ -31,7 +32,8 @@ int pvh_xenstore_directory(const struct pvh_xenstore_ctx *c, const char *path, c
 
 /*
  * Runs fn in a transaction and commits; on a conflict (EAGAIN) the whole of fn runs again, so fn
- * should only read and write xenstore. fn returns >= 0 to commit, a negative errno to abort.
+ * should only read and write xenstore. fn returns >= 0 to commit, a negative errno to abort: the
+ * call then returns that (one the kernel does not know as -EIO); -EAGAIN from fn runs it again.
  */
 int pvh_xenstore_transaction(const struct pvh_xenstore_ctx *c,
 			     int (*fn)(const struct pvh_xenstore_ctx *tx, void *arg), void *arg);

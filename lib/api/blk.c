@@ -4,6 +4,7 @@
 #include "base/errno.h"
 #include "kernel/sched.h"
 #include "kernel/waitq.h"
+#include "lib/sys/sys.h"
 #include "pvhkit/blk.h"
 
 /* an app's request carries the driver's (priv) while in flight: no allocation per request */
@@ -20,9 +21,15 @@ static struct blk_dev *dev(pvh_blk_dev_t *d)
 	return (struct blk_dev *)d;
 }
 
+/* the driver's errors are the kernel's numbers; apps compare with their libc's <errno.h> */
+static int err(int r)
+{
+	return (int)libc_err(r);
+}
+
 int pvh_blk_init(void)
 {
-	return blkfront_init();
+	return err(blkfront_init());
 }
 
 pvh_blk_dev_t *pvh_blk_open_index(unsigned i)
@@ -45,10 +52,10 @@ int pvh_blk_info(pvh_blk_dev_t *d, struct pvh_blk_info *info)
 	struct blkfront_info f;
 
 	if (!info)
-		return -EINVAL;
+		return err(-EINVAL);
 	int r = blkfront_info(dev(d), &f);
 	if (r)
-		return r;
+		return err(r);
 	*info = (struct pvh_blk_info){
 		.vdev = f.vdev,
 		.size = f.size,
@@ -80,10 +87,10 @@ int pvh_blk_stats(pvh_blk_dev_t *d, struct pvh_blk_stats *st)
 	struct blkfront_stats f;
 
 	if (!st)
-		return -EINVAL;
+		return err(-EINVAL);
 	int r = blkfront_stats(dev(d), &f);
 	if (r)
-		return r;
+		return err(r);
 	*st = (struct pvh_blk_stats){
 		.requests = f.requests,
 		.ring_requests = f.ring_requests,
@@ -110,19 +117,19 @@ static void req_done(struct blkfront_req *f, int status)
 {
 	struct pvh_blk_req *r = f->arg;
 
-	r->done(r, status);
+	r->done(r, err(status));
 }
 
 int pvh_blk_submit(pvh_blk_dev_t *d, struct pvh_blk_req *r)
 {
 	if (!r || !r->done)
-		return -EINVAL;
+		return err(-EINVAL);
 	struct blkfront_req *f = (struct blkfront_req *)r->priv;
 
 	*f = (struct blkfront_req){
 		(enum blkfront_op)r->op, r->offset, r->len, r->buf, req_done, r, 0, 0
 	};
-	return blkfront_submit(dev(d), f);
+	return err(blkfront_submit(dev(d), f));
 }
 
 static void (*hotplug_fn)(pvh_blk_dev_t *d, int attached, void *arg);

@@ -1,10 +1,17 @@
 /* The application's xenstore API (include/pvhkit/xenstore.h) as thin wrappers over the client. */
 #include "drivers/xenbus/xenbus.h"
 #include "kernel/heap.h"
+#include "lib/sys/sys.h"
 #include "pvhkit/xenstore.h"
 
 /* NULL stays NULL: the client's defaults */
 #define CTX(c) ((c) ? &(struct xs_ctx){ (c)->tx_id, (c)->timeout_ns } : NULL)
+
+/* the client's errors are the kernel's numbers; apps compare with their libc's <errno.h> */
+static int err(int r)
+{
+	return (int)libc_err(r);
+}
 
 int pvh_xenstore_available(void)
 {
@@ -23,27 +30,27 @@ const char *pvh_xenstore_home(void)
 
 int pvh_xenstore_read(const struct pvh_xenstore_ctx *c, const char *path, char *buf, size_t cap)
 {
-	return xs_read(CTX(c), path, buf, cap);
+	return err(xs_read(CTX(c), path, buf, cap));
 }
 
 int pvh_xenstore_write(const struct pvh_xenstore_ctx *c, const char *path, const char *value)
 {
-	return xs_write(CTX(c), path, value);
+	return err(xs_write(CTX(c), path, value));
 }
 
 int pvh_xenstore_mkdir(const struct pvh_xenstore_ctx *c, const char *path)
 {
-	return xs_mkdir(CTX(c), path);
+	return err(xs_mkdir(CTX(c), path));
 }
 
 int pvh_xenstore_rm(const struct pvh_xenstore_ctx *c, const char *path)
 {
-	return xs_rm(CTX(c), path);
+	return err(xs_rm(CTX(c), path));
 }
 
 int pvh_xenstore_directory(const struct pvh_xenstore_ctx *c, const char *path, char ***list)
 {
-	return xs_directory(CTX(c), path, list);
+	return err(xs_directory(CTX(c), path, list));
 }
 
 struct tx_call {
@@ -56,7 +63,8 @@ static int tx_adapter(const struct xs_ctx *tx, void *arg)
 	struct tx_call *call = arg;
 	struct pvh_xenstore_ctx c = { tx->tx_id, tx->timeout_ns };
 
-	return call->fn(&c, call->arg);
+	/* the app's errno (its libc's numbers) back into the kernel's, so -EAGAIN still retries */
+	return (int)libc_err_to_sys(call->fn(&c, call->arg));
 }
 
 int pvh_xenstore_transaction(const struct pvh_xenstore_ctx *c,
@@ -64,7 +72,7 @@ int pvh_xenstore_transaction(const struct pvh_xenstore_ctx *c,
 {
 	struct tx_call call = { fn, arg };
 
-	return xs_transaction(CTX(c), tx_adapter, &call);
+	return err(xs_transaction(CTX(c), tx_adapter, &call));
 }
 
 struct pvh_xenstore_watch {
@@ -111,7 +119,7 @@ int pvh_xenstore_unwatch(struct pvh_xenstore_watch *x)
 	/* after a timeout its callback may still be running: leaking beats a use after free */
 	if (r != -ETIMEDOUT)
 		kfree(x);
-	return r;
+	return err(r);
 }
 
 static struct {
@@ -131,12 +139,12 @@ int pvh_xenstore_on_shutdown(void (*hook)(int reboot, void *arg), void *arg)
 	static unsigned n;
 
 	if (n == 8)
-		return -ENOSPC;
+		return err(-ENOSPC);
 	app_hooks[n].fn = hook;
 	app_hooks[n].arg = arg;
 	int r = xenbus_on_shutdown(hook_adapter, (void *)(uintptr_t)n);
 
 	if (!r)
 		n++;
-	return r;
+	return err(r);
 }

@@ -52,7 +52,7 @@ IMAGES := $(APPS:%=$(APP_BUILD)/%.elf) $(APPS:%=$(APP_BUILD)/%-stripped.elf)
 
 # the syscall layer: lib/sys is kernel code (kernel flags, shared); lib/libc is compiled per libc
 LIBSYS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/sys/*.c))
-LIBC_GLUE_OBJS := $(APP_BUILD)/lib/libc/posix.o $(APP_BUILD)/lib/libc/locks.o $(APP_BUILD)/lib/libc/$(LIBC).o
+LIBC_GLUE_OBJS := $(APP_BUILD)/lib/libc/posix.o $(APP_BUILD)/lib/libc/errno.o $(APP_BUILD)/lib/libc/locks.o $(APP_BUILD)/lib/libc/$(LIBC).o
 LIBC_OBJS := $(LIBSYS_OBJS) $(LIBC_GLUE_OBJS)
 LIBC_LDFLAGS := --wrap=main
 LIBC_LINK := --start-group $(LIBC_LIBS) --end-group

@@ -22,62 +22,11 @@
 #define NSIG _NSIG /* picolibc */
 #endif
 
-/* Linux errno (what the kernel returns, negated) -> this libc's number (newlib's differ for some). */
-static int libc_errno(long neg)
-{
-	switch (-neg) {
-	case SYS_EPERM:
-		return EPERM;
-	case SYS_ENOENT:
-		return ENOENT;
-	case SYS_ESRCH:
-		return ESRCH;
-	case SYS_EIO:
-		return EIO;
-	case SYS_EBADF:
-		return EBADF;
-	case SYS_EAGAIN:
-		return EAGAIN;
-	case SYS_ENOMEM:
-		return ENOMEM;
-	case SYS_EFAULT:
-		return EFAULT;
-	case SYS_EBUSY:
-		return EBUSY;
-	case SYS_EEXIST:
-		return EEXIST;
-	case SYS_ENODEV:
-		return ENODEV;
-	case SYS_EINVAL:
-		return EINVAL;
-	case SYS_EMFILE:
-		return EMFILE;
-	case SYS_ENOTTY:
-		return ENOTTY;
-	case SYS_ENOSPC:
-		return ENOSPC;
-	case SYS_ESPIPE:
-		return ESPIPE;
-	case SYS_EROFS:
-		return EROFS;
-	case SYS_ERANGE:
-		return ERANGE;
-	case SYS_ENAMETOOLONG:
-		return ENAMETOOLONG;
-	case SYS_ENOSYS:
-		return ENOSYS;
-	case SYS_ETIMEDOUT:
-		return ETIMEDOUT;
-	default:
-		return EIO;
-	}
-}
-
 /* r < 0: sets errno and returns -1 */
 static long ret(long r)
 {
 	if (r < 0) {
-		errno = libc_errno(r);
+		errno = (int)-libc_err(r);
 		return -1;
 	}
 	return r;
@@ -177,7 +126,7 @@ int isatty(int fd)
 	long r = sys_isatty(fd);
 
 	if (r < 0) {
-		errno = libc_errno(r);
+		errno = (int)-libc_err(r);
 		return 0;
 	}
 	return 1;
@@ -189,7 +138,7 @@ void *sbrk(ptrdiff_t incr)
 	void *p = sys_sbrk(incr, &err);
 
 	if (!p) {
-		errno = libc_errno(err);
+		errno = (int)-libc_err(err);
 		return (void *)-1;
 	}
 	return p;

@@ -10,18 +10,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* base/errno.h's values, repeated here because the glue cannot include it next to <errno.h> */
+/*
+ * The kernel's error numbers (base/errno.h's, Linux's values) under other names, because the glue
+ * and the public API's boundary (libc_err) cannot include base/errno.h next to <errno.h>. lib/sys/
+ * errno.c checks they are base/errno.h's; every one has an entry in lib/libc/errno.c's table.
+ */
 #define SYS_EPERM	 1
 #define SYS_ENOENT	 2
 #define SYS_ESRCH	 3
 #define SYS_EIO		 5
+#define SYS_E2BIG	 7
 #define SYS_EBADF	 9
 #define SYS_EAGAIN	 11
 #define SYS_ENOMEM	 12
+#define SYS_EACCES	 13
 #define SYS_EFAULT	 14
 #define SYS_EBUSY	 16
 #define SYS_EEXIST	 17
 #define SYS_ENODEV	 19
+#define SYS_EISDIR	 21
 #define SYS_EINVAL	 22
 #define SYS_EMFILE	 24
 #define SYS_ENOTTY	 25
@@ -31,7 +38,16 @@
 #define SYS_ERANGE	 34
 #define SYS_ENAMETOOLONG 36
 #define SYS_ENOSYS	 38
+#define SYS_ENOTEMPTY	 39
+#define SYS_EPROTO	 71
+#define SYS_EBADMSG	 74
+#define SYS_EOVERFLOW	 75
+#define SYS_EMSGSIZE	 90
+#define SYS_EISCONN	 106
+#define SYS_ENOTCONN	 107
+#define SYS_ESHUTDOWN	 108
 #define SYS_ETIMEDOUT	 110
+#define SYS_ECANCELED	 125
 
 /* ---- files: fds 0-2 are the console, 3 and up boot modules opened read-only ---- */
 #define SYS_FD_MAX 32
@@ -88,5 +104,15 @@ void **sys_thread_libc_slot(void);
 /* The glue's per-thread setup and teardown, run in every thread pvh_thread_create starts. */
 void libc_thread_start(void);
 void libc_thread_end(void);
+
+/* ---- error numbers: the glue's translation (lib/libc/errno.c), one table for both directions ---- */
+/*
+ * r unchanged when >= 0; a negative kernel errno (SYS_E*) as the negative of the same-named errno
+ * of the libc's <errno.h> (-EIO for one it does not know). Used by the POSIX hooks for errno and
+ * by every public pvh_ function (lib/api) that returns a negative errno.
+ */
+long libc_err(long r);
+/* The other way, for an app's negative errno handed to the kernel (-SYS_EIO when unknown). */
+long libc_err_to_sys(long r);
 
 #endif
