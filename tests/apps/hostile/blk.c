@@ -118,7 +118,9 @@ void hostile_blk(const char *mode)
 	if (!tap_ok(e != NULL, "mode %s known", mode))
 		return;
 	if (e->refused) {
-		/* the verdict comes once the guest closed the disk: no need to wait out blk_wait */
+		/* the driver probes (now, or when the nodes appear); the verdict comes once the guest
+		 * closed the disk: no need to wait out blk_wait */
+		blk_init();
 		hostile_verdict();
 		tap_ok(blk_open("xvda") == NULL, "a disk with absurd geometry is refused");
 		return;
