@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pvhkit/blk.h>
-#include <pvhkit/tap.h>
+#include <pvhkit/result.h>
 #include <pvhkit/thread.h>
 #include "hostile.h"
 
@@ -38,7 +38,7 @@ static int pattern_ok(const uint8_t *b, uint64_t off, size_t len)
 }
 
 /* The counter that names this mode's misbehaviour. */
-static uint64_t counted(const char *mode, const struct blk_stats *st)
+static uint64_t counted(const char *mode, const struct pvh_blk_stats *st)
 {
 	if (!strcmp(mode, "badid"))
 		return st->bad_id;
@@ -58,52 +58,53 @@ static uint64_t counted(const char *mode, const struct blk_stats *st)
 }
 
 /* A 512-byte read into the middle of a guarded buffer: nothing past the request may change. */
-static void overrun(blk_dev_t *d)
+static void overrun(pvh_blk_dev_t *d)
 {
 	uint8_t *b = malloc(2 * GUARD + 512);
 	int guards = 1, r;
 
 	memset(b, 0x5a, 2 * GUARD + 512);
-	r = blk_read(d, 512, b + GUARD, 512);
+	r = pvh_blk_read(d, 512, b + GUARD, 512);
 	for (int i = 0; i < GUARD; i++)
 		guards &= b[i] == 0x5a && b[GUARD + 512 + i] == 0x5a;
-	tap_ok(r == 0 && b[GUARD] == 0xee && b[GUARD + 511] == 0xee,
-	       "a read the backend overfilled returns the sector asked for (%d)", r);
-	tap_ok(guards, "nothing around the buffer was written");
+	pvh_tap_ok(r == 0 && b[GUARD] == 0xee && b[GUARD + 511] == 0xee,
+		   "a read the backend overfilled returns the sector asked for (%d)", r);
+	pvh_tap_ok(guards, "nothing around the buffer was written");
 	free(b);
 }
 
 /* The backend offered absurd features and the disk still works within what we clamped to. */
-static void clamped(blk_dev_t *d, const char *mode)
+static void clamped(pvh_blk_dev_t *d, const char *mode)
 {
-	struct blk_info in;
+	struct pvh_blk_info in;
 	size_t len = 256 * 1024;
 	uint8_t *b = malloc(len);
 
-	blk_info(d, &in);
-	tap_ok(in.ring_pages <= 4 && in.max_segments <= 64,
-	       "%s: ring %u pages, %u segments a request: clamped", mode, in.ring_pages,
-	       in.max_segments);
-	int r = blk_read(d, 0, b, len);
-	tap_ok(r == 0 && pattern_ok(b, 0, len), "a 256 KiB read returns the disk's pattern (%d)",
-	       r);
+	pvh_blk_info(d, &in);
+	pvh_tap_ok(in.ring_pages <= 4 && in.max_segments <= 64,
+		   "%s: ring %u pages, %u segments a request: clamped", mode, in.ring_pages,
+		   in.max_segments);
+	int r = pvh_blk_read(d, 0, b, len);
+	pvh_tap_ok(r == 0 && pattern_ok(b, 0, len),
+		   "a 256 KiB read returns the disk's pattern (%d)", r);
 	free(b);
 }
 
 /* Reads until the mode's failure: the ones before must succeed, that one must fail. */
-static void reads(blk_dev_t *d, const struct expect *e)
+static void reads(pvh_blk_dev_t *d, const struct expect *e)
 {
 	uint8_t *b = malloc(4096);
 
 	for (int i = 1; i <= e->fail_from; i++) {
 		memset(b, 0, 4096);
-		int r = blk_read(d, (uint64_t)(i - 1) * 4096, b, 4096);
+		int r = pvh_blk_read(d, (uint64_t)(i - 1) * 4096, b, 4096);
 
 		if (i < e->fail_from)
-			tap_ok(r == 0 && pattern_ok(b, (uint64_t)(i - 1) * 4096, 4096),
-			       "read %d before the misbehaviour: ok (%d)", i, r);
+			pvh_tap_ok(r == 0 && pattern_ok(b, (uint64_t)(i - 1) * 4096, 4096),
+				   "read %d before the misbehaviour: ok (%d)", i, r);
 		else
-			tap_ok(r == -EIO || r == -ENODEV, "read %d fails with an error: %d", i, r);
+			pvh_tap_ok(r == -EIO || r == -ENODEV, "read %d fails with an error: %d", i,
+				   r);
 	}
 	free(b);
 }
@@ -115,18 +116,18 @@ void hostile_blk(const char *mode)
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (!strcmp(table[i].mode, mode))
 			e = &table[i];
-	if (!tap_ok(e != NULL, "mode %s known", mode))
+	if (!pvh_tap_ok(e != NULL, "mode %s known", mode))
 		return;
 	if (e->refused) {
 		/* the driver probes (now, or when the nodes appear); the verdict comes once the guest
 		 * closed the disk: no need to wait out blk_wait */
-		blk_init();
+		pvh_blk_init();
 		hostile_verdict();
-		tap_ok(blk_open("xvda") == NULL, "a disk with absurd geometry is refused");
+		pvh_tap_ok(pvh_blk_open("xvda") == NULL, "a disk with absurd geometry is refused");
 		return;
 	}
-	blk_dev_t *d = blk_wait("xvda", 20 * SEC);
-	if (!tap_ok(d != NULL, "the hostile disk is offered"))
+	pvh_blk_dev_t *d = pvh_blk_wait("xvda", 20 * SEC);
+	if (!pvh_tap_ok(d != NULL, "the hostile disk is offered"))
 		return;
 	if (!strcmp(mode, "overrun"))
 		overrun(d);
@@ -134,22 +135,23 @@ void hostile_blk(const char *mode)
 		clamped(d, mode);
 	else
 		reads(d, e);
-	struct blk_info in;
-	struct blk_stats st;
+	struct pvh_blk_info in;
+	struct pvh_blk_stats st;
 	if (!e->keeps_disk) {
 		/* the removal runs in xenbus' thread: the stats are final once the grants are back */
 		hostile_verdict();
 	}
-	blk_info(d, &in);
-	blk_stats(d, &st);
-	tap_ok(counted(mode, &st) > 0,
-	       "counted: bad_id %lu dup %lu rsp_prod %lu states %lu timeouts %lu features %lu "
-	       "failed_on_close %lu",
-	       (unsigned long)st.bad_id, (unsigned long)st.dup_rsp, (unsigned long)st.bad_rsp_prod,
-	       (unsigned long)st.bad_states, (unsigned long)st.timeouts,
-	       (unsigned long)st.bad_features, (unsigned long)st.failed_on_close);
-	tap_ok(e->keeps_disk ? in.connected : !in.connected, "the disk is %s",
-	       in.connected ? "still connected" : "failed and closed");
-	tap_ok(st.grants_busy == 0, "no grant left with the backend (%lu)",
-	       (unsigned long)st.grants_busy);
+	pvh_blk_info(d, &in);
+	pvh_blk_stats(d, &st);
+	pvh_tap_ok(counted(mode, &st) > 0,
+		   "counted: bad_id %lu dup %lu rsp_prod %lu states %lu timeouts %lu features %lu "
+		   "failed_on_close %lu",
+		   (unsigned long)st.bad_id, (unsigned long)st.dup_rsp,
+		   (unsigned long)st.bad_rsp_prod, (unsigned long)st.bad_states,
+		   (unsigned long)st.timeouts, (unsigned long)st.bad_features,
+		   (unsigned long)st.failed_on_close);
+	pvh_tap_ok(e->keeps_disk ? in.connected : !in.connected, "the disk is %s",
+		   in.connected ? "still connected" : "failed and closed");
+	pvh_tap_ok(st.grants_busy == 0, "no grant left with the backend (%lu)",
+		   (unsigned long)st.grants_busy);
 }

@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <pvhkit/tap.h>
+#include <pvhkit/result.h>
 #include <pvhkit/thread.h>
 #include <pvhkit/xenstore.h>
 #include "hostile.h"
@@ -18,12 +18,12 @@ void hostile_verdict(void)
 	int r = -1;
 
 	for (int i = 0; i < 300 && r <= 0; i++) {
-		r = xenstore_read(NULL, "data/hostile", v, sizeof(v));
+		r = pvh_xenstore_read(NULL, "data/hostile", v, sizeof(v));
 		if (r <= 0)
 			pvh_sleep_ns(SEC / 10);
 	}
-	tap_ok(r > 0 && !strncmp(v, "ok ", 3), "the backend's grant check: %s",
-	       r > 0 ? v : "no verdict within 30 s");
+	pvh_tap_ok(r > 0 && !strncmp(v, "ok ", 3), "the backend's grant check: %s",
+		   r > 0 ? v : "no verdict within 30 s");
 }
 
 int main(int argc, char **argv)
@@ -40,6 +40,6 @@ int main(int argc, char **argv)
 	uint64_t n = 0;
 	for (int i = 0; i < 3; i++)
 		n += pvh_sleep_ns(SEC / 100) == 0;
-	tap_ok(n == 3, "the guest keeps running after the backend's misbehaviour");
-	return tap_result("hostile");
+	pvh_tap_ok(n == 3, "the guest keeps running after the backend's misbehaviour");
+	return pvh_tap_result("hostile");
 }
