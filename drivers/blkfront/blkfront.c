@@ -287,6 +287,7 @@ static void send(struct blk_dev *d, struct blkfront_req *r, uint8_t op,
 	unsigned long f = spin_lock_irqsave(&d->lock);
 	if (!bad && d->state != BLKFRONT_DEAD) {
 		d->view[s].state = BLKFRONT_SLOT_INFLIGHT;
+		sl->sent_ns = time_monotonic_ns();
 		d->inflight++;
 		notify = push(d, &req);
 		d->st.ring_requests++;
@@ -404,6 +405,8 @@ static void finish(struct blk_dev *d, uint32_t s, int err)
 	complete(d, r, err);
 }
 
+static void fail_broken(struct blk_dev *d, const char *why);
+
 /*
  * Consumes responses: each is copied out of the shared page once, then checked. Completions run
  * after the lock is dropped (they copy data and call the application).
@@ -413,7 +416,7 @@ static void poll(struct blk_dev *d)
 	uint32_t done[BLKFRONT_MAX_SLOTS];
 	int errs[BLKFRONT_MAX_SLOTS];
 	uint32_t nd = 0;
-	int broken = 0;
+	const char *broken = NULL;
 
 	unsigned long f = spin_lock_irqsave(&d->lock);
 	if (d->state == BLKFRONT_DEAD) {
@@ -426,10 +429,10 @@ static void poll(struct blk_dev *d)
 
 		if (!blkfront_rsp_prod_ok(rp, d->rsp_cons, d->req_prod_pvt)) {
 			d->st.bad_rsp_prod++;
-			broken = 1;
+			broken = "the backend's rsp_prod is beyond what we asked";
 			break;
 		}
-		while (d->rsp_cons != rp && nd < BLKFRONT_MAX_SLOTS) {
+		while (d->rsp_cons != rp && nd < BLKFRONT_MAX_SLOTS && !broken) {
 			blkif_response_t rsp;
 			const volatile blkif_response_t *src =
 			    &sr->ring[d->rsp_cons & (d->ring_entries - 1)].rsp;
@@ -441,11 +444,15 @@ static void poll(struct blk_dev *d)
 			int err = 0;
 			switch (blkfront_rsp_check(d->view, d->nslots, rsp.id, rsp.operation,
 						   rsp.status, &s, &err)) {
+			/* a backend that answers what was never asked (or twice) cannot be trusted
+			 * with what is still in flight: Linux's blkfront gives up on it too */
 			case BLKFRONT_RSP_UNKNOWN_ID:
 				d->st.bad_id++;
+				broken = "a response with an id no request had";
 				continue;
 			case BLKFRONT_RSP_NOT_INFLIGHT:
 				d->st.dup_rsp++;
+				broken = "a second response to one request";
 				continue;
 			case BLKFRONT_RSP_WRONG_OP:
 				d->st.wrong_op++;
@@ -462,7 +469,7 @@ static void poll(struct blk_dev *d)
 			done[nd] = s;
 			errs[nd++] = err;
 		}
-		if (nd == BLKFRONT_MAX_SLOTS)
+		if (nd == BLKFRONT_MAX_SLOTS || broken)
 			break; /* finish these first; the thread comes back (irq_pending set below) */
 		/* RING_FINAL_CHECK_FOR_RESPONSES */
 		sr->rsp_event = d->rsp_cons + 1;
@@ -475,12 +482,39 @@ static void poll(struct blk_dev *d)
 	spin_unlock_irqrestore(&d->lock, f);
 	for (uint32_t i = 0; i < nd; i++)
 		finish(d, done[i], errs[i]);
-	if (broken) {
-		pr_err(
-		    "blkfront: %s: backend's rsp_prod is beyond what we asked: failing the disk\n",
-		    d->name);
-		blkfront_fail_all(d);
-	}
+	if (broken)
+		fail_broken(d, broken);
+}
+
+/*
+ * The backend broke the protocol (completion thread): every request in flight fails with -EIO
+ * now, and xenbus removes the disk as if the backend had closed (our state Closed, the grants
+ * revoked once it lets go). The first failure is the one reported.
+ */
+static void fail_broken(struct blk_dev *d, const char *why)
+{
+	if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == BLKFRONT_DEAD)
+		return;
+	pr_err("blkfront: %s: %s: failing the disk\n", d->name, why);
+	blkfront_fail_all(d);
+	xenbus_device_fail(d->xb);
+}
+
+/* A request the backend has left unanswered for the disk's io timeout: its name, or NULL. */
+static const char *overdue(struct blk_dev *d)
+{
+	uint64_t now = time_monotonic_ns();
+	int late = 0;
+	unsigned long f = spin_lock_irqsave(&d->lock);
+
+	for (uint32_t s = 0; s < d->nslots && d->state != BLKFRONT_DEAD && !late; s++)
+		late = d->view[s].state == BLKFRONT_SLOT_INFLIGHT &&
+		       now - d->slots[s].sent_ns > d->timeout_ns;
+	spin_unlock_irqrestore(&d->lock, f);
+	if (!late)
+		return NULL;
+	__atomic_add_fetch(&d->st.timeouts, 1, __ATOMIC_RELAXED);
+	return "a request unanswered for io_timeout";
 }
 
 void blkfront_evtchn(evtchn_port_t port, void *arg)
@@ -498,12 +532,18 @@ static void worker(void *arg)
 	struct blk_dev *d = arg;
 
 	for (;;) {
-		WAIT_UNTIL(&d->irq_wq, __atomic_load_n(&d->irq_pending, __ATOMIC_ACQUIRE) ||
-					   __atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE));
+		/* woken each second meanwhile: a backend that never answers must not hang anyone */
+		(void)WAIT_UNTIL_TIMEOUT(&d->irq_wq,
+					 __atomic_load_n(&d->irq_pending, __ATOMIC_ACQUIRE) ||
+					     __atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE),
+					 1000000000ull);
 		if (__atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE))
 			break;
 		__atomic_store_n(&d->irq_pending, 0, __ATOMIC_RELEASE);
 		poll(d);
+		const char *why = overdue(d);
+		if (why)
+			fail_broken(d, why);
 	}
 	/* a broken ring stops us early; fail_all (from remove, or below) finishes the job */
 }
@@ -523,6 +563,7 @@ int blkfront_start(struct blk_dev *d)
 	d->info.ring_entries = d->ring_entries;
 	d->info.max_inflight = d->nslots;
 	d->info.connected = 1;
+	d->timeout_ns = xenbus_io_timeout_ns();
 	d->state = BLKFRONT_CONNECTED;
 	int r = evtchn_bind(d->port, blkfront_evtchn, d);
 	if (r)

@@ -40,6 +40,7 @@ struct blkfront_stats {
 	uint64_t bad_id, dup_rsp, wrong_op, bad_status, bad_rsp_prod;
 	uint64_t grants_busy, failed_on_close;
 	uint64_t notifies, interrupts;
+	uint64_t timeouts, bad_states, bad_features; /* a broken backend (include/pvhkit/blk.h) */
 };
 
 enum blkfront_op { BLKFRONT_READ, BLKFRONT_WRITE, BLKFRONT_FLUSH, BLKFRONT_DISCARD };
@@ -56,9 +57,10 @@ struct blkfront_req {
 	int status;	  /* the first error */
 };
 
-#define BLKFRONT_RING_ORDER_MAX 2    /* 4 pages, 128 entries: more than we keep in flight anyway */
-#define BLKFRONT_POOL_PAGES	1024 /* bounce pages per disk (4 MiB), granted lazily */
-#define BLKFRONT_NO_REF		0xffffffffu
+#define BLKFRONT_RING_ORDER_MAX	   2 /* 4 pages, 128 entries: more than we keep in flight anyway */
+#define BLKFRONT_RING_ORDER_ABSURD 8 /* a max-ring-page-order above this is reported */
+#define BLKFRONT_POOL_PAGES	   1024 /* bounce pages per disk (4 MiB), granted lazily */
+#define BLKFRONT_NO_REF		   0xffffffffu
 
 /* A bounce page: data is copied through these, so callers' buffers need no alignment. */
 struct blkfront_page {
@@ -75,6 +77,7 @@ struct blkfront_slot {
 	uint16_t npages; /* data pages + the indirect page */
 	uint16_t page[BLKFRONT_MAX_SEGS + 1];
 	uint32_t ref[BLKFRONT_MAX_SEGS + 1]; /* per-request grants (non-persistent mode) */
+	uint64_t sent_ns;		     /* when it went on the ring: the io_timeout check */
 };
 
 enum blkfront_state { BLKFRONT_CONNECTING, BLKFRONT_CONNECTED, BLKFRONT_DEAD };
@@ -114,6 +117,7 @@ struct blk_dev {
 	struct waitq space_wq; /* submitters waiting for a slot or pages */
 	struct waitq irq_wq;   /* the completion thread */
 	int irq_pending, stopping;
+	uint64_t timeout_ns; /* a request unanswered this long fails the disk (io_timeout=) */
 	struct thread *worker;
 
 	struct blkfront_stats st;

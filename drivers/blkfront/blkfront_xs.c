@@ -18,6 +18,13 @@ static int negotiate(struct xenbus_front *f)
 	struct blk_dev *d = f->priv;
 	uint64_t order = be_uint(d, "max-ring-page-order", 0);
 
+	if (order > BLKFRONT_RING_ORDER_ABSURD) {
+		/* no ring has 2^9 pages: a confused backend; its smaller rings still work */
+		d->st.bad_features++;
+		pr_warn(
+		    "blkfront: %s: the backend offers max-ring-page-order %lu: absurd, using %u\n",
+		    d->name, order, BLKFRONT_RING_ORDER_MAX);
+	}
 	d->ring_order = order < BLKFRONT_RING_ORDER_MAX ? (uint32_t)order : BLKFRONT_RING_ORDER_MAX;
 	f->nports = 1;
 	int s = xenbus_front_add_share(f, NULL, d->ring_refs, 1, d->ring_order, 0);
@@ -103,6 +110,13 @@ static int read_properties(struct blk_dev *d)
 		in->discard_alignment = a < in->discard_granularity ? (uint32_t)a : 0;
 	}
 	uint64_t ind = be_uint(d, "feature-max-indirect-segments", 0);
+	if (ind > 0xffff) {
+		/* a request counts its segments in 16 bits: more cannot be meant */
+		d->st.bad_features++;
+		pr_warn(
+		    "blkfront: %s: the backend offers %lu indirect segments: absurd, using %u\n",
+		    d->name, ind, BLKFRONT_MAX_SEGS);
+	}
 	d->indirect = ind > BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	d->max_segs = d->indirect ? (uint32_t)(ind < BLKFRONT_MAX_SEGS ? ind : BLKFRONT_MAX_SEGS)
 				  : BLKIF_MAX_SEGMENTS_PER_REQUEST;
@@ -187,6 +201,7 @@ static void blkfront_remove(struct xenbus_device *xb)
 
 	if (!d)
 		return;
+	d->st.bad_states += xb->bad_states;
 	blkfront_fail_all(d);
 	blkfront_hotplug_notify(d, 0);
 	xenbus_switch_state(xb, XenbusStateClosed);

@@ -114,6 +114,24 @@ void nf_teardown(struct netfront *nf)
 		nf_notify_listener(nf, 0);
 }
 
+/*
+ * The backend broke the ring protocol (nf->broken says how; the state is down already): reported
+ * once, the link goes down for the stack, and xenbus removes the device as if the backend had
+ * closed, so the grants are revoked once it lets go. Called outside every lock.
+ */
+void nf_check_broken(struct netfront *nf)
+{
+	if (!__atomic_load_n(&nf->broken, __ATOMIC_ACQUIRE) ||
+	    __atomic_exchange_n(&nf->fail_reported, 1, __ATOMIC_ACQ_REL))
+		return;
+	pr_warn("netfront: %s: %s: link down, closing the device\n", nf->name, nf->broken);
+	waitq_wake_all(&nf->wq);
+	nf_notify_listener(nf, 0);
+	struct xenbus_device *dev = nf->dev;
+	if (dev)
+		xenbus_device_fail(dev);
+}
+
 /* the receiver's side of the teardown: RX buffers and ring, once it no longer reads them */
 static void rx_release(struct netfront *nf)
 {
@@ -163,8 +181,10 @@ static void rx_consume(struct netfront *nf, unsigned n)
 
 static int rx_pending(struct netfront *nf)
 {
-	if (nf->state != NF_UP)
+	if (nf->state == NF_NEW)
 		return 1;
+	if (nf->state == NF_DOWN)
+		return !nf->dev; /* a device being failed: wake when its teardown is done */
 	RING_IDX prod = __atomic_load_n(&nf->rx_sring->rsp_prod, __ATOMIC_ACQUIRE);
 
 	return prod != nf->rx.rsp_cons;
@@ -181,7 +201,12 @@ int netfront_rx_next(struct netfront *nf, struct netfront_rx *out)
 	}
 	for (;;) {
 		if (nf->state != NF_UP) {
-			if (nf->state == NF_DOWN && nf->rx_sring && !nf->dev)
+			nf_check_broken(nf);
+			/* failed by us, not yet torn down: the receiver stays until it can release
+			 * the RX pages (it is their only user), or they would stay granted for good */
+			if (nf->state == NF_DOWN && nf->dev)
+				return 0;
+			if (nf->state == NF_DOWN && nf->rx_sring)
 				rx_release(nf);
 			return nf->state == NF_NEW ? 0 : -ENOTCONN;
 		}
@@ -191,11 +216,13 @@ int netfront_rx_next(struct netfront *nf, struct netfront_rx *out)
 		if (!nf_ring_sane(prod, cons, NF_RX_RING_SIZE)) {
 			/* a producer that ran past our buffers: nothing on this ring can be trusted */
 			nf->st.ring_errors++;
-			pr_warn("netfront: %s: RX producer %u vs consumer %u: device stopped\n",
-				nf->name, prod, cons);
+			pr_warn("netfront: %s: RX producer %u vs consumer %u\n", nf->name, prod,
+				cons);
+			unsigned long f = spin_lock_irqsave(&nf->tx_lock);
+			nf->broken = "the RX producer ran past our buffers";
 			nf->state = NF_DOWN;
-			nf_notify_listener(nf, 0);
-			return -ENOTCONN;
+			spin_unlock_irqrestore(&nf->tx_lock, f);
+			continue; /* down: the branch above waits for the teardown, then releases */
 		}
 		unsigned avail = prod - cons;
 
@@ -265,6 +292,7 @@ static void tx_reap(struct netfront *nf, int arm)
 		    (RING_IDX)(prod - cons) > (RING_IDX)(nf->tx.req_prod_pvt - cons)) {
 			/* more responses than requests: a broken backend; stop sending to it */
 			nf->st.ring_errors++;
+			nf->broken = "the TX producer is beyond our requests";
 			nf->state = NF_DOWN;
 			return;
 		}
@@ -275,8 +303,14 @@ static void tx_reap(struct netfront *nf, int arm)
 			if (r.status == NETIF_RSP_NULL)
 				continue; /* the answer to an extra-info slot: its id is not ours */
 			if (nf_tx_rsp_check(&r, NF_TX_RING_SIZE, nf->tx_inflight)) {
+				/* an id never sent, or answered twice: as Linux's netfront, trust
+				 * nothing more from this backend (a buffer freed twice is reused twice) */
 				nf->st.tx_bad_rsp++;
-				continue;
+				nf->st.ring_errors++;
+				nf->broken = "a TX response naming no request in flight";
+				nf->state = NF_DOWN;
+				nf->tx.rsp_cons = cons + 1;
+				return;
 			}
 			if (r.status != NETIF_RSP_OKAY && r.status != NETIF_RSP_NULL)
 				nf->st.tx_errors++;
@@ -337,6 +371,7 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 
 	if (n == 0 || (gso_size && !netfront_tx_gso_ok(nf)))
 		return -EMSGSIZE;
+	nf_check_broken(nf);
 	if (nf->state != NF_UP)
 		return -ENOTCONN;
 	if (!tx_room(nf, n, extra, 0)) {
@@ -351,6 +386,7 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 	unsigned long f = spin_lock_irqsave(&nf->tx_lock);
 	if (nf->state != NF_UP || nf->tx_nfree < n || RING_FREE_REQUESTS(&nf->tx) < n + extra) {
 		spin_unlock_irqrestore(&nf->tx_lock, f);
+		nf_check_broken(nf);
 		return nf->state != NF_UP ? -ENOTCONN : -EAGAIN;
 	}
 	/* gather the pieces into the slots' pages */

@@ -1,4 +1,4 @@
-/* The backend's "mac" key parsed strictly (pure, host-testable). */
+/* The backend's "mac" key parsed strictly, and checked to be a station's address (pure, host-testable). */
 #include "drivers/netfront/netfront_mac.h"
 #include "base/errno.h"
 
@@ -29,4 +29,9 @@ int nf_parse_mac(const char *s, uint8_t mac[6])
 			s++;
 	}
 	return 0;
+}
+
+int nf_mac_unicast(const uint8_t mac[6])
+{
+	return !(mac[0] & 1) && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
 }

@@ -55,6 +55,8 @@ struct netfront {
 	unsigned rx_held; /* slots of the packet handed out, reposted by rx_done */
 
 	struct netfront_stats st;
+	const char *broken; /* why the backend cannot be trusted any more (set under tx_lock) */
+	int fail_reported;
 	struct netfront *next;
 };
 
@@ -64,5 +66,6 @@ void nf_connected(struct netfront *nf);
 void nf_teardown(struct netfront *nf);
 void nf_event(evtchn_port_t port, void *arg);
 void nf_notify_listener(struct netfront *nf, int up);
+void nf_check_broken(struct netfront *nf);
 
 #endif

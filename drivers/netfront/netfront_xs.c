@@ -95,6 +95,12 @@ static int negotiate(struct xenbus_front *f)
 			return -EINVAL;
 		}
 	}
+	if (!nf_mac_unicast(nf->mac)) {
+		/* a group or all-zero address is no station's: frames from it are dropped or worse */
+		pr_warn("netfront: %s: mac %s is not a station's address: refused\n", nf->name,
+			mac);
+		return -EINVAL;
+	}
 	if (!be_uint(dev, "feature-rx-copy", 0)) {
 		/* page flipping is gone from Linux and never implemented here */
 		pr_warn("netfront: %s: backend lacks feature-rx-copy: refused\n", nf->name);
@@ -182,7 +188,14 @@ static void netfront_remove(struct xenbus_device *dev)
 	if (!nf)
 		return;
 	pr_info("netfront: %s: backend closed: link down\n", nf->name);
-	xenbus_switch_state(dev, XenbusStateClosing);
+	if (__atomic_load_n(&dev->failed, __ATOMIC_ACQUIRE)) {
+		/* we are the ones leaving: the backend unmaps once it sees us Closed */
+		xenbus_switch_state(dev, XenbusStateClosed);
+		if (xenbus_front_wait_closed(dev, XENBUS_FRONT_CLOSE_NS))
+			pr_warn("netfront: %s: the backend did not close\n", nf->name);
+	} else {
+		xenbus_switch_state(dev, XenbusStateClosing);
+	}
 	nf_teardown(nf);
 	dev->priv = NULL;
 }

@@ -155,6 +155,12 @@ static void wake_worker(void)
 	waitq_wake_all(&work_wq);
 }
 
+/* A backend that was connected and now claims to be setting up again. */
+static int backwards(XenbusState old, XenbusState s)
+{
+	return old >= XenbusStateConnected && !closing(old) && s < XenbusStateConnected;
+}
+
 /* The backend's state changed (watch thread): record it; a close schedules the removal. */
 static void backend_changed(struct xs_watch *w, const char *path)
 {
@@ -172,6 +178,16 @@ static void backend_changed(struct xs_watch *w, const char *path)
 		return;
 	__atomic_store_n(&dev->backend_state, s, __ATOMIC_RELEASE);
 	waitq_wake_all(&dev->state_wq);
+	if (backwards(old, s)) {
+		/* no backend goes back from Connected: it lost its state (or lies), we cannot resume */
+		dev->bad_states++;
+		pr_warn(
+		    "xenbus: %s: the backend went from %s back to state %u: failing the device\n",
+		    dev->nodename, old == XenbusStateConnected ? "Connected" : "Reconfiguring",
+		    (unsigned)s);
+		__atomic_store_n(&dev->failed, 1, __ATOMIC_RELEASE);
+		s = XenbusStateClosing; /* the removal below */
+	}
 	if (closing(s) && !closing(old) && dev->driver) {
 		unsigned long f = spin_lock_irqsave(&lock);
 		remove_pending = 1;
@@ -367,12 +383,28 @@ static void work_loop(void *arg)
 			while (d) {
 				struct xenbus_device *next = d->next;
 
-				if (!d->removed && closing(d->backend_state))
+				if (!d->removed && (closing(d->backend_state) ||
+						    __atomic_load_n(&d->failed, __ATOMIC_ACQUIRE)))
 					remove_one(d);
 				d = next;
 			}
 		}
 	}
+}
+
+void xenbus_device_fail(struct xenbus_device *dev)
+{
+	unsigned long f = spin_lock_irqsave(&lock);
+	struct xenbus_device *d = devices;
+
+	while (d && d != dev)
+		d = d->next;
+	if (d) /* still listed: not freed (remove_one unlinks before it frees) */
+		d->failed = 1;
+	remove_pending |= d != NULL;
+	spin_unlock_irqrestore(&lock, f);
+	if (d)
+		wake_worker();
 }
 
 /* Asks the worker for a scan and waits until one that started after the request finished. */

@@ -23,6 +23,8 @@ struct xenbus_device {
 	struct xs_watch state_watch;
 	struct waitq state_wq;
 	int removed;
+	int failed;	     /* the driver or the state watch found the backend broken */
+	uint32_t bad_states; /* times the backend went back from Connected (counted, then failed) */
 	struct xenbus_device *next;
 };
 
@@ -58,6 +60,17 @@ int xenbus_switch_state(struct xenbus_device *dev, XenbusState st);
 int xenbus_wait_backend(struct xenbus_device *dev, XenbusState want, uint64_t timeout_ns);
 
 int xenbus_register_driver(struct xenbus_driver *drv);
+/*
+ * The backend broke the protocol (a driver's ring checks, a timeout): dev is removed as if the
+ * backend had closed (remove runs in the worker thread: requests failed, our state Closed, grants
+ * revoked once the backend lets go). Safe from any thread, and for a device already gone.
+ */
+void xenbus_device_fail(struct xenbus_device *dev);
+/*
+ * How long a backend may leave a request unanswered before the device is failed: the io_timeout=
+ * kernel option (seconds), 30 s by default.
+ */
+uint64_t xenbus_io_timeout_ns(void);
 /* The devices probed so far, in probe order (for tests and diagnostics). */
 struct xenbus_device *xenbus_devices(void);
 

@@ -20,6 +20,8 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "drivers/xenbus/xenbus_front.h"
+#include "kernel/boot.h"
+#include "kernel/cmdline.h"
 #include "kernel/evtchn.h"
 #include "kernel/gnttab.h"
 #include "kernel/pmem.h"
@@ -58,6 +60,14 @@ int xenbus_front_add_share(struct xenbus_front *f, void **va, grant_ref_t *ref, 
 void *xenbus_front_block(const struct xenbus_front *f, unsigned s, unsigned i)
 {
 	return f->share[s].va[i];
+}
+
+uint64_t xenbus_io_timeout_ns(void)
+{
+	unsigned long s = 30;
+
+	cmdline_opt_uint(&boot_cmdline, "io_timeout", &s);
+	return (s ? s : 1) * 1000000000ull;
 }
 
 uint64_t xenbus_front_backend_uint(struct xenbus_device *dev, const char *key, uint64_t def)

@@ -84,6 +84,10 @@ struct pvh_blk_stats {
 	uint64_t grants_busy; /* revocations the backend refused: page parked, not reused */
 	uint64_t failed_on_close;
 	uint64_t notifies, interrupts;
+	/* a broken backend: the disk is failed (-EIO), closed and its grants revoked */
+	uint64_t timeouts;     /* requests unanswered for io_timeout= seconds (default 30) */
+	uint64_t bad_states;   /* the backend went back from Connected */
+	uint64_t bad_features; /* absurd values it offered (clamped, reported) */
 };
 int pvh_blk_stats(pvh_blk_dev_t *d, struct pvh_blk_stats *st);
 

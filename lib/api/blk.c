@@ -108,6 +108,9 @@ int pvh_blk_stats(pvh_blk_dev_t *d, struct pvh_blk_stats *st)
 		.failed_on_close = f.failed_on_close,
 		.notifies = f.notifies,
 		.interrupts = f.interrupts,
+		.timeouts = f.timeouts,
+		.bad_states = f.bad_states,
+		.bad_features = f.bad_features,
 	};
 	return 0;
 }

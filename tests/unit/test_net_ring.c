@@ -342,3 +342,20 @@ Test(netcfg, backend_mac)
 	cr_assert_eq(nf_parse_mac("0:16:3e:5a:01:02", mac), -EINVAL);
 	cr_assert_eq(nf_parse_mac("", mac), -EINVAL);
 }
+
+/* issue 18's "a MAC that is not one": well formed, but no station's address */
+Test(netcfg, backend_mac_not_a_station)
+{
+	uint8_t mac[6];
+
+	cr_assert_eq(nf_parse_mac("00:16:3e:5a:01:02", mac), 0);
+	cr_assert(nf_mac_unicast(mac));
+	cr_assert_eq(nf_parse_mac("02:00:00:00:00:01", mac), 0); /* locally administered: fine */
+	cr_assert(nf_mac_unicast(mac));
+	cr_assert_eq(nf_parse_mac("ff:ff:ff:ff:ff:ff", mac), 0);
+	cr_assert_not(nf_mac_unicast(mac));
+	cr_assert_eq(nf_parse_mac("01:00:5e:00:00:01", mac), 0); /* IPv4 multicast */
+	cr_assert_not(nf_mac_unicast(mac));
+	cr_assert_eq(nf_parse_mac("00:00:00:00:00:00", mac), 0);
+	cr_assert_not(nf_mac_unicast(mac));
+}
