@@ -37,9 +37,9 @@ void startinfo_check_report(struct bootinfo *bi);
 static void options_apply(void)
 {
 	/* ip/gw/dns/gso: lib/lwip; memmap=xen: take the memory map from Xen even when the start info has
-	 * one; maxcpus, acpi_dump: kernel/smp_discover.c */
-	static const char *const known[] = { "loglevel", "memmap", "ip",      "gw",
-					     "dns",	 "gso",	   "maxcpus", "acpi_dump" };
+	 * one; maxcpus, acpi_dump: kernel/smp_discover.c; memreport: lib/sys/mem_report.c */
+	static const char *const known[] = { "loglevel", "memmap",  "ip",	 "gw",	     "dns",
+					     "gso",	 "maxcpus", "acpi_dump", "memreport" };
 	unsigned long level;
 
 	for (int i = 0; i < boot_cmdline.nopts; i++) {

@@ -173,8 +173,8 @@ static int netfront_probe(struct xenbus_device *dev)
 	pr_info("netfront: %s: %02x:%02x:%02x:%02x:%02x:%02x, buffers %u/%u, sg %d, "
 		"csum offload %d, gso %d, split evtchn %d, queues 1 of %d\n",
 		nf->name, nf->mac[0], nf->mac[1], nf->mac[2], nf->mac[3], nf->mac[4], nf->mac[5],
-		nf->tx_n, nf->rx_n, nf->sg, nf->csum_offload,
-		nf->gso_tcpv4, nf->split, nf->max_queues);
+		nf->tx_n, nf->rx_n, nf->sg, nf->csum_offload, nf->gso_tcpv4, nf->split,
+		nf->max_queues);
 	nf_connected(nf);
 	return 0;
 }
