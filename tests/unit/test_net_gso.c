@@ -170,3 +170,81 @@ Test(net_gso, the_super_segment_stays_within_its_buffer)
 	struct nf_gso small = fresh(1000);
 	cr_assert_eq(add(&small, f, segment(f, 0, MSS, 0x10)), 0, "a frame larger than the buffer");
 }
+
+/* A pure ACK of ack number a (the segment() flow; port flipped when other). */
+static size_t pure_ack(uint8_t *f, uint32_t a, int other)
+{
+	size_t n = segment(f, 1000, 0, 0x10);
+
+	f[42] = (uint8_t)(a >> 24);
+	f[43] = (uint8_t)(a >> 16);
+	f[44] = (uint8_t)(a >> 8);
+	f[45] = (uint8_t)a;
+	if (other)
+		f[35] ^= 1;
+	return n;
+}
+
+static int ack(struct nf_ack *a, const uint8_t *f, size_t n)
+{
+	struct netfront_frag fr = { f, (uint32_t)n };
+
+	return nf_ack_take(a, &fr, 1);
+}
+
+static uint32_t held_ack(const struct nf_ack *a)
+{
+	return (uint32_t)a->frame[42] << 24 | (uint32_t)a->frame[43] << 16 |
+	       (uint32_t)a->frame[44] << 8 | a->frame[45];
+}
+
+Test(net_ack, later_acks_of_a_flow_replace_the_held_one)
+{
+	struct nf_ack a = { .len = 0 };
+	uint8_t f[64];
+
+	cr_assert(ack(&a, f, pure_ack(f, 100, 0)));
+	cr_assert(ack(&a, f, pure_ack(f, 3020, 0)));
+	cr_assert_eq(a.len, 54);
+	cr_assert_eq(held_ack(&a), 3020);
+	cr_assert_eq(a.merged, 1);
+	/* across the sequence space's wrap: still later */
+	a.len = 0;
+	cr_assert(ack(&a, f, pure_ack(f, 0xfffffff0u, 0)));
+	cr_assert(ack(&a, f, pure_ack(f, 0x10, 0)));
+	cr_assert_eq(held_ack(&a), 0x10);
+}
+
+Test(net_ack, duplicates_older_acks_and_other_flows_are_not_merged)
+{
+	struct nf_ack a = { .len = 0 };
+	uint8_t f[64];
+
+	cr_assert(ack(&a, f, pure_ack(f, 5000, 0)));
+	cr_assert_not(ack(&a, f, pure_ack(f, 5000, 0)), "a duplicate ACK is a loss signal");
+	cr_assert_not(ack(&a, f, pure_ack(f, 4000, 0)));
+	cr_assert_not(ack(&a, f, pure_ack(f, 6000, 1)), "another flow");
+	cr_assert_eq(held_ack(&a), 5000);
+	cr_assert_eq(a.merged, 0);
+}
+
+Test(net_ack, only_pure_acks_are_held)
+{
+	struct nf_ack a = { .len = 0 };
+	uint8_t f[1600];
+
+	cr_assert_not(ack(&a, f, segment(f, 1, 100, 0x10)), "data");
+	cr_assert_not(ack(&a, f, segment(f, 1, 0, 0x11)), "FIN");
+	cr_assert_not(ack(&a, f, segment(f, 1, 0, 0x18)), "PSH");
+	cr_assert_not(ack(&a, f, segment(f, 1, 0, 0x12)), "SYN");
+	cr_assert_not(ack(&a, f, segment(f, 1, 0, 0x14)), "RST");
+	size_t n = segment(f, 1, 0, 0x10);
+	f[46] = 0x60; /* TCP options */
+	cr_assert_not(ack(&a, f, n));
+	n = segment(f, 1, 0, 0x10);
+	f[20] = 0x20; /* a fragment */
+	cr_assert_not(ack(&a, f, n));
+	cr_assert_eq(a.len, 0);
+	n = segment(f, 1, 0, 0x10);
+	cr_assert(ack(&a, f, n));
+}
