@@ -11,28 +11,22 @@
 
 extern char _image_start[], _end[];
 
-/* a part of the arena someone accounts for (lwIP's memory): at most two */
-static struct {
-	const char *what;
-	const uint64_t *in_use, *peak, *limit;
-} parts[2];
+/* the part of the arena lwIP accounts for (lib/lwip/mem_budget.c), once it has run */
+static const char *part;
+static const uint64_t *part_use, *part_peak, *part_limit;
 
 void sys_mem_account(const char *what, const uint64_t *in_use, const uint64_t *peak,
 		     const uint64_t *limit)
 {
-	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		if (!parts[i].what || parts[i].what == what) {
-			parts[i].what = what;
-			parts[i].in_use = in_use;
-			parts[i].peak = peak;
-			parts[i].limit = limit;
-			return;
-		}
+	part_use = in_use;
+	part_peak = peak;
+	part_limit = limit;
+	part = what;
 }
 
 static uint64_t kib(uint64_t bytes)
 {
-	return (bytes + 1023) / 1024;
+	return (bytes + 1023) >> 10;
 }
 
 /*
@@ -62,11 +56,10 @@ void sys_mem_report(void)
 	    "%lu, shared rings+buffers %lu, libc arena %lu (in use %lu), free %lu, other %lu KiB\n",
 	    kib(image), kib(total), kib(tables), kib(stacks), kib(rest), kib(shared), kib(b.arena),
 	    kib(b.in_use), kib(free), total > known ? kib(total - known) : 0);
-	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]) && parts[i].what; i++)
+	if (part)
 		pr_info(
 		    "memreport: %s %lu KiB in use, peak %lu, limit %lu KiB (in the libc arena)\n",
-		    parts[i].what, kib(*parts[i].in_use), kib(*parts[i].peak),
-		    kib(*parts[i].limit));
+		    part, kib(*part_use), kib(*part_peak), kib(*part_limit));
 }
 
 /* the report when the command line asks for it (memreport), as the guest ends */
