@@ -712,8 +712,12 @@ static int cpu_phase(pvh_blk_dev_t *d, int write, uint64_t span, uint64_t bytes)
 	pvh_printf("BENCH-MARK blk.%s.begin\n", what);
 	pvh_sleep_ns(2000000000ull);
 	for (int i = 0; i < CPU_THREADS; i++) {
-		job[i] = (struct cpu_job){ d, write, i, span - span % (CPU_THREADS * CPU_REQ),
-					   bytes / CPU_REQ / CPU_THREADS, 0 };
+		job[i] = (struct cpu_job){ d,
+					   write,
+					   i,
+					   span - span % (CPU_THREADS * CPU_REQ),
+					   bytes / CPU_REQ / CPU_THREADS,
+					   0 };
 		t[i] = pvh_thread_create("blk-cpu", cpu_worker, &job[i], 0);
 	}
 	for (int i = 0; i < CPU_THREADS; i++) {
