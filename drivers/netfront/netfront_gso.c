@@ -131,38 +131,3 @@ uint16_t nf_gso_finish(struct nf_gso *g)
 	put16(g->buf + TCP + 16, sum);
 	return g->mss;
 }
-
-/* an IPv4 TCP segment of exactly 40 IP bytes (no options, no data), only ACK set, no fragment */
-static int pure_ack(const uint8_t *h, uint32_t flen)
-{
-	if (flen != NF_GSO_HDR || h[12] != 0x08 || h[13] != 0x00 || h[IP] != 0x45 || h[IP + 9] != 6)
-		return 0;
-	if ((h[IP + 6] & 0x3f) || h[IP + 7] || be16(h + IP + 2) != 40 || (h[TCP + 12] >> 4) != 5)
-		return 0;
-	return h[TCP + 13] == TCP_ACK;
-}
-
-int nf_ack_take(struct nf_ack *a, const struct netfront_frag *fr, unsigned n)
-{
-	uint8_t h[NF_GSO_HDR];
-	uint32_t flen = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		flen += fr[i].len;
-	if (flen != NF_GSO_HDR || gather(h, fr, n, 0, NF_GSO_HDR) || !pure_ack(h, flen))
-		return 0;
-	if (a->len) {
-		const uint8_t *p = a->frame;
-
-		/* the same flow: MACs and type, IP addresses, ports; the ack number moved forward */
-		if (memcmp(p, h, ETH) || memcmp(p + IP + 12, h + IP + 12, 8) ||
-		    memcmp(p + TCP, h + TCP, 4))
-			return 0;
-		if ((int32_t)(be32(h + TCP + 8) - be32(p + TCP + 8)) <= 0)
-			return 0;
-		a->merged++;
-	}
-	memcpy(a->frame, h, NF_GSO_HDR);
-	a->len = NF_GSO_HDR;
-	return 1;
-}

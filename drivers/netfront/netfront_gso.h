@@ -45,27 +45,4 @@ static inline void nf_gso_reset(struct nf_gso *g)
 	g->segs = 0;
 }
 
-/*
- * Pure acknowledgements held back: while the stack works through a batch of received segments
- * it acknowledges every second one, and each of those ACKs makes the one before it obsolete
- * (same flow, a later acknowledgement number). Only the latest is sent, when the batch ends
- * (Linux gets the same from GRO: one ACK per aggregated batch). Duplicate ACKs (the same number
- * again: a receiver's loss signal) and anything carrying data or another flag are never merged.
- */
-#define NF_ACK_MAX 64u
-
-struct nf_ack {
-	uint8_t frame[NF_ACK_MAX];
-	uint32_t len;	 /* 0: none held */
-	uint64_t merged; /* ACKs dropped in favour of a later one */
-};
-
-/*
- * Takes a frame (as pieces): 1 when it is a pure IPv4 TCP ACK (no data, no options, only the
- * ACK flag) and either nothing was held or it supersedes the held one (same flow, higher
- * acknowledgement number): it is now the one held. 0 otherwise: the caller sends what is held
- * (a->len bytes of a->frame), sets a->len = 0, and offers the frame again or sends it.
- */
-int nf_ack_take(struct nf_ack *a, const struct netfront_frag *fr, unsigned n);
-
 #endif

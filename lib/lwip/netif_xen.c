@@ -25,7 +25,6 @@ struct xnetif {
 	struct nf_gso
 	    gso; /* TCP segments held until the core lock is released (gso.buf: NULL if off) */
 	uint64_t gso_segs;
-	struct nf_ack ack; /* the latest pure ACK, sent when the core lock is released */
 	pvh_thread_t *rx_thread;
 	int dhcp, added;
 	volatile int link;
@@ -57,31 +56,14 @@ static void gso_flush(struct xnetif *x)
 	nf_gso_reset(g);
 }
 
-/* Sends the pure ACK held back (nf_ack_take), if any. */
-static void ack_flush(struct xnetif *x)
-{
-	struct netfront_frag fr = { x->ack.frame, x->ack.len };
-
-	if (!x->ack.len)
-		return;
-	if (netfront_tx(x->nf, &fr, 1, 0, TX_TIMEOUT_NS))
-		LINK_STATS_INC(link.err);
-	else
-		LINK_STATS_INC(link.xmit);
-	x->ack.len = 0;
-}
-
 /*
  * lwIP's core lock is released (lwipopts.h: UNLOCK_TCPIP_CORE): whatever output ran under it has
- * sent its burst, so the segments held back for coalescing go now, then the latest ACK (it was
- * made after them).
+ * sent its burst, so the segments held back for coalescing go now.
  */
 void pvh_lwip_core_unlock(void)
 {
-	for (unsigned i = 0; i < nifs; i++) {
+	for (unsigned i = 0; i < nifs; i++)
 		gso_flush(&ifs[i]);
-		ack_flush(&ifs[i]);
-	}
 	sys_mutex_unlock(&lock_tcpip_core);
 }
 
@@ -121,19 +103,6 @@ static err_t xen_linkoutput(struct netif *netif, struct pbuf *p)
 		fr[0].data = flat;
 		fr[0].len = p->tot_len;
 		n = 1;
-	}
-	/* a pure ACK waits for the lock's release, superseded by a later one of its flow; anything
-	 * else goes after the ACK held, in the order the stack made them */
-	if (nf_ack_take(&x->ack, fr, n)) {
-		if (flat)
-			mem_free(flat);
-		return ERR_OK;
-	}
-	ack_flush(x);
-	if (nf_ack_take(&x->ack, fr, n)) {
-		if (flat)
-			mem_free(flat);
-		return ERR_OK;
 	}
 	int held = gso_take(x, fr, n);
 	int r = held ? 0 : netfront_tx(x->nf, fr, n, 0, TX_TIMEOUT_NS);
@@ -191,50 +160,6 @@ static void set_link(struct xnetif *x, int up)
 	UNLOCK_TCPIP_CORE();
 }
 
-/* One received frame into lwIP (the core lock held). */
-static void rx_one(struct xnetif *x, const struct netfront_rx *pkt)
-{
-	struct pbuf *p = to_pbuf(pkt);
-
-	/* the bytes are ours now: the slots go back to the backend before lwIP runs */
-	netfront_rx_done(x->nf);
-	if (!p) {
-		LINK_STATS_INC(link.memerr);
-		LINK_STATS_INC(link.drop);
-		return;
-	}
-	int trusted = netfront_rx_csum_trusted(pkt->flags, p->payload, p->len);
-
-	/* a partial sum is only worth completing when someone is going to check it */
-	if (!trusted && (pkt->flags & NETFRONT_RX_CSUM_BLANK) &&
-	    nf_csum_complete(p->payload, p->len) < 0) {
-		LINK_STATS_INC(link.chkerr);
-		pbuf_free(p);
-		return;
-	}
-	LINK_STATS_INC(link.recv);
-	/*
-	 * What tcpip_input does with LWIP_TCPIP_CORE_LOCKING_INPUT, plus lwIP's per-netif checksum
-	 * switches flipped for this one frame: it is processed to the end (TCP/UDP input, or the
-	 * reassembly it completes) before they are back to "check everything" for anything else
-	 * (loopback, other threads).
-	 */
-	if (trusted)
-		NETIF_SET_CHECKSUM_CTRL(&x->netif, CSUM_TRUSTED);
-	err_t e = ethernet_input(p, &x->netif);
-	if (trusted)
-		NETIF_SET_CHECKSUM_CTRL(&x->netif, NETIF_CHECKSUM_ENABLE_ALL);
-	if (e != ERR_OK)
-		pbuf_free(p);
-}
-
-/*
- * The frames waiting are taken in batches under one hold of the core lock (at most RX_BATCH, so
- * sockets' own calls get the lock between them): one lock round trip instead of one per frame,
- * and the ACKs lwIP makes for a batch's segments leave as one (nf_ack_take) when it is released.
- */
-#define RX_BATCH 32
-
 static void *rx_loop(void *arg)
 {
 	struct xnetif *x = arg;
@@ -249,15 +174,40 @@ static void *rx_loop(void *arg)
 			netfront_rx_wait(x->nf, 0);
 			continue;
 		}
-		LOCK_TCPIP_CORE();
-		for (int n = 1;; n++) {
-			rx_one(x, &pkt);
-			if (n == RX_BATCH || (r = netfront_rx_next(x->nf, &pkt)) <= 0)
-				break;
+		struct pbuf *p = to_pbuf(&pkt);
+
+		/* the bytes are ours now: the slots go back to the backend before lwIP runs */
+		netfront_rx_done(x->nf);
+		if (!p) {
+			LINK_STATS_INC(link.memerr);
+			LINK_STATS_INC(link.drop);
+			continue;
 		}
+		int trusted = netfront_rx_csum_trusted(pkt.flags, p->payload, p->len);
+
+		/* a partial sum is only worth completing when someone is going to check it */
+		if (!trusted && (pkt.flags & NETFRONT_RX_CSUM_BLANK) &&
+		    nf_csum_complete(p->payload, p->len) < 0) {
+			LINK_STATS_INC(link.chkerr);
+			pbuf_free(p);
+			continue;
+		}
+		LINK_STATS_INC(link.recv);
+		/*
+		 * What tcpip_input does with LWIP_TCPIP_CORE_LOCKING_INPUT, plus lwIP's per-netif
+		 * checksum switches flipped for this one frame: it is processed to the end (TCP/UDP
+		 * input, or the reassembly it completes) before the lock is released, and the switches
+		 * are back to "check everything" for anything else (loopback, other threads).
+		 */
+		LOCK_TCPIP_CORE();
+		if (trusted)
+			NETIF_SET_CHECKSUM_CTRL(&x->netif, CSUM_TRUSTED);
+		err_t e = ethernet_input(p, &x->netif);
+		if (trusted)
+			NETIF_SET_CHECKSUM_CTRL(&x->netif, NETIF_CHECKSUM_ENABLE_ALL);
 		UNLOCK_TCPIP_CORE();
-		if (r < 0)
-			break;
+		if (e != ERR_OK)
+			pbuf_free(p);
 	}
 	lwip_os_diag("net: %s: link down (backend gone)\n", netfront_name(x->nf));
 	set_link(x, 0);
