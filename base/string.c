@@ -2,11 +2,19 @@
 #include <stdint.h>
 #include "base/string.h"
 
+/*
+ * Eight bytes a step, then the tail: every copy in an image comes here (the libc's memcpy is not
+ * linked over it): netfront's and blkfront's buffers, lwIP's pbufs, socket reads. On hardware
+ * rep movsq is as fast as rep movsb; under emulation (QEMU TCG, the rig) each repetition costs
+ * the same whatever its width, so this made a byte copied cost an eighth of the guest's CPU.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t words = n / 8, rest = n % 8;
 
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(rest) : : "memory");
 	return dst;
 }
 

@@ -39,9 +39,11 @@ void startinfo_check_report(struct bootinfo *bi);
 static void options_apply(void)
 {
 	/* ip/gw/dns/gso: lib/lwip; memmap=xen: take the memory map from Xen even when the start info has
-	 * one; maxcpus, acpi_dump: kernel/smp_discover.c; io_timeout: drivers/xenbus/xenbus_front.c */
-	static const char *const known[] = { "loglevel", "memmap",  "ip",	 "gw",	      "dns",
-					     "gso",	 "maxcpus", "acpi_dump", "io_timeout" };
+	 * one; maxcpus, acpi_dump: kernel/smp_discover.c; io_timeout: drivers/xenbus/xenbus_front.c;
+	 * memreport: lib/sys/mem_report.c */
+	static const char *const known[] = { "loglevel",   "memmap",   "ip",	  "gw",
+					     "dns",	   "gso",      "maxcpus", "acpi_dump",
+					     "io_timeout", "memreport" };
 	unsigned long level;
 
 	for (int i = 0; i < boot_cmdline.nopts; i++) {

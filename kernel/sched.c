@@ -45,6 +45,7 @@ static struct thread boot_thread;
 static struct thread ap_idle[CPU_MAX]; /* each AP's boot context becomes its idle thread */
 static uint8_t clean_fpu[512] __attribute__((aligned(16)));
 static unsigned live_threads;
+static uint64_t stack_bytes; /* stacks of threads not yet reaped (for the memory report) */
 static int next_id = 1;
 static int running;
 static uint64_t idle_mask; /* CPUs halted (or about to) in their idle loop */
@@ -179,6 +180,11 @@ int sched_running(void)
 unsigned thread_count(void)
 {
 	return __atomic_load_n(&live_threads, __ATOMIC_RELAXED);
+}
+
+uint64_t thread_stack_bytes(void)
+{
+	return __atomic_load_n(&stack_bytes, __ATOMIC_RELAXED);
 }
 
 /* Runs in the thread we switched to, with this CPU's lock held: finishes what the switch began. */
@@ -348,6 +354,8 @@ struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg,
 		return NULL;
 	t->stack_size = stack_size ? stack_size : THREAD_STACK_DEFAULT;
 	t->stack = kmalloc(t->stack_size);
+	if (t->stack)
+		__atomic_add_fetch(&stack_bytes, t->stack_size, __ATOMIC_RELAXED);
 	if (!t->stack) {
 		kfree(t);
 		return NULL;
@@ -413,6 +421,7 @@ int thread_join(struct thread *t)
 		schedule();
 	}
 	kfree(t->stack);
+	__atomic_sub_fetch(&stack_bytes, t->stack_size, __ATOMIC_RELAXED);
 	kfree(t);
 	__atomic_fetch_sub(&live_threads, 1, __ATOMIC_RELAXED);
 	return 0;

@@ -54,6 +54,8 @@ __attribute__((noreturn)) void thread_exit(void);
 struct thread *thread_self(void);
 /* Threads alive (created, not yet joined), the boot and idle threads excluded. */
 unsigned thread_count(void);
+/* Bytes of thread stacks allocated and not yet freed (kernel heap; for the memory report). */
+uint64_t thread_stack_bytes(void);
 
 /* Gives the CPU to another runnable thread, if any. */
 void sched_yield(void);

@@ -129,6 +129,8 @@ int paging_init(uint64_t ram_top, void *(*alloc_page)(void));
 #define PAGING_HAS_1G 2 /* the map uses 1 GiB pages */
 /* everything below this address is identity-mapped */
 uint64_t paging_mapped_top(void);
+/* Page-table pages allocated at run time (for the memory report). */
+uint64_t paging_table_pages(void);
 /*
  * Sets one page's access on this CPU's tables (shared by all CPUs): PAGING_NONE unmaps it (a
  * guard page), PAGING_RW is data, PAGING_RWX a code page we write (the AP trampoline). Large

@@ -23,6 +23,18 @@ static spinlock_t paging_lock = SPINLOCK_INIT;
 static uint64_t nx;
 static int huge_1g;		  /* the CPU has 1 GiB pages */
 static void *(*table_page)(void); /* the kernel's: a page, never NULL */
+static uint64_t table_pages;	  /* tables taken from it (the boot tables are in the image) */
+
+uint64_t paging_table_pages(void)
+{
+	return __atomic_load_n(&table_pages, __ATOMIC_RELAXED);
+}
+
+static void *count_table(void *p)
+{
+	__atomic_add_fetch(&table_pages, 1, __ATOMIC_RELAXED);
+	return p;
+}
 
 uint64_t paging_mapped_top(void)
 {
@@ -31,13 +43,13 @@ uint64_t paging_mapped_top(void)
 
 static uint64_t *table_alloc(void)
 {
-	return memset(table_page(), 0, PAGE_SIZE);
+	return memset(count_table(table_page()), 0, PAGE_SIZE);
 }
 
 /* A new table whose 512 entries the caller writes all: not cleared first. */
 static uint64_t *new_full_table(uint64_t *entry)
 {
-	uint64_t *t = table_page();
+	uint64_t *t = count_table(table_page());
 
 	*entry = (uintptr_t)t | PTE_P | PTE_W;
 	return t;

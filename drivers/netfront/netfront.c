@@ -36,10 +36,10 @@ void nf_event(evtchn_port_t port, void *arg)
 	waitq_wake_all(&nf->wq);
 }
 
-/* posts the request for ring position pos: its own buffer, id = position & mask */
+/* posts the request for ring position pos: its own buffer, id = position & (rx_n - 1) */
 static void rx_post(struct netfront *nf, RING_IDX pos)
 {
-	unsigned i = pos & (NF_RX_RING_SIZE - 1);
+	unsigned i = pos & (nf->rx_n - 1);
 	struct netif_rx_request *req = RING_GET_REQUEST(&nf->rx, pos);
 
 	req->id = (uint16_t)i;
@@ -65,17 +65,17 @@ void nf_init_rings(struct netfront *nf)
 	SHARED_RING_INIT(nf->rx_sring);
 	FRONT_RING_INIT(&nf->tx, nf->tx_sring, NF_PAGE_SIZE);
 	FRONT_RING_INIT(&nf->rx, nf->rx_sring, NF_PAGE_SIZE);
-	for (unsigned i = 0; i < NF_TX_RING_SIZE; i++)
+	for (unsigned i = 0; i < nf->tx_n; i++)
 		nf->tx_free[i] = (uint16_t)i;
-	nf->tx_nfree = NF_TX_RING_SIZE;
-	/* every buffer posted: the request producer stays one ring ahead of the responses consumed */
-	for (RING_IDX p = 0; p < NF_RX_RING_SIZE; p++)
+	nf->tx_nfree = nf->tx_n;
+	/* every buffer posted: the request producer stays rx_n ahead of the responses consumed */
+	for (RING_IDX p = 0; p < nf->rx_n; p++)
 		rx_post(nf, p);
-	nf->rx.req_prod_pvt = NF_RX_RING_SIZE;
+	nf->rx.req_prod_pvt = nf->rx_n;
 	/* published before the keys: the backend may look as soon as it sees them */
 	RING_PUSH_REQUESTS(&nf->rx);
-	nf->st.rx_ring_size = NF_RX_RING_SIZE;
-	nf->st.tx_ring_size = NF_TX_RING_SIZE;
+	nf->st.rx_ring_size = nf->rx_n;
+	nf->st.tx_ring_size = nf->tx_n;
 	nf->st.queues = 1;
 }
 
@@ -213,7 +213,7 @@ int netfront_rx_next(struct netfront *nf, struct netfront_rx *out)
 		RING_IDX cons = nf->rx.rsp_cons;
 		RING_IDX prod = __atomic_load_n(&nf->rx_sring->rsp_prod, __ATOMIC_ACQUIRE);
 
-		if (!nf_ring_sane(prod, cons, NF_RX_RING_SIZE)) {
+		if (!nf_ring_sane(prod, cons, nf->rx_n)) {
 			/* a producer that ran past our buffers: nothing on this ring can be trusted */
 			nf->st.ring_errors++;
 			pr_warn("netfront: %s: RX producer %u vs consumer %u\n", nf->name, prod,
@@ -239,7 +239,7 @@ int netfront_rx_next(struct netfront *nf, struct netfront_rx *out)
 		/* one copy of each response: the backend may rewrite the shared page at any time */
 		for (unsigned i = 0; i < avail; i++)
 			memcpy(&copy[i], RING_GET_RESPONSE(&nf->rx, cons + i), sizeof(copy[i]));
-		if (!nf_rx_parse(copy, avail, cons, NF_RX_RING_SIZE, &pkt))
+		if (!nf_rx_parse(copy, avail, cons, nf->rx_n, &pkt))
 			return 0; /* its last slot is still coming */
 		if (pkt.verdict != NF_RX_OK) {
 			rx_count_drop(nf, pkt.verdict);
@@ -302,7 +302,7 @@ static void tx_reap(struct netfront *nf, int arm)
 			memcpy(&r, RING_GET_RESPONSE(&nf->tx, cons), sizeof(r));
 			if (r.status == NETIF_RSP_NULL)
 				continue; /* the answer to an extra-info slot: its id is not ours */
-			if (nf_tx_rsp_check(&r, NF_TX_RING_SIZE, nf->tx_inflight)) {
+			if (nf_tx_rsp_check(&r, nf->tx_n, nf->tx_inflight)) {
 				/* an id never sent, or answered twice: as Linux's netfront, trust
 				 * nothing more from this backend (a buffer freed twice is reused twice) */
 				nf->st.tx_bad_rsp++;

@@ -53,6 +53,8 @@ struct netfront {
 	void *rx_buf[NF_RX_RING_SIZE];
 	grant_ref_t rx_gref[NF_RX_RING_SIZE];
 	unsigned rx_held; /* slots of the packet handed out, reposted by rx_done */
+	/* buffers posted / usable (powers of two, at most the ring: nf_bufs_for), set at negotiate */
+	unsigned rx_n, tx_n;
 
 	struct netfront_stats st;
 	const char *broken; /* why the backend cannot be trusted any more (set under tx_lock) */

@@ -193,3 +193,12 @@ int nf_csum_complete(uint8_t *f, size_t len)
 	l4[off + 1] = (uint8_t)c;
 	return 0;
 }
+
+unsigned nf_bufs_for(uint64_t free_pages, unsigned ring_size)
+{
+	unsigned n = ring_size;
+
+	while (n > NF_MIN_BUFS && 2ull * n * 4 > free_pages)
+		n /= 2;
+	return n;
+}

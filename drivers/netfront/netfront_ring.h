@@ -59,6 +59,17 @@ struct nf_rx_pkt {
 int nf_rx_parse(const union nf_rx_slot *slot, unsigned avail, uint32_t cons, unsigned ring_size,
 		struct nf_rx_pkt *pkt);
 
+/*
+ * How many buffers (one page each) a vif posts on RX and keeps for TX, given the pages free when
+ * it connects: the ring's size (256, what Linux posts) while RX and TX together take at most a
+ * quarter of them, halved until they do, down to NF_MIN_BUFS. A 4 MiB domain gets 32 of each
+ * (256 KiB) instead of 2 MiB it does not have; at 8 MiB free and more nothing changes. Fewer RX
+ * buffers only mean netback queues (or, past its limit, drops) frames sooner when the guest falls
+ * behind; TCP's window is what keeps a sender within that in practice.
+ */
+#define NF_MIN_BUFS 32u /* a 64 KiB TX super-segment takes 17 slots; two of them in flight */
+unsigned nf_bufs_for(uint64_t free_pages, unsigned ring_size);
+
 /* Free-running indices: a peer's producer may lead our consumer by at most the ring's size. */
 static inline int nf_ring_sane(uint32_t prod, uint32_t cons, unsigned ring_size)
 {

@@ -7,6 +7,7 @@
 #include "drivers/xenbus/xenbus.h"
 #include "kernel/evtchn.h"
 #include "kernel/heap.h"
+#include "kernel/pmem.h"
 #include "kernel/printk.h"
 
 static spinlock_t list_lock = SPINLOCK_INIT;
@@ -119,8 +120,11 @@ static int negotiate(struct xenbus_front *f)
 	/* in enum nf_share's order; the backend only reads what we send */
 	xenbus_front_add_share(f, NULL, &nf->tx_ring_ref, 1, 0, 0);
 	xenbus_front_add_share(f, NULL, &nf->rx_ring_ref, 1, 0, 0);
-	xenbus_front_add_share(f, nf->tx_buf, nf->tx_gref, NF_TX_RING_SIZE, 0, 1);
-	xenbus_front_add_share(f, nf->rx_buf, nf->rx_gref, NF_RX_RING_SIZE, 0, 0);
+	/* the buffers: as many as the memory free now allows (nf_bufs_for), the rings' size at most */
+	nf->rx_n = nf_bufs_for(kernel_pmem.free_pages, NF_RX_RING_SIZE);
+	nf->tx_n = nf_bufs_for(kernel_pmem.free_pages, NF_TX_RING_SIZE);
+	xenbus_front_add_share(f, nf->tx_buf, nf->tx_gref, nf->tx_n, 0, 1);
+	xenbus_front_add_share(f, nf->rx_buf, nf->rx_gref, nf->rx_n, 0, 0);
 	return 0;
 }
 
@@ -172,11 +176,11 @@ static int netfront_probe(struct xenbus_device *dev)
 		p = &(*p)->next;
 	*p = nf;
 	spin_unlock_irqrestore(&list_lock, f);
-	pr_info("netfront: %s: %02x:%02x:%02x:%02x:%02x:%02x, rings %u/%u, sg %d, "
+	pr_info("netfront: %s: %02x:%02x:%02x:%02x:%02x:%02x, buffers %u/%u, sg %d, "
 		"csum offload %d, gso %d, split evtchn %d, queues 1 of %d\n",
 		nf->name, nf->mac[0], nf->mac[1], nf->mac[2], nf->mac[3], nf->mac[4], nf->mac[5],
-		(unsigned)NF_TX_RING_SIZE, (unsigned)NF_RX_RING_SIZE, nf->sg, nf->csum_offload,
-		nf->gso_tcpv4, nf->split, nf->max_queues);
+		nf->tx_n, nf->rx_n, nf->sg, nf->csum_offload, nf->gso_tcpv4, nf->split,
+		nf->max_queues);
 	nf_connected(nf);
 	return 0;
 }

@@ -112,6 +112,14 @@ int xenbus_front_wait_closed(struct xenbus_device *dev, uint64_t timeout_ns)
 
 /* ---- shares ---- */
 
+/* pages shared with backends (rings, their buffers), parked ones included: the memory report's */
+static uint64_t shared_pages;
+
+uint64_t xenbus_front_shared_pages(void)
+{
+	return __atomic_load_n(&shared_pages, __ATOMIC_RELAXED);
+}
+
 /* Revokes a block's first n grants: 0, or the number of grants the backend still holds. */
 static unsigned revoke(const struct xenbus_front_share *s, unsigned block, unsigned n)
 {
@@ -127,10 +135,12 @@ static unsigned revoke(const struct xenbus_front_share *s, unsigned block, unsig
 static void drop_block(struct xenbus_front *f, struct xenbus_front_share *s, unsigned i,
 		       unsigned granted)
 {
-	if (revoke(s, i, granted))
+	if (revoke(s, i, granted)) {
 		__atomic_add_fetch(&f->parked, 1u << s->order, __ATOMIC_RELAXED);
-	else
+	} else {
 		page_free(s->va[i], 1u << s->order);
+		__atomic_sub_fetch(&shared_pages, 1u << s->order, __ATOMIC_RELAXED);
+	}
 	s->va[i] = NULL;
 }
 
@@ -143,6 +153,7 @@ static int share_block(struct xenbus_front *f, struct xenbus_front_share *s, uns
 	if (!p)
 		return -ENOMEM;
 	memset(p, 0, n * PAGE_SIZE);
+	__atomic_add_fetch(&shared_pages, n, __ATOMIC_RELAXED);
 	s->va[i] = p;
 	for (unsigned k = 0; k < n; k++) {
 		int ref = gnttab_grant_access((domid_t)f->dev->otherend_id,

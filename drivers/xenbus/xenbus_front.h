@@ -66,6 +66,8 @@ void xenbus_front_init(struct xenbus_front *f, struct xenbus_device *dev,
 /* Declares a share (in negotiate); returns its index or -ENOSPC. */
 int xenbus_front_add_share(struct xenbus_front *f, void **va, grant_ref_t *ref, unsigned count,
 			   unsigned order, int readonly);
+/* Pages all frontends hold shared with backends (rings and buffers), for the memory report. */
+uint64_t xenbus_front_shared_pages(void);
 /* Block i of share s (its first page). */
 void *xenbus_front_block(const struct xenbus_front *f, unsigned s, unsigned i);
 

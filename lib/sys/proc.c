@@ -29,6 +29,7 @@ int sys_sleep_ns(uint64_t ns)
 
 void sys_exit(int status)
 {
+	sys_mem_report_at_exit();
 	kernel_exit(status);
 }
 

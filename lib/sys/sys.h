@@ -75,6 +75,15 @@ struct sys_brk_stats {
 	uint64_t in_use, arena, segments, failures; /* bytes below the break, bytes reserved */
 };
 void sys_brk_stats(struct sys_brk_stats *st);
+/*
+ * The memory report (mem_report.c): what sits in the arena on someone's account (lwIP's memory:
+ * bytes in use, their peak, the limit; read at report time), shown with the rest; the report is
+ * printed now, or as the guest exits when the command line has the option memreport.
+ */
+void sys_mem_account(const char *what, const uint64_t *in_use, const uint64_t *peak,
+		     const uint64_t *limit);
+void sys_mem_report(void);
+void sys_mem_report_at_exit(void);
 
 /* ---- time ---- */
 /* -SYS_ENOSYS without a clock (no Xen) */

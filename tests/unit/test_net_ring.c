@@ -359,3 +359,21 @@ Test(netcfg, backend_mac_not_a_station)
 	cr_assert_eq(nf_parse_mac("00:00:00:00:00:00", mac), 0);
 	cr_assert_not(nf_mac_unicast(mac));
 }
+
+/* Buffer counts from free memory: the full ring when plenty, halved as it shrinks, a floor. */
+Test(net_bufs, sized_from_free_memory)
+{
+	cr_expect_eq(nf_bufs_for(1u << 20, RS), RS); /* 4 GiB free */
+	cr_expect_eq(nf_bufs_for(2048, RS), RS);     /* 8 MiB free: 512 pages are a quarter */
+	cr_expect_eq(nf_bufs_for(2047, RS), RS / 2);
+	cr_expect_eq(nf_bufs_for(435, RS), 32); /* a 4 MiB domain's kernel share */
+	cr_expect_eq(nf_bufs_for(10, RS), NF_MIN_BUFS);
+	cr_expect_eq(nf_bufs_for(0, RS), NF_MIN_BUFS);
+	for (uint64_t f = 0; f < 5000; f += 7) {
+		unsigned n = nf_bufs_for(f, RS);
+
+		cr_assert(n >= NF_MIN_BUFS && n <= RS && (n & (n - 1)) == 0);
+		cr_assert(n == NF_MIN_BUFS || 8ull * n <= f, "%u buffers with %lu free", n,
+			  (unsigned long)f);
+	}
+}

@@ -367,9 +367,12 @@ void nf_init_rings(struct netfront *nf)
 	static const uint8_t zero[PAGE_SIZE];
 	int z = !memcmp(nf->tx_sring, zero, PAGE_SIZE) && !memcmp(nf->rx_sring, zero, PAGE_SIZE);
 
-	for (unsigned i = 0; i < NF_TX_RING_SIZE; i++)
+	/* as many buffers as negotiate sized (nf_bufs_for), every one of them shared */
+	z &= nf->tx_n >= NF_MIN_BUFS && nf->tx_n <= NF_TX_RING_SIZE;
+	z &= nf->rx_n >= NF_MIN_BUFS && nf->rx_n <= NF_RX_RING_SIZE;
+	for (unsigned i = 0; i < nf->tx_n && z; i++)
 		z &= !memcmp(nf->tx_buf[i], zero, PAGE_SIZE);
-	for (unsigned i = 0; i < NF_RX_RING_SIZE; i++)
+	for (unsigned i = 0; i < nf->rx_n && z; i++)
 		z &= !memcmp(nf->rx_buf[i], zero, PAGE_SIZE);
 	nf_rings_zeroed = z;
 }
@@ -565,6 +568,7 @@ Test(xenbus_front, blkfront_every_step_fails_and_everything_comes_back)
 
 Test(xenbus_front, netfront_every_step_fails_and_everything_comes_back)
 {
+	kernel_pmem.free_pages = 1u << 20; /* plenty: a full ring of buffers each way */
 	int n = every_step_fails(net_world, netfront_init);
 
 	/* InitWait, 514 pages each allocated and granted, two ports, the transaction (start, 9
@@ -574,6 +578,17 @@ Test(xenbus_front, netfront_every_step_fails_and_everything_comes_back)
 	cr_assert_eq(binds, 2);
 	cr_assert(nf_rings_zeroed, "shared pages reached the backend with old contents");
 	cr_assert_eq(grants_out, 2 + NF_TX_RING_SIZE + NF_RX_RING_SIZE);
+}
+
+/* A small domain (a quarter of 400 free pages for buffers): 32 each way, all shared, all back. */
+Test(xenbus_front, netfront_small_memory_shares_fewer_buffers)
+{
+	kernel_pmem.free_pages = 400;
+	int n = every_step_fails(net_world, netfront_init);
+
+	cr_assert_eq(n, 1 + 2 * (2 + 32 + 32) + 2 + 11 + 1 + 1, "%d", n);
+	cr_assert(nf_rings_zeroed, "shared pages reached the backend with old contents");
+	cr_assert_eq(grants_out, 2 + 32 + 32);
 }
 
 /* A backend that keeps its mapping after we close: its pages are parked, never freed. */

@@ -3,7 +3,9 @@
  * self-test guest (tests/xen/blk-bench builds it static and puts it in a ramdisk). O_DIRECT and
  * Linux AIO (raw syscalls, as fio's libaio engine) so queue depth means the same on both sides:
  * sequential 256 KiB requests 8 in flight, random 4 KiB at queue depth 1 and 32 for 3 s each.
- * Prints "BLK-BENCH name value unit" lines like apps/blk.
+ * Prints "BLK-BENCH name value unit" lines like apps/blk. Then 1 GiB written and read between
+ * "BENCH-MARK" lines (idle 2 s after each), for the guest CPU per MiB dom0 measures
+ * (tests/xen/bench-marks), as apps/blk does.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -106,6 +108,18 @@ static uint64_t next_seq(void)
 	seq_off += 256 * 1024;
 	return o;
 }
+static uint64_t next_wrap(void)
+{
+	uint64_t o = seq_off % span;
+	seq_off += 256 * 1024;
+	return o;
+}
+static void mark(const char *what)
+{
+	printf("BENCH-MARK %s\n", what);
+	fflush(stdout);
+	sleep(2);
+}
 static uint64_t next_rand(void)
 {
 	return (rnd() % (span / 4096)) * 4096;
@@ -145,6 +159,16 @@ int main(int argc, char **argv)
 		ops = run(r[i].write, r[i].depth, 4096, next_rand, UINT64_MAX, 3000000000ull, &t);
 		printf("BLK-BENCH blk.%s.linux %llu IOPS\n", r[i].name,
 		       (unsigned long long)(ops ? ops * 1000000000ull / t : 0));
+	}
+	for (int w = 1; w >= 0; w--) {
+		mark(w ? "blk.seq_write.begin" : "blk.seq_read.begin");
+		seq_off = 0;
+		ops = run(w, 8, 256 * 1024, next_wrap, 4096, UINT64_MAX, &t);
+		if (w)
+			fsync(fd);
+		if (ops != 4096)
+			return 1;
+		mark(w ? "blk.seq_write.end" : "blk.seq_read.end");
 	}
 	fflush(stdout);
 	return 0;

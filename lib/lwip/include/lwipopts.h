@@ -63,9 +63,20 @@ void pvh_lwip_core_unlock(void);
 #define LWIP_DNS_API_DECLARE_STRUCTS 1
 #define LWIP_NETCONN_FULLDUPLEX	     0
 
-/* memory: lwIP's own heap and pools (static, so the image's size says what networking costs) */
-#define MEM_LIBC_MALLOC		 0
-#define MEMP_MEM_MALLOC		 0
+/*
+ * memory: lwIP's heap and pools come from malloc under a limit sized from the domain's memory
+ * (lib/lwip/mem_budget.c), not from 1.4 MiB of static pools: apps/net runs in 4 MiB. The pool
+ * counts below are then no limits (MEMP_MEM_MALLOC ignores them) but what lwIP's own checks read.
+ */
+#include <stddef.h>
+void *pvh_lwip_malloc(size_t n);
+void pvh_lwip_free(void *p);
+void *pvh_lwip_calloc(size_t count, size_t size);
+#define MEM_LIBC_MALLOC		 1
+#define mem_clib_malloc		 pvh_lwip_malloc
+#define mem_clib_free		 pvh_lwip_free
+#define mem_clib_calloc		 pvh_lwip_calloc
+#define MEMP_MEM_MALLOC		 1
 #define MEM_ALIGNMENT		 8
 #define MEM_SIZE		 (768 * 1024)
 #define MEMP_NUM_NETCONN	 64
