@@ -55,7 +55,7 @@ include lib/mbedtls/mbedtls.mk
 LIB_APP_CFLAGS = $(APP_CFLAGS) -I.
 app_cflags = $(APP_CFLAGS)$(if $(filter $(addsuffix /%,$(TEST_APP_DIRS)),$(1)), $(TEST_APP_FLAGS))
 
-.PHONY: all clean help setup format test test-xen-versions test-matrix test-format test-layers test-unit test-fuzz fuzz test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
+.PHONY: all clean help setup format test test-xen-versions test-matrix test-xtf-mimic test-format test-layers test-unit test-fuzz fuzz test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
 .DEFAULT_GOAL := all
 all: $(IMAGES)
 
@@ -142,6 +142,11 @@ conformance: rig $(BUILD)/conformance.elf
 test-dom0: rig all
 	$(Q)tools/run-tests --on dom0
 
+# An XTF-style harness (tests/xtf-mimic: Xen's CI way, "Test result:" alone) runs the conformance
+# guest unchanged as PVH dom0 on each Xen version
+test-xtf-mimic: rig all
+	$(Q)tests/xtf-mimic/selftest
+
 # the tree follows its one .clang-format (clang-format 14, Debian 12's); `make format` applies it
 FORMAT_FILES = $(shell find base arch kernel drivers lib apps tests include examples -type f -name '*.[ch]' | sort)
 test-format:
@@ -162,7 +167,7 @@ test-layers:
 
 # cheapest first: a broken build or unit fails in seconds, before the rig boots; then the other
 # Xen versions' share of the matrix (tests/matrix)
-test: test-format test-layers test-unit test-fuzz test-qemu test-dom0
+test: test-format test-layers test-unit test-fuzz test-qemu test-dom0 test-xtf-mimic
 	$(Q)$(MAKE) --no-print-directory test-xen
 	$(Q)$(MAKE) --no-print-directory test-xen-versions
 
@@ -223,6 +228,7 @@ help:
 	@echo "make test-xen     the rig self-test and their domU cases on the rig (tools/run-tests --on domU)"
 	@echo "make test-xen-versions  the cases tests/matrix names for the other Xen versions (in make test)"
 	@echo "make test-matrix  every dom0 and domU case on every Xen version, then the table of results"
+	@echo "make test-xtf-mimic  an XTF-style harness (Test result: line) runs the conformance guest as dom0"
 	@echo "make conformance  apps/conformance on QEMU, the rig (domU configurations) and as a PVH dom0: a table"
 	@echo "make install      the SDK for apps built outside this tree: PREFIX=... [DESTDIR=...] (README)"
 	@echo "make test-sdk     make install into a temporary prefix, examples/appliance built outside and booted"
