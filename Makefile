@@ -184,12 +184,12 @@ test-xen-versions: all
 # Every scenario on every Xen version (the default and tests/matrix's), then the table of results
 # (tools/matrix-table; README.md, "The Xen version matrix", shows one). Runs them all, then fails
 # if any case did not end as expected.
-test-matrix: all
+test-matrix: all $(BUILD)/sdk-test/appliance.elf
 	$(Q)tools/setup test
 	$(Q)tools/setup rig
 	$(Q)rc=0; for v in $(DEFAULT_XEN_VERSION) $(MATRIX_VERSIONS); do \
-		tools/run-tests --on dom0 --xen $$v || rc=1; \
-		tools/run-tests --on domU --xen $$v || rc=1; \
+		env -u RIG_DIR $(MAKE) --no-print-directory test-dom0 XEN=$$v || rc=1; \
+		env -u RIG_DIR $(MAKE) --no-print-directory test-xen XEN=$$v || rc=1; \
 	done; tools/matrix-table $(DEFAULT_XEN_VERSION) $(MATRIX_VERSIONS) | tee $(BUILD)/results/matrix.md; \
 	echo "matrix: $(BUILD)/results/matrix.md"; exit $$rc
 DEFAULT_XEN_VERSION := 4.17

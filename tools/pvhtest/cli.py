@@ -365,7 +365,9 @@ def run_tests(argv):
         return EXIT_CODES[RIG]
     verbose = "--verbose" in mine
     t0 = time.monotonic()
-    label = on if not version or version == paths.DEFAULT_XEN else f"{on}-{version}"
+    # per Xen version (--xen or $XEN): build/results/domU.xml for the default, domU-4.20.xml ...
+    xv = paths.xen_version(version)
+    label = on if on == "qemu" or xv == paths.DEFAULT_XEN else f"{on}-{xv}"
     if on == "domU":
         results, code = run_domu(cases, rigd, version, (mine.get("--log") or [None])[-1], verbose, only,
                                  one_boot="--matrix" in mine)
