@@ -55,7 +55,7 @@ include lib/mbedtls/mbedtls.mk
 LIB_APP_CFLAGS = $(APP_CFLAGS) -I.
 app_cflags = $(APP_CFLAGS)$(if $(filter $(addsuffix /%,$(TEST_APP_DIRS)),$(1)), $(TEST_APP_FLAGS))
 
-.PHONY: all clean help setup format test test-format test-layers test-unit test-fuzz fuzz test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
+.PHONY: all clean help setup format test test-xen-versions test-matrix test-xtf-mimic test-format test-layers test-unit test-fuzz fuzz test-qemu test-dom0 test-xen run run-qemu run-xen bench conformance
 .DEFAULT_GOAL := all
 all: $(IMAGES)
 
@@ -184,6 +184,11 @@ conformance: rig $(BUILD)/conformance.elf
 test-dom0: rig all
 	$(Q)tools/run-tests --on dom0
 
+# An XTF-style harness (tests/xtf-mimic: Xen's CI way, "Test result:" alone) runs the conformance
+# guest unchanged as PVH dom0 on each Xen version
+test-xtf-mimic: rig all
+	$(Q)tests/xtf-mimic/selftest
+
 # the tree follows its one .clang-format (clang-format 14, Debian 12's); `make format` applies it
 FORMAT_FILES = $(shell find base arch kernel drivers lib apps tests include examples -type f -name '*.[ch]' | sort)
 test-format:
@@ -202,9 +207,34 @@ test-layers:
 	$(Q)/usr/bin/python3 -m pytest -q tests/tools
 	$(Q)tools/check-layers
 
-# cheapest first: a broken build or unit fails in seconds, before the rig boots
-test: test-format test-layers test-unit test-fuzz test-qemu test-dom0
+# cheapest first: a broken build or unit fails in seconds, before the rig boots; then the other
+# Xen versions' share of the matrix (tests/matrix)
+test: test-format test-layers test-unit test-fuzz test-qemu test-dom0 test-xtf-mimic
 	$(Q)$(MAKE) --no-print-directory test-xen
+	$(Q)$(MAKE) --no-print-directory test-xen-versions
+
+# The Xen versions besides the default: the PVH dom0 and domU cases tests/matrix names for each,
+# the domUs in one rig boot (tools/run-tests --matrix); every rig is built (fetched, pinned,
+# checked) on first use like the default one.
+MATRIX_VERSIONS = $(shell awk '!/^[[:space:]]*#/ && NF { print $$1 }' tests/matrix | sort -u)
+test-xen-versions: all
+	$(Q)tools/setup rig
+	$(Q)for v in $(MATRIX_VERSIONS); do \
+		tools/run-tests --on dom0 --xen $$v --matrix && tools/run-tests --on domU --xen $$v --matrix || exit 1; \
+	done
+
+# Every scenario on every Xen version (the default and tests/matrix's), then the table of results
+# (tools/matrix-table; README.md, "The Xen version matrix", shows one). Runs them all, then fails
+# if any case did not end as expected.
+test-matrix: all $(BUILD)/sdk-test/appliance.elf
+	$(Q)tools/setup test
+	$(Q)tools/setup rig
+	$(Q)rc=0; for v in $(DEFAULT_XEN_VERSION) $(MATRIX_VERSIONS); do \
+		env -u RIG_DIR $(MAKE) --no-print-directory test-dom0 XEN=$$v || rc=1; \
+		env -u RIG_DIR $(MAKE) --no-print-directory test-xen XEN=$$v || rc=1; \
+	done; tools/matrix-table $(DEFAULT_XEN_VERSION) $(MATRIX_VERSIONS) | tee $(BUILD)/results/matrix.md; \
+	echo "matrix: $(BUILD)/results/matrix.md"; exit $$rc
+DEFAULT_XEN_VERSION := 4.17
 
 # ---- running ----
 APP ?= hello
@@ -238,6 +268,9 @@ help:
 	@echo "make test-qemu    the scenario files' qemu cases under QEMU's PVH loader (tools/run-tests --on qemu)"
 	@echo "make test-dom0    their dom0 cases, booted by Xen as its PVH dom0 (tools/run-tests --on dom0)"
 	@echo "make test-xen     the rig self-test and their domU cases on the rig (tools/run-tests --on domU)"
+	@echo "make test-xen-versions  the cases tests/matrix names for the other Xen versions (in make test)"
+	@echo "make test-matrix  every dom0 and domU case on every Xen version, then the table of results"
+	@echo "make test-xtf-mimic  an XTF-style harness (Test result: line) runs the conformance guest as dom0"
 	@echo "make conformance  apps/conformance on QEMU, the rig (domU configurations) and as a PVH dom0: a table"
 	@echo "make install      the SDK for apps built outside this tree: PREFIX=... [DESTDIR=...] (README)"
 	@echo "make test-sdk     make install into a temporary prefix, examples/appliance built outside and booted"

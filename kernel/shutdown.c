@@ -1,5 +1,6 @@
 /* Ends the guest: SCHEDOP_shutdown on Xen, isa-debug-exit on QEMU, else a clean stop with interrupts off. */
 #include <stdarg.h>
+#include <stddef.h>
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/traps.h"
@@ -38,9 +39,23 @@ static __attribute__((noreturn)) void platform_off(unsigned xen_reason, unsigned
 	cpu_halt_forever();
 }
 
+/* "Test result: ..." for XTF-style harnesses, which judge the console's last line alone */
+static char exit_last[128];
+
+void kernel_exit_last_line(const char *line)
+{
+	size_t i = 0;
+
+	for (; line && line[i] && i + 1 < sizeof(exit_last); i++)
+		exit_last[i] = line[i];
+	exit_last[i] = 0;
+}
+
 void kernel_exit(int status)
 {
 	printk(LOG_EMERG, "EXIT: %d\n", status);
+	if (exit_last[0])
+		printk(LOG_EMERG, "%s\n", exit_last);
 	platform_off(SHUTDOWN_poweroff,
 		     status ? XEN_EXIT_CODE_BASE | (status & 0x7f) : SHUTDOWN_poweroff,
 		     (uint32_t)status & 0x7f);

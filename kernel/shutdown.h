@@ -4,6 +4,8 @@
 
 /* Prints "EXIT: <status>" and powers the guest off; the status reaches the runner. */
 __attribute__((noreturn)) void kernel_exit(int status);
+/* A line kernel_exit prints after "EXIT: <status>" (the console's last; NULL: none). */
+void kernel_exit_last_line(const char *line);
 /* Prints "REBOOT" and asks the toolstack to restart the guest (what `xl reboot` requests). */
 __attribute__((noreturn)) void kernel_reboot(void);
 /* Prints "CRASH: <why>" and ends the guest as crashed. */

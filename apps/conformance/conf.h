@@ -8,13 +8,16 @@
  * Outcomes are the result library's (include/pvhkit/result.h), XTF's severities: FAIL = the
  * hypervisor broke the contract; ERROR = the test or its environment could not run it (a broken
  * expectation, a kernel service missing); SKIP = the clause does not apply here (no Xen, no
- * xenstore, a configuration that cannot show it).
+ * xenstore, a configuration that cannot show it). A NOTE is a PASS with a flag: the written clause
+ * holds, but the hypervisor did something the ABI does not promise (or forbid) and a guest might
+ * depend on; it is reported and counted ("N notes"), never a failure.
  */
 #include <pvhkit/result.h>
 
 #define CONF_MSG_MAX 240
 struct conf_result {
 	enum pvh_status status;
+	int note;		/* PASS with a note (conf_note) */
 	char msg[CONF_MSG_MAX]; /* "expected X, saw Y" on FAIL; why on ERROR/SKIP; detail on PASS */
 };
 
@@ -25,6 +28,9 @@ enum pvh_status conf_set(struct conf_result *r, enum pvh_status status, const ch
 #define conf_fail(r, ...)  conf_set(r, PVH_FAIL, __VA_ARGS__)
 #define conf_error(r, ...) conf_set(r, PVH_ERROR, __VA_ARGS__)
 #define conf_skip(r, ...)  conf_set(r, PVH_SKIP, __VA_ARGS__)
+/* Passed, with a note (behaviour beyond the ABI's words); returns PVH_PASS. */
+enum pvh_status conf_note(struct conf_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 const char *conf_status_name(enum pvh_status s); /* "pass", "failure", "error", "skip" */
 
 /* What the runner told us to expect (app arguments; see conf_args.c). -1 / 0 = not given. */

@@ -31,8 +31,13 @@ void conf_report_tap(const struct conf_out *o, unsigned n, const struct conf_rec
 	case PVH_NONE: /* not run: the runner starts every record at PASS */
 	case PVH_PASS:
 		outf(o, "ok %u - %s", n, t->name);
-		if (r->msg[0])
+		if (r->note) {
+			/* passed: the note is a diagnostic, with the clause it goes beyond */
+			outf(o, "#   note: %s", r->msg);
+			outf(o, "#   (beyond the clause: %s (%s))", t->desc, t->ref);
+		} else if (r->msg[0]) {
 			outf(o, "#   %s", r->msg);
+		}
 		return;
 	case PVH_SKIP:
 		outf(o, "ok %u - %s # SKIP %s", n, t->name, r->msg);
@@ -101,10 +106,20 @@ enum pvh_status conf_overall(const struct pvh_tally *t)
 	return t->status == PVH_NONE ? PVH_SKIP : t->status;
 }
 
-void conf_result_text(const struct pvh_tally *t, char *buf, size_t n)
+unsigned conf_notes(const struct conf_record *recs, unsigned n)
 {
-	snprintf(buf, n, "conformance: %u tests, %u passed, %u failed, %u errors, %u skipped",
-		 t->total, t->passed, t->failed, t->errors, t->skipped);
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		k += recs[i].res.status == PVH_PASS && recs[i].res.note;
+	return k;
+}
+
+void conf_result_text(const struct pvh_tally *t, unsigned notes, char *buf, size_t n)
+{
+	snprintf(buf, n,
+		 "conformance: %u tests, %u passed, %u failed, %u errors, %u skipped, %u notes",
+		 t->total, t->passed, t->failed, t->errors, t->skipped, notes);
 }
 
 /* The group of "group.clause": the text before the first dot, at most cap - 1 bytes. */
@@ -170,7 +185,8 @@ void conf_report_junit(const struct conf_out *o, const struct conf_record *recs,
 			switch (rec->res.status) {
 			case PVH_NONE:
 			case PVH_PASS:
-				outf(o, "      <system-out>%s</system-out>", msg);
+				outf(o, "      <system-out>%s%s</system-out>",
+				     rec->res.note ? "note: " : "", msg);
 				break;
 			case PVH_SKIP:
 				outf(o, "      <skipped message=\"%s\"/>", msg);

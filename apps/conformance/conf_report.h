@@ -28,7 +28,9 @@ void conf_totals(const struct conf_record *recs, unsigned n, struct pvh_tally *t
  * (the result library's escalation; no tests at all is SKIP). */
 enum pvh_status conf_overall(const struct pvh_tally *t);
 /* The RESULT line's text after its word (pvh_result prints both): "conformance: N tests, ...". */
-void conf_result_text(const struct pvh_tally *t, char *buf, size_t n);
+void conf_result_text(const struct pvh_tally *t, unsigned notes, char *buf, size_t n);
+/* How many records passed with a note. */
+unsigned conf_notes(const struct conf_record *recs, unsigned n);
 /* XML-escapes s into buf (&, <, >, ", ' and control characters). */
 void conf_xml_escape(const char *s, char *buf, size_t n);
 #endif

@@ -11,7 +11,20 @@ enum pvh_status conf_set(struct conf_result *r, enum pvh_status status, const ch
 	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
 	va_end(ap);
 	r->status = status;
+	r->note = 0;
 	return status;
+}
+
+enum pvh_status conf_note(struct conf_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	r->status = PVH_PASS;
+	r->note = 1;
+	return PVH_PASS;
 }
 
 const char *conf_status_name(enum pvh_status s)

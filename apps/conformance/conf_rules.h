@@ -7,8 +7,8 @@
 #define APPS_CONFORMANCE_CONF_RULES_H
 #include <stdint.h>
 #include "conf.h"
-#include <pvhkit/test/acpi.h>
 #include <pvhkit/test/boot.h>
+#include <pvhkit/test/acpi.h>
 
 /* ---- entry state (docs/misc/pvh.pandoc, "Initial state") ---- */
 enum pvh_status conf_rule_cr0(uint32_t cr0, struct conf_result *r);
@@ -32,18 +32,26 @@ void conf_seg_decode(uint64_t desc, struct conf_seg *out);
 
 /* ---- start info (xen/include/public/arch-x86/hvm/start_info.h) ---- */
 enum pvh_status conf_rule_si_magic(uint32_t magic, struct conf_result *r);
-/* version at least min (1 where the loader is known to fill the memory map, else 0) */
-enum pvh_status conf_rule_si_version(uint32_t version, uint32_t min, struct conf_result *r);
+/*
+ * version 0 or higher (later versions are backwards-compatible); in version 1 and newer the
+ * reserved field "must be zero". min: what this loader is known to write (libxl 1): below it is a
+ * note, not a failure (version 0 is a real ABI).
+ */
+enum pvh_status conf_rule_si_version(uint32_t version, uint32_t reserved, uint32_t min,
+				     struct conf_result *r);
 /* cmdline as copied (NULL when absent): its text before " --cmdline-check=" has e's length and CRC. */
 enum pvh_status conf_rule_cmdline(const char *cmdline, const struct conf_expect *e,
 				  struct conf_result *r);
 struct conf_mem_entry {
 	uint64_t addr, size;
 	uint32_t type;
+	uint32_t reserved; /* "must be zero for Version 1" */
 };
 /*
- * The memory map as given: no overlaps, no wrapping or empty entries, RAM covers the image
- * [img_lo, img_hi), and RAM adds up to about the configured memory (e->memory_mib, when given).
+ * The memory map as given. Failures: an entry whose type is none of XEN_HVM_MEMMAP_TYPE_* (1-7),
+ * a reserved field not zero, an entry past the end of the address space, RAM not adding up to
+ * about the configured memory (e->memory_mib, when given). Notes (start_info.h does not promise
+ * them, guests rely on them): overlapping or empty entries, the image [img_lo, img_hi) not in RAM.
  */
 enum pvh_status conf_rule_memmap(const struct conf_mem_entry *m, unsigned n, uint64_t img_lo,
 				 uint64_t img_hi, const struct conf_expect *e,

@@ -151,9 +151,12 @@ const struct conf_test conf_tests_acpi[] = {
 	{ "acpi.madt", "the MADT is found from the root table and its checksum and entries hold",
 	  "ACPI 6.x 5.2.12 (MADT)", t_madt },
 	{ "acpi.madt-cpus",
-	  "the MADT lists maxvcpus processors (UID = vCPU id), exactly vcpus enabled", LIBXL_PVH,
-	  t_madt_cpus },
-	{ "acpi.no-ioapic", "a PVH domU's MADT has no I/O APIC (no emulated one exists)", LIBXL_PVH,
-	  t_no_ioapic },
+	  "the MADT lists maxvcpus processors, exactly vcpus enabled, unique UIDs (UID = vCPU id: "
+	  "noted if not)",
+	  LIBXL_PVH, t_madt_cpus },
+	{ "acpi.no-ioapic",
+	  "a PVH domU's MADT lists no I/O APIC (none is emulated; noted, the ABI does not forbid "
+	  "it)",
+	  LIBXL_PVH, t_no_ioapic },
 	{ 0 },
 };

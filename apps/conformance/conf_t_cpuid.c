@@ -88,7 +88,8 @@ static void t_vcpu_id(struct conf_result *r, const struct conf_expect *e)
 	if (!need_xen(r))
 		return;
 	if (conf_xen()->cpuid_base + 4 > cpuid_max(conf_xen()->cpuid_base)) {
-		conf_fail(r, "expected leaf %#x (HVM features), saw max leaf %#x",
+		conf_skip(r,
+			  "no leaf %#x (HVM features) below the max leaf %#x: no vCPU id to check",
 			  conf_xen()->cpuid_base + 4, cpuid_max(conf_xen()->cpuid_base));
 		return;
 	}
@@ -126,7 +127,8 @@ const struct conf_test conf_tests_cpuid[] = {
 	  "the MSR from leaf +2 installs the hypercall page; xen_version works",
 	  CPUID_H " (leaf +2), xen/include/public/version.h", t_hypercall },
 	{ "cpuid.vcpu-id",
-	  "leaf +4 EBX (VCPU_ID_PRESENT) equals the MADT processor UID on every CPU",
+	  "leaf +4 EBX (when VCPU_ID_PRESENT) and the MADT processor UID agree on every CPU "
+	  "(libxl's numbering: noted if not)",
 	  CPUID_H " (leaf +4)", t_vcpu_id },
 	{ 0 },
 };

@@ -28,11 +28,15 @@ static void t_version(struct conf_result *r, const struct conf_expect *e)
 	if (!need_gnttab(r))
 		return;
 	long rc = pvh_test_grant_table_op(GNTTABOP_get_version, &v, 1);
-	if (rc || v.version != 1)
-		conf_fail(r,
-			  "expected GNTTABOP_get_version = 1 (the default, never changed), saw rc "
-			  "%ld version %u",
-			  rc, v.version);
+	/* grant_table.h defines versions 1 and 2 and asks guests to "default to version 1"; that a
+	 * domain starts in version 1 is what older guests rely on, not a written rule: a note */
+	if (rc || (v.version != 1 && v.version != 2))
+		conf_fail(
+		    r,
+		    "expected GNTTABOP_get_version to give version 1 or 2, saw rc %ld version %u",
+		    rc, v.version);
+	else if (v.version != 1)
+		conf_note(r, "version %u before the guest chose one (guests rely on 1)", v.version);
 	else
 		conf_pass(r, "version 1");
 }
@@ -163,7 +167,9 @@ static void t_revoke(struct conf_result *r, const struct conf_expect *e)
 }
 
 const struct conf_test conf_tests_gnttab[] = {
-	{ "gnttab.version", "GNTTABOP_get_version reports version 1", GNTTAB_H, t_version },
+	{ "gnttab.version",
+	  "GNTTABOP_get_version reports a defined version (not 1 at start: noted)", GNTTAB_H,
+	  t_version },
 	{ "gnttab.query-size", "GNTTABOP_query_size: 1 <= nr_frames <= max_nr_frames", GNTTAB_H,
 	  t_query_size },
 	{ "gnttab.self-copy", "GNTTABOP_copy through a grant we gave ourselves copies the page",

@@ -14,7 +14,8 @@ static void t_magic(struct conf_result *r, const struct conf_expect *e)
 
 static void t_version(struct conf_result *r, const struct conf_expect *e)
 {
-	conf_rule_si_version(pvh_test_boot_raw()->si.version, conf_is_domu(e) ? 1 : 0, r);
+	conf_rule_si_version(pvh_test_boot_raw()->si.version, pvh_test_boot_raw()->si.reserved,
+			     conf_is_domu(e) ? 1 : 0, r);
 }
 
 static void t_flags(struct conf_result *r, const struct conf_expect *e)
@@ -44,14 +45,17 @@ static int memmap(struct conf_mem_entry *m, struct conf_result *r)
 		return -1;
 	}
 	if (n && !(pvh_test_boot_raw()->copied & PVH_TEST_BOOT_HAVE_MEMMAP)) {
-		conf_fail(r, "expected the memory map below 4 GiB, saw memmap_paddr %#llx",
-			  (unsigned long long)pvh_test_boot_raw()->si.memmap_paddr);
+		conf_note(
+		    r,
+		    "memmap_paddr %#llx: above 4 GiB (allowed; Xen tries to stay below), not read",
+		    (unsigned long long)pvh_test_boot_raw()->si.memmap_paddr);
 		return -1;
 	}
 	for (unsigned i = 0; i < n; i++)
 		m[i] = (struct conf_mem_entry){ pvh_test_boot_raw()->memmap[i].addr,
 						pvh_test_boot_raw()->memmap[i].size,
-						pvh_test_boot_raw()->memmap[i].type };
+						pvh_test_boot_raw()->memmap[i].type,
+						pvh_test_boot_raw()->memmap[i].reserved };
 	return (int)n;
 }
 
@@ -78,8 +82,10 @@ static void t_modules(struct conf_result *r, const struct conf_expect *e)
 		return;
 	}
 	if (n && !(pvh_test_boot_raw()->copied & PVH_TEST_BOOT_HAVE_MODLIST)) {
-		conf_fail(r, "expected the module list below 4 GiB, saw modlist_paddr %#llx",
-			  (unsigned long long)pvh_test_boot_raw()->si.modlist_paddr);
+		conf_note(
+		    r,
+		    "modlist_paddr %#llx: above 4 GiB (allowed; Xen tries to stay below), not read",
+		    (unsigned long long)pvh_test_boot_raw()->si.modlist_paddr);
 		return;
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -101,8 +107,8 @@ static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 	if (!pa) {
 		/* libxl always builds ACPI tables for PVH guests (even with acpi=0 in 4.17) */
 		if (conf_is_domu(e))
-			conf_fail(r, "expected rsdp_paddr set (libxl builds ACPI tables for every "
-				     "PVH domU), saw 0");
+			conf_note(r, "rsdp_paddr 0: no ACPI tables (allowed, pvh.pandoc: \"if "
+				     "present\"; libxl gives every PVH domU some)");
 		else
 			conf_skip(r, "rsdp_paddr is 0: this loader gave no ACPI tables");
 		return;
@@ -129,17 +135,23 @@ static void t_rsdp(struct conf_result *r, const struct conf_expect *e)
 
 const struct conf_test conf_tests_start_info[] = {
 	{ "start_info.magic", "magic is XEN_HVM_START_MAGIC_VALUE (0x336ec578)", SI_H, t_magic },
-	{ "start_info.version", "version 0 or 1 (1, with a memory map, from libxl for a domU)",
+	{ "start_info.version",
+	  "version 0 or later; from version 1 the reserved field is zero (libxl's domUs get 1: "
+	  "noted if not)",
 	  SI_H, t_version },
 	{ "start_info.flags", "SIF_PRIVILEGED|SIF_INITDOMAIN set for the initial domain only",
 	  SI_H " (SIF_* in xen/include/public/xen.h)", t_flags },
 	{ "start_info.cmdline", "cmdline_paddr holds, NUL-terminated, what the toolstack was given",
 	  SI_H, t_cmdline },
 	{ "start_info.memmap",
-	  "the memory map: no overlaps, RAM under the image, RAM = configured memory", SI_H,
-	  t_memmap },
-	{ "start_info.modules", "nr_modules/modlist_paddr: the configured modules, intact, in RAM",
-	  SI_H, t_modules },
-	{ "start_info.rsdp", "rsdp_paddr points at a valid ACPI RSDP", SI_H, t_rsdp },
+	  "the memory map: XEN_HVM_MEMMAP_TYPE_* types, reserved zero, RAM = configured memory "
+	  "(overlaps, empty entries, no RAM under the image: noted)",
+	  SI_H, t_memmap },
+	{ "start_info.modules",
+	  "nr_modules/modlist_paddr: the configured modules, intact (outside RAM: noted)", SI_H,
+	  t_modules },
+	{ "start_info.rsdp",
+	  "rsdp_paddr, when set, points at a valid ACPI RSDP (0 in a domU: noted)",
+	  SI_H ", docs/misc/pvh.pandoc (Hardware description)", t_rsdp },
 	{ 0 },
 };

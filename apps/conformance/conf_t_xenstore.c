@@ -105,18 +105,26 @@ static void t_eacces(struct conf_result *r, const struct conf_expect *e)
 	int w1 = pvh_xenstore_write(NULL, "name", "renamed-by-guest");
 	int w2 = pvh_xenstore_write(NULL, "/local/domain/0/data/pvhkit-conformance", "x");
 	int r3 = pvh_xenstore_read(NULL, "/local/domain/0/name", buf, sizeof(buf));
-	if (w1 != -XEN_EACCES)
+	/*
+	 * xenstore-paths: ~/name is not guest-writable, and another domain's home is not ours to
+	 * write: refused, whatever the error (xenstored says EACCES). Reading dom0's name is the
+	 * toolstack's permission policy (libxl: none for guests), not the protocol's: a note.
+	 */
+	if (w1 >= 0)
 		conf_fail(r,
-			  "expected writing our toolstack-owned 'name' to fail with EACCES, saw %d",
-			  w1);
-	else if (w2 != -XEN_EACCES)
-		conf_fail(r, "expected writing under /local/domain/0 to fail with EACCES, saw %d",
-			  w2);
-	else if (r3 != -XEN_EACCES)
-		conf_fail(r, "expected reading /local/domain/0/name to fail with EACCES, saw %d",
-			  r3);
+			  "expected writing our toolstack-owned 'name' refused, saw it accepted");
+	else if (w2 >= 0)
+		conf_fail(r, "expected writing under /local/domain/0 refused, saw it accepted");
+	else if (r3 >= 0)
+		conf_note(r,
+			  "writes refused (%d, %d); /local/domain/0/name is readable (libxl's "
+			  "permissions refuse it; the protocol does not say)",
+			  w1, w2);
 	else
-		conf_pass(r, "EACCES for our 'name', dom0's data/ and dom0's name");
+		conf_pass(r, "refused: our 'name' %d, dom0's data/ %d, reading dom0's name %d%s",
+			  w1, w2, r3,
+			  w1 == -XEN_EACCES && w2 == -XEN_EACCES && r3 == -XEN_EACCES ? " (EACCES)"
+										      : "");
 }
 
 static volatile unsigned watch_hits;
@@ -177,7 +185,9 @@ const struct conf_test conf_tests_xenstore[] = {
 	  XS_TXT, t_own_keys },
 	{ "xenstore.write-data", "we may write, read back and remove keys under our data/", XS_TXT,
 	  t_write_data },
-	{ "xenstore.eacces", "keys we do not own are refused with EACCES", XS_TXT, t_eacces },
+	{ "xenstore.eacces",
+	  "writes to keys we do not own are refused (any error; reading dom0's: noted)", XS_TXT,
+	  t_eacces },
 	{ "xenstore.watch", "a watch fires when set and when its node changes", XS_TXT, t_watch },
 	{ 0 },
 };

@@ -38,6 +38,11 @@ static uint32_t apic_read(uint32_t reg)
 	return x2apic_mode() ? (uint32_t)rdmsr(0x800 + (reg >> 4)) : *mmio(reg);
 }
 
+uint32_t lapic_read(uint32_t reg)
+{
+	return apic_read(reg);
+}
+
 void lapic_enable(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);

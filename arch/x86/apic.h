@@ -10,6 +10,8 @@
 void lapic_enable(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
+/* A local APIC register by its xAPIC offset (0x80 TPR, 0x100 ISR, 0x200 IRR, ...), either mode. */
+uint32_t lapic_read(uint32_t reg);
 /* 1 when the local APIC runs in x2APIC mode (32-bit ids), 0 in xAPIC mode (8-bit ids). */
 int lapic_x2apic_mode(void);
 

@@ -23,6 +23,12 @@ static inline void irq_window(void)
 	__asm__ volatile("sti; pause; cli" ::: "memory");
 }
 
+/* The same window without PAUSE (nothing a hypervisor intercepts): sti; nop; cli. */
+static inline void irq_window_nopause(void)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 static inline unsigned long irq_save(void)
 {
 	unsigned long flags;

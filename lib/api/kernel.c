@@ -83,3 +83,8 @@ void pvh_exit(int status)
 {
 	kernel_exit(status);
 }
+
+void pvh_exit_last_line(const char *line)
+{
+	kernel_exit_last_line(line);
+}

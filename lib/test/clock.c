@@ -1,8 +1,10 @@
 /* include/pvhkit/test/clock.h (test images only): pvclock arithmetic, per-CPU clock stamps, interrupt and idle steps. */
 #include <stddef.h>
+#include "arch/x86/apic.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/idle_halt.h"
 #include "arch/x86/irq.h"
+#include "arch/x86/xen.h"
 #include "kernel/cpu.h"
 #include "kernel/pvclock.h"
 #include "kernel/time.h"
@@ -83,6 +85,38 @@ void pvh_test_irq_enable(void)
 void pvh_test_irq_window(void)
 {
 	irq_window();
+}
+
+void pvh_test_irq_window_nopause(void)
+{
+	irq_window_nopause();
+}
+
+void pvh_test_pause(void)
+{
+	cpu_relax();
+}
+
+int pvh_test_timer_event(struct pvh_test_timer_event *out)
+{
+	struct cpu *c = this_cpu();
+	struct vcpu_info *vi = c->arch.vcpu_info;
+	unsigned p = c->timer_port, v = IRQ_VECTOR_EVTCHN;
+
+	if (!xen_shared_info || !vi || !p)
+		return -1;
+	*out = (struct pvh_test_timer_event){ .port = p, .vector = v };
+	out->pending = (xen_shared_info->evtchn_pending[p / 64] >> (p % 64)) & 1;
+	out->masked = (xen_shared_info->evtchn_mask[p / 64] >> (p % 64)) & 1;
+	out->selector = (vi->evtchn_pending_sel >> (p / 64)) & 1;
+	out->upcall_pending = vi->evtchn_upcall_pending;
+	out->irr = (lapic_read(0x200 + 0x10 * (v / 32)) >> (v % 32)) & 1;
+	out->isr = (lapic_read(0x100 + 0x10 * (v / 32)) >> (v % 32)) & 1;
+	out->tpr = lapic_read(0x80);
+	for (unsigned w = v / 32; w < 8; w++)
+		out->isr_at_or_above |=
+		    lapic_read(0x100 + 0x10 * w) & (w == v / 32 ? ~0u << (v % 32) : ~0u);
+	return 0;
 }
 
 void pvh_test_idle_halt(void)

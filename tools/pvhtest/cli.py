@@ -6,7 +6,7 @@ import sys
 import tempfile
 import time
 
-from . import dom0, paths, qemu, report, rig, scenario
+from . import dom0, matrix, paths, qemu, report, rig, scenario
 from .scenario import ScenarioError
 from .suite import SELFTEST, SUITE_FILES, host_checks, run_domu, run_each, run_rig_boot, suite_code
 from .verdict import EXIT_CODES, E_USAGE, RIG, judge
@@ -307,6 +307,9 @@ the single-vCPU cases, one more (single-threaded TCG) for the cases with several
   --on PLATFORM       qemu, dom0 or domU
   --xen VERSION       Xen version for dom0/domU (4.17: build/rig; others build/rig-VERSION; or $XEN)
   --only NAME[,NAME]  only these cases
+  --matrix            only the cases tests/matrix names for this platform and Xen version (what
+                      `make test` runs on a version besides the default); domU: all in ONE rig boot,
+                      without the rig's self-test
   --verbose           every console line as it comes
   --log FILE          (domU) the first rig boot's log (default $RIG_DIR/last.log; the second: FILE.smp)
   --list              list the cases that would run
@@ -315,7 +318,8 @@ the single-vCPU cases, one more (single-threaded TCG) for the cases with several
 
 def run_tests(argv):
     try:
-        mine, rest, files = split_args(argv, ("--on", "--xen", "--only", "--log"), ("--verbose", "--list", "--images"))
+        mine, rest, files = split_args(argv, ("--on", "--xen", "--only", "--log"),
+                                       ("--verbose", "--list", "--images", "--matrix"))
         if rest:
             raise Usage(f"unknown option {rest[0]}")
         on = (mine.get("--on") or [None])[-1]
@@ -330,6 +334,18 @@ def run_tests(argv):
         env = paths.script_env(rigd)
         cases = scenario.load(files, on, version, env, check_files=False)
         only = set(",".join(mine.get("--only", [])).split(",")) - {""}
+        if "--matrix" in mine:
+            if on == "qemu":
+                raise Usage("--matrix: QEMU has no Xen version (tests/matrix names dom0 and domU cases)")
+            listed = set(matrix.cases_for(version, on))
+            unknown = listed - {c.name for c in cases}
+            if unknown:
+                raise Usage(f"tests/matrix names no {on} case {', '.join(sorted(unknown))} for Xen "
+                            f"{paths.xen_version(version)}")
+            only = (only & listed) if only else listed
+            if not only:
+                print(f"run-tests: tests/matrix names no {on} case for Xen {paths.xen_version(version)}")
+                return 0
         if only:
             unknown = only - {c.name for c in cases}
             if unknown:
@@ -349,9 +365,12 @@ def run_tests(argv):
         return EXIT_CODES[RIG]
     verbose = "--verbose" in mine
     t0 = time.monotonic()
-    label = on if not version or version == paths.DEFAULT_XEN else f"{on}-{version}"
+    # per Xen version (--xen or $XEN): build/results/domU.xml for the default, domU-4.20.xml ...
+    xv = paths.xen_version(version)
+    label = on if on == "qemu" or xv == paths.DEFAULT_XEN else f"{on}-{xv}"
     if on == "domU":
-        results, code = run_domu(cases, rigd, version, (mine.get("--log") or [None])[-1], verbose, only)
+        results, code = run_domu(cases, rigd, version, (mine.get("--log") or [None])[-1], verbose, only,
+                                 one_boot="--matrix" in mine)
     else:
         results = run_each(cases, on, version, verbose, label)
         code = None

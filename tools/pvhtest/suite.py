@@ -47,7 +47,9 @@ def suite_code(results, rig_done):
 def run_rig_boot(cases, rigd, log, verbose, replay_log=None, label="domU", progress=None):
     """Runs `cases` in one rig boot (or judges a saved log); returns (results, whether dom0 finished)."""
     progress = progress or report.Progress(len(cases), label)
-    console_dir = os.path.join(paths.build_dir(), "test-xen")
+    # build/test-xen for the default rig, build/test-xen-4.20 for build/rig-4.20: versions apart
+    base = os.path.basename(os.path.normpath(rigd))
+    console_dir = os.path.join(paths.build_dir(), "test-xen" + (base[3:] if base.startswith("rig-") else ""))
     results = []
 
     def on_start(job):
@@ -131,20 +133,22 @@ def run_ticking(fn, progress):
     return box["obs"]
 
 
-def run_domu(cases, rigd, version, log, verbose, only):
+def run_domu(cases, rigd, version, log, verbose, only, one_boot=False):
     """The rig's self-test and the single-vCPU cases in one boot; the multi-vCPU cases in a second
-    one on single-threaded TCG (tools/xenrig/README.md, pitfall 17)."""
+    one on single-threaded TCG (tools/xenrig/README.md, pitfall 17). one_boot: every case in one
+    boot (single-threaded TCG when any has several vCPUs: one rig boot costs more than the
+    single-vCPU guests lose), as the version matrix of `make test` runs them."""
     if not rig.build_rig(rigd, version):
         print("run-tests: PLATFORM FAILURE: tools/xenrig/build failed")
         return [], EXIT_CODES[RIG]
     env = paths.script_env(rigd)
     selftest = [] if only else scenario.load([SELFTEST], "domU", version, env, group="rig")
     log = log or os.path.join(rigd, "last.log")
-    one = selftest + [c for c in cases if c.num("vcpus", 1) == 1]
-    smp = [c for c in cases if c.num("vcpus", 1) > 1]
+    one = selftest + [c for c in cases if one_boot or c.num("vcpus", 1) == 1]
+    smp = [c for c in cases if not one_boot and c.num("vcpus", 1) > 1]
     progress = report.Progress(len(one) + len(smp), "domU")
     results, code = [], 0
-    for boot_cases, boot_log, what in ((one, log, "single-vCPU guests"), (smp, log + ".smp", "multi-vCPU guests")):
+    for boot_cases, boot_log, what in ((one, log, "guests" if one_boot else "single-vCPU guests"), (smp, log + ".smp", "multi-vCPU guests")):
         if not boot_cases:
             continue
         progress.say(f"== rig boot: {len(boot_cases)} {what}; log {os.path.relpath(boot_log, paths.TOP)}")

@@ -39,6 +39,21 @@ void pvh_test_irq_disable(void);
 void pvh_test_irq_enable(void);
 /* With interrupts off: lets one pending interrupt in (sti; pause; cli). */
 void pvh_test_irq_window(void);
+/* The same without PAUSE (sti; nop; cli), and a PAUSE alone (interrupts as they are). */
+void pvh_test_irq_window_nopause(void);
+void pvh_test_pause(void);
+
+/*
+ * Where this CPU's VIRQ_TIMER event stands: its port's pending and mask bits, the selector bit,
+ * upcall_pending, and the local APIC's IRR/ISR bits for the upcall vector, anything in service
+ * at or above it, TPR. 0, or -1 without event channels.
+ */
+struct pvh_test_timer_event {
+	uint32_t port, vector;
+	uint8_t pending, masked, selector, upcall_pending, irr, isr;
+	uint32_t isr_at_or_above, tpr;
+};
+int pvh_test_timer_event(struct pvh_test_timer_event *out);
 /* With interrupts off: the kernel's idle halt (enable and halt until an interrupt was handled). */
 void pvh_test_idle_halt(void);
 /* Interrupts that arrived between the idle path's check and its hlt (the hlt was skipped). */

@@ -7,7 +7,9 @@
  * Then a pvclock continuity scan and one-shot timers armed straight with Xen, halted and spinning.
  * Arguments (key=value): n= sleeps of each kind per CPU (default 2000), bound= the lateness in ms
  * above which sleeps are counted and shown (default 200; nothing is judged by time), scan= seconds of
- * spinning on the pvclock per CPU (default 1), raw= one-shot timers per kind (default 200).
+ * spinning on the pvclock per CPU (default 1), raw= one-shot timers per kind (default 200), spin=
+ * how the spinning kinds wait (0: sti; pause; cli, the default; 1: PAUSE with interrupts on
+ * throughout; 2: sti; nop; cli, no PAUSE for a hypervisor to intercept).
  */
 #include <string.h>
 #include <pvhkit/kernel.h>
@@ -25,7 +27,7 @@
 /* a one-shot timer not delivered in this long is lost: generous, as the host may stall the rig */
 #define RAW_LOST_S 30u
 
-static unsigned n_sleeps = 2000, bound_ms = 200, scan_s = 1, n_raw = 200;
+static unsigned n_sleeps = 2000, bound_ms = 200, scan_s = 1, n_raw = 200, spin_kind = 0;
 static uint64_t tsc_rate;
 
 static int64_t tsc_ns(uint64_t from, uint64_t to)
@@ -119,6 +121,9 @@ struct sleeper {
 	/* one-shot timers armed directly */
 	uint64_t raw_max[8], raw_sum[8], raw_lost[8], raw_etime[8];
 	uint64_t raw_gap_at_worst[8]; /* longest TSC gap while spinning for the worst one */
+	/* where the first lost one of each kind stood when it was counted lost (seen: 1) */
+	struct pvh_test_timer_event lost_at[8];
+	int lost_seen[8];
 };
 
 struct wake {
@@ -324,7 +329,13 @@ static void raw_timers(struct sleeper *s)
 				if (now - last > gap)
 					gap = now - last;
 				last = now;
-				if (spin) {
+				if (spin && spin_kind == 1) {
+					/* interrupts on all along */
+					pvh_test_irq_enable();
+					pvh_test_pause();
+				} else if (spin && spin_kind == 2) {
+					pvh_test_irq_window_nopause();
+				} else if (spin) {
 					pvh_test_irq_window();
 				} else {
 					/* the kernel's halt: safe if the VIRQ comes before the hlt */
@@ -336,7 +347,8 @@ static void raw_timers(struct sleeper *s)
 			pvh_test_stamp(&b);
 			pvh_test_irq_enable();
 			if (b.timer_irqs == a.timer_irqs) {
-				s->raw_lost[k]++;
+				if (!s->raw_lost[k]++)
+					s->lost_seen[k] = !pvh_test_timer_event(&s->lost_at[k]);
 				continue;
 			}
 			int64_t d = (int64_t)(b.raw - a.raw) - raw_deltas[k % 4];
@@ -431,6 +443,14 @@ static void report(struct sleeper *s)
 		    (unsigned long)(s->raw_gap_at_worst[k] / US),
 		    (unsigned long)(got ? s->raw_sum[k] / got / US : 0), s->raw_lost[k], RAW_LOST_S,
 		    s->raw_etime[k]);
+		const struct pvh_test_timer_event *l = &s->lost_at[k];
+		if (s->lost_seen[k])
+			pvh_tap_diag(
+			    "  first lost one, when counted lost: port %u pending %u masked "
+			    "%u, selector %u, upcall_pending %u; LAPIC vector %#x IRR %u ISR "
+			    "%u, in service at or above it %#x, TPR %#x",
+			    l->port, l->pending, l->masked, l->selector, l->upcall_pending,
+			    l->vector, l->irr, l->isr, l->isr_at_or_above, l->tpr);
 	}
 }
 
@@ -448,7 +468,8 @@ int main(int argc, char **argv)
 	}
 	for (int i = 1; i < argc; i++)
 		if (!arg_num(argv[i], "n", &n_sleeps) && !arg_num(argv[i], "bound", &bound_ms) &&
-		    !arg_num(argv[i], "scan", &scan_s) && !arg_num(argv[i], "raw", &n_raw))
+		    !arg_num(argv[i], "scan", &scan_s) && !arg_num(argv[i], "raw", &n_raw) &&
+		    !arg_num(argv[i], "spin", &spin_kind))
 			pvh_tap_diag("unknown argument %s", argv[i]);
 	pvh_smp_info(&si);
 	tsc_rate = si.tsc_hz;

@@ -94,3 +94,55 @@ def test_old_rig_lines_are_read_as_domu(tmp_path, capsys):
         ("old", "pass", "/b/hello.elf", 30), ("new", "exit:3", "/b/fault.elf", 60)]
     assert "no ON column" in capsys.readouterr().err
     assert scenario.load(f, "qemu", None, ENV, False) == []
+
+
+def test_the_version_matrix_names_existing_cases():
+    from pvhtest import matrix
+    m = matrix.read()
+    assert ("4.20", "domU") in m and ("4.20", "dom0") in m
+    for (version, platform), names in m.items():
+        have = {c.name for c in load(platform, version=version)}
+        assert set(names) <= have, (version, platform, set(names) - have)
+    # what the issue asks of make test on 4.20: the conformance guest as domU and dom0, the core guests
+    assert {"conformance"} <= set(m[("4.20", "dom0")])
+    assert {"hello", "xs-basic", "blk-two", "net-basic", "conf-1v"} <= set(m[("4.20", "domU")])
+    assert any(c.num("vcpus", 1) > 1 for c in load("domU", version="4.20") if c.name in m[("4.20", "domU")])
+
+
+@pytest.mark.parametrize("text,why", [
+    ("4.20 qemu hello\n", "QEMU has no Xen version"),
+    ("4.x domU hello\n", "bad Xen version"),
+    ("4.20 domU\n", "need VERSION PLATFORM"),
+    ("4.20 domU a\n4.20 domU b\n", "a second line"),
+])
+def test_bad_matrix_lines_are_refused(tmp_path, text, why):
+    from pvhtest import matrix
+    f = tmp_path / "m"
+    f.write_text(text)
+    with pytest.raises(ScenarioError, match=why):
+        matrix.read(str(f))
+
+
+def test_conformance_check_judges_against_the_known_failure_table(tmp_path):
+    import subprocess
+    tool = os.path.join(TOP, "tools", "conformance-check")
+    log = tmp_path / "log"
+    base = "hypervisor: Xen {v} (CPUID base 0x40000000)\nok 1 - entry.cr0\n{root}\nRESULT: {w} conformance: 2 tests\n"
+    fail = "not ok 2 - acpi.root # failure: expected a valid XSDT, saw error -22"
+
+    def run(v, root, w, config="dom0"):
+        log.write_text(base.format(v=v, root=root, w=w))
+        return subprocess.run([tool, config, str(log)], capture_output=True, text=True)
+
+    p = run("4.17", fail, "FAIL")          # listed for 4.17's dom0: known
+    assert p.returncode == 0 and "known failure on Xen 4.17" in p.stdout
+    p = run("4.20", fail, "FAIL")          # not listed for 4.20: a new failure
+    assert p.returncode == 1 and "NEW failure" in p.stdout
+    p = run("4.17", fail, "FAIL", "domU")  # listed for dom0 only
+    assert p.returncode == 1
+    p = run("4.20", "ok 2 - acpi.root", "PASS")
+    assert p.returncode == 0 and "fixed here" in p.stdout
+    p = run("4.17", "ok 2 - acpi.root", "PASS")
+    assert p.returncode == 0 and "fixed on Xen 4.17" in p.stdout
+    log.write_text("hypervisor: Xen 4.17\nok 1 - entry.cr0\n")  # no RESULT: the guest never finished
+    assert subprocess.run([tool, "dom0", str(log)], capture_output=True).returncode == 1
