@@ -183,8 +183,10 @@ static void follow(void)
 			reported = 0;
 		}
 		if (refused() != seen_refused) {
+			/* reported again, for dom0 to see the count; no new CPU, no latency */
 			seen_refused = refused();
 			reported = 0;
+			since = now_ns();
 		}
 		uint64_t lat;
 		/* the requested count is read from xenstore: every 20 ms at most */

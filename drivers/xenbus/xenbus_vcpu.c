@@ -107,6 +107,7 @@ static void reconcile(void)
 		/* a request seen before, or one that matches what is, needs nothing */
 		if (want < 0 || !is_new(id, want) || smp_vcpu_state(id) == want)
 			continue;
+		pr_info("xenbus: cpu/%u/availability: %s\n", id, want ? "online" : "offline");
 		int r = smp_vcpu_set(id, want);
 		xenbus_vcpu_stats.requests++;
 		acted++;
