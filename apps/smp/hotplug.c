@@ -2,7 +2,9 @@
  * smp's "hotplug" mode (issue 21): a checked parallel count kept spread over whatever CPUs are
  * online while the toolstack changes them (`xl vcpu-set`; the dom0 side is tests/xen/smp-vcpu-set).
  * One worker per possible CPU counts in chunks (an atomic total, its own count, a spinlock-guarded
- * total) and yields; after each change (pvh_cpu_on_change) the workers are pinned round-robin over
+ * total) and naps 1 ms between chunks (on its CPU's timer, so timers move with offline CPUs too;
+ * and on the rig, vCPUs that never rest starved dom0's one vCPU until `xl vcpu-set` hung in it);
+ * after each change (pvh_cpu_on_change) the workers are pinned round-robin over
  * the online CPUs. When every online CPU has counted since the change, every worker has moved on,
  * and as many CPUs run as cpu/N/availability asks for, the state is reported to dom0 in
  * data/smp/online ("<online> <mask> <refused> <us from change to last new CPU used>").
@@ -21,6 +23,7 @@
 
 #define WORKERS_MAX   64
 #define CHUNK	      2000
+#define NAP_NS	      1000000
 #define STEP_LIMIT_NS (60ull * 1000000000ull) /* a step not settled by then fails */
 
 struct worker {
@@ -69,7 +72,7 @@ static void *worker(void *arg)
 		pvh_spin_unlock(&lock);
 		__atomic_store_n(&used_ns[pvh_cpu_self() & 63], now_ns(), __ATOMIC_RELEASE);
 		__atomic_store_n(&me->chunks, me->chunks + 1, __ATOMIC_RELEASE);
-		pvh_thread_yield();
+		pvh_sleep_ns(NAP_NS);
 	}
 	return NULL;
 }
