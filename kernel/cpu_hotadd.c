@@ -3,8 +3,8 @@
  * maxvcpus is above its vcpus), started later when the toolstack brings them online. Each gets,
  * at boot, its stacks (a guard page splits a large page, which only the boot CPU's TLB learns
  * of before the APs run); at hot-plug its struct cpu, its tables and the very start-up a boot-time
- * AP gets (kernel/smp.c: vcpu_info, VCPUOP_initialise/VCPUOP_up, then on it upcall vector, timer,
- * IPI channel and its idle thread with its run queue).
+ * AP gets (kernel/smp.c: vcpu_info, VCPUOP_initialise/VCPUOP_up, then on it kernel/vcpu_attach.c's
+ * upcall vector, timer and IPI channel, and its idle thread with its run queue).
  */
 #include <stddef.h>
 #include "arch/x86/tsc.h"
@@ -20,11 +20,9 @@ unsigned smp_nspares;
 void smp_spares_prepare(void)
 {
 	for (unsigned i = 0; i < smp_nspares; i++)
-		if (smp_stacks_alloc(&smp_spares[i].stacks)) {
-			smp_spares[i].stacks.top = 0;
+		if (smp_stacks_alloc(&smp_spares[i].stacks))
 			pr_warn("smp: no memory for vCPU %u's stacks: it cannot be hot-plugged\n",
 				smp_spares[i].vcpu_id);
-		}
 }
 
 static struct smp_spare *spare_of(uint32_t vcpu_id)

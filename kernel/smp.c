@@ -69,7 +69,7 @@ static __attribute__((noreturn)) void ap_main(void *arg)
 	cpu_init_ap(&c->arch);
 	traps_load();
 	check_vcpu_id(c);
-	vcpu_attach_self(c);
+	vcpu_attach(c);	   /* its upcall vector, timer and IPIs */
 	sched_ap_enter(c); /* publishes c->online and becomes this CPU's idle thread */
 }
 
@@ -123,8 +123,10 @@ static int start_sipi(struct cpu *c, uint64_t stack_top)
  */
 int smp_stacks_alloc(struct ap_stacks *s)
 {
-	if (!(s->top = stack_alloc_guarded(AP_STACK_PAGES)) || cpu_ist_stacks(s->ist))
+	if (!(s->top = stack_alloc_guarded(AP_STACK_PAGES)) || cpu_ist_stacks(s->ist)) {
+		s->top = 0; /* what was allocated stays: this is boot, and memory is short anyway */
 		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -141,8 +143,13 @@ int smp_start_ap(struct cpu *c, const struct ap_stacks *s)
 		pr_err("smp: no memory for CPU %u's stacks\n", c->index);
 		return -ENOMEM;
 	}
-	if ((r = vcpu_attach_info(c)))
-		return r;
+	if (xen.hypercalls && (r = xen_vcpu_info_register(&c->arch, c->vcpu_id))) {
+		pr_err("smp: vCPU %u: VCPUOP_register_vcpu_info failed (%d)%s\n", c->vcpu_id, r,
+		       c->vcpu_id >= XEN_LEGACY_MAX_VCPUS ? ", and it has no slot in shared info"
+							  : "");
+		if (c->vcpu_id >= XEN_LEGACY_MAX_VCPUS)
+			return r;
+	}
 	t0 = rdtsc();
 	r = xen.hypercalls ? start_xen(c, s->top) : start_sipi(c, s->top);
 	if (!r)
