@@ -14,9 +14,6 @@
 #include "kernel/smp.h"
 #include "kernel/smp_internal.h"
 
-struct smp_spare smp_spares[CPU_SPARE_MAX];
-unsigned smp_nspares;
-
 void smp_spares_prepare(void)
 {
 	for (unsigned i = 0; i < smp_nspares; i++)

@@ -17,6 +17,8 @@
 
 static struct acpi_cpu madt_cpus[CPU_MAX * 4];
 unsigned smp_cpu_limit = CPU_MAX;
+struct smp_spare smp_spares[CPU_SPARE_MAX];
+unsigned smp_nspares;
 
 /* A vCPU listed but not enabled: Xen may bring it online later (`xl vcpu-set`). */
 static void add_spare(const struct acpi_cpu *a)
@@ -104,6 +106,8 @@ static unsigned fill_cpus(const struct acpi_madt *m)
 	int found_self = 0;
 	unsigned long max = CPU_MAX;
 	unsigned n = 1;
+
+	smp_nspares = 0;
 
 	cmdline_opt_uint(&boot_cmdline, "maxcpus", &max);
 	smp_cpu_limit = max < CPU_MAX ? (unsigned)max : CPU_MAX;
