@@ -2,7 +2,7 @@
  * smp's "hotplug" mode (issue 21): a checked parallel count kept spread over whatever CPUs are
  * online while the toolstack changes them (`xl vcpu-set`; the dom0 side is tests/xen/smp-vcpu-set).
  * One worker per possible CPU counts in chunks (an atomic total, its own count, a spinlock-guarded
- * total) and naps 1 ms between chunks (on its CPU's timer, so timers move with offline CPUs too;
+ * total) and naps 10 ms between chunks (on its CPU's timer, so timers move with offline CPUs too;
  * and on the rig, vCPUs that never rest starved dom0's one vCPU until `xl vcpu-set` hung in it);
  * after each change (pvh_cpu_on_change) the workers are pinned round-robin over
  * the online CPUs. When every online CPU has counted since the change, every worker has moved on,
@@ -23,7 +23,7 @@
 
 #define WORKERS_MAX   64
 #define CHUNK	      2000
-#define NAP_NS	      1000000
+#define NAP_NS	      10000000
 #define STEP_LIMIT_NS (60ull * 1000000000ull) /* a step not settled by then fails */
 
 struct worker {
@@ -175,7 +175,7 @@ static void follow(void)
 
 	for (unsigned tick = 0;; tick++) {
 		/* dom0's word is looked for every 50 ms only: xenstored serves dom0's script too */
-		if (!(tick % 25) && pvh_xenstore_read(NULL, "data/smp/done", v, sizeof(v)) >= 0)
+		if (!(tick % 5) && pvh_xenstore_read(NULL, "data/smp/done", v, sizeof(v)) >= 0)
 			break;
 		unsigned c = __atomic_load_n(&changes, __ATOMIC_ACQUIRE);
 		if (c != seen) {
@@ -193,7 +193,7 @@ static void follow(void)
 		}
 		uint64_t lat;
 		/* the requested count is read from xenstore: every 20 ms at most */
-		if (!reported && !(tick % 10) && settled(mask, since, &lat)) {
+		if (!reported && !(tick % 2) && settled(mask, since, &lat)) {
 			report(mask, lat);
 			reported = 1;
 		} else if (!reported && now_ns() - since > STEP_LIMIT_NS) {
@@ -201,7 +201,7 @@ static void follow(void)
 				   popcount(mask), (unsigned long long)mask);
 			reported = 1;
 		}
-		pvh_sleep_ns(2000000);
+		pvh_sleep_ns(10000000);
 	}
 }
 
