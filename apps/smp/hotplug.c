@@ -142,6 +142,19 @@ static int settled(uint64_t mask, uint64_t since, uint64_t *last_new_ns)
 	return requested() == (int)popcount(mask);
 }
 
+/* What settled() waits for, said when it waited too long. */
+static void why_not(uint64_t mask, uint64_t since)
+{
+	for (unsigned i = 0; i < 64; i++)
+		if (((mask >> i) & 1) && __atomic_load_n(&used_ns[i], __ATOMIC_ACQUIRE) < since)
+			pvh_tap_diag("CPU %u has not counted since the change", i);
+	for (unsigned i = 0; i < nworkers; i++)
+		if (__atomic_load_n(&w[i].chunks, __ATOMIC_ACQUIRE) == w[i].chunks_at_change)
+			pvh_tap_diag("worker %u has not moved on (%llu chunks)", i,
+				     (unsigned long long)w[i].chunks);
+	pvh_tap_diag("cpu/*/availability asks for %d CPUs, %u online", requested(), popcount(mask));
+}
+
 static void report(uint64_t mask, uint64_t lat_ns)
 {
 	struct pvh_smp_info si;
@@ -199,6 +212,7 @@ static void follow(void)
 		} else if (!reported && now_ns() - since > STEP_LIMIT_NS) {
 			pvh_tap_ok(0, "%u CPUs online (mask %llx) did not settle within 60 s",
 				   popcount(mask), (unsigned long long)mask);
+			why_not(mask, since);
 			reported = 1;
 		}
 		pvh_sleep_ns(10000000);
