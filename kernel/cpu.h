@@ -29,6 +29,7 @@ struct cpu {
 	uint64_t upcalls;    /* event-channel upcalls taken */
 	int online;	     /* running the scheduler (atomic) */
 	int offline_req;     /* asked to go offline (atomic; VCPUOP_down at the next idle) */
+	int rq_closed;	     /* its run queue takes no threads (offline; kernel/sched.c) */
 
 	uint32_t ipi_port; /* event channel bound with EVTCHNOP_bind_ipi to this vCPU */
 	/* spinlock slow path (kernel/spinlock_pv.c): a masked IPI port polled while asleep, and what for */

@@ -21,6 +21,11 @@
  * thread whose registers are still being saved (on_cpu); work that needs another CPU's lock
  * (moving a thread pinned elsewhere, waking a joiner) is left for after the switch, so no CPU
  * ever holds two locks except a thief, which takes both in index order.
+ *
+ * A CPU going offline (kernel/cpu_hotplug.c) closes its queue under its lock: from then on
+ * whatever would be queued there (a wake, a new or re-pinned thread, the thread it was running)
+ * goes to another online CPU instead, a thread pinned to it loses its pin (with a message, as
+ * Linux breaks affinity), and its idle thread hands out what was queued before it goes down.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/idle_halt.h"
@@ -50,6 +55,7 @@ static int next_id = 1;
 static int running;
 static uint64_t idle_mask; /* CPUs halted (or about to) in their idle loop */
 static unsigned stealable; /* unpinned threads sitting in some queue */
+static unsigned evict_rr;  /* spreads threads evicted from closing CPUs */
 
 /* ---- queues: with the queue's CPU lock held ---- */
 
@@ -101,6 +107,52 @@ static void q_remove(struct cpu *c, struct thread *t)
 	}
 }
 
+/* Whether c takes no threads: offline, or asked to go (its queue is emptied meanwhile). */
+static int closing(const struct cpu *c)
+{
+	return __atomic_load_n(&c->rq_closed, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&c->offline_req, __ATOMIC_ACQUIRE);
+}
+
+/* Another CPU that takes threads, round-robin; CPU 0 (never offline) if none else does. */
+static unsigned pick_open(const struct cpu * not )
+{
+	unsigned n = __atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE);
+	unsigned start = __atomic_fetch_add(&evict_rr, 1, __ATOMIC_RELAXED);
+
+	for (unsigned k = 0; k < n; k++) {
+		const struct cpu *o = &cpus[(start + k) % n];
+
+		if (o != not &&__atomic_load_n(&o->online, __ATOMIC_ACQUIRE) && !closing(o))
+			return o->index;
+	}
+	return 0;
+}
+
+/*
+ * With c's lock held, t in no queue: t's state moves to an open CPU (the caller queues it there
+ * once c's lock is dropped); a pin to c is broken, and the next enqueue_on says so.
+ */
+static unsigned evict(struct cpu *c, struct thread *t)
+{
+	if (t->pin) {
+		t->pin_broken = t->pin;
+		t->pin = 0;
+	}
+	__atomic_store_n(&t->cpu, (int)pick_open(c), __ATOMIC_RELEASE);
+	return (unsigned)t->cpu;
+}
+
+static void report_broken_pin(struct thread *t)
+{
+	int was = __atomic_exchange_n(&t->pin_broken, 0, __ATOMIC_ACQ_REL);
+
+	if (was)
+		pr_warn("sched: thread %d (%s) was pinned to CPU %d, which went offline: it runs "
+			"unpinned now (on CPU %d)\n",
+			t->id, t->name ? t->name : "?", was - 1, t->cpu);
+}
+
 /* Locks the CPU that owns t (t->cpu may move until we hold the right lock). */
 static struct cpu *lock_thread(struct thread *t, unsigned long *f)
 {
@@ -141,30 +193,42 @@ static void kick_for(struct cpu *c, struct thread *t)
  * (marked blocked, on its way into schedule()) must not be queued, or another CPU could take
  * it while its stack is in use: it is marked running and its schedule() keeps it going.
  */
-static void make_runnable(struct cpu *c, struct thread *t)
+static int make_runnable(struct cpu *c, struct thread *t)
 {
 	if (t->state != THREAD_BLOCKED)
-		return;
+		return -1;
 	if (t->on_cpu) {
 		t->state = THREAD_RUNNING;
-		return;
+		return -1;
 	}
 	t->state = THREAD_RUNNABLE;
+	if (__atomic_load_n(&c->rq_closed, __ATOMIC_ACQUIRE))
+		return (int)evict(c, t); /* the caller queues it there */
 	q_push(c, t);
 	kick_for(c, t);
+	return -1;
 }
 
 /* Queues a runnable thread that is in no queue on CPU index (t->cpu was set to it). */
 static void enqueue_on(unsigned index, struct thread *t)
 {
-	struct cpu *c = &cpus[index];
-	unsigned long f = spin_lock_irqsave(&c->rq_lock);
+	for (int again = 1; again;) {
+		struct cpu *c = &cpus[index];
+		unsigned long f = spin_lock_irqsave(&c->rq_lock);
 
-	if ((unsigned)t->cpu == index && t->state == THREAD_RUNNABLE && !t->queued) {
-		q_push(c, t);
-		kick_for(c, t);
+		again = 0;
+		if ((unsigned)t->cpu == index && t->state == THREAD_RUNNABLE && !t->queued) {
+			if (__atomic_load_n(&c->rq_closed, __ATOMIC_ACQUIRE)) {
+				index = evict(c, t);
+				again = 1;
+			} else {
+				q_push(c, t);
+				kick_for(c, t);
+			}
+		}
+		spin_unlock_irqrestore(&c->rq_lock, f);
 	}
-	spin_unlock_irqrestore(&c->rq_lock, f);
+	report_broken_pin(t);
 }
 
 struct thread *thread_self(void)
@@ -226,9 +290,15 @@ void schedule(void)
 	unsigned long f = spin_lock_irqsave(&c->rq_lock);
 	struct thread *prev = c->current, *next;
 
+	int leaving = closing(c);
+
 	if (prev->state == THREAD_RUNNING && prev != c->idle) {
 		prev->state = THREAD_RUNNABLE;
-		if (prev->pin && (unsigned)prev->pin - 1 != c->index) {
+		if (leaving) {
+			/* this CPU goes offline: prev carries on elsewhere */
+			evict(c, prev);
+			c->post_migrate = prev;
+		} else if (prev->pin && (unsigned)prev->pin - 1 != c->index) {
 			/* pinned elsewhere since it last ran: its new CPU queues it after the switch */
 			prev->cpu = prev->pin - 1;
 			c->post_migrate = prev;
@@ -236,7 +306,8 @@ void schedule(void)
 			q_push(c, prev);
 		}
 	}
-	next = q_pop(c);
+	/* a CPU going offline runs nothing more but its idle thread, which takes it down */
+	next = leaving ? NULL : q_pop(c);
 	if (!next)
 		next = prev->state == THREAD_RUNNING ? prev : c->idle;
 	next->state = THREAD_RUNNING;
@@ -288,15 +359,30 @@ void sched_wake(struct thread *t)
 {
 	unsigned long f;
 	struct cpu *c = lock_thread(t, &f);
+	int to = make_runnable(c, t);
 
-	make_runnable(c, t);
 	spin_unlock_irqrestore(&c->rq_lock, f);
+	if (to >= 0)
+		enqueue_on((unsigned)to, t);
+}
+
+/* -1 (any CPU) or a CPU that takes threads: 0, else -EINVAL (none such) or -ENODEV (offline). */
+static int cpu_usable(int cpu)
+{
+	if (cpu >= (int)__atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE) || cpu < -1)
+		return -EINVAL;
+	if (cpu >= 0 &&
+	    (!__atomic_load_n(&cpus[cpu].online, __ATOMIC_ACQUIRE) || closing(&cpus[cpu])))
+		return -ENODEV;
+	return 0;
 }
 
 int sched_pin(struct thread *t, int cpu)
 {
-	if (cpu >= (int)__atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE) || cpu < -1)
-		return -EINVAL;
+	int r = cpu_usable(cpu);
+
+	if (r)
+		return r;
 	struct thread *self = thread_self();
 	if (!t)
 		t = self;
@@ -346,7 +432,10 @@ void thread_main(void)
 struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg, size_t stack_size,
 				int cpu)
 {
-	if (cpu >= (int)__atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE) || cpu < -1)
+	int usable = cpu_usable(cpu);
+
+	/* before the scheduler runs, CPU 0's idle thread is made while no CPU is online yet */
+	if (usable == -EINVAL || (usable && sched_running()))
 		return NULL;
 	struct thread *t = kzalloc(sizeof(*t));
 
@@ -523,6 +612,33 @@ void sched_ap_enter(struct cpu *c)
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
 	idle_loop(NULL);
 	__builtin_unreachable();
+}
+
+void sched_cpu_close(struct cpu *c)
+{
+	struct thread *moved = NULL, *t;
+	unsigned long f = spin_lock_irqsave(&c->rq_lock);
+
+	__atomic_store_n(&c->rq_closed, 1, __ATOMIC_RELEASE);
+	while ((t = q_pop(c))) {
+		evict(c, t);
+		t->next = moved;
+		moved = t;
+	}
+	spin_unlock_irqrestore(&c->rq_lock, f);
+	while ((t = moved)) {
+		moved = t->next;
+		t->next = NULL;
+		enqueue_on((unsigned)t->cpu, t);
+	}
+}
+
+void sched_cpu_open(struct cpu *c)
+{
+	unsigned long f = spin_lock_irqsave(&c->rq_lock);
+
+	__atomic_store_n(&c->rq_closed, 0, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&c->rq_lock, f);
 }
 
 static void sleep_expired(struct timer *tm)

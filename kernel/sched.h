@@ -28,6 +28,7 @@ struct thread {
 	int cpu;    /* the CPU whose run-queue lock guards its state: where it runs, waits or ran */
 	int on_cpu; /* some CPU is running it (or still saving its registers) */
 	int queued; /* in cpus[cpu]'s run queue */
+	int pin_broken; /* 1 + the CPU it was pinned to when that went offline (reported once) */
 };
 
 #define THREAD_STACK_DEFAULT (16 * 1024)
@@ -41,13 +42,20 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, si
 /* Like thread_create, pinned to CPU cpu from the start (-1: any CPU); NULL for a bad cpu. */
 struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg, size_t stack_size,
 				int cpu);
-/* Pins t (NULL: the caller) to CPU cpu, or unpins it (-1); the caller moves at once. 0 or -EINVAL. */
+/* Pins t (NULL: the caller) to CPU cpu, or unpins it (-1); the caller moves at once.
+ * 0, -EINVAL (no such CPU) or -ENODEV (offline). */
 int sched_pin(struct thread *t, int cpu);
 /* The index of the CPU the caller runs on (it may move at its next switch, unless pinned). */
 unsigned sched_cpu(void);
 struct cpu;
 /* On an AP: its boot context becomes its idle thread; never returns. */
 __attribute__((noreturn)) void sched_ap_enter(struct cpu *c);
+/*
+ * On a CPU going offline, in its idle thread: nothing is queued on c from now on (it goes to
+ * other CPUs, pins to c are broken) and what waits there moves. sched_cpu_open undoes it.
+ */
+void sched_cpu_close(struct cpu *c);
+void sched_cpu_open(struct cpu *c);
 /* Waits for t to exit and frees it (one joiner per thread); 0 or -EINVAL. */
 int thread_join(struct thread *t);
 __attribute__((noreturn)) void thread_exit(void);

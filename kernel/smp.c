@@ -25,8 +25,7 @@
 #include "kernel/vcpu_attach.h"
 #include <xen/arch-x86/cpuid.h>
 
-#define AP_STACK_PAGES 4
-#define LOW_1M	       0x100000ull
+#define LOW_1M 0x100000ull
 
 struct smp_stats smp_stats;
 int smp_evtchn_ipi;
@@ -120,29 +119,31 @@ static int start_sipi(struct cpu *c, uint64_t stack_top)
 }
 
 /*
- * Tables and guarded stacks for an AP. Done for every AP before the first one starts: splitting
- * a large page for a guard page flushes only this CPU's TLB.
+ * Guarded stacks for an AP: done for every AP (and every vCPU that may be hot-plugged) before the
+ * first one starts, because splitting a large page for a guard page flushes only this CPU's TLB.
  */
-static uint64_t prepare_ap(struct cpu *c)
+int smp_stacks_alloc(struct ap_stacks *s)
 {
-	uint64_t stack_top = 0;
-	int r = cpu_prepare(&c->arch, c->index);
-
-	/* a CPU that has its tables (r == 1) has its IST stacks too */
-	if (r < 0 || (r == 0 && cpu_ist_alloc(c)) ||
-	    !(stack_top = stack_alloc_guarded(AP_STACK_PAGES)))
-		pr_err("smp: no memory for CPU %u's stacks\n", c->index);
-	return stack_top;
+	if (!(s->top = stack_alloc_guarded(AP_STACK_PAGES)) || cpu_ist_stacks(s->ist)) {
+		s->top = 0; /* what was allocated stays: this is boot, and memory is short anyway */
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-static int start_ap(struct cpu *c, uint64_t stack_top)
+int smp_start_ap(struct cpu *c, const struct ap_stacks *s)
 {
 	uint32_t madt_uid = c->vcpu_id;
 	uint64_t t0;
-	int r;
+	int r = cpu_prepare(&c->arch, c->index);
 
-	if (!stack_top)
+	/* a CPU that has its tables (r == 1) has its IST stacks too */
+	if (r == 0 && s->top)
+		cpu_ist_set(&c->arch, s->ist);
+	if (r < 0 || !s->top) {
+		pr_err("smp: no memory for CPU %u's stacks\n", c->index);
 		return -ENOMEM;
+	}
 	if (xen.hypercalls && (r = xen_vcpu_info_register(&c->arch, c->vcpu_id))) {
 		pr_err("smp: vCPU %u: VCPUOP_register_vcpu_info failed (%d)%s\n", c->vcpu_id, r,
 		       c->vcpu_id >= XEN_LEGACY_MAX_VCPUS ? ", and it has no slot in shared info"
@@ -151,7 +152,7 @@ static int start_ap(struct cpu *c, uint64_t stack_top)
 			return r;
 	}
 	t0 = rdtsc();
-	r = xen.hypercalls ? start_xen(c, stack_top) : start_sipi(c, stack_top);
+	r = xen.hypercalls ? start_xen(c, s->top) : start_sipi(c, s->top);
 	if (!r)
 		r = smp_wait_flag(&c->online, 1, AP_ARRIVE_TIMEOUT_US);
 	c->boot_ticks = rdtsc() - t0;
@@ -182,15 +183,17 @@ static void bsp_init(struct cpu *bsp)
 
 static void start_all(unsigned n)
 {
-	static uint64_t stack_top[CPU_MAX];
+	static struct ap_stacks stacks[CPU_MAX];
 
 	for (unsigned i = 1; i < n; i++)
-		stack_top[i] = prepare_ap(&cpus[i]);
+		smp_stacks_alloc(&stacks[i]);
+	/* the vCPUs `xl vcpu-set` may add later get theirs now, for the same reason */
+	smp_spares_prepare();
 	for (unsigned i = 1; i < n; i++) {
 		struct cpu *c = &cpus[i];
 
 		__atomic_store_n(&cpu_count, i + 1, __ATOMIC_RELEASE);
-		if (start_ap(c, stack_top[i])) {
+		if (smp_start_ap(c, &stacks[i])) {
 			smp_stats.failed++;
 			continue;
 		}

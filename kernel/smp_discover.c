@@ -16,6 +16,22 @@
 #include "kernel/smp_internal.h"
 
 static struct acpi_cpu madt_cpus[CPU_MAX * 4];
+unsigned smp_cpu_limit = CPU_MAX;
+struct smp_spare smp_spares[CPU_SPARE_MAX];
+unsigned smp_nspares;
+
+/* A vCPU listed but not enabled: Xen may bring it online later (`xl vcpu-set`). */
+static void add_spare(const struct acpi_cpu *a)
+{
+	if (!xen.hypercalls)
+		return;
+	if (smp_nspares == CPU_SPARE_MAX) {
+		pr_warn("acpi: MADT: vCPU %u beyond %u hot-pluggable vCPUs ignored\n", a->uid,
+			CPU_SPARE_MAX);
+		return;
+	}
+	smp_spares[smp_nspares++] = (struct smp_spare){ .vcpu_id = a->uid, .apic_id = a->apic_id };
+}
 
 /* ACPI tables are read through the identity map: anything mapped but page 0 (never mapped). */
 static const void *acpi_map(void *ctx, uint64_t paddr, uint64_t len)
@@ -91,7 +107,10 @@ static unsigned fill_cpus(const struct acpi_madt *m)
 	unsigned long max = CPU_MAX;
 	unsigned n = 1;
 
+	smp_nspares = 0;
+
 	cmdline_opt_uint(&boot_cmdline, "maxcpus", &max);
+	smp_cpu_limit = max < CPU_MAX ? (unsigned)max : CPU_MAX;
 	for (unsigned i = 0; i < m->ncpus; i++) {
 		const struct acpi_cpu *a = &madt_cpus[i];
 		int self = xen.present ? a->uid == cpus[0].vcpu_id : a->apic_id == self_apic;
@@ -101,8 +120,10 @@ static unsigned fill_cpus(const struct acpi_madt *m)
 			cpus[0].arch.apic_id = a->apic_id;
 			continue;
 		}
-		if (!(a->flags & ACPI_CPU_ENABLED))
+		if (!(a->flags & ACPI_CPU_ENABLED)) {
+			add_spare(a);
 			continue;
+		}
 		if (!xen.present && !apic_id_usable(a, n, self_apic, lapic_x2apic_mode()))
 			continue;
 		if (n >= CPU_MAX || n >= max) {

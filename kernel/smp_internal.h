@@ -6,7 +6,26 @@
 
 struct cpu;
 
+#define CPU_SPARE_MAX 64 /* = CPU_MAX: a vCPU id in the MADT but not enabled, that many at most */
+
 #define AP_ARRIVE_TIMEOUT_US 5000000ull /* a slow rig runs 40 vCPUs on 2 CPUs */
+#define AP_STACK_PAGES	     4
+
+/* an AP's stacks, each above a guard page: its boot (then idle) stack and its IST stacks */
+struct ap_stacks {
+	uint64_t top;
+	uint64_t ist[3];
+};
+
+/* A vCPU the MADT lists but not enabled: `xl vcpu-set` may add it later (kernel/cpu_hotadd.c). */
+struct smp_spare {
+	uint32_t vcpu_id, apic_id;
+	struct ap_stacks stacks;
+};
+extern struct smp_spare smp_spares[CPU_SPARE_MAX];
+extern unsigned smp_nspares;
+/* Stacks for every spare (at boot, before the first AP starts). */
+void smp_spares_prepare(void);
 
 /* what an IPI asks of its target (struct cpu's ipi_pending bits) */
 #define IPI_RESCHED 0x1
@@ -18,6 +37,10 @@ extern int smp_evtchn_ipi;
 
 /* Fills cpus[] from the ACPI MADT (index 0 is this CPU); the number of CPUs to start. */
 unsigned smp_discover(void);
+/* 0 or -ENOMEM. */
+int smp_stacks_alloc(struct ap_stacks *s);
+/* Sets c up, starts it and waits for it to arrive (c->online): 0 or a negative errno. */
+int smp_start_ap(struct cpu *c, const struct ap_stacks *s);
 /* Spins until *flag == want or timeout_us passed: 0 or -ETIMEDOUT. Yields the vCPU on Xen. */
 int smp_wait_flag(const int *flag, int want, uint64_t timeout_us);
 

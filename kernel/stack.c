@@ -18,13 +18,20 @@ uint64_t stack_alloc_guarded(uint64_t pages)
 	return base + (pages + 1) * PAGE_SIZE;
 }
 
+int cpu_ist_stacks(uint64_t top[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (!(top[i] = stack_alloc_guarded(IST_STACK_PAGES)))
+			return -ENOMEM;
+	return 0;
+}
+
 int cpu_ist_alloc(struct cpu *c)
 {
 	uint64_t top[3];
 
-	for (int i = 0; i < 3; i++)
-		if (!(top[i] = stack_alloc_guarded(IST_STACK_PAGES)))
-			return -ENOMEM;
+	if (cpu_ist_stacks(top))
+		return -ENOMEM;
 	cpu_ist_set(&c->arch, top);
 	return 0;
 }

@@ -1,2 +1,2 @@
 # smp: work on every CPU (counting, locks, IPI ping-pong, timers, offline/online), TAP results
-SRCS := main.c
+SRCS := main.c hotplug.c

@@ -5,7 +5,8 @@
  * unpinned threads spread over the CPUs. TAP lines, "bench:" lines, and a RESULT line.
  *
  * Arguments: cpus=N (expect exactly N CPUs online), possible=N (expect N MADT entries),
- * iters=N (per-thread loop count, default 20000).
+ * iters=N (per-thread loop count, default 20000); "hotplug" runs the hot-plug mode instead
+ * (hotplug.c: counting while `xl vcpu-set` changes the CPUs).
  */
 #include <pvhkit/kernel.h>
 #include <pvhkit/smp.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "hotplug.h"
 
 #define MAX_CPUS   64
 #define PINGS_MANY 200 /* round trips per CPU, up to 8 CPUs; 20 beyond (40 vCPUs on 2 CPUs) */
@@ -423,6 +425,9 @@ int main(int argc, char **argv)
 			       si.madt_disabled == want_possible - want,
 			   "MADT: %u CPUs present, %u disabled (want %u, %u)", si.madt_cpus,
 			   si.madt_disabled, want_possible, want_possible - want);
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "hotplug"))
+			return hotplug_mode();
 
 	test_pinned();
 	test_count();

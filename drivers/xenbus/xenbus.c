@@ -504,6 +504,8 @@ static int xenbus_boot(void)
 		xs_home());
 	if ((r = xenbus_control_init()))
 		pr_warn("xenbus: control node not available (%d)\n", r);
+	if ((r = xenbus_vcpu_init()))
+		pr_warn("xenbus: vCPU hot-plug not available (%d)\n", r);
 	list_devices();
 	worker = thread_create("xenbus", work_loop, NULL, 32 * 1024);
 	device_watch = (struct xs_watch){ .path = "device", .fn = devices_changed };

@@ -80,4 +80,13 @@ enum xenbus_shutdown { XENBUS_POWEROFF, XENBUS_REBOOT };
 int xenbus_on_shutdown(void (*hook)(enum xenbus_shutdown how, void *arg), void *arg);
 int xenbus_control_init(void);
 
+/* vCPU hot-plug: the watch on cpu/ (drivers/xenbus/xenbus_vcpu.c). */
+struct xenbus_vcpu_stats {
+	uint64_t events, requests;
+	uint64_t bad_names,
+	    bad_values; /* cpu/<not a number>, availability neither online nor offline */
+};
+extern struct xenbus_vcpu_stats xenbus_vcpu_stats;
+int xenbus_vcpu_init(void);
+
 #endif

@@ -6,10 +6,22 @@
 #include <stdint.h>
 #include <pvhkit/thread.h>
 
-/* CPUs the kernel set up (numbered 0 .. n-1; 0 is the boot CPU), online or not. */
+/*
+ * CPUs the kernel set up (numbered 0 .. n-1; 0 is the boot CPU), online or not. It grows when
+ * the toolstack (`xl vcpu-set`) brings online a vCPU that was never started; a CPU's number stays.
+ */
 unsigned pvh_cpu_count(void);
 /* CPUs running now. */
 unsigned pvh_cpu_online_count(void);
+/* Bit i set: CPU i runs now (CPUs 0-63). */
+uint64_t pvh_cpu_online_mask(void);
+/*
+ * Calls fn(online, arg) after every change of the set of online CPUs (`xl vcpu-set`,
+ * pvh_cpu_offline/pvh_cpu_online) with the new count. fn runs in the thread that made the change:
+ * keep it short (note it, wake a thread of yours) and change no CPU from it. 0, or -1 (full).
+ * A thread pinned to a CPU that goes offline loses its pin (the console says so) and runs on.
+ */
+int pvh_cpu_on_change(void (*fn)(unsigned online, void *arg), void *arg);
 /* The CPU the caller runs on (threads move between CPUs when they block or yield, unless pinned). */
 unsigned pvh_cpu_self(void);
 
@@ -24,18 +36,21 @@ struct pvh_cpu_info {
 int pvh_cpu_info(unsigned cpu, struct pvh_cpu_info *out);
 
 struct pvh_smp_info {
-	unsigned madt_cpus;	/* processor entries in the ACPI MADT (0: no MADT) */
-	unsigned madt_disabled; /* of them, not enabled at boot (not started) */
-	unsigned failed;	/* APs that did not come up */
-	uint64_t tsc_hz;	/* what the TSC counts per second (as the kernel believes) */
-	int can_offline;	/* pvh_cpu_offline works here (Xen's VCPUOP_down) */
+	unsigned madt_cpus;	  /* processor entries in the ACPI MADT (0: no MADT) */
+	unsigned madt_disabled;	  /* of them, not enabled at boot (not started) */
+	unsigned failed;	  /* APs that did not come up */
+	uint64_t tsc_hz;	  /* what the TSC counts per second (as the kernel believes) */
+	int can_offline;	  /* pvh_cpu_offline works here (Xen's VCPUOP_down) */
+	unsigned hotplug_refused; /* online/offline of the boot CPU or a vCPU not in the MADT */
+	unsigned hotplug_failed;  /* online/offline requests that did not happen */
 };
 void pvh_smp_info(struct pvh_smp_info *out);
 
-/* Like pvh_thread_create, the thread pinned to CPU cpu from its start; NULL for a bad cpu. */
+/* Like pvh_thread_create, the thread pinned to CPU cpu from its start; NULL for a bad or offline cpu. */
 pvh_thread_t *pvh_thread_create_on(const char *name, void *(*fn)(void *), void *arg,
 				   size_t stack_size, int cpu);
-/* Pins t (NULL: the caller, which moves there at once) to cpu, or unpins it (-1): 0 or -1. */
+/* Pins t (NULL: the caller, which moves there at once) to cpu, or unpins it (-1): 0, or -1 (no
+ * such CPU, or offline). */
 int pvh_thread_pin(pvh_thread_t *t, int cpu);
 
 /* Runs fn(arg) on CPU cpu in interrupt context (interrupts off: must not block) and waits. 0 or -1. */

@@ -18,11 +18,17 @@ unsigned pvh_cpu_count(void)
 
 unsigned pvh_cpu_online_count(void)
 {
-	unsigned n = 0;
+	return smp_online_count();
+}
 
-	for (unsigned i = 0; i < pvh_cpu_count(); i++)
-		n += __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE) != 0;
-	return n;
+uint64_t pvh_cpu_online_mask(void)
+{
+	return smp_online_mask();
+}
+
+int pvh_cpu_on_change(void (*fn)(unsigned online, void *arg), void *arg)
+{
+	return smp_on_change(fn, arg) ? -1 : 0;
 }
 
 unsigned pvh_cpu_self(void)
@@ -52,8 +58,15 @@ int pvh_cpu_info(unsigned cpu, struct pvh_cpu_info *out)
 
 void pvh_smp_info(struct pvh_smp_info *out)
 {
-	*out = (struct pvh_smp_info){ smp_stats.possible, smp_stats.disabled, smp_stats.failed,
-				      tsc_hz(), xen.hypercalls };
+	*out = (struct pvh_smp_info){
+		.madt_cpus = smp_stats.possible,
+		.madt_disabled = smp_stats.disabled,
+		.failed = smp_stats.failed,
+		.tsc_hz = tsc_hz(),
+		.can_offline = xen.hypercalls,
+		.hotplug_refused = smp_stats.hotplug_refused,
+		.hotplug_failed = smp_stats.hotplug_failed,
+	};
 }
 
 int pvh_thread_pin(pvh_thread_t *t, int cpu)

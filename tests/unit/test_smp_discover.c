@@ -149,6 +149,31 @@ Test(smp_discover, on_xen_cpus_are_uids)
 	cr_assert_eq(smp_stats.disabled, 1);
 }
 
+Test(smp_discover, on_xen_disabled_cpus_are_spares)
+{
+	/* maxvcpus > vcpus: libxl lists every vCPU, enables the online ones; xl vcpu-set adds the rest */
+	xen.present = 1;
+	xen.hypercalls = 1;
+	lapic(0, 0, ACPI_CPU_ENABLED);
+	lapic(1, 2, ACPI_CPU_ENABLED);
+	lapic(2, 4, 0);
+	lapic(3, 6, 0);
+	cr_assert_eq(discover(), 2, "%s", log_buf);
+	cr_assert_eq(smp_nspares, 2);
+	cr_assert_eq(smp_spares[0].vcpu_id, 2);
+	cr_assert_eq(smp_spares[0].apic_id, 4);
+	cr_assert_eq(smp_spares[1].vcpu_id, 3);
+	cr_assert_eq(smp_spares[1].apic_id, 6);
+	cr_assert_eq(smp_cpu_limit, CPU_MAX);
+	/* without hypercalls nothing can start them later */
+	xen.hypercalls = 0;
+	madt_begin();
+	lapic(0, 0, ACPI_CPU_ENABLED);
+	lapic(1, 2, 0);
+	cr_assert_eq(discover(), 1, "%s", log_buf);
+	cr_assert_eq(smp_nspares, 0);
+}
+
 Test(smp_discover, maxcpus_and_broken_madt)
 {
 	static char opt[] = "maxcpus=2";
@@ -158,6 +183,7 @@ Test(smp_discover, maxcpus_and_broken_madt)
 	boot_cmdline.nopts = 1;
 	cr_assert_eq(discover(), 2, "%s", log_buf);
 	cr_assert_eq(smp_stats.over_limit, 2);
+	cr_assert_eq(smp_cpu_limit, 2); /* hot-plug respects it too */
 	boot_cmdline.nopts = 0;
 	nent = 0;
 	lapic(0, 0, ACPI_CPU_ENABLED);
