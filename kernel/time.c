@@ -43,9 +43,9 @@ static volatile struct vcpu_time_info *time_info(void)
 	return t ? t : &a->vcpu_info->time;
 }
 
-static void snapshot(struct pvclock_snapshot *s, uint64_t *tsc)
+uint32_t time_info_copy(const volatile struct vcpu_time_info *t, struct pvclock_snapshot *s,
+			uint8_t *flags, uint64_t *tsc)
 {
-	volatile struct vcpu_time_info *t = time_info();
 	uint32_t v;
 
 	/* odd version: Xen is writing; a changed version: we read a torn copy */
@@ -56,9 +56,18 @@ static void snapshot(struct pvclock_snapshot *s, uint64_t *tsc)
 		s->system_time = t->system_time;
 		s->mul = t->tsc_to_system_mul;
 		s->shift = t->tsc_shift;
-		*tsc = rdtsc();
+		if (flags)
+			*flags = t->flags;
+		if (tsc)
+			*tsc = rdtsc();
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	} while ((v & 1) || v != t->version);
+	return v;
+}
+
+static void snapshot(struct pvclock_snapshot *s, uint64_t *tsc)
+{
+	time_info_copy(time_info(), s, NULL, tsc);
 }
 
 int time_init(void)

@@ -4,6 +4,9 @@
 
 #include <stdint.h>
 
+struct pvclock_snapshot;
+struct vcpu_time_info;
+
 #define NSEC_PER_SEC 1000000000ull
 
 /* 0 or -ENODEV when there is no Xen (no clock source yet); gives arch/x86/tsc.c Xen's TSC rate. */
@@ -23,6 +26,13 @@ uint64_t time_vcpu_ns(int *tsc_stable);
  * instead), and the largest such gap: how far apart Xen keeps the vCPUs' pvclocks.
  */
 void time_skew_stats(uint64_t *count, uint64_t *max_ns);
+/*
+ * Copies a vcpu_time_info under Xen's version lock, with its flags and the TSC read inside the
+ * same window when flags / tsc are not NULL; returns the version copied (even, and unchanged
+ * across the copy).
+ */
+uint32_t time_info_copy(const volatile struct vcpu_time_info *t, struct pvclock_snapshot *s,
+			uint8_t *flags, uint64_t *tsc);
 /* Wall clock in nanoseconds since 1970; 0 without a clock. */
 uint64_t time_wall_ns(void);
 

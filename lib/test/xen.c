@@ -5,6 +5,8 @@
 #include "arch/x86/xen.h"
 #include "drivers/console/xencons.h"
 #include "kernel/cpu.h"
+#include "kernel/pvclock.h"
+#include "kernel/time.h"
 #include "pvhkit/test/xen.h"
 
 _Static_assert(PVH_TEST_CPU_MAX == CPU_MAX, "the test header's CPU_MAX is the kernel's");
@@ -104,19 +106,16 @@ uint32_t pvh_test_xen_features(void)
 /* A copy of one vcpu_time_info under its version lock: the version it was read at. */
 static uint32_t time_copy(const volatile struct vcpu_time_info *t, struct pvh_test_timecopy *out)
 {
-	uint32_t v;
+	struct pvclock_snapshot s;
+	uint8_t flags;
+	uint32_t v = time_info_copy(t, &s, &flags, NULL);
 
-	do {
-		v = t->version;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		out->tsc_timestamp = t->tsc_timestamp;
-		out->system_time = t->system_time;
-		out->mul = t->tsc_to_system_mul;
-		out->shift = t->tsc_shift;
-		out->flags = t->flags;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((v & 1) || v != t->version);
-	out->version = v;
+	*out = (struct pvh_test_timecopy){ .version = v,
+					   .mul = s.mul,
+					   .tsc_timestamp = s.tsc_timestamp,
+					   .system_time = s.system_time,
+					   .shift = s.shift,
+					   .flags = flags };
 	return v;
 }
 
