@@ -2,6 +2,7 @@
 #ifndef DRIVERS_XENBUS_XS_H
 #define DRIVERS_XENBUS_XS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "drivers/xenbus/xs_wire.h"
@@ -43,6 +44,9 @@ int xs_write(const struct xs_ctx *c, const char *path, const char *value);
 int xs_write_bytes(const struct xs_ctx *c, const char *path, const void *value, uint32_t len);
 int xs_printf(const struct xs_ctx *c, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* xs_printf's va_list form; -E2BIG for a value over 255 bytes. */
+int xs_vprintf(const struct xs_ctx *c, const char *path, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 int xs_mkdir(const struct xs_ctx *c, const char *path);
 int xs_rm(const struct xs_ctx *c, const char *path);
 /*

@@ -93,17 +93,24 @@ int xs_write(const struct xs_ctx *c, const char *path, const char *value)
 	return xs_write_bytes(c, path, value, (uint32_t)strnlen(value, XENSTORE_PAYLOAD_MAX + 1));
 }
 
-int xs_printf(const struct xs_ctx *c, const char *path, const char *fmt, ...)
+int xs_vprintf(const struct xs_ctx *c, const char *path, const char *fmt, va_list ap)
 {
 	char buf[256];
-	va_list ap;
-
-	va_start(ap, fmt);
 	int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
+
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -E2BIG;
 	return xs_write_bytes(c, path, buf, (uint32_t)n);
+}
+
+int xs_printf(const struct xs_ctx *c, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int r = xs_vprintf(c, path, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 int xs_mkdir(const struct xs_ctx *c, const char *path)

@@ -2,7 +2,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include "base/errno.h"
-#include "base/fmt.h"
 #include "base/string.h"
 #include "drivers/xenbus/xenbus.h"
 #include "drivers/xenbus/xs_wire.h"
@@ -45,15 +44,12 @@ int pvh_test_xs_write_bytes(const struct pvh_xenstore_ctx *c, const char *path, 
 
 int pvh_test_xs_printf(const struct pvh_xenstore_ctx *c, const char *path, const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	int r = xs_vprintf(CTX(c), path, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return -EMSGSIZE;
-	return xs_write(CTX(c), path, buf);
+	return r;
 }
 
 int pvh_test_xs_get_domain_path(const struct pvh_xenstore_ctx *c, uint32_t domid, char *buf,
