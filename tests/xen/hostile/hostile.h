@@ -2,10 +2,21 @@
 #ifndef TESTS_XEN_HOSTILE_HOSTILE_H
 #define TESTS_XEN_HOSTILE_HOSTILE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xenstore.h>
+/* ring.h's barriers (libxen-dev leaves them to the including program, which includes this first) */
+#define mb()	  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rmb()	  __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define wmb()	  __atomic_thread_fence(__ATOMIC_RELEASE)
+#define xen_mb()  mb()
+#define xen_rmb() rmb()
+#define xen_wmb() wmb()
+
+#define PAGE 4096u
 
 /* One device offered to the guest: its two xenstore directories and what the rings took. */
 struct hb {
@@ -20,6 +31,17 @@ struct hb {
 	uint32_t refs[64];   /* grants the guest must have revoked once it closed */
 	unsigned nrefs;
 };
+
+static inline int hb_is(const struct hb *h, const char *mode)
+{
+	return !strcmp(h->mode, mode);
+}
+
+/* grant.c: the guest's pages, as a backend sees them */
+/* Maps the n pages whose grant references the frontend wrote under keys[] (remembered); NULL on failure. */
+void *hb_map_fe_refs(struct hb *h, const char *const keys[], unsigned n);
+/* Writes len bytes at offset off of the page the guest granted as gref: 0, or -1 with a message. */
+int hb_put_grant(struct hb *h, uint32_t gref, size_t off, const void *src, size_t len);
 
 /* xsnode.c */
 void hb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

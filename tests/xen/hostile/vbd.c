@@ -13,23 +13,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "hostile.h"
-/* ring.h's barriers (libxen-dev leaves them to the including program) */
-#define mb()	  __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define rmb()	  __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define wmb()	  __atomic_thread_fence(__ATOMIC_RELEASE)
-#define xen_mb()  mb()
-#define xen_rmb() rmb()
-#define xen_wmb() wmb()
 #include <xen/io/blkif.h>
 
 #define VDEV	51712 /* xvda */
 #define SECTORS 2048u /* 1 MiB */
-#define PAGE	4096u
-
-static int is(const struct hb *h, const char *m)
-{
-	return !strcmp(h->mode, m);
-}
 
 static void *ring_va;
 static unsigned ring_pages;
@@ -43,9 +30,9 @@ static int offer(struct hb *h)
 	    hb_writef(h, h->be, "frontend-id", 0, "%u", h->domid) ||
 	    hb_write(h, h->be, "mode", "w", 0) || hb_write(h, h->be, "state", "1", 0))
 		return -1;
-	if (is(h, "order30") && hb_write(h, h->be, "max-ring-page-order", "30", 0))
+	if (hb_is(h, "order30") && hb_write(h, h->be, "max-ring-page-order", "30", 0))
 		return -1;
-	if (is(h, "indirect") &&
+	if (hb_is(h, "indirect") &&
 	    hb_write(h, h->be, "feature-max-indirect-segments", "4294967295", 0))
 		return -1;
 	if (hb_mkdir_guest(h, h->fe) || hb_write(h, h->fe, "backend", h->be, h->domid) ||
@@ -61,9 +48,9 @@ static int offer(struct hb *h)
 /* The frontend's ring (ring-ref or ring-refN with ring-page-order), mapped; its port bound. */
 static int map_ring(struct hb *h)
 {
-	uint64_t order = 0, ref;
-	uint32_t refs[16];
-	char key[16];
+	uint64_t order = 0;
+	char names[16][16];
+	const char *keys[16];
 
 	hb_read_uint(h, h->fe, "ring-page-order", &order);
 	if (order > 4) {
@@ -72,16 +59,12 @@ static int map_ring(struct hb *h)
 	}
 	ring_pages = 1u << order;
 	for (unsigned i = 0; i < ring_pages; i++) {
-		snprintf(key, sizeof(key), order ? "ring-ref%u" : "ring-ref", i);
-		if (hb_read_uint(h, h->fe, key, &ref))
-			return hb_log("the frontend wrote no %s", key), -1;
-		refs[i] = (uint32_t)ref;
-		hb_remember_ref(h, refs[i]);
+		snprintf(names[i], sizeof(names[i]), order ? "ring-ref%u" : "ring-ref", i);
+		keys[i] = names[i];
 	}
-	ring_va = xengnttab_map_domain_grant_refs(h->gt, ring_pages, h->domid, refs,
-						  PROT_READ | PROT_WRITE);
+	ring_va = hb_map_fe_refs(h, keys, ring_pages);
 	if (!ring_va)
-		return hb_log("cannot map the ring"), -1;
+		return -1;
 	BACK_RING_INIT(&br, (blkif_sring_t *)ring_va, PAGE * ring_pages);
 	hb_log("ring: %u pages, %u entries", ring_pages, RING_SIZE(&br));
 	return hb_bind(h, "event-channel");
@@ -103,20 +86,16 @@ static uint8_t pattern(uint64_t off)
 static int do_seg(struct hb *h, int write, uint32_t gref, unsigned first, unsigned last,
 		  uint64_t sector)
 {
+	uint8_t buf[PAGE];
+
 	hb_remember_ref(h, gref);
 	if (write || first > last || last >= PAGE / 512)
 		return write ? 0 : -1;
-	uint8_t *p = xengnttab_map_grant_ref(h->gt, h->domid, gref, PROT_READ | PROT_WRITE);
-	if (!p)
-		return -1;
-	if (is(h, "overrun")) {
-		memset(p, 0xee, PAGE);
-	} else {
-		for (unsigned b = first * 512; b < (last + 1) * 512; b++)
-			p[b] = pattern(sector * 512 + (b - first * 512));
-	}
-	xengnttab_unmap(h->gt, p, 1);
-	return 0;
+	if (hb_is(h, "overrun"))
+		return memset(buf, 0xee, PAGE), hb_put_grant(h, gref, 0, buf, PAGE);
+	for (unsigned b = 0; b < (last - first + 1) * 512; b++)
+		buf[b] = pattern(sector * 512 + b);
+	return hb_put_grant(h, gref, first * 512, buf, (last - first + 1) * 512);
 }
 
 /* Performs a request; BLKIF_RSP_OKAY or BLKIF_RSP_ERROR. */
@@ -187,32 +166,32 @@ static int serve(struct hb *h, unsigned *nreq)
 		++*nreq;
 		int16_t st = (int16_t)do_req(h, &req);
 
-		if (is(h, "silent"))
+		if (hb_is(h, "silent"))
 			continue;
-		if (is(h, "initwait") && *nreq == 1) {
+		if (hb_is(h, "initwait") && *nreq == 1) {
 			hb_log("request %u unanswered; back to InitWait", *nreq);
 			hb_set_state(h, 2);
 			continue;
 		}
-		if (is(h, "initwait"))
+		if (hb_is(h, "initwait"))
 			continue;
-		if (is(h, "closedio")) {
+		if (hb_is(h, "closedio")) {
 			hb_log("request %u unanswered; closing under it", *nreq);
 			return 1;
 		}
-		if (is(h, "badid") && *nreq == 2) {
+		if (hb_is(h, "badid") && *nreq == 2) {
 			hb_log("answering request %u with an unknown id", *nreq);
 			respond(h, (req.id & ~0xffffffffull) | 0xfffffu, req.operation, st);
 			continue;
 		}
-		if (is(h, "prod") && *nreq == 2) {
+		if (hb_is(h, "prod") && *nreq == 2) {
 			hb_log("request %u unanswered; rsp_prod moved 64 past the answers", *nreq);
 			__atomic_store_n(&br.sring->rsp_prod, br.rsp_prod_pvt + 64,
 					 __ATOMIC_RELEASE);
 			hb_notify(h);
 			continue;
 		}
-		if (is(h, "dup") && *nreq == 3) {
+		if (hb_is(h, "dup") && *nreq == 3) {
 			/* a second answer to request 2 where request 3's belongs: rsp_prod stays sane */
 			hb_log("answering request %u with request %u's id again", *nreq, *nreq - 1);
 			respond(h, prev_id, req.operation, st);
@@ -231,7 +210,7 @@ static int serve(struct hb *h, unsigned *nreq)
 /* Scenarios the guest survives with the disk working: it ends without closing it. */
 static int keeps_disk(const struct hb *h)
 {
-	return is(h, "order30") || is(h, "indirect") || is(h, "overrun");
+	return hb_is(h, "order30") || hb_is(h, "indirect") || hb_is(h, "overrun");
 }
 
 int hb_vbd(struct hb *h)
@@ -248,8 +227,8 @@ int hb_vbd(struct hb *h)
 	if (map_ring(h))
 		return unmap_ring(h), hb_finish(h) | 1;
 	hb_writef(h, h->be, "sectors", 0, "%s",
-		  is(h, "sectors63") ? "9223372036854775808" : "2048");
-	hb_write(h, h->be, "sector-size", is(h, "sectorsize3") ? "3" : "512", 0);
+		  hb_is(h, "sectors63") ? "9223372036854775808" : "2048");
+	hb_write(h, h->be, "sector-size", hb_is(h, "sectorsize3") ? "3" : "512", 0);
 	hb_write(h, h->be, "info", "0", 0);
 	hb_set_state(h, 4);
 	for (;;) {

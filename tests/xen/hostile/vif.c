@@ -11,29 +11,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "hostile.h"
-/* ring.h's barriers (libxen-dev leaves them to the including program) */
-#define mb()	  __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define rmb()	  __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define wmb()	  __atomic_thread_fence(__ATOMIC_RELEASE)
-#define xen_mb()  mb()
-#define xen_rmb() rmb()
-#define xen_wmb() wmb()
 #include <xen/io/netif.h>
-
-#define PAGE 4096u
 
 static netif_tx_back_ring_t tx;
 static netif_rx_back_ring_t rx;
 static void *tx_va, *rx_va;
 
-static int is(const struct hb *h, const char *m)
-{
-	return !strcmp(h->mode, m);
-}
-
 static int offer(struct hb *h)
 {
-	const char *mac = is(h, "mac") ? "ff:ff:ff:ff:ff:ff" : "00:16:3e:00:00:42";
+	const char *mac = hb_is(h, "mac") ? "ff:ff:ff:ff:ff:ff" : "00:16:3e:00:00:42";
 
 	snprintf(h->fe, sizeof(h->fe), "/local/domain/%u/device/vif/0", h->domid);
 	snprintf(h->be, sizeof(h->be), "/local/domain/0/hostile/vif/%u/0", h->domid);
@@ -49,16 +35,6 @@ static int offer(struct hb *h)
 		return -1;
 	hb_set_state(h, 2);
 	return 0;
-}
-
-static void *map_one(struct hb *h, const char *key)
-{
-	uint64_t ref;
-
-	if (hb_read_uint(h, h->fe, key, &ref))
-		return hb_log("the frontend wrote no %s", key), NULL;
-	hb_remember_ref(h, (uint32_t)ref);
-	return xengnttab_map_grant_ref(h->gt, h->domid, (uint32_t)ref, PROT_READ | PROT_WRITE);
 }
 
 static void unmap_rings(struct hb *h)
@@ -84,9 +60,9 @@ static void serve_tx(struct hb *h, unsigned *ntx)
 		hb_remember_ref(h, req.gref);
 		extra = (req.flags & NETTXF_extra_info) != 0;
 		netif_tx_response_t *r = RING_GET_RESPONSE(&tx, tx.rsp_prod_pvt++);
-		r->id = is(h, "txbadid") ? (uint16_t)(req.id + 1000) : req.id;
+		r->id = hb_is(h, "txbadid") ? (uint16_t)(req.id + 1000) : req.id;
 		r->status = NETIF_RSP_OKAY;
-		if (is(h, "txbadid") && ++*ntx == 1)
+		if (hb_is(h, "txbadid") && ++*ntx == 1)
 			hb_log("answering TX id %u as id %u", req.id, r->id);
 		if (extra) {
 			tx.req_cons++;
@@ -110,14 +86,8 @@ static int rx_put(struct hb *h, const void *frame, uint16_t offset, int16_t stat
 	memcpy(&req, RING_GET_REQUEST(&rx, rx.req_cons), sizeof(req));
 	rx.req_cons++;
 	hb_remember_ref(h, req.gref);
-	if (frame) {
-		uint8_t *p =
-		    xengnttab_map_grant_ref(h->gt, h->domid, req.gref, PROT_READ | PROT_WRITE);
-		if (!p)
-			return -1;
-		memcpy(p + offset, frame, (size_t)status);
-		xengnttab_unmap(h->gt, p, 1);
-	}
+	if (frame && hb_put_grant(h, req.gref, offset, frame, (size_t)status))
+		return -1;
 	netif_rx_response_t *r = RING_GET_RESPONSE(&rx, rx.rsp_prod_pvt++);
 	r->id = req.id;
 	r->offset = offset;
@@ -137,12 +107,12 @@ static void rx_misbehave(struct hb *h)
 		0x3e, 0x00, 0x00, 0x99, 0x88, 0xb5 /* local experimental ethertype: the stack ignores it */
 	};
 
-	if (is(h, "rxbounds")) {
+	if (hb_is(h, "rxbounds")) {
 		hb_log("RX response: offset 4000, 1000 bytes (past the page); then a good frame");
 		rx_put(h, NULL, 4000, 1000);
 		memcpy(f + 14, "hostile-good-frame", 18);
 		rx_put(h, f, 0, sizeof(f));
-	} else if (is(h, "rxprod")) {
+	} else if (hb_is(h, "rxprod")) {
 		hb_log("RX rsp_prod moved 1000 past what was produced");
 		__atomic_store_n(&rx.sring->rsp_prod, rx.rsp_prod_pvt + 1000, __ATOMIC_RELEASE);
 		hb_notify(h);
@@ -160,8 +130,8 @@ int hb_vif(struct hb *h)
 		return hb_log("the frontend closed at InitWait"), hb_finish(h);
 	if (s < 0)
 		return hb_log("FAIL: the frontend never connected"), 1;
-	tx_va = map_one(h, "tx-ring-ref");
-	rx_va = map_one(h, "rx-ring-ref");
+	tx_va = hb_map_fe_refs(h, (const char *const[]){ "tx-ring-ref" }, 1);
+	rx_va = hb_map_fe_refs(h, (const char *const[]){ "rx-ring-ref" }, 1);
 	if (!tx_va || !rx_va || hb_bind(h, "event-channel"))
 		return unmap_rings(h), hb_finish(h) | 1;
 	BACK_RING_INIT(&tx, (netif_tx_sring_t *)tx_va, PAGE);
@@ -180,7 +150,7 @@ int hb_vif(struct hb *h)
 	unmap_rings(h);
 	if (!hb_guest_alive(h)) {
 		xs_rm(h->xs, XBT_NULL, h->be);
-		if (!is(h, "rxbounds"))
+		if (!hb_is(h, "rxbounds"))
 			return hb_log("FAIL: the guest ended without closing the vif"), 1;
 		return 0;
 	}
