@@ -3,27 +3,33 @@
 #include "conf.h"
 #include <stdio.h>
 
+static enum pvh_status vset(struct conf_result *r, enum pvh_status status, int note,
+			    const char *fmt, va_list ap)
+{
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	r->status = status;
+	r->note = note;
+	return status;
+}
+
 enum pvh_status conf_set(struct conf_result *r, enum pvh_status status, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	vset(r, status, 0, fmt, ap);
 	va_end(ap);
-	r->status = status;
-	r->note = 0;
 	return status;
 }
 
+/* A pass that carries a remark (counted on the RESULT line as a note). */
 enum pvh_status conf_note(struct conf_result *r, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	vset(r, PVH_PASS, 1, fmt, ap);
 	va_end(ap);
-	r->status = PVH_PASS;
-	r->note = 1;
 	return PVH_PASS;
 }
 
