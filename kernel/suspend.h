@@ -10,11 +10,11 @@
  * xenstore, xenstore before the frontends that reconnect through it, apps last).
  */
 enum suspend_level {
-	SUSPEND_LEVEL_CORE = 0,	       /* time, event channels, grant table, per-vCPU state */
-	SUSPEND_LEVEL_CONSOLE = 10,    /* the PV console */
-	SUSPEND_LEVEL_XENSTORE = 20,   /* the xenstore client and its watches */
-	SUSPEND_LEVEL_FRONTEND = 30,   /* blkfront, netfront */
-	SUSPEND_LEVEL_APP = 40,	       /* the public pvh_on_resume hooks */
+	SUSPEND_LEVEL_CORE = 0,	     /* time, event channels, grant table, per-vCPU state */
+	SUSPEND_LEVEL_CONSOLE = 10,  /* the PV console */
+	SUSPEND_LEVEL_XENSTORE = 20, /* the xenstore client and its watches */
+	SUSPEND_LEVEL_FRONTEND = 30, /* blkfront, netfront */
+	SUSPEND_LEVEL_APP = 40,	     /* the public pvh_on_resume hooks */
 };
 
 struct suspend_hook {
