@@ -347,8 +347,10 @@ def qemu_args(rig, stage, initrd):
     env = os.environ.get
     xen_cmd = (f"console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all "
                f"dom0_mem={env('DOM0_MEM', '384M')},max:{env('DOM0_MEM', '384M')} dom0_max_vcpus=1 console_to_ring "
-               # smap=0: Debian's PV dom0 kernel dies at its first instruction when Xen enforces SMAP
-               f"smap=0 {env('XEN_CMDLINE_EXTRA', '')}")
+               # smap=0: Debian's PV dom0 kernel dies at its first instruction when Xen enforces SMAP;
+               # spec-ctrl=eager-fpu: with lazy FPU switching QEMU's emulated SVM loses a vCPU's SSE
+               # registers now and then, and dom0's programs crash (tools/xenrig/README.md, pitfall 22)
+               f"smap=0 spec-ctrl=eager-fpu {env('XEN_CMDLINE_EXTRA', '')}")
     dom0_cmd = "console=hvc0 earlyprintk=xen quiet"  # no commas: QEMU splits -initrd at them
     return (["-accel", f"tcg,thread={stage.tcg_thread()}", "-cpu", env("QEMU_CPU", "max,-smap,-avx,-avx2"),
              "-m", env("QEMU_MEM", "1024"), "-smp", env("QEMU_SMP", "2"),
