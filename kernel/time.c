@@ -10,6 +10,7 @@
 #include "base/atomic.h"
 #include "base/errno.h"
 #include "kernel/cpu.h"
+#include "kernel/printk.h"
 #include "kernel/pvclock.h"
 #include "kernel/time.h"
 #include <stddef.h>
@@ -18,6 +19,12 @@
 
 static int ready;
 static uint64_t last_ns; /* the highest monotonic time returned so far, on any CPU */
+/*
+ * Monotonic time minus Xen's system time: 0 until the domain is restored or migrated, where
+ * Xen's clock starts over (another host, or the same one later); see time_resume.
+ */
+static int64_t xen_offset;
+static uint64_t suspend_mono, suspend_wall; /* read just before the suspend */
 
 /* how often, and by how much at worst, a CPU's own clock was behind last_ns (diagnostics) */
 static uint64_t behind_count, behind_max_ns;
@@ -107,7 +114,9 @@ uint64_t time_monotonic_ns(void)
 	if (!ready)
 		return 0;
 	/* no migration in between: threads switch only in schedule(), never in here */
-	uint64_t raw = time_vcpu_ns(NULL), last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED), next;
+	uint64_t raw =
+		     time_vcpu_ns(NULL) + (uint64_t)__atomic_load_n(&xen_offset, __ATOMIC_RELAXED),
+		 last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED), next;
 
 	/*
 	 * Strictly increasing: a CPU whose own clock is behind hands out last + 1 rather than last,
@@ -123,14 +132,20 @@ uint64_t time_monotonic_ns(void)
 	return next;
 }
 
-uint64_t time_wall_ns(void)
+uint64_t time_to_xen_ns(uint64_t mono)
+{
+	int64_t off = __atomic_load_n(&xen_offset, __ATOMIC_RELAXED);
+
+	/* a deadline before Xen's time 0 is simply in the past */
+	return off > 0 && mono < (uint64_t)off ? 0 : mono - (uint64_t)off;
+}
+
+/* Xen's wall clock at system time 0 (the host's, kept in shared info). */
+static uint64_t wall_base(void)
 {
 	volatile struct shared_info *sh = xen_shared_info;
 	uint64_t sec, nsec;
 	uint32_t v;
-
-	if (!ready)
-		return 0;
 	do {
 		v = sh->wc_version;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -138,6 +153,43 @@ uint64_t time_wall_ns(void)
 		nsec = sh->wc_nsec;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	} while ((v & 1) || v != sh->wc_version);
-	/* the wall clock holds the time at system time 0 */
-	return sec * NSEC_PER_SEC + nsec + time_monotonic_ns();
+	return sec * NSEC_PER_SEC + nsec;
+}
+
+uint64_t time_wall_ns(void)
+{
+	if (!ready)
+		return 0;
+	/* the wall clock holds the time at Xen's system time 0 */
+	return wall_base() + time_to_xen_ns(time_monotonic_ns());
+}
+
+void time_suspend(void)
+{
+	if (!ready)
+		return;
+	suspend_mono = time_monotonic_ns();
+	suspend_wall = time_wall_ns();
+}
+
+void time_resume(int new_domain)
+{
+	if (!ready || !new_domain)
+		return; /* same domain, same clock */
+	/*
+	 * Xen's system time counts from this host's boot: after a restore or a migration it may be
+	 * ahead or behind what we handed out. The monotonic clock continues from its last value
+	 * plus the real time away, taken from the hosts' wall clocks (never negative: a host whose
+	 * wall clock is behind the old one's costs a standstill of nothing, not a step back).
+	 */
+	uint64_t raw = time_vcpu_ns(NULL);
+	uint64_t wall = wall_base() + raw;
+	uint64_t away = wall > suspend_wall ? wall - suspend_wall : 0;
+	uint64_t want = suspend_mono + away;
+
+	__atomic_store_n(&xen_offset, (int64_t)(want - raw), __ATOMIC_RELAXED);
+	pr_info("time: resumed after %lu ms away (wall clock); monotonic time continues at %lu ms, "
+		"Xen's clock is at %lu ms\n",
+		(unsigned long)(away / 1000000), (unsigned long)(want / 1000000),
+		(unsigned long)(raw / 1000000));
 }
