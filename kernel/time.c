@@ -24,7 +24,8 @@ static uint64_t last_ns; /* the highest monotonic time returned so far, on any C
  * Xen's clock starts over (another host, or the same one later); see time_resume.
  */
 static int64_t xen_offset;
-static uint64_t suspend_mono, suspend_wall; /* read just before the suspend */
+/* read just before the suspend: monotonic time, Xen's time, the wall clock at Xen's time 0 */
+static uint64_t suspend_mono, suspend_raw, suspend_base;
 
 /* how often, and by how much at worst, a CPU's own clock was behind last_ns (diagnostics) */
 static uint64_t behind_count, behind_max_ns;
@@ -140,8 +141,14 @@ uint64_t time_to_xen_ns(uint64_t mono)
 	return off > 0 && mono < (uint64_t)off ? 0 : mono - (uint64_t)off;
 }
 
-/* Xen's wall clock at system time 0 (the host's, kept in shared info). */
-static uint64_t wall_base(void)
+/*
+ * A restored domain's shared info holds no wall clock until the toolstack or Xen sets one (seen
+ * on the rig: 0 s at resume): meanwhile the old one, carried over by time_resume, stands in.
+ */
+static uint64_t wall_stand_in;
+
+/* Xen's wall clock at system time 0 (the host's, kept in shared info); 0 when unset. */
+static uint64_t wall_base_xen(void)
 {
 	volatile struct shared_info *sh = xen_shared_info;
 	uint64_t sec, nsec;
@@ -154,6 +161,13 @@ static uint64_t wall_base(void)
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	} while ((v & 1) || v != sh->wc_version);
 	return sec * NSEC_PER_SEC + nsec;
+}
+
+static uint64_t wall_base(void)
+{
+	uint64_t b = wall_base_xen();
+
+	return b ? b : __atomic_load_n(&wall_stand_in, __ATOMIC_RELAXED);
 }
 
 uint64_t time_wall_ns(void)
@@ -169,7 +183,26 @@ void time_suspend(void)
 	if (!ready)
 		return;
 	suspend_mono = time_monotonic_ns();
-	suspend_wall = time_wall_ns();
+	suspend_raw = time_to_xen_ns(suspend_mono);
+	suspend_base = wall_base();
+}
+
+/*
+ * The real time away, as well as the guest can tell: the wall clocks' difference when both
+ * domains had one (Xen fills shared info's wall clock per domain; the toolstack may not have set
+ * it yet), else Xen's system time's when it moved forward by less than a day (the same host:
+ * its clock runs on), else nothing (a step of nonsense is worse than a pause).
+ */
+static uint64_t time_away(uint64_t raw, uint64_t base)
+{
+	if (base && suspend_base) {
+		uint64_t before = suspend_base + suspend_raw, after = base + raw;
+
+		return after > before ? after - before : 0;
+	}
+	if (raw > suspend_raw && raw - suspend_raw < 86400ull * NSEC_PER_SEC)
+		return raw - suspend_raw;
+	return 0;
 }
 
 void time_resume(int new_domain)
@@ -179,17 +212,21 @@ void time_resume(int new_domain)
 	/*
 	 * Xen's system time counts from this host's boot: after a restore or a migration it may be
 	 * ahead or behind what we handed out. The monotonic clock continues from its last value
-	 * plus the real time away, taken from the hosts' wall clocks (never negative: a host whose
-	 * wall clock is behind the old one's costs a standstill of nothing, not a step back).
+	 * plus the real time away, never from Xen's value itself.
 	 */
-	uint64_t raw = time_vcpu_ns(NULL);
-	uint64_t wall = wall_base() + raw;
-	uint64_t away = wall > suspend_wall ? wall - suspend_wall : 0;
+	uint64_t raw = time_vcpu_ns(NULL), base = wall_base_xen();
+	uint64_t away = time_away(raw, base);
 	uint64_t want = suspend_mono + away;
 
 	__atomic_store_n(&xen_offset, (int64_t)(want - raw), __ATOMIC_RELAXED);
-	pr_info("time: resumed after %lu ms away (wall clock); monotonic time continues at %lu ms, "
-		"Xen's clock is at %lu ms\n",
-		(unsigned long)(away / 1000000), (unsigned long)(want / 1000000),
-		(unsigned long)(raw / 1000000));
+	/* the wall clock then reads as the old one plus the time away, until Xen sets its own */
+	if (suspend_base)
+		__atomic_store_n(&wall_stand_in, suspend_base + suspend_raw + away - raw,
+				 __ATOMIC_RELAXED);
+	pr_info(
+	    "time: resumed after %lu ms away; monotonic time goes on at %lu ms; Xen's clock "
+	    "was at %lu ms, is at %lu ms; wall clock at Xen's time 0: %lu s before, %lu s now\n",
+	    (unsigned long)(away / 1000000), (unsigned long)(want / 1000000),
+	    (unsigned long)(suspend_raw / 1000000), (unsigned long)(raw / 1000000),
+	    (unsigned long)(suspend_base / NSEC_PER_SEC), (unsigned long)(base / NSEC_PER_SEC));
 }

@@ -7,7 +7,6 @@ jobs and reports on its console in "@@rig JOB EVENT ..." lines, copies the guest
 output itself as "(dN) ...". RigReader reads that stream (live, or a saved log: replay) and
 builds one Observation per job; verdict.judge does the rest.
 """
-import gzip
 import os
 import re
 import shutil
@@ -335,21 +334,7 @@ class Stage:
         with open(out, "wb") as f, open(os.path.join(self.rig, "dom0.cpio.gz"), "rb") as g:
             f.write(cpio)
             shutil.copyfileobj(g, f)
-            f.write(self.tree_init())
         return out
-
-    def tree_init(self):
-        """The tree's tools/xenrig/dom0/init as a last, gzipped archive: unpacked after the rig's,
-        it replaces the /init the rig was built with, so a change to the job loop needs no rig
-        rebuild (gzipped: after a gzip member the kernel takes no plain archive)."""
-        stage = os.path.join(self.root, "..", "tree-init")
-        shutil.rmtree(stage, ignore_errors=True)
-        os.makedirs(stage)
-        shutil.copy(os.path.join(paths.TOP, "tools", "xenrig", "dom0", "init"), os.path.join(stage, "init"))
-        os.chmod(os.path.join(stage, "init"), 0o755)
-        cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=stage, input=b"init\n",
-                              capture_output=True, check=True).stdout
-        return gzip.compress(cpio)
 
     def tcg_thread(self):
         """QEMU 7.2's multi-threaded TCG sometimes corrupts a guest vCPU's saved state when several

@@ -154,10 +154,13 @@ static unsigned workers_moving(uint64_t mask)
 }
 
 /* After one resume: what the guest sees, said on the console and checked. */
+/* The wall clock read by the main loop before the resume, and after it. */
+static uint64_t wall_before;
+
 static void check_resume(unsigned k, const struct pvh_suspend_stats *s, uint64_t mask, int is_new)
 {
 	char buf[32];
-	uint64_t t0 = ticks;
+	uint64_t t0 = ticks, wall = pvh_test_wall_ns();
 
 	pvh_sleep_ns(50 * MS);
 	uint64_t gap = max_gap_ns;
@@ -171,6 +174,10 @@ static void check_resume(unsigned k, const struct pvh_suspend_stats *s, uint64_t
 	    k, is_new ? "new domain" : "cancelled", pvh_xenstore_domid(), (unsigned long)(gap / MS),
 	    (unsigned long)(s->last_gap_ns / MS), (unsigned long)pvh_cpu_online_mask());
 	pvh_tap_ok(ticks > t0, "resume %u: the 1 ms ticker runs", k);
+	/* the wall clock goes on from before, by the time away (under 10 min on the rig) */
+	pvh_tap_ok(wall >= wall_before && wall - wall_before < 600ull * 1000 * MS,
+		   "resume %u: the wall clock moved on by %ld ms", k,
+		   (long)((int64_t)(wall - wall_before) / (int64_t)MS));
 	pvh_tap_ok(xs > 0, "resume %u: xenstore answers (domid %s)", k, xs > 0 ? buf : "?");
 	pvh_tap_ok(moving == popcount(mask), "resume %u: every online vCPU works (%u of %u)", k,
 		   moving, popcount(mask));
@@ -209,6 +216,7 @@ int main(int argc, char **argv)
 
 	unsigned seen = 0;
 	uint64_t seen_new = 0;
+	wall_before = pvh_test_wall_ns();
 	for (;;) {
 		pvh_suspend_stats(&s);
 		unsigned now = (unsigned)(s.new_domain + s.cancelled);
@@ -227,6 +235,7 @@ int main(int argc, char **argv)
 		}
 		if (pvh_xenstore_read(NULL, "data/suspend/done", buf, sizeof(buf)) > 0)
 			break;
+		wall_before = pvh_test_wall_ns();
 		pvh_sleep_ns(20 * MS);
 	}
 	pvh_suspend_stats(&s);
