@@ -165,9 +165,15 @@ static uint64_t wall_base_xen(void)
 
 static uint64_t wall_base(void)
 {
-	uint64_t b = wall_base_xen();
+	uint64_t b = wall_base_xen(), in = __atomic_load_n(&wall_stand_in, __ATOMIC_RELAXED);
 
-	return b ? b : __atomic_load_n(&wall_stand_in, __ATOMIC_RELAXED);
+	if (!b)
+		return in;
+	/* said once per resume: how far Xen's own differs from what stood in for it */
+	if (in && __atomic_exchange_n(&wall_stand_in, 0, __ATOMIC_RELAXED))
+		pr_info("time: Xen set the wall clock after the resume: %ld ms from the stand-in\n",
+			(long)((int64_t)(b - in) / 1000000));
+	return b;
 }
 
 uint64_t time_wall_ns(void)

@@ -5,7 +5,8 @@
  * are counted before the first suspend and after the last. dom0 waits for data/suspend/ready,
  * suspends the domain its way, reads data/suspend/count ("<new-domain> <cancelled>") after each
  * resume, and writes data/suspend/done when it is through. Arguments: new=N cancel=M (the resumes
- * to expect of each kind), leak=1 (the counts must match exactly).
+ * to expect of each kind), leak=1 (the counts must match exactly), offline=K (vCPU K offline
+ * across the suspends, online again after them).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -96,6 +97,31 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+static volatile int called_on;
+
+static void call_fn(void *arg)
+{
+	(void)arg;
+	called_on = (int)pvh_cpu_self();
+}
+
+/*
+ * A vCPU offline across the resumes (issue 21): still offline after them, then it comes online
+ * in the new domain (its registrations made again) and answers a remote call.
+ */
+static void check_offline_cpu(unsigned cpu, uint64_t mask)
+{
+	pvh_tap_ok(!((pvh_cpu_online_mask() >> cpu) & 1) && pvh_cpu_online_mask() == mask,
+		   "CPU %u stayed offline across the resumes (online %#lx)", cpu,
+		   (unsigned long)pvh_cpu_online_mask());
+	int r = pvh_cpu_online(cpu);
+	called_on = -1;
+	int c = r ? -1 : pvh_cpu_call(cpu, call_fn, NULL);
+	pvh_tap_ok(r == 0 && c == 0 && called_on == (int)cpu,
+		   "CPU %u online again after the resumes and answers a call (%d, %d, ran on %d)",
+		   cpu, r, c, called_on);
+}
+
 static void on_resume(int new_domain, void *arg)
 {
 	(void)arg;
@@ -173,6 +199,10 @@ static void check_resume(unsigned k, const struct pvh_suspend_stats *s, uint64_t
 	    "to the resume); online mask %#lx\n",
 	    k, is_new ? "new domain" : "cancelled", pvh_xenstore_domid(), (unsigned long)(gap / MS),
 	    (unsigned long)(s->last_gap_ns / MS), (unsigned long)pvh_cpu_online_mask());
+	pvh_printf("WALL %u: %lu.%03lu s since 1970 at the check (%lu.%03lu before the suspend)\n",
+		   k, (unsigned long)(wall / (1000 * MS)), (unsigned long)(wall / MS % 1000),
+		   (unsigned long)(wall_before / (1000 * MS)),
+		   (unsigned long)(wall_before / MS % 1000));
 	pvh_tap_ok(ticks > t0, "resume %u: the 1 ms ticker runs", k);
 	/* the wall clock goes on from before, by the time away (under 10 min on the rig) */
 	pvh_tap_ok(wall >= wall_before && wall - wall_before < 600ull * 1000 * MS,
@@ -192,6 +222,8 @@ int main(int argc, char **argv)
 	int leak = (int)arg_num(argc, argv, "leak", 1);
 	/* what dom0 does (tests/xen/suspend-cycle): save, cancel (xl save -c) or migrate */
 	const char *mode = arg_str(argc, argv, "mode", "save");
+	/* a vCPU to take offline before the first suspend (0: none) */
+	unsigned offline = (unsigned)arg_num(argc, argv, "offline", 0);
 	uint64_t mask = pvh_cpu_online_mask();
 	struct counts before, first = { 0 }, after;
 	struct pvh_suspend_stats s;
@@ -202,6 +234,13 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < 64; i++)
 		if ((mask >> i) & 1)
 			pvh_thread_create_on("work", worker, (void *)(uintptr_t)i, 0, (int)i);
+	if (offline) {
+		/* a CPU cannot take itself offline: this thread stays on the boot CPU */
+		pvh_thread_pin(NULL, 0);
+		pvh_tap_ok(pvh_cpu_offline(offline) == 0, "CPU %u offline before the suspends",
+			   offline);
+		mask = pvh_cpu_online_mask();
+	}
 	pvh_sleep_ns(100 * MS);
 	max_gap_ns = 0;
 	take_counts(&before);
@@ -240,6 +279,8 @@ int main(int argc, char **argv)
 	}
 	pvh_suspend_stats(&s);
 	take_counts(&after);
+	if (offline)
+		check_offline_cpu(offline, mask);
 	print_counts("after", &after);
 	pvh_tap_ok(s.new_domain == want_new, "resumed in a new domain %lu times (want %u)",
 		   (unsigned long)s.new_domain, want_new);
