@@ -5,8 +5,8 @@
  * are counted before the first suspend and after the last. dom0 waits for data/suspend/ready,
  * suspends the domain its way, reads data/suspend/count ("<new-domain> <cancelled>") after each
  * resume, and writes data/suspend/done when it is through. Arguments: new=N cancel=M (the resumes
- * to expect of each kind), leak=1 (the counts must match exactly), offline=K (vCPU K offline
- * across the suspends, online again after them).
+ * to expect of each kind), leak=1 (the counts must match exactly), online=K (dom0 sets K vCPUs
+ * online with xl vcpu-set first; the set must stay across the suspends; then vCPU K comes online).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -222,8 +222,13 @@ int main(int argc, char **argv)
 	int leak = (int)arg_num(argc, argv, "leak", 1);
 	/* what dom0 does (tests/xen/suspend-cycle): save, cancel (xl save -c) or migrate */
 	const char *mode = arg_str(argc, argv, "mode", "save");
-	/* a vCPU to take offline before the first suspend (0: none) */
-	unsigned offline = (unsigned)arg_num(argc, argv, "offline", 0);
+	/*
+	 * vCPUs to have online before the first suspend (0: as booted): dom0 runs xl vcpu-set
+	 * (the toolstack's cpu/N/availability is what a restored domain follows), then the highest
+	 * one left offline must stay so across the suspends.
+	 */
+	unsigned online = (unsigned)arg_num(argc, argv, "online", 0);
+	unsigned offline = 0;
 	uint64_t mask = pvh_cpu_online_mask();
 	struct counts before, first = { 0 }, after;
 	struct pvh_suspend_stats s;
@@ -234,20 +239,22 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < 64; i++)
 		if ((mask >> i) & 1)
 			pvh_thread_create_on("work", worker, (void *)(uintptr_t)i, 0, (int)i);
-	if (offline) {
-		/* a CPU cannot take itself offline: this thread stays on the boot CPU */
-		pvh_thread_pin(NULL, 0);
-		pvh_tap_ok(pvh_cpu_offline(offline) == 0, "CPU %u offline before the suspends",
-			   offline);
+	pvh_xenstore_mkdir(NULL, "data/suspend");
+	put("data/suspend/plan", "%s %lu %u", mode,
+	    (unsigned long)(!strcmp(mode, "cancel") ? want_cancel : want_new), online);
+	if (online) {
+		for (int t = 0; t < 1200 && pvh_cpu_online_count() != online; t++)
+			pvh_sleep_ns(100 * MS);
 		mask = pvh_cpu_online_mask();
+		offline = online; /* xl vcpu-set K leaves vCPUs 0..K-1 online */
+		pvh_tap_ok(pvh_cpu_online_count() == online && !((mask >> offline) & 1),
+			   "%u vCPUs online before the suspends (xl vcpu-set; mask %#lx)", online,
+			   (unsigned long)mask);
 	}
 	pvh_sleep_ns(100 * MS);
 	max_gap_ns = 0;
 	take_counts(&before);
 	print_counts("before", &before);
-	pvh_xenstore_mkdir(NULL, "data/suspend");
-	put("data/suspend/plan", "%s %lu", mode,
-	    (unsigned long)(!strcmp(mode, "cancel") ? want_cancel : want_new));
 	pvh_xenstore_write(NULL, "data/suspend/ready", "1");
 	pvh_printf("suspend test: ready on %u vCPUs (mask %#lx), waiting for %u restores and %u "
 		   "cancelled suspends\n",
@@ -255,11 +262,19 @@ int main(int argc, char **argv)
 
 	unsigned seen = 0;
 	uint64_t seen_new = 0;
-	wall_before = pvh_test_wall_ns();
+	uint64_t wall_prev = pvh_test_wall_ns();
 	for (;;) {
+		/*
+		 * The wall clock before a suspend: read before the last look at the counts that found
+		 * nothing new (a xenstore call below may sleep through the whole suspend).
+		 */
+		uint64_t wall_now = pvh_test_wall_ns();
+
 		pvh_suspend_stats(&s);
 		unsigned now = (unsigned)(s.new_domain + s.cancelled);
 
+		wall_before = wall_prev;
+		wall_prev = wall_now;
 		if (now != seen) {
 			seen = now;
 			check_resume(seen, &s, mask, s.new_domain != seen_new);
@@ -274,13 +289,13 @@ int main(int argc, char **argv)
 		}
 		if (pvh_xenstore_read(NULL, "data/suspend/done", buf, sizeof(buf)) > 0)
 			break;
-		wall_before = pvh_test_wall_ns();
 		pvh_sleep_ns(20 * MS);
 	}
 	pvh_suspend_stats(&s);
-	take_counts(&after);
+	/* counted with the offline vCPU back: in a new domain it had no channels until then */
 	if (offline)
 		check_offline_cpu(offline, mask);
+	take_counts(&after);
 	print_counts("after", &after);
 	pvh_tap_ok(s.new_domain == want_new, "resumed in a new domain %lu times (want %u)",
 		   (unsigned long)s.new_domain, want_new);
