@@ -89,6 +89,7 @@ static int park_others(void)
 	int n = 0;
 
 	__atomic_store_n(&parked, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&park_new_domain, 0, __ATOMIC_RELEASE); /* a timeout releases them as is */
 	__atomic_store_n(&released, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&resumed, 0, __ATOMIC_RELEASE);
 	for (unsigned i = 1; i < cpu_count; i++) {
