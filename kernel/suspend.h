@@ -31,6 +31,10 @@ struct suspend_hook {
 	 * context. new_domain: a restore or a migration target, where Xen kept nothing of the
 	 * domain's (grants, event channels, registrations, the xenstore connection); false: the
 	 * suspend was cancelled (xl save -c, a failed save), everything is still bound.
+	 * On a new domain the kernel has already forgotten every event channel (kernel/evtchn.c:
+	 * evtchn_resume): never unbind or close a port from before (its number may now be
+	 * someone else's), bind the new one; a grant ref from before is free to end (the entry is
+	 * empty: gnttab_end_access succeeds) but its page may be given again only through a new ref.
 	 */
 	void (*resume)(bool new_domain);
 	struct suspend_hook *next; /* the kernel's list */
@@ -38,5 +42,25 @@ struct suspend_hook {
 
 /* Adds h (static storage) to the sequence; safe at any time before or between suspends. */
 void suspend_hook_register(struct suspend_hook *h);
+
+/*
+ * The whole sequence, in thread context (the control watch runs it): prepare, park the other
+ * vCPUs, SCHEDOP_shutdown(SHUTDOWN_suspend) on the boot vCPU, rebuild, resume. 0 once resumed
+ * (cancelled or in a new domain); -EAGAIN before suspend_ready, -EBUSY while one runs, a hook's
+ * refusal, or Xen's. Every refusal is said on the console and counted.
+ */
+int suspend_run(void);
+/* The boot has finished (xenstore, the frontends are up): suspend requests are taken from now on. */
+void suspend_ready(void);
+
+struct suspend_stats {
+	unsigned long requests;	  /* suspends started (past the gate) */
+	unsigned long new_domain; /* resumed in a new domain (restore, migration) */
+	unsigned long cancelled;  /* resumed in the same domain (xl save -c, a failed save) */
+	unsigned long refused;	  /* not started: too early, already running, a hook refused */
+	unsigned long failed;	  /* Xen refused the suspend hypercall */
+	unsigned long long last_gap_ns; /* the last suspend, hypercall to resumed, monotonic time */
+};
+void suspend_get_stats(struct suspend_stats *st);
 
 #endif
