@@ -20,6 +20,8 @@ fuzz_xs_INCLUDED := drivers/xenbus/xs.c tests/fuzz/fuzz_xs.nocov
 fuzz_xs_CFLAGS := -fsanitize-coverage-ignorelist=tests/fuzz/fuzz_xs.nocov
 FUZZ_TARGETS += acpi
 fuzz_acpi_SRCS := drivers/acpi/acpi.c
+FUZZ_TARGETS += discover
+fuzz_discover_SRCS := kernel/smp_discover.c kernel/cmdline.c drivers/acpi/acpi.c
 FUZZ_TARGETS += netfront
 fuzz_netfront_SRCS := drivers/netfront/netfront_ring.c drivers/netfront/netfront_gso.c
 FUZZ_TARGETS += blkfront
