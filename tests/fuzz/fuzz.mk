@@ -22,6 +22,8 @@ FUZZ_TARGETS += acpi
 fuzz_acpi_SRCS := drivers/acpi/acpi.c
 FUZZ_TARGETS += discover
 fuzz_discover_SRCS := kernel/smp_discover.c kernel/cmdline.c drivers/acpi/acpi.c
+fuzz_discover_INCLUDED := tests/fuzz/fuzz_discover.nocov
+fuzz_discover_CFLAGS := -fsanitize-coverage-ignorelist=tests/fuzz/fuzz_discover.nocov
 FUZZ_TARGETS += netfront
 fuzz_netfront_SRCS := drivers/netfront/netfront_ring.c drivers/netfront/netfront_gso.c
 FUZZ_TARGETS += blkfront
