@@ -6,7 +6,7 @@ FUZZ_CC := clang
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/fuzz/host -Itests/unit/host -I. \
 	-Iinclude -isystem $(XEN_INC) -D__XEN_INTERFACE_VERSION__=0x00040e00 \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SHORT ?= 2
 FUZZ_RUNS ?= 10000000
 FUZZ_SECONDS ?= 0
@@ -17,9 +17,14 @@ fuzz_startinfo_SRCS := kernel/startinfo.c kernel/memmap.c kernel/cmdline.c
 FUZZ_TARGETS += xs
 fuzz_xs_SRCS := drivers/xenbus/xs_ops.c drivers/xenbus/xs_watch.c drivers/xenbus/xs_wire.c \
 	drivers/xenbus/xs_reqs.c drivers/xenbus/xs_late.c base/fmt.c
-fuzz_xs_INCLUDED := drivers/xenbus/xs.c
+fuzz_xs_INCLUDED := drivers/xenbus/xs.c tests/fuzz/fuzz_xs.nocov
+fuzz_xs_CFLAGS := -fsanitize-coverage-ignorelist=tests/fuzz/fuzz_xs.nocov
 FUZZ_TARGETS += acpi
 fuzz_acpi_SRCS := drivers/acpi/acpi.c
+FUZZ_TARGETS += discover
+fuzz_discover_SRCS := kernel/smp_discover.c kernel/cmdline.c drivers/acpi/acpi.c
+fuzz_discover_INCLUDED := tests/fuzz/fuzz_discover.nocov
+fuzz_discover_CFLAGS := -fsanitize-coverage-ignorelist=tests/fuzz/fuzz_discover.nocov
 FUZZ_TARGETS += netfront
 fuzz_netfront_SRCS := drivers/netfront/netfront_ring.c drivers/netfront/netfront_gso.c
 FUZZ_TARGETS += blkfront
@@ -39,8 +44,8 @@ fuzz_netcfg_SRCS := lib/lwip/netcfg.c
 # copy's reads and writes; kernel/startinfo.c has ASan in fuzz_startinfo).
 FUZZ_TARGETS += boot32
 fuzz_boot32_SRCS := tests/unit/boot32/call.S arch/x86/boot_copy.S kernel/startinfo.c kernel/memmap.c
-fuzz_boot32_CFLAGS := $(subst fuzzer$(,)address$(,)undefined,fuzzer$(,)undefined,$(FUZZ_CFLAGS)) \
-	-m32 -fno-pie -no-pie -Wl,-z,noexecstack
+fuzz_boot32_SANITIZE := fuzzer,undefined
+fuzz_boot32_CFLAGS := -m32 -fno-pie -no-pie -Wl,-z,noexecstack
 
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_DEPS := tests/fuzz/fuzz.mk $(wildcard tests/fuzz/*.h tests/unit/acpi_fake.h tests/fuzz/host/*.h tests/unit/host/*/*/*.h)
@@ -49,7 +54,8 @@ define fuzz_rule
 $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS) $(fuzz_$(1)_INCLUDED) $(FUZZ_DEPS) | $(XEN_INC)/xen
 	$$(call say,FUZZCC,$$@)
 	$$(Q)mkdir -p $$(@D)
-	$$(Q)$(FUZZ_CC) $$(or $$(fuzz_$(1)_CFLAGS),$(FUZZ_CFLAGS)) -o $$@ tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS)
+	$$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=$$(or $$(fuzz_$(1)_SANITIZE),fuzzer$$(,)address$$(,)undefined) \
+		$(fuzz_$(1)_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS)
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 

@@ -129,10 +129,14 @@ void waitq_wake_one(struct waitq *wq)
 {
 	(void)wq;
 }
+/* each thread's wait in progress: when it ends by a timeout (0: none) */
+static uint64_t deadline[3];
+
 void waitq_timeout_start(struct waitq_timeout *to, uint64_t ns)
 {
 	to->armed = 1;
 	to->timer.deadline = now_ns + ns;
+	deadline[cur] = to->timer.deadline;
 }
 int waitq_timeout_expired(struct waitq_timeout *to)
 {
@@ -141,6 +145,7 @@ int waitq_timeout_expired(struct waitq_timeout *to)
 void waitq_timeout_stop(struct waitq_timeout *to)
 {
 	(void)to;
+	deadline[cur] = 0;
 }
 
 /* Runs thread t until it waits (it longjmps back here from schedule) or returns. */
@@ -172,8 +177,24 @@ __attribute__((no_sanitize("address"), noinline)) static void jump_to(int t)
 }
 static void (*volatile jump_back)(int t) = jump_to;
 
-static void peer_step(void);
+static int peer_step(void);
 
+/* What a scheduling step can change that a waiting thread could be waiting for. */
+struct progress {
+	size_t in_left;
+	uint32_t req_prod, req_cons, rsp_prod, rsp_cons, connection, out_len, npend;
+	uint64_t replies, resyncs;
+};
+static uint64_t skips, steps;
+
+static struct progress progress(void);
+
+/*
+ * Virtual time: a step lets the fake server act (input permitting), then the reader and watch
+ * threads run. A step after which nothing can have moved (or one the server spent silent) would
+ * only repeat itself until the waiting thread's deadline, so time jumps there at once: a timeout
+ * costs one step, not the 50 of 200 ms it spans, and a silent server means "until it times out".
+ */
 void schedule(void)
 {
 	/* a thread back at its idle wait gives the CPU back; any other wait lets time pass */
@@ -181,11 +202,20 @@ void schedule(void)
 	    (cur == T_READER && last_wq == &rx_wq && page->connection != XENSTORE_RECONNECT)) {
 		jump_back(cur);
 	}
+	struct progress before = progress(), after;
+	int silent;
+
+	steps++;
 	now_ns += STEP_NS;
-	peer_step();
+	silent = peer_step();
 	if (cur == T_MAIN) {
 		run_thread(T_READER);
 		run_thread(T_WATCH);
+	}
+	after = progress();
+	if ((silent || !memcmp(&before, &after, sizeof(before))) && deadline[cur] > now_ns) {
+		now_ns = deadline[cur];
+		skips++;
 	}
 }
 
@@ -342,7 +372,26 @@ static void peer_reset(void)
 	__atomic_store_n(&page->connection, XENSTORE_CONNECTED, __ATOMIC_RELEASE);
 }
 
-static void peer_step(void)
+static struct progress progress(void)
+{
+	struct progress p;
+
+	memset(&p, 0, sizeof(p)); /* no padding left to compare */
+	p.in_left = in.n;
+	p.req_prod = page->req_prod;
+	p.req_cons = page->req_cons;
+	p.rsp_prod = page->rsp_prod;
+	p.rsp_cons = page->rsp_cons;
+	p.connection = page->connection;
+	p.out_len = peer.out_len;
+	p.npend = peer.npend;
+	p.replies = xs_stats.replies;
+	p.resyncs = xs_stats.resyncs;
+	return p;
+}
+
+/* The server's move in one step; returns 1 when it chose to stay silent. */
+static int peer_step(void)
 {
 	static const char *const errs[] = { "ENOENT", "EAGAIN", "EACCES", "EINVAL",
 					    "EIO",    "EQUOTA", "EBUSY",  "EWHAT" };
@@ -359,7 +408,7 @@ static void peer_step(void)
 			take_pending(0);
 		}
 		peer_flush();
-		return;
+		return 0;
 	}
 	uint8_t n, act = fz_u8(&in);
 	if (verbose)
@@ -414,8 +463,9 @@ static void peer_step(void)
 		if (h.len <= XENSTORE_PAYLOAD_MAX && peer.nlog < LOG_MAX)
 			peer.misframed |= xs_wire_type_known(h.type); /* an unlogged reply */
 		break;
-	case 5: /* silence: time passes */
-		break;
+	case 5: /* silence: time passes (until the waiter's deadline) */
+		peer_flush();
+		return 1;
 	case 6: /* the response producer jumps */
 		page->rsp_prod += fz_u32(&in);
 		peer.misframed = 1;
@@ -440,6 +490,7 @@ static void peer_step(void)
 		break;
 	}
 	peer_flush();
+	return 0;
 }
 
 /* ---- the driver ---- */
@@ -542,11 +593,13 @@ static void reset_all(void)
 	memset(page, 0, 4096);
 	memset(&peer, 0, sizeof(peer));
 	now_ns = 0;
+	steps = skips = 0;
 	ring = NULL;
 	broken = 0;
 	writer_busy = 0;
 	memset(&xs_stats, 0, sizeof(xs_stats));
 	memset(exited, 0, sizeof(exited));
+	memset(deadline, 0, sizeof(deadline));
 	cur = T_MAIN;
 	verbose = getenv("FUZZ_VERBOSE") != NULL;
 }
@@ -571,8 +624,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		r = xs_read(NULL, "/final", buf, sizeof(buf));
 		if (verbose)
-			fprintf(stderr, "final read: %d, broken %d, misframed %d\n", r, broken,
-				misframed);
+			fprintf(stderr,
+				"final read: %d, broken %d, misframed %d; %llu steps, %llu skipped "
+				"to a deadline\n",
+				r, broken, misframed, (unsigned long long)steps,
+				(unsigned long long)skips);
 		if (!misframed)
 			FZ_CHECK(r == 1 || (r == -EIO && broken));
 		if (broken)
