@@ -245,7 +245,7 @@ run-qemu: $(BUILD)/$(APP).elf
 	$(Q)tools/setup test
 	tools/qemu-run $(BUILD)/$(APP).elf $(if $(CMDLINE),--cmdline "$(CMDLINE)")
 
-bench: all
+bench: rig all
 	$(Q)tools/setup test
 	$(Q)tools/bench $(BUILD)
 
