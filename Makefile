@@ -231,10 +231,13 @@ test-matrix: all $(BUILD)/sdk-test/appliance.elf
 	$(Q)tools/setup rig
 	$(Q)rc=0; for v in $(DEFAULT_XEN_VERSION) $(MATRIX_VERSIONS); do \
 		env -u RIG_DIR $(MAKE) --no-print-directory test-dom0 XEN=$$v || rc=1; \
-		env -u RIG_DIR $(MAKE) --no-print-directory test-xen XEN=$$v || rc=1; \
+		env -u RIG_DIR $(MAKE) --no-print-directory test-xen XEN=$$v XEN_RUN_FLAGS="$(MATRIX_SCENARIOS)" || rc=1; \
 	done; tools/matrix-table $(DEFAULT_XEN_VERSION) $(MATRIX_VERSIONS) | tee $(BUILD)/results/matrix.md; \
 	echo "matrix: $(BUILD)/results/matrix.md"; exit $$rc
 DEFAULT_XEN_VERSION := 4.17
+# make test's scenario files and the ones too long for it (20 save/restore cycles, ...)
+MATRIX_SCENARIOS := tests/qemu/scenarios tests/dom0/scenarios tests/xen/scenarios tests/xen/scenarios-smp \
+	tests/xen/scenarios-suspend
 
 # ---- running ----
 APP ?= hello
