@@ -317,3 +317,78 @@ fail:
 	fail(f, 0, r, step);
 	return r;
 }
+
+/* ---- suspend ---- */
+
+void xenbus_front_suspend(struct xenbus_front *f)
+{
+	xs_unwatch(NULL, &f->dev->state_watch);
+}
+
+/* Watches the backend named in dev->otherend, its current state first (no "went backwards"). */
+static int follow(struct xenbus_device *dev)
+{
+	char sp[160];
+	XenbusState s = XenbusStateUnknown;
+
+	fmt_snprintf(sp, sizeof(sp), "%s/state", dev->otherend);
+	xenbus_read_state(sp, &s);
+	__atomic_store_n(&dev->backend_state, s, __ATOMIC_RELEASE);
+	dev->state_watch.path = dev->otherend;
+	return xs_watch(NULL, &dev->state_watch);
+}
+
+int xenbus_front_resume_cancelled(struct xenbus_front *f)
+{
+	return follow(f->dev);
+}
+
+void xenbus_front_forget_ref(grant_ref_t ref)
+{
+	/* the entry is empty in the new table: this only frees the ref, no backend is involved */
+	(void)gnttab_end_access(ref);
+}
+
+/* Every share's pages freed and grants forgotten; ports forgotten (they died with the domain). */
+static void forget_all(struct xenbus_front *f)
+{
+	for (unsigned s = 0; s < f->nshares; s++) {
+		struct xenbus_front_share *sh = &f->share[s];
+
+		for (unsigned i = 0; i < sh->count; i++) {
+			if (!sh->va[i])
+				continue;
+			for (unsigned k = 0; k < (1u << sh->order); k++)
+				xenbus_front_forget_ref(sh->ref[(i << sh->order) + k]);
+			page_free(sh->va[i], 1u << sh->order);
+			__atomic_sub_fetch(&shared_pages, 1u << sh->order, __ATOMIC_RELAXED);
+			sh->va[i] = NULL;
+		}
+	}
+	f->nshares = 0;
+	f->nports_open = 0;
+	f->published = 0;
+}
+
+int xenbus_front_reconnect(struct xenbus_front *f)
+{
+	struct xenbus_device *dev = f->dev;
+	struct xenbus_device now;
+	int r;
+
+	forget_all(f);
+	if ((r = xenbus_device_read(dev->type, dev->id, &now))) {
+		pr_warn("%s: %s: no backend after the resume (%d)\n", f->drv, dev->nodename, r);
+		return r;
+	}
+	if (strcmp(now.otherend, dev->otherend) || now.otherend_id != dev->otherend_id)
+		pr_info("%s: %s: backend now %s (domain %u)\n", f->drv, dev->nodename, now.otherend,
+			now.otherend_id);
+	memcpy(dev->otherend, now.otherend, sizeof(dev->otherend));
+	dev->otherend_id = now.otherend_id;
+	if ((r = follow(dev))) {
+		pr_warn("%s: %s: cannot watch the backend (%d)\n", f->drv, dev->nodename, r);
+		return r;
+	}
+	return xenbus_front_connect(f);
+}
