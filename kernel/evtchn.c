@@ -99,19 +99,69 @@ void evtchn_cpu_init(struct cpu *c)
 		pr_err("evtchn: CPU %u: per-vCPU upcall vector refused\n", c->index);
 }
 
+static int set_callback_irq(uint64_t value)
+{
+	struct xen_hvm_param p = { .domid = DOMID_SELF,
+				   .index = HVM_PARAM_CALLBACK_IRQ,
+				   .value = value };
+
+	return (int)HYPERVISOR_hvm_op(HVMOP_set_param, &p);
+}
+
 /* Per-vCPU vector through the LAPIC where Xen offers it, else the domain-wide callback vector. */
 static int hook_upcall(void)
 {
 	if (xen.hvm_features & XEN_HVM_CPUID_UPCALL_VECTOR) {
 		if (set_upcall_vector(this_cpu()) == 0) {
 			percpu_vector = 1;
+			/*
+			 * libxl asks a PVH guest to suspend through control/shutdown only when
+			 * HVM_PARAM_CALLBACK_IRQ is non-zero (libxl__domain_pvcontrol_available):
+			 * say GSI 1, as Linux does. Xen never raises it: a vCPU with its own upcall
+			 * vector gets its events there (hvm_assert_evtchn_irq looks at that first).
+			 */
+			if (set_callback_irq(1))
+				pr_warn(
+				    "evtchn: HVM_PARAM_CALLBACK_IRQ not set: the toolstack will "
+				    "not ask for suspend\n");
 			return 0;
 		}
 	}
-	struct xen_hvm_param p = { .domid = DOMID_SELF,
-				   .index = HVM_PARAM_CALLBACK_IRQ,
-				   .value = (2ull << 56) | IRQ_VECTOR_EVTCHN };
-	return (int)HYPERVISOR_hvm_op(HVMOP_set_param, &p);
+	return set_callback_irq((2ull << 56) | IRQ_VECTOR_EVTCHN);
+}
+
+int evtchn_resume(int new_domain)
+{
+	if (!ports)
+		return -ENODEV;
+	if (!new_domain)
+		return 0; /* every binding is still there */
+	/*
+	 * Xen kept no event channel: every port is closed and the numbers will be handed out
+	 * afresh, so no handler, vCPU binding or count may survive (a stale handler would run for
+	 * whatever the number means now). Each owner binds again from its resume hook.
+	 */
+	for (unsigned w = 0; w < PORT_WORDS; w++)
+		__atomic_store_n(&xen_shared_info->evtchn_mask[w], ~0ull, __ATOMIC_SEQ_CST);
+	for (unsigned i = 0; i < EVTCHN_2L_PORTS; i++) {
+		__atomic_store_n(&ports[i].fn, NULL, __ATOMIC_RELEASE);
+		ports[i].arg = NULL;
+		ports[i].cpu_set = 0;
+	}
+	for (unsigned c = 0; c < CPU_MAX; c++)
+		for (unsigned w = 0; w < PORT_WORDS; w++)
+			__atomic_store_n(&cpu_ports[c][w], 0, __ATOMIC_SEQ_CST);
+	/* the upcall vector, or the callback, is per domain state too */
+	return hook_upcall();
+}
+
+unsigned evtchn_bound_count(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; ports && i < EVTCHN_2L_PORTS; i++)
+		n += __atomic_load_n(&ports[i].fn, __ATOMIC_RELAXED) != NULL;
+	return n;
 }
 
 int evtchn_init(void)

@@ -32,6 +32,15 @@ void evtchn_cpu_init(struct cpu *c);
 /* Unbinds and closes the port. */
 int evtchn_close(evtchn_port_t port);
 
+/*
+ * After a suspend (kernel/suspend.c), on the boot CPU, interrupts off: on a new domain every port
+ * is masked and forgotten (handlers, vCPU bindings) and the upcall is hooked again; a cancelled
+ * suspend changes nothing. Owners of ports bind again with new numbers.
+ */
+int evtchn_resume(int new_domain);
+/* Ports with a handler now (for the suspend test's leak check). */
+unsigned evtchn_bound_count(void);
+
 /* Events delivered to a handler on this port so far. */
 uint64_t evtchn_count(evtchn_port_t port);
 

@@ -33,6 +33,7 @@
 #define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(grant_entry_v1_t))
 
 static grant_entry_v1_t *table;
+static uint32_t table_frames;
 static struct gnttab_refs refs;
 static spinlock_t gnttab_lock = SPINLOCK_INIT;
 
@@ -81,9 +82,26 @@ int gnttab_init(void)
 	}
 	gnttab_refs_init(&refs, next, state, nr, GNTTAB_NR_RESERVED_ENTRIES);
 	table = frames;
+	table_frames = n;
 	pr_info("gnttab: v1, %u frames (%u refs), Xen allows up to %u frames\n", n, nr,
 		q.max_nr_frames);
 	return 0;
+}
+
+int gnttab_resume(int new_domain)
+{
+	if (!table || !new_domain)
+		return 0;
+	/*
+	 * A new domain's grant table is Xen's fresh one, not mapped anywhere: map it where the old
+	 * one was (those frames are plain RAM now, holding the old entries). Every entry is empty;
+	 * the refs our allocator holds stay allocated until their owners end them, which then finds
+	 * no mapping and frees them.
+	 */
+	int e = map_frames((uintptr_t)table, table_frames);
+	if (e)
+		pr_err("gnttab: mapping the grant table again failed (%d)\n", e);
+	return e;
 }
 
 int gnttab_grant_access(domid_t domid, uint64_t frame, int readonly)

@@ -8,6 +8,8 @@
 #include <xen/grant_table.h>
 
 int gnttab_init(void);
+/* After a suspend: a new domain's table mapped at the same place (its entries are empty). */
+int gnttab_resume(int new_domain);
 int gnttab_available(void);
 /* A ref granting domid access to the page at frame; a negative errno when none is free. */
 int gnttab_grant_access(domid_t domid, uint64_t frame, int readonly);

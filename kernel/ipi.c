@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 #include "arch/x86/apic.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/mp.h"
 #include "arch/x86/spinlock.h"
@@ -108,6 +109,35 @@ int smp_call(unsigned index, void (*fn)(void *), void *arg)
 	if (r && !__atomic_compare_exchange_n(&c->call, &mine, NULL, 0, __ATOMIC_ACQ_REL,
 					      __ATOMIC_ACQUIRE))
 		r = smp_wait_flag(&call.done, 1, UINT64_MAX / 4);
+	spin_unlock(&c->call_lock);
+	return r;
+}
+
+int smp_call_nowait(unsigned index, struct cpu_call *call)
+{
+	if (index >= __atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE) ||
+	    !__atomic_load_n(&cpus[index].online, __ATOMIC_ACQUIRE) || &cpus[index] == this_cpu())
+		return -ENODEV;
+	struct cpu *c = &cpus[index];
+	struct cpu_call *mine = call;
+
+	call->done = 0;
+	spin_lock(&c->call_lock);
+	__atomic_store_n(&c->call, call, __ATOMIC_RELEASE);
+	ipi_send(c, IPI_CALL);
+	/* the slot is ours until the target took the request: then the next caller may use it */
+	uint64_t start = 0;
+	int r = 0;
+	while (__atomic_load_n(&c->call, __ATOMIC_ACQUIRE) == call) {
+		if (++start > 50000000ull &&
+		    __atomic_compare_exchange_n(&c->call, &mine, NULL, 0, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		mine = call;
+		cpu_relax();
+	}
 	spin_unlock(&c->call_lock);
 	return r;
 }

@@ -18,6 +18,7 @@
 #include "kernel/sched.h"
 #include "kernel/shutdown.h"
 #include "kernel/smp.h"
+#include "kernel/suspend.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "kernel/vcpu_attach.h"
@@ -212,5 +213,6 @@ void kernel_main(struct boot_raw *raw)
 	smp_init();
 	initcalls_run(INIT_DEVICES_END); /* xenstore, devices: after the scheduler and the APs */
 	report_boot_time();
+	suspend_ready();
 	kernel_exit(main(boot_cmdline.argc, boot_cmdline.argv));
 }

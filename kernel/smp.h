@@ -27,6 +27,13 @@ int smp_init(void);
 
 /* Runs fn(arg) on CPU index with interrupts off and waits for it: 0, -ENODEV, -ETIMEDOUT. */
 int smp_call(unsigned index, void (*fn)(void *), void *arg);
+struct cpu_call;
+/*
+ * Hands call to CPU index (another CPU) and returns once it took it, not when it is done
+ * (call->done says that): for a function that runs long there, as suspend's parking does.
+ * 0, -ENODEV, -ETIMEDOUT (the target never took it; the request was taken back).
+ */
+int smp_call_nowait(unsigned index, struct cpu_call *call);
 /* Wakes CPU c (from its idle halt) to look at the run queue. */
 void smp_kick(struct cpu *c);
 /* Makes CPU c run its timer queue (timers were moved onto it). */

@@ -94,7 +94,8 @@ static void poll_kick(struct cpu *c, evtchn_port_t port, unsigned long flags)
 	    __atomic_load_n(&c->arch.vcpu_info->evtchn_upcall_pending, __ATOMIC_RELAXED))
 		return;
 	struct sched_poll poll = { .nr_ports = 1,
-				   .timeout = time_monotonic_ns() + SPIN_POLL_TIMEOUT_NS };
+				   .timeout =
+				       time_to_xen_ns(time_monotonic_ns() + SPIN_POLL_TIMEOUT_NS) };
 	set_xen_guest_handle(poll.ports, &port);
 	HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
 	__atomic_fetch_add(&spin_pv_stats.polls, 1, __ATOMIC_RELAXED);

@@ -39,4 +39,24 @@ struct suspend_hook {
 /* Adds h (static storage) to the sequence; safe at any time before or between suspends. */
 void suspend_hook_register(struct suspend_hook *h);
 
+/*
+ * The whole sequence, in thread context (the control watch runs it): prepare, park the other
+ * vCPUs, SCHEDOP_shutdown(SHUTDOWN_suspend) on the boot vCPU, rebuild, resume. 0 once resumed
+ * (cancelled or in a new domain); -EAGAIN before suspend_ready, -EBUSY while one runs, a hook's
+ * refusal, or Xen's. Every refusal is said on the console and counted.
+ */
+int suspend_run(void);
+/* The boot has finished (xenstore, the frontends are up): suspend requests are taken from now on. */
+void suspend_ready(void);
+
+struct suspend_stats {
+	unsigned long requests;	  /* suspends started (past the gate) */
+	unsigned long new_domain; /* resumed in a new domain (restore, migration) */
+	unsigned long cancelled;  /* resumed in the same domain (xl save -c, a failed save) */
+	unsigned long refused;	  /* not started: too early, already running, a hook refused */
+	unsigned long failed;	  /* Xen refused the suspend hypercall */
+	unsigned long long last_gap_ns; /* the last suspend, hypercall to resumed, monotonic time */
+};
+void suspend_get_stats(struct suspend_stats *st);
+
 #endif

@@ -35,5 +35,13 @@ uint32_t time_info_copy(const volatile struct vcpu_time_info *t, struct pvclock_
 			uint8_t *flags, uint64_t *tsc);
 /* Wall clock in nanoseconds since 1970; 0 without a clock. */
 uint64_t time_wall_ns(void);
+/*
+ * A monotonic time as Xen's system time, for what hands Xen an absolute deadline
+ * (VCPUOP_set_singleshot_timer, SCHEDOP_poll): they differ after a restore or a migration.
+ */
+uint64_t time_to_xen_ns(uint64_t mono);
+/* Suspend (kernel/suspend.c): notes the clocks before, and continues them after a new domain. */
+void time_suspend(void);
+void time_resume(int new_domain);
 
 #endif

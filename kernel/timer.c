@@ -26,7 +26,8 @@ static void program(struct cpu *c)
 		HYPERVISOR_vcpu_op(VCPUOP_stop_singleshot_timer, c->vcpu_id, NULL);
 		return;
 	}
-	struct vcpu_set_singleshot_timer st = { .timeout_abs_ns = next, .flags = 0 };
+	struct vcpu_set_singleshot_timer st = { .timeout_abs_ns = time_to_xen_ns(next),
+						.flags = 0 };
 	HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, c->vcpu_id, &st);
 }
 

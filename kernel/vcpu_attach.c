@@ -62,6 +62,7 @@ void vcpu_attach_forget(struct cpu *c)
 	__atomic_store_n(&c->arch.runstate_how, XEN_VCPU_AREA_NONE, __ATOMIC_RELEASE);
 	c->timer_port = 0;
 	c->ipi_port = 0;
+	c->kick_port = 0;
 }
 
 void vcpu_attach_report(unsigned n)

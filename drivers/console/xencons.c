@@ -18,6 +18,7 @@
 #include "kernel/initcall.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/suspend.h"
 #include "kernel/time.h"
 #include "kernel/waitq.h"
 #include <xen/io/console.h>
@@ -32,11 +33,17 @@ static struct xencons_in in = { in_buf, IN_BUF, 0, 0 };
 static spinlock_t in_lock = SPINLOCK_INIT;
 static struct waitq in_wq = WAITQ_INIT; /* readers waiting for input */
 
+static struct suspend_hook xencons_hook;
+
+/* between a suspend and the console's resume the port number may mean another channel */
+static int port_stale;
+
 static void notify(void)
 {
 	struct evtchn_send s = { .port = port };
 
-	HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+	if (!__atomic_load_n(&port_stale, __ATOMIC_ACQUIRE))
+		HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
 }
 
 /* The backend owns out_cons: it may only move forward, and never past what we produced. */
@@ -151,12 +158,46 @@ static int xencons_init(void)
 	if (evtchn_available())
 		evtchn_bind(port, xencons_input, NULL);
 	console_register(&xencons_sink);
+	suspend_hook_register(&xencons_hook);
 	early_console_emergency_only();
 	if (!xencons_backend_connected(ring))
 		pr_info("PV console: the backend has not connected yet (XENCONSOLE_DISCONNECTED): "
 			"output goes to port 0xE9 until it does\n");
 	return 0;
 }
+
+/*
+ * Suspend: the ring's page stays where it is (HVM_PARAM_CONSOLE_PFN), but a new domain has a new
+ * event channel to xenconsoled, read again from its HVM param. Output written meanwhile is in the
+ * ring; the notify after the rebind makes xenconsoled take it.
+ */
+static int xencons_suspend(void)
+{
+	xencons_flush(100ull * 1000000ull);
+	__atomic_store_n(&port_stale, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void xencons_resume(bool new_domain)
+{
+	uint64_t evtchn;
+
+	if (new_domain) {
+		if (xen_hvm_get_param(HVM_PARAM_CONSOLE_EVTCHN, &evtchn) || evtchn >= (1u << 12)) {
+			__atomic_store_n(&ring, NULL, __ATOMIC_RELEASE);
+			early_emergency("xencons: no console event channel after the restore; PV "
+					"console abandoned\n");
+			return;
+		}
+		port = (evtchn_port_t)evtchn;
+		evtchn_bind(port, xencons_input, NULL);
+	}
+	__atomic_store_n(&port_stale, 0, __ATOMIC_RELEASE);
+	notify();
+}
+
+static struct suspend_hook xencons_hook = { "PV console", SUSPEND_LEVEL_CONSOLE, xencons_suspend,
+					    xencons_resume, NULL };
 
 /* Waits until the backend has consumed everything written, or timeout_ns passed: 0 or -ETIMEDOUT. */
 static int xencons_flush(uint64_t timeout_ns)

@@ -1,11 +1,13 @@
 /*
  * The control node: `xl shutdown` / `xl reboot` write control/shutdown; the guest clears the key
- * (its acknowledgement, in a transaction as Linux does), runs the apps' hooks and ends itself.
+ * (its acknowledgement, in a transaction as Linux does), runs the apps' hooks and ends itself;
+ * for "suspend" (xl save, xl migrate) it runs the suspend sequence (kernel/suspend.c).
  */
 #include "base/string.h"
 #include "drivers/xenbus/xenbus.h"
 #include "kernel/printk.h"
 #include "kernel/shutdown.h"
+#include "kernel/suspend.h"
 
 #define HOOKS_MAX 8
 
@@ -68,7 +70,9 @@ static void shutdown_changed(struct xs_watch *w, const char *path)
 	} else if (!strcmp(rq.what, "reboot")) {
 		how = XENBUS_REBOOT;
 	} else if (!strcmp(rq.what, "suspend")) {
-		pr_warn("xenbus: the toolstack asked for suspend: not supported, refused\n");
+		/* here, in the watch thread: other watch events wait until the domain is back */
+		pr_info("xenbus: control/shutdown: suspend requested by the toolstack\n");
+		suspend_run();
 		return;
 	} else {
 		pr_warn("xenbus: unknown control/shutdown request '%s' ignored\n", rq.what);
@@ -88,7 +92,8 @@ int xenbus_control_init(void)
 
 	/* what Linux advertises; without feature-suspend the toolstack knows not to ask for it */
 	if ((r = xs_write(NULL, "control/feature-poweroff", "1")) ||
-	    (r = xs_write(NULL, "control/feature-reboot", "1")))
+	    (r = xs_write(NULL, "control/feature-reboot", "1")) ||
+	    (r = xs_write(NULL, "control/feature-suspend", "1")))
 		return r;
 	shutdown_watch = (struct xs_watch){ .path = "control/shutdown", .fn = shutdown_changed };
 	return xs_watch(NULL, &shutdown_watch);

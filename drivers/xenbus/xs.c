@@ -26,6 +26,7 @@
 #include "kernel/heap.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/suspend.h"
 #include "kernel/time.h"
 #include <xen/hvm/params.h>
 
@@ -52,6 +53,12 @@ static struct waitq writer_wq = WAITQ_INIT;
 static int writer_busy;
 
 static struct xs_rx rx; /* only the reader thread touches it */
+
+/* suspend (xs_suspend/xs_resume): new requests wait at the gate; the reader resets on request */
+static int suspended;
+static struct waitq gate_wq = WAITQ_INIT;
+static int reader_reset;		   /* 1: the reader must drop its state (a new domain) */
+static struct waitq reset_wq = WAITQ_INIT; /* the reader did */
 
 uint64_t xs_timeout_of(const struct xs_ctx *c)
 {
@@ -185,7 +192,6 @@ static int reply_ready(struct xs_req *r)
 int xs_request(const struct xs_ctx *c, uint32_t type, const struct xs_iov *iov, unsigned n,
 	       char **reply, uint32_t *len)
 {
-	uint64_t deadline = time_monotonic_ns() + xs_timeout_of(c);
 	struct xs_req *r = NULL;
 	char *msg;
 	int k, err;
@@ -196,6 +202,9 @@ int xs_request(const struct xs_ctx *c, uint32_t type, const struct xs_iov *iov, 
 		return -EIO;
 	if (!sched_running())
 		return -EAGAIN; /* waiting needs threads */
+	/* during a suspend: after it, and the time it took is not the request's */
+	WAIT_UNTIL(&gate_wq, !__atomic_load_n(&suspended, __ATOMIC_ACQUIRE));
+	uint64_t deadline = time_monotonic_ns() + xs_timeout_of(c);
 	msg = kmalloc(XS_MSG_MAX);
 	if (!msg)
 		return -ENOMEM;
@@ -378,11 +387,28 @@ static int rsp_pending(void)
 	return __atomic_load_n(&ring->rsp_prod, __ATOMIC_ACQUIRE) != ring->rsp_cons;
 }
 
+/*
+ * A new domain: what is left in the response ring answers requests that already failed, and a
+ * message cut in two at the save cannot be framed; start after it, as Linux's xb_init_comms does.
+ */
+static void reader_do_reset(void)
+{
+	xs_rx_init(&rx);
+	__atomic_store_n(&ring->rsp_cons, __atomic_load_n(&ring->rsp_prod, __ATOMIC_ACQUIRE),
+			 __ATOMIC_RELEASE);
+	__atomic_store_n(&reader_reset, 0, __ATOMIC_RELEASE);
+	waitq_wake_all(&reset_wq);
+}
+
 static void reader(void *arg)
 {
 	(void)arg;
 	while (!broken) {
-		WAIT_UNTIL_TIMEOUT(&rx_wq, rsp_pending(), XS_POLL_NS);
+		WAIT_UNTIL_TIMEOUT(&rx_wq, rsp_pending() || reader_reset, XS_POLL_NS);
+		if (__atomic_load_n(&reader_reset, __ATOMIC_ACQUIRE)) {
+			reader_do_reset();
+			continue;
+		}
 		if (rsp_pending())
 			drain();
 		/* a writer may have missed an event while we drained */
@@ -400,6 +426,72 @@ uint32_t xs_server_features(void)
 {
 	return ring ? __atomic_load_n(&ring->server_features, __ATOMIC_ACQUIRE) : 0;
 }
+
+/* ---- suspend: the gate, and a new domain's connection ---- */
+
+/* No message half-written (the writer lock held until resume) and no new request sent. */
+static int xs_suspend(void)
+{
+	__atomic_store_n(&suspended, 1, __ATOMIC_RELEASE);
+	if (WAIT_UNTIL_TIMEOUT(&writer_wq, broken || writer_try(), XS_RESET_NS)) {
+		__atomic_store_n(&suspended, 0, __ATOMIC_RELEASE);
+		waitq_wake_all(&gate_wq);
+		pr_warn("xenstore: a request is stuck in the ring: suspend refused\n");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* The new domain's xenstore event channel; the ring page stays (HVM_PARAM_STORE_PFN). */
+static void reconnect_new_domain(void)
+{
+	uint64_t ev;
+
+	__atomic_store_n(&reader_reset, 1, __ATOMIC_RELEASE);
+	waitq_wake_all(&rx_wq);
+	if (WAIT_UNTIL_TIMEOUT(&reset_wq, !__atomic_load_n(&reader_reset, __ATOMIC_ACQUIRE),
+			       XS_RESET_NS))
+		pr_warn("xenstore: the reader did not reset after the restore\n");
+	/* their replies died with the old domain: the callers retry (transactions do at once) */
+	unsigned long f = spin_lock_irqsave(&lock);
+	unsigned failed = xs_reqs_fail_all(&reqs, -EAGAIN);
+	spin_unlock_irqrestore(&lock, f);
+	waitq_wake_all(&reply_wq);
+	if (xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &ev) || ev >= (1u << 12)) {
+		ring_broke("no xenstore event channel after the restore");
+		return;
+	}
+	port = (evtchn_port_t)ev;
+	evtchn_bind(port, xs_event, NULL);
+	pr_info("xenstore: reconnected on event channel %u; %u requests in flight failed with "
+		"EAGAIN\n",
+		port, failed);
+}
+
+static void xs_resume(bool new_domain)
+{
+	if (!broken && new_domain)
+		reconnect_new_domain();
+	if (!broken)
+		writer_release();
+	__atomic_store_n(&suspended, 0, __ATOMIC_RELEASE);
+	waitq_wake_all(&gate_wq);
+	if (!broken && new_domain) {
+		unsigned was = xs_domid();
+		int r = xs_identity_read();
+
+		if (r)
+			pr_err("xenstore: our domain id unreadable after the restore (%d)\n", r);
+		else
+			pr_info("xenstore: domain %u is now domain %u (%s)\n", was, xs_domid(),
+				xs_home());
+		xs_watch_resume();
+	}
+	notify();
+}
+
+static struct suspend_hook xs_hook = { "xenstore", SUSPEND_LEVEL_XENSTORE, xs_suspend, xs_resume,
+				       NULL };
 
 /* ---- a store that is not up yet (drivers/xenbus/xs_late.c decides; these are its hands) ---- */
 
@@ -466,5 +558,6 @@ int xs_transport_init(void)
 		ring = NULL;
 		return r;
 	}
+	suspend_hook_register(&xs_hook);
 	return evtchn_bind(port, xs_event, NULL);
 }

@@ -25,6 +25,8 @@ int xs_available(void);
 /* This domain's id and home ("/local/domain/N"), known once xs_init succeeded. */
 uint32_t xs_domid(void);
 const char *xs_home(void);
+/* Reads them (again: a restored or migrated domain has another id): 0 or a negative errno. */
+int xs_identity_read(void);
 
 /*
  * Sends one request and waits for its reply. On success *reply (when reply is not NULL) is the
@@ -111,6 +113,11 @@ void xs_get_stats(struct xs_stats *st);
 /* Internal between xs.c and xs_watch.c: the reader hands over each valid event. */
 void xs_watch_queue_event(const char *path, const char *token);
 int xs_watch_thread_start(void);
+/*
+ * After a restore: every watch set again with its token (xenstored of a new domain has none);
+ * the number that could not be set (each said on the console).
+ */
+unsigned xs_watch_resume(void);
 uint64_t xs_timeout_of(const struct xs_ctx *c);
 extern struct xs_stats xs_stats;
 

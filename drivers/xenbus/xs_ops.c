@@ -348,21 +348,32 @@ static void connect_report(void)
 		pr_warn("xenstore: XS_RESET_WATCHES refused (%d)\n", r);
 }
 
-int xs_init(void)
+int xs_identity_read(void)
 {
-	int r = xs_transport_init();
 	uint64_t id;
+	char h[sizeof(home)];
+	int r;
 
-	if (r)
-		return r;
 	/* relative paths resolve to our home, so this works before we know it */
 	if ((r = xs_read_uint(NULL, "domid", &id)))
 		return r;
 	if (id >= 0x7ff0)
 		return -EBADMSG;
-	domid = (uint32_t)id;
-	r = xs_get_domain_path(NULL, domid, home, sizeof(home));
+	r = xs_get_domain_path(NULL, (uint32_t)id, h, sizeof(h));
 	if (r < 0)
+		return r;
+	domid = (uint32_t)id;
+	memcpy(home, h, sizeof(home));
+	return 0;
+}
+
+int xs_init(void)
+{
+	int r = xs_transport_init();
+
+	if (r)
+		return r;
+	if ((r = xs_identity_read()))
 		return r;
 	connect_report();
 	return 0;

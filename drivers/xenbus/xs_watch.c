@@ -167,3 +167,26 @@ int xs_unwatch(const struct xs_ctx *c, struct xs_watch *w)
 
 	return r ? r : u;
 }
+
+unsigned xs_watch_resume(void)
+{
+	struct xs_watch *set[64];
+	unsigned n = 0, lost = 0;
+	unsigned long f = spin_lock_irqsave(&lock);
+
+	for (struct xs_watch *w = watches; w && n < 64; w = w->next)
+		set[n++] = w;
+	spin_unlock_irqrestore(&lock, f);
+	for (unsigned i = 0; i < n; i++) {
+		struct xs_iov iov[2] = { { set[i]->path, (uint32_t)strlen(set[i]->path) + 1 },
+					 { set[i]->token, (uint32_t)strlen(set[i]->token) + 1 } };
+		int r = xs_request(NULL, XS_WATCH, iov, 2, NULL, NULL);
+
+		if (r) {
+			lost++;
+			pr_err("xenstore: watch on %s not set again after the restore (%d)\n",
+			       set[i]->path, r);
+		}
+	}
+	return lost;
+}

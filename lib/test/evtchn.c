@@ -51,3 +51,8 @@ uint64_t pvh_test_evtchn_count(evtchn_port_t port)
 {
 	return evtchn_count(port);
 }
+
+unsigned pvh_test_evtchn_bound_count(void)
+{
+	return evtchn_bound_count();
+}

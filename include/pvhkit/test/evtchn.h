@@ -22,5 +22,7 @@ void pvh_test_evtchn_unmask(uint32_t port);
 int pvh_test_evtchn_close(uint32_t port);
 /* How many times port's handler has run. */
 uint64_t pvh_test_evtchn_count(uint32_t port);
+/* Ports with a handler bound now (the suspend test's leak check). */
+unsigned pvh_test_evtchn_bound_count(void);
 
 #endif
