@@ -7,7 +7,7 @@
  *   pattern                    writes sectors dom0 checks byte for byte (tests/xen/blk-check-pattern)
  *                              and verifies sectors dom0 wrote (tests/xen/blk-dom0-pattern)
  *   detach                     I/O running while dom0 detaches xvda, then attaches it back as xvdc
- *   suspend MODE N             writers across 16 MiB while dom0 saves/restores (save), checkpoints
+ *   suspend MODE N             writers across 4 MiB while dom0 saves/restores (save), checkpoints
  *                              (cancel) or migrates (migrate) N times; verified byte-exact by the
  *                              guest and dom0 (suspend.c, tests/xen/blk-suspend)
  *   bench                      sequential MB/s, 4 KiB random IOPS at queue depth 1 and 32; then

@@ -224,6 +224,41 @@ void xenbus_front_release(struct xenbus_front *f)
 
 /* ---- the sequence ---- */
 
+/* The backend's state has reached want (Reconfiguring and Reconfigured count as connected). */
+static int reached(XenbusState s, XenbusState want)
+{
+	return s >= want && s != XenbusStateClosing && s != XenbusStateClosed;
+}
+
+/* xenbus_wait_backend's answer, found by reading the node every POLL_NS (f->poll_backend). */
+static int poll_backend(struct xenbus_front *f, XenbusState want)
+{
+	char sp[160];
+
+	fmt_snprintf(sp, sizeof(sp), "%s/state", f->dev->otherend);
+	for (uint64_t waited = 0; waited < HANDSHAKE_TIMEOUT_NS; waited += POLL_NS) {
+		XenbusState s = XenbusStateUnknown;
+		int r = xenbus_read_state(sp, &s);
+
+		if (r == -ENOENT || (r == 0 && (s == XenbusStateClosing || s == XenbusStateClosed)))
+			return -ENOTCONN;
+		if (r == 0) {
+			__atomic_store_n(&f->dev->backend_state, s, __ATOMIC_RELEASE);
+			if (reached(s, want))
+				return (int)s;
+		}
+		sched_sleep_ns(POLL_NS);
+	}
+	return -ETIMEDOUT;
+}
+
+static int wait_backend(struct xenbus_front *f, XenbusState want)
+{
+	if (f->poll_backend)
+		return poll_backend(f, want);
+	return xenbus_wait_backend(f->dev, want, HANDSHAKE_TIMEOUT_NS);
+}
+
 static int keys_tx(const struct xs_ctx *tx, void *arg)
 {
 	struct xenbus_front *f = arg;
@@ -268,7 +303,7 @@ static int set_up(struct xenbus_front *f, const char **step)
 	int r;
 
 	*step = "the backend's InitWait";
-	r = xenbus_wait_backend(f->dev, XenbusStateInitWait, HANDSHAKE_TIMEOUT_NS);
+	r = wait_backend(f, XenbusStateInitWait);
 	if (r < 0)
 		return r;
 	*step = "negotiation";
@@ -301,7 +336,7 @@ int xenbus_front_connect(struct xenbus_front *f)
 	if ((r = set_up(f, &step)))
 		goto fail;
 	step = "the backend's Connected";
-	r = xenbus_wait_backend(f->dev, XenbusStateConnected, HANDSHAKE_TIMEOUT_NS);
+	r = wait_backend(f, XenbusStateConnected);
 	if (r < 0)
 		goto fail;
 	step = "connecting the data path";
@@ -390,5 +425,8 @@ int xenbus_front_reconnect(struct xenbus_front *f)
 		pr_warn("%s: %s: cannot watch the backend (%d)\n", f->drv, dev->nodename, r);
 		return r;
 	}
-	return xenbus_front_connect(f);
+	f->poll_backend = 1; /* we run in the watch thread (kernel/suspend.c) */
+	r = xenbus_front_connect(f);
+	f->poll_backend = 0;
+	return r;
 }

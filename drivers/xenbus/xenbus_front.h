@@ -57,6 +57,11 @@ struct xenbus_front {
 	unsigned nports_open;
 	int published;	 /* the keys may be visible: the backend may have mapped our pages */
 	uint32_t parked; /* pages kept for good because the backend would not let go */
+	/*
+	 * Wait for the backend by reading its state node, not through the state watch: the resume
+	 * runs in the xenstore watch thread, where no watch event arrives until it returns.
+	 */
+	int poll_backend;
 };
 
 /* Fills f for dev; the rest of the fields are negotiate's to set. */
