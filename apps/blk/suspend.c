@@ -207,6 +207,11 @@ int blk_mode_suspend(const char *mode, int n)
 		   "%lu blocks written, the slowest write took %lu ms",
 		   REGION_SECTS, bad, (unsigned long)blocks_written,
 		   (unsigned long)(longest / 1000000));
+	struct pvh_blk_stats st;
+	if (pvh_blk_stats(d, &st) == 0)
+		pvh_tap_diag("xvda: %lu requests, %lu ring requests, %lu errors, %lu grants busy",
+			     (unsigned long)st.requests, (unsigned long)st.ring_requests,
+			     (unsigned long)st.errors, (unsigned long)st.grants_busy);
 	pvh_snprintf(v, sizeof(v), "%u %u %u %u %u %u %u %u", w[0].pass, w[0].pos, w[1].pass,
 		     w[1].pos, w[2].pass, w[2].pos, w[3].pass, w[3].pos);
 	pvh_xenstore_write(NULL, "data/blk/final", v);

@@ -3,7 +3,7 @@
  *
  * prepare (before the domain is suspended): the disk turns SUSPENDED, so new requests wait in
  * blkfront_submit instead of failing; requests already on the ring get a short time to finish,
- * then the completion thread stops and the event channel is unbound. What is still on the ring
+ * (blk_drain_ms=, 500 ms), then the completion thread stops and the event channel is unbound. What is still on the ring
  * is parked: its slot keeps the request, the caller keeps waiting.
  * resume, cancelled (xl save -c, a failed save): the backend, ring and grants are all still
  * there, and the backend may have answered parked requests meanwhile: rebind, restart the
@@ -17,14 +17,27 @@
  */
 #include "base/string.h"
 #include "drivers/blkfront/blkfront.h"
+#include "kernel/boot.h"
+#include "kernel/cmdline.h"
 #include "kernel/evtchn.h"
 #include "kernel/heap.h"
+#include "kernel/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/suspend.h"
 #include "kernel/time.h"
 
-#define DRAIN_NS (500ull * 1000000ull) /* in-flight requests' time to finish before the save */
+/*
+ * In-flight requests' time to finish before the save, 500 ms unless the kernel option
+ * blk_drain_ms= says otherwise (0: park whatever is on the ring, which the replay test uses).
+ */
+static uint64_t drain_ns(void)
+{
+	unsigned long ms = 500;
+
+	cmdline_opt_uint(&boot_cmdline, "blk_drain_ms", &ms);
+	return (uint64_t)ms * 1000000ull;
+}
 
 static int probing; /* probes in progress: a disk half connected cannot be suspended */
 
@@ -41,12 +54,14 @@ static void set_state(struct blk_dev *d, enum blkfront_state s)
 	waitq_wake_all(&d->space_wq);
 }
 
-/* One connected disk: stop taking requests, give in-flight ones DRAIN_NS, park the rest. */
+/* One connected disk: stop taking requests, give in-flight ones drain_ns(), park the rest. */
 static void park(struct blk_dev *d)
 {
 	set_state(d, BLKFRONT_SUSPENDED);
-	(void)WAIT_UNTIL_TIMEOUT(&d->space_wq, __atomic_load_n(&d->inflight, __ATOMIC_ACQUIRE) == 0,
-				 DRAIN_NS);
+	uint64_t ns = drain_ns();
+	if (ns)
+		(void)WAIT_UNTIL_TIMEOUT(&d->space_wq,
+					 __atomic_load_n(&d->inflight, __ATOMIC_ACQUIRE) == 0, ns);
 	blkfront_stop_worker(d);
 	evtchn_unbind(d->port);
 	xenbus_front_suspend(&d->front);
@@ -118,15 +133,20 @@ static void collect(struct blk_dev *d, struct parked_set *ps)
 		sl->npages = 0;
 		sl->req = NULL;
 	}
+	/*
+	 * The bounce pages go back to the allocator and the pool grows again on demand: granted
+	 * the way the new backend wants them (a persistent-grant backend maps every page writable,
+	 * so a page granted read-only for one write would be refused).
+	 */
 	for (uint32_t p = 0; p < d->npages; p++) {
 		if (d->pages[p].ref != BLKFRONT_NO_REF)
 			xenbus_front_forget_ref(d->pages[p].ref);
-		d->pages[p].ref = BLKFRONT_NO_REF;
+		if (d->pages[p].va) /* NULL: the old backend kept it mapped; lost for good */
+			page_free(d->pages[p].va, 1);
+		d->pages[p] = (struct blkfront_page){ NULL, BLKFRONT_NO_REF };
 	}
+	d->npages = 0;
 	d->npage_free = 0;
-	for (uint32_t p = 0; p < d->npages; p++)
-		if (d->pages[p].va) /* a page the old backend kept mapped is lost for good */
-			d->page_free[d->npage_free++] = (uint16_t)p;
 	kfree(d->slots);
 	d->slots = NULL;
 	d->nslots = 0;
