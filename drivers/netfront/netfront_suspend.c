@@ -41,11 +41,13 @@ static void unbind(struct netfront *nf)
 
 static int prepare(void)
 {
-	for (struct netfront *nf = nf_devices(); nf; nf = nf->next) {
+	/* refused before anything is paused: a hook that refuses is not resumed */
+	for (struct netfront *nf = nf_devices(); nf; nf = nf->next)
 		if (nf->state == NF_NEW) {
 			pr_warn("netfront: %s: still connecting: refusing the suspend\n", nf->name);
-			return -EBUSY; /* the kernel resumes the devices already paused */
+			return -EBUSY;
 		}
+	for (struct netfront *nf = nf_devices(); nf; nf = nf->next) {
 		if (nf->state != NF_UP || !nf->dev)
 			continue;
 		set_state(nf, NF_SUSPENDED);
