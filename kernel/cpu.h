@@ -30,6 +30,7 @@ struct cpu {
 	int online;	     /* running the scheduler (atomic) */
 	int offline_req;     /* asked to go offline (atomic; VCPUOP_down at the next idle) */
 	int rq_closed;	     /* its run queue takes no threads (offline; kernel/sched.c) */
+	int restart;	     /* offline across a restore: VCPUOP_initialise again to online it */
 
 	uint32_t ipi_port; /* event channel bound with EVTCHNOP_bind_ipi to this vCPU */
 	/* spinlock slow path (kernel/spinlock_pv.c): a masked IPI port polled while asleep, and what for */

@@ -112,6 +112,8 @@ static int cpu_up(unsigned index)
 		return r;
 	if (!__atomic_load_n(&c->offline_req, __ATOMIC_ACQUIRE))
 		return __atomic_load_n(&c->online, __ATOMIC_ACQUIRE) ? 0 : -EIO;
+	if (__atomic_exchange_n(&c->restart, 0, __ATOMIC_ACQ_REL))
+		return smp_restart_ap(c);
 	__atomic_store_n(&c->offline_req, 0, __ATOMIC_RELEASE);
 	/* an up that overtook the AP's own down is lost: ask again until it is back */
 	for (int i = 0; i < 50; i++) {

@@ -181,9 +181,30 @@ static void bsp_init(struct cpu *bsp)
 	bsp->online = 1;
 }
 
+/* the boot-time APs' stacks, kept for a restart (smp_restart_ap) */
+static struct ap_stacks stacks[CPU_MAX];
+
+int smp_restart_ap(struct cpu *c)
+{
+	const struct ap_stacks *s = stacks[c->index].top ? &stacks[c->index] : NULL;
+
+	for (unsigned i = 0; !s && i < smp_nspares; i++)
+		if (smp_spares[i].vcpu_id == c->vcpu_id)
+			s = &smp_spares[i].stacks;
+	if (!s)
+		return -ENOMEM;
+	/* nothing runs on it: its old context (the idle thread included) is gone with the domain */
+	__atomic_store_n(&c->offline_req, 0, __ATOMIC_RELEASE);
+	sched_cpu_open(c);
+	int r = smp_start_ap(c, s);
+	if (!r)
+		pr_info("smp: CPU %u started again (vCPU %u: a new domain kept no context of it)\n",
+			c->index, c->vcpu_id);
+	return r;
+}
+
 static void start_all(unsigned n)
 {
-	static struct ap_stacks stacks[CPU_MAX];
 
 	for (unsigned i = 1; i < n; i++)
 		smp_stacks_alloc(&stacks[i]);

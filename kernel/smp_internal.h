@@ -39,6 +39,11 @@ extern int smp_evtchn_ipi;
 unsigned smp_discover(void);
 /* 0 or -ENOMEM. */
 int smp_stacks_alloc(struct ap_stacks *s);
+/*
+ * An offline AP whose vCPU context a new domain does not have (Xen saves no context of a vCPU
+ * that is down; kernel/suspend.c marks it restart): started afresh at its own stacks.
+ */
+int smp_restart_ap(struct cpu *c);
 /* Sets c up, starts it and waits for it to arrive (c->online): 0 or a negative errno. */
 int smp_start_ap(struct cpu *c, const struct ap_stacks *s);
 /* Spins until *flag == want or timeout_us passed: 0 or -ETIMEDOUT. Yields the vCPU on Xen. */

@@ -89,6 +89,7 @@ static int park_others(void)
 	int n = 0;
 
 	__atomic_store_n(&parked, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&park_new_domain, 0, __ATOMIC_RELEASE); /* a timeout releases them as is */
 	__atomic_store_n(&released, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&resumed, 0, __ATOMIC_RELEASE);
 	for (unsigned i = 1; i < cpu_count; i++) {
@@ -135,10 +136,15 @@ static void core_resume(int new_domain)
 			pr_err("suspend: shared info not mapped again\n");
 		vcpu_attach_forget(c);
 		vcpu_attach_areas(c); /* the pvclock first: time_resume reads it */
-		/* offline vCPUs register again when they come back online */
+		/*
+		 * Xen saves no context of a vCPU that is down: an offline one is started afresh
+		 * when it comes back online (kernel/cpu_hotplug.c), registering everything again.
+		 */
 		for (unsigned i = 1; i < cpu_count; i++)
-			if (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			if (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE)) {
 				vcpu_attach_forget(&cpus[i]);
+				__atomic_store_n(&cpus[i].restart, 1, __ATOMIC_RELEASE);
+			}
 	}
 	time_resume(new_domain);
 	if (evtchn_resume(new_domain) && new_domain)

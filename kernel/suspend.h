@@ -31,6 +31,10 @@ struct suspend_hook {
 	 * context. new_domain: a restore or a migration target, where Xen kept nothing of the
 	 * domain's (grants, event channels, registrations, the xenstore connection); false: the
 	 * suspend was cancelled (xl save -c, a failed save), everything is still bound.
+	 * On a new domain the kernel has already forgotten every event channel (kernel/evtchn.c:
+	 * evtchn_resume): never unbind or close a port from before (its number may now be
+	 * someone else's), bind the new one; a grant ref from before is free to end (the entry is
+	 * empty: gnttab_end_access succeeds) but its page may be given again only through a new ref.
 	 */
 	void (*resume)(bool new_domain);
 	struct suspend_hook *next; /* the kernel's list */

@@ -105,8 +105,14 @@ int cpu_prepare(struct cpu_arch *a, unsigned index)
 
 	if (index == 0 || index >= ARCH_CPU_MAX)
 		return -EINVAL;
-	if (a->gdt)
-		return 1; /* a CPU brought up again keeps its tables and stacks */
+	if (a->gdt) {
+		/*
+		 * A CPU brought up again keeps its tables and stacks. Its last ltr marked the TSS
+		 * descriptor busy (type 0xB), and ltr of a busy TSS faults: available (0x9) again.
+		 */
+		a->gdt[GDT_TSS / 8] &= ~(0x2ull << 40);
+		return 1;
+	}
 	d = &ap_desc[index - 1];
 	desc_fill(d);
 	a->gdt = d->gdt;
