@@ -1,5 +1,5 @@
 # blk: blkfront self-test and benchmark on Xen virtual disks (tests/xen/blk-*)
-SRCS := main.c
+SRCS := main.c suspend.c
 
 # The rig scenarios' disk files (sparse; tools/xen-run copies them fresh for every scenario).
 BLK_DISKS := $(addprefix $(BUILD)/blk-disks/,64m.img 32m.img 1g.img ro.img)

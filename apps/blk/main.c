@@ -7,6 +7,9 @@
  *   pattern                    writes sectors dom0 checks byte for byte (tests/xen/blk-check-pattern)
  *                              and verifies sectors dom0 wrote (tests/xen/blk-dom0-pattern)
  *   detach                     I/O running while dom0 detaches xvda, then attaches it back as xvdc
+ *   suspend MODE N             writers across 4 MiB while dom0 saves/restores (save), checkpoints
+ *                              (cancel) or migrates (migrate) N times; verified byte-exact by the
+ *                              guest and dom0 (suspend.c, tests/xen/blk-suspend)
  *   bench                      sequential MB/s, 4 KiB random IOPS at queue depth 1 and 32; then
  *                              1 GiB written and read between BENCH-MARK lines, for the guest CPU
  *                              per MiB that dom0 measures (tests/xen/bench-marks)
@@ -22,6 +25,7 @@
 #include <pvhkit/result.h>
 #include <pvhkit/thread.h>
 #include <pvhkit/xenstore.h>
+#include "suspend.h"
 
 #define KiB   1024u
 #define MiB   (1024u * 1024u)
@@ -783,5 +787,7 @@ int main(int argc, char **argv)
 		return mode_detach();
 	if (!strcmp(mode, "bench"))
 		return mode_bench();
+	if (!strcmp(mode, "suspend"))
+		return blk_mode_suspend(argc > 2 ? argv[2] : "save", argc > 3 ? atoi(argv[3]) : 1);
 	return mode_selftest(argc > 2 ? atoi(argv[2]) : -1);
 }

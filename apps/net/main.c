@@ -9,6 +9,7 @@
 #include <pvhkit/result.h>
 #include <pvhkit/smp.h>
 #include <pvhkit/thread.h>
+#include "suspend.h"
 
 #define ECHO_PORT      7
 #define HTTP_PORT      80
@@ -480,14 +481,17 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		return pvh_result(PVH_ERROR, "no network (%d interfaces with an address)", n);
 	}
-	if (!strcmp(mode, "serve"))
+	if (!strcmp(mode, "serve")) {
+		net_suspend_plan(argc > 2 ? argv[2] : NULL); /* tests/xen/net-suspend */
 		return serve(0);
+	}
 	if (!strcmp(mode, "linkwatch"))
 		return serve(1);
 	if (!strcmp(mode, "client") && argc > 4)
 		return client_send(argv[2], argv[3], (unsigned)atoi(argv[4]));
 	if (!strcmp(mode, "sink") && argc > 2)
 		return sink(atoi(argv[2]));
-	printf("usage: net [serve | linkwatch | client HOST PORT MIB | sink PORT]\n");
+	printf("usage: net [serve [suspend=save|cancel|migrate] | linkwatch | client HOST PORT MIB "
+	       "| sink PORT]\n");
 	return 64;
 }

@@ -185,10 +185,17 @@ static int push(struct blk_dev *d, const blkif_request_t *req)
 	return (uint32_t)(d->req_prod_pvt - ev) < (uint32_t)(d->req_prod_pvt - old);
 }
 
+/* A suspended disk takes requests only from the thread that replays the parked ones. */
+static int gated(struct blk_dev *d)
+{
+	return __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == BLKFRONT_SUSPENDED &&
+	       __atomic_load_n(&d->resumer, __ATOMIC_ACQUIRE) != thread_self();
+}
+
 static int can_take(struct blk_dev *d, uint32_t n)
 {
 	return __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == BLKFRONT_DEAD ||
-	       (__atomic_load_n(&d->nslot_free, __ATOMIC_ACQUIRE) &&
+	       (!gated(d) && __atomic_load_n(&d->nslot_free, __ATOMIC_ACQUIRE) &&
 		(__atomic_load_n(&d->npage_free, __ATOMIC_ACQUIRE) >= n ||
 		 __atomic_load_n(&d->npages, __ATOMIC_ACQUIRE) + n <= BLKFRONT_POOL_PAGES));
 }
@@ -197,8 +204,9 @@ static int can_take(struct blk_dev *d, uint32_t n)
  * Sends one ring request: a chunk of a READ/WRITE (c != NULL) or a FLUSH/BARRIER/DISCARD.
  * Takes a reference on r for the completion; failures before the ring are recorded in r.
  */
-static void send(struct blk_dev *d, struct blkfront_req *r, uint8_t op,
-		 const struct blkfront_chunk *c, uint64_t req_off, uint64_t sector, uint64_t nsect)
+void blkfront_send(struct blk_dev *d, struct blkfront_req *r, uint8_t op,
+		   const struct blkfront_chunk *c, uint64_t req_off, uint64_t sector,
+		   uint64_t nsect)
 {
 	uint32_t nsegs = c ? c->nsegs : 0;
 	int indirect = nsegs > BLKIF_MAX_SEGMENTS_PER_REQUEST;
@@ -207,7 +215,7 @@ static void send(struct blk_dev *d, struct blkfront_req *r, uint8_t op,
 
 	for (;;) {
 		unsigned long f = spin_lock_irqsave(&d->lock);
-		e = d->state == BLKFRONT_DEAD ? -EIO : take(d, n, &s);
+		e = d->state == BLKFRONT_DEAD ? -EIO : gated(d) ? -EAGAIN : take(d, n, &s);
 		spin_unlock_irqrestore(&d->lock, f);
 		if (e != -EAGAIN)
 			break;
@@ -222,6 +230,9 @@ static void send(struct blk_dev *d, struct blkfront_req *r, uint8_t op,
 	sl->req_off = req_off;
 	sl->bytes = c ? c->bytes : 0;
 	sl->nsegs = (uint16_t)nsegs;
+	sl->sector = sector;
+	sl->nsect = nsect;
+	sl->unsent = 0;
 	d->view[s].op = op;
 	d->view[s].indirect = (uint8_t)indirect;
 
@@ -289,7 +300,11 @@ static void send(struct blk_dev *d, struct blkfront_req *r, uint8_t op,
 		d->view[s].state = BLKFRONT_SLOT_INFLIGHT;
 		sl->sent_ns = time_monotonic_ns();
 		d->inflight++;
-		notify = push(d, &req);
+		/* a suspend began since we took the slot: the ring is frozen, resume sends it */
+		sl->unsent = gated(d);
+		if (sl->unsent)
+			memcpy(&sl->wire, &req, sizeof(req));
+		notify = sl->unsent ? 0 : push(d, &req);
 		d->st.ring_requests++;
 		d->st.indirect_requests += (uint64_t)indirect;
 		if (notify)
@@ -314,6 +329,8 @@ int blkfront_submit(struct blk_dev *d, struct blkfront_req *r)
 {
 	if (!d || !r || !r->done)
 		return -EINVAL;
+	/* a suspend in progress: callers wait for the resume instead of failing */
+	WAIT_UNTIL(&d->space_wq, !gated(d));
 	if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != BLKFRONT_CONNECTED)
 		return -ENODEV;
 	struct blkfront_info *in = &d->info;
@@ -341,7 +358,7 @@ int blkfront_submit(struct blk_dev *d, struct blkfront_req *r)
 		uint8_t op = blkif_op(r->op);
 
 		while (blkfront_next_chunk(r->offset, r->len, done, d->max_segs, &c)) {
-			send(d, r, op, &c, done, c.sector, 0);
+			blkfront_send(d, r, op, &c, done, c.sector, 0);
 			done += c.bytes;
 			if (__atomic_load_n(&r->status, __ATOMIC_ACQUIRE))
 				break; /* the disk went away: no point sending the rest */
@@ -350,14 +367,14 @@ int blkfront_submit(struct blk_dev *d, struct blkfront_req *r)
 	}
 	case BLKFRONT_FLUSH:
 		if (in->flush)
-			send(d, r, BLKIF_OP_FLUSH_DISKCACHE, NULL, 0, 0, 0);
+			blkfront_send(d, r, BLKIF_OP_FLUSH_DISKCACHE, NULL, 0, 0, 0);
 		else if (in->barrier)
-			send(d, r, BLKIF_OP_WRITE_BARRIER, NULL, 0, 0, 0);
+			blkfront_send(d, r, BLKIF_OP_WRITE_BARRIER, NULL, 0, 0, 0);
 		/* neither: the backend writes through, nothing to do */
 		break;
 	case BLKFRONT_DISCARD:
-		send(d, r, BLKIF_OP_DISCARD, NULL, 0, r->offset / BLKFRONT_SECT,
-		     r->len / BLKFRONT_SECT);
+		blkfront_send(d, r, BLKIF_OP_DISCARD, NULL, 0, r->offset / BLKFRONT_SECT,
+			      r->len / BLKFRONT_SECT);
 		break;
 	}
 	req_put(r);
@@ -548,6 +565,44 @@ static void worker(void *arg)
 	/* a broken ring stops us early; fail_all (from remove, or below) finishes the job */
 }
 
+int blkfront_start_worker(struct blk_dev *d)
+{
+	__atomic_store_n(&d->stopping, 0, __ATOMIC_RELEASE);
+	d->worker = thread_create("blkfront", worker, d, 64 * 1024);
+	return d->worker ? 0 : -ENOMEM;
+}
+
+/* Stops the completion thread (not from itself): requests stay as they are. */
+void blkfront_stop_worker(struct blk_dev *d)
+{
+	__atomic_store_n(&d->stopping, 1, __ATOMIC_RELEASE);
+	waitq_wake_all(&d->irq_wq);
+	if (d->worker) {
+		thread_join(d->worker);
+		d->worker = NULL;
+	}
+}
+
+/* Puts an unsent slot's request (kept in the slot) on the ring: whether to notify; d->lock held. */
+int blkfront_push_slot(struct blk_dev *d, uint32_t s)
+{
+	struct blkfront_slot *sl = &d->slots[s];
+
+	sl->unsent = 0;
+	sl->sent_ns = time_monotonic_ns();
+	return push(d, &sl->wire);
+}
+
+void blkfront_req_put(struct blkfront_req *r)
+{
+	req_put(r);
+}
+
+struct blk_dev *blkfront_disks(void)
+{
+	return __atomic_load_n(&disks, __ATOMIC_ACQUIRE);
+}
+
 int blkfront_start(struct blk_dev *d)
 {
 	d->nslots = d->ring_entries < BLKFRONT_MAX_SLOTS ? d->ring_entries : BLKFRONT_MAX_SLOTS;
@@ -568,8 +623,7 @@ int blkfront_start(struct blk_dev *d)
 	int r = evtchn_bind(d->port, blkfront_evtchn, d);
 	if (r)
 		return r;
-	d->worker = thread_create("blkfront", worker, d, 64 * 1024);
-	if (!d->worker) {
+	if (blkfront_start_worker(d)) {
 		evtchn_unbind(d->port);
 		goto nomem;
 	}
@@ -683,6 +737,7 @@ int blkfront_init(void)
 {
 	mutex_lock(&init_mutex);
 	if (!init_done) {
+		blkfront_suspend_init();
 		int r = blkfront_register();
 		if (r && r != -ETIMEDOUT) {
 			mutex_unlock(&init_mutex);

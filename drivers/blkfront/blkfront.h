@@ -78,9 +78,13 @@ struct blkfront_slot {
 	uint16_t page[BLKFRONT_MAX_SEGS + 1];
 	uint32_t ref[BLKFRONT_MAX_SEGS + 1]; /* per-request grants (non-persistent mode) */
 	uint64_t sent_ns;		     /* when it went on the ring: the io_timeout check */
+	uint64_t sector, nsect;		     /* where (nsect: a discard's length), for a replay */
+	int unsent;	      /* ready while the disk was suspended: goes on the ring at resume */
+	blkif_request_t wire; /* the request as it goes on the ring, for an unsent one */
 };
 
-enum blkfront_state { BLKFRONT_CONNECTING, BLKFRONT_CONNECTED, BLKFRONT_DEAD };
+/* SUSPENDED: new requests wait (only the resuming thread sends), see blkfront_suspend.c */
+enum blkfront_state { BLKFRONT_CONNECTING, BLKFRONT_CONNECTED, BLKFRONT_SUSPENDED, BLKFRONT_DEAD };
 
 struct blk_dev {
 	struct xenbus_device *xb;
@@ -119,13 +123,29 @@ struct blk_dev {
 	int irq_pending, stopping;
 	uint64_t timeout_ns; /* a request unanswered this long fails the disk (io_timeout=) */
 	struct thread *worker;
+	struct thread *resumer; /* the thread replaying parked requests while SUSPENDED */
+	int resuming;		/* the handshake's connect restarts instead of starting */
 
 	struct blkfront_stats st;
 	struct blk_dev *next;
 };
 
 /* blkfront.c */
-int blkfront_start(struct blk_dev *d);	   /* after Connected: pool, slots, completion thread */
+int blkfront_start(struct blk_dev *d);	      /* after Connected: pool, slots, completion thread */
+int blkfront_start_worker(struct blk_dev *d); /* the completion thread (again) */
+void blkfront_stop_worker(struct blk_dev *d);
+/* One ring request (blkfront.c's send): waits for room; failures are recorded in r. */
+void blkfront_send(struct blk_dev *d, struct blkfront_req *r, uint8_t op,
+		   const struct blkfront_chunk *c, uint64_t req_off, uint64_t sector,
+		   uint64_t nsect);
+int blkfront_push_slot(struct blk_dev *d, uint32_t s); /* an unsent slot onto the ring */
+void blkfront_req_put(struct blkfront_req *r);	       /* drops a piece without completing it */
+struct blk_dev *blkfront_disks(void);
+
+/* blkfront_suspend.c: the suspend hook; blkfront_xs.c's connect calls restart on a new domain */
+void blkfront_suspend_init(void);
+int blkfront_restart(struct blk_dev *d);
+void blkfront_probing(int delta);	   /* a probe in progress refuses a suspend */
 void blkfront_fail_all(struct blk_dev *d); /* backend gone: fail requests, stop the thread */
 void blkfront_release(struct blk_dev *d);  /* then: grants, ring, memory */
 void blkfront_evtchn(evtchn_port_t port, void *arg);

@@ -142,3 +142,12 @@ int blkfront_vdev_name(uint32_t vdev, char *buf, size_t cap)
 	buf[n] = 0;
 	return n;
 }
+
+int blkfront_replay_next(const struct blkfront_parked *p, uint64_t done, uint32_t max_segs,
+			 struct blkfront_chunk *c, uint64_t *req_off)
+{
+	if (!blkfront_next_chunk(p->sector * BLKFRONT_SECT, p->bytes, done, max_segs, c))
+		return 0;
+	*req_off = p->req_off + done;
+	return 1;
+}

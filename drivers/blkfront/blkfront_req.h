@@ -92,6 +92,26 @@ uint32_t blkfront_ring_entries(uint32_t order, uint32_t req_size);
  */
 int blkfront_check_geometry(uint64_t sectors, uint64_t ssize, uint64_t pssize, uint64_t *bytes);
 
+/*
+ * A piece of a request that was on the ring when the domain was saved and had no response: after
+ * a new domain it is sent again, exactly once, to the new backend. Only its place matters (its
+ * data is in the caller's buffer, which the request owns until its completion).
+ */
+struct blkfront_parked {
+	uint8_t op;	  /* BLKIF_OP_* (an indirect request's indirect_op) */
+	uint64_t sector;  /* 512-byte units */
+	uint64_t nsect;	  /* a discard's length */
+	uint64_t req_off; /* where in the request's buffer the piece's data lives */
+	uint32_t bytes;	  /* a read's or write's length */
+};
+/*
+ * The next ring request replaying a parked read or write under the new backend's segment limit
+ * (a smaller one re-splits the piece): 1 with *c and *req_off (the buffer offset of c's data)
+ * filled, 0 when the piece is covered. done: bytes of the piece already re-sent.
+ */
+int blkfront_replay_next(const struct blkfront_parked *p, uint64_t done, uint32_t max_segs,
+			 struct blkfront_chunk *c, uint64_t *req_off);
+
 /* "xvda" ... from a virtual-device number (docs/misc/vbd-interface.txt); -EINVAL if not xvd. */
 int blkfront_vdev_name(uint32_t vdev, char *buf, size_t cap);
 

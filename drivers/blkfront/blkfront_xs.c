@@ -132,7 +132,10 @@ static int connect(struct xenbus_front *f)
 	struct blk_dev *d = f->priv;
 	int r = read_properties(d);
 
-	return r ? r : blkfront_start(d);
+	if (r)
+		return r;
+	/* after a new domain the disk keeps its pool and parked requests (blkfront_suspend.c) */
+	return d->resuming ? blkfront_restart(d) : blkfront_start(d);
 }
 
 static void disconnect(struct xenbus_front *f)
@@ -174,7 +177,9 @@ static int blkfront_probe(struct xenbus_device *xb)
 
 	/* blkif: Initialised after the keys, Connected once the disk's properties are read */
 	xenbus_front_init(&d->front, xb, &blkfront_ops, d, "blkfront", XenbusStateInitialised);
+	blkfront_probing(1);
 	if ((r = xenbus_front_connect(&d->front))) {
+		blkfront_probing(-1);
 		kfree(d);
 		return r;
 	}
@@ -187,6 +192,7 @@ static int blkfront_probe(struct xenbus_device *xb)
 		1u << d->ring_order, d->ring_entries, d->max_segs, d->indirect ? " (indirect)" : "",
 		d->persistent ? "persistent" : "per-request");
 	blkfront_add(d);
+	blkfront_probing(-1);
 	blkfront_hotplug_notify(d, 1);
 	return 0;
 }

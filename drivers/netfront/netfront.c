@@ -65,6 +65,8 @@ void nf_init_rings(struct netfront *nf)
 	SHARED_RING_INIT(nf->rx_sring);
 	FRONT_RING_INIT(&nf->tx, nf->tx_sring, NF_PAGE_SIZE);
 	FRONT_RING_INIT(&nf->rx, nf->rx_sring, NF_PAGE_SIZE);
+	memset(nf->tx_inflight, 0, sizeof(nf->tx_inflight));
+	nf->rx_held = 0;
 	for (unsigned i = 0; i < nf->tx_n; i++)
 		nf->tx_free[i] = (uint16_t)i;
 	nf->tx_nfree = nf->tx_n;
@@ -183,6 +185,8 @@ static int rx_pending(struct netfront *nf)
 {
 	if (nf->state == NF_NEW)
 		return 1;
+	if (nf->state == NF_SUSPENDED)
+		return 0; /* the resume wakes us */
 	if (nf->state == NF_DOWN)
 		return !nf->dev; /* a device being failed: wake when its teardown is done */
 	RING_IDX prod = __atomic_load_n(&nf->rx_sring->rsp_prod, __ATOMIC_ACQUIRE);
@@ -208,7 +212,7 @@ int netfront_rx_next(struct netfront *nf, struct netfront_rx *out)
 				return 0;
 			if (nf->state == NF_DOWN && nf->rx_sring)
 				rx_release(nf);
-			return nf->state == NF_NEW ? 0 : -ENOTCONN;
+			return nf->state == NF_NEW || nf->state == NF_SUSPENDED ? 0 : -ENOTCONN;
 		}
 		RING_IDX cons = nf->rx.rsp_cons;
 		RING_IDX prod = __atomic_load_n(&nf->rx_sring->rsp_prod, __ATOMIC_ACQUIRE);
@@ -372,6 +376,8 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 	if (n == 0 || (gso_size && !netfront_tx_gso_ok(nf)))
 		return -EMSGSIZE;
 	nf_check_broken(nf);
+	if (nf->state == NF_SUSPENDED)
+		return -EAGAIN; /* dropped: TCP sends it again after the resume */
 	if (nf->state != NF_UP)
 		return -ENOTCONN;
 	if (!tx_room(nf, n, extra, 0)) {

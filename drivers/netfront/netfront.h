@@ -12,9 +12,11 @@ int netfront_init(void);
 /* Devices in probe order, also ones whose backend went away (their link is down); NULL past the end. */
 struct netfront *netfront_get(unsigned i);
 /*
- * Called (in the xenbus worker thread) when a device connects or its link goes down; must not
- * block for long. One listener.
+ * Called (in the xenbus worker thread) when a device connects or its link goes down, and (from
+ * the resume, up = NETFRONT_MOVED) when it reconnected in a new domain after a restore or a
+ * migration, so the stack can announce where it is now; must not block for long. One listener.
  */
+#define NETFRONT_MOVED 2
 void netfront_set_listener(void (*fn)(struct netfront *nf, int up, void *arg), void *arg);
 
 const char *netfront_name(const struct netfront *nf); /* "vif/0" */

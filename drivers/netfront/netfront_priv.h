@@ -21,7 +21,8 @@
 #define NF_TX_RING_SIZE __CONST_RING_SIZE(netif_tx, NF_PAGE_SIZE)
 #define NF_RX_RING_SIZE __CONST_RING_SIZE(netif_rx, NF_PAGE_SIZE)
 
-enum nf_state { NF_NEW, NF_UP, NF_DOWN };
+/* SUSPENDED: the link stays up for the stack, but nothing moves (netfront_suspend.c) */
+enum nf_state { NF_NEW, NF_UP, NF_DOWN, NF_SUSPENDED };
 /* the handshake's shares (xenbus_front.h), in the order negotiate declares them */
 enum nf_share { NF_SHARE_TX_RING, NF_SHARE_RX_RING, NF_SHARE_TX_BUF, NF_SHARE_RX_BUF };
 
@@ -59,6 +60,7 @@ struct netfront {
 	struct netfront_stats st;
 	const char *broken; /* why the backend cannot be trusted any more (set under tx_lock) */
 	int fail_reported;
+	int resuming; /* the handshake runs again after a new domain: the MAC is kept */
 	struct netfront *next;
 };
 
@@ -69,5 +71,9 @@ void nf_teardown(struct netfront *nf);
 void nf_event(evtchn_port_t port, void *arg);
 void nf_notify_listener(struct netfront *nf, int up);
 void nf_check_broken(struct netfront *nf);
+/* netfront_xs.c */
+struct netfront *nf_devices(void);
+/* netfront_suspend.c */
+void nf_suspend_init(void);
 
 #endif

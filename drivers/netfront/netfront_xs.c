@@ -40,6 +40,11 @@ struct netfront *netfront_get(unsigned i)
 	return nf;
 }
 
+struct netfront *nf_devices(void)
+{
+	return __atomic_load_n(&devices, __ATOMIC_ACQUIRE);
+}
+
 static uint64_t be_uint(struct xenbus_device *dev, const char *key, uint64_t def)
 {
 	return xenbus_front_backend_uint(dev, key, def);
@@ -87,6 +92,9 @@ static int negotiate(struct xenbus_front *f)
 	struct netfront *nf = f->priv;
 	struct xenbus_device *dev = f->dev;
 	char mac[32], path[96];
+	uint8_t before[6];
+
+	memcpy(before, nf->mac, sizeof(before));
 
 	fmt_snprintf(path, sizeof(path), "%s/mac", dev->nodename);
 	if (xs_read(NULL, path, mac, sizeof(mac)) < 0 || nf_parse_mac(mac, nf->mac)) {
@@ -101,6 +109,13 @@ static int negotiate(struct xenbus_front *f)
 		pr_warn("netfront: %s: mac %s is not a station's address: refused\n", nf->name,
 			mac);
 		return -EINVAL;
+	}
+	if (nf->resuming && memcmp(before, nf->mac, sizeof(before))) {
+		/* the stack and every peer's ARP cache know the old one: a move keeps it */
+		pr_warn("netfront: %s: the toolstack gives a new mac %s after the resume: keeping "
+			"ours\n",
+			nf->name, mac);
+		memcpy(nf->mac, before, sizeof(before));
 	}
 	if (!be_uint(dev, "feature-rx-copy", 0)) {
 		/* page flipping is gone from Linux and never implemented here */
@@ -218,5 +233,6 @@ int netfront_init(void)
 		return 0;
 	if (!xs_available())
 		return -ENODEV;
+	nf_suspend_init();
 	return xenbus_register_driver(&netfront_driver);
 }

@@ -224,6 +224,41 @@ void xenbus_front_release(struct xenbus_front *f)
 
 /* ---- the sequence ---- */
 
+/* The backend's state has reached want (Reconfiguring and Reconfigured count as connected). */
+static int reached(XenbusState s, XenbusState want)
+{
+	return s >= want && s != XenbusStateClosing && s != XenbusStateClosed;
+}
+
+/* xenbus_wait_backend's answer, found by reading the node every POLL_NS (f->poll_backend). */
+static int poll_backend(struct xenbus_front *f, XenbusState want)
+{
+	char sp[160];
+
+	fmt_snprintf(sp, sizeof(sp), "%s/state", f->dev->otherend);
+	for (uint64_t waited = 0; waited < HANDSHAKE_TIMEOUT_NS; waited += POLL_NS) {
+		XenbusState s = XenbusStateUnknown;
+		int r = xenbus_read_state(sp, &s);
+
+		if (r == -ENOENT || (r == 0 && (s == XenbusStateClosing || s == XenbusStateClosed)))
+			return -ENOTCONN;
+		if (r == 0) {
+			__atomic_store_n(&f->dev->backend_state, s, __ATOMIC_RELEASE);
+			if (reached(s, want))
+				return (int)s;
+		}
+		sched_sleep_ns(POLL_NS);
+	}
+	return -ETIMEDOUT;
+}
+
+static int wait_backend(struct xenbus_front *f, XenbusState want)
+{
+	if (f->poll_backend)
+		return poll_backend(f, want);
+	return xenbus_wait_backend(f->dev, want, HANDSHAKE_TIMEOUT_NS);
+}
+
 static int keys_tx(const struct xs_ctx *tx, void *arg)
 {
 	struct xenbus_front *f = arg;
@@ -268,7 +303,7 @@ static int set_up(struct xenbus_front *f, const char **step)
 	int r;
 
 	*step = "the backend's InitWait";
-	r = xenbus_wait_backend(f->dev, XenbusStateInitWait, HANDSHAKE_TIMEOUT_NS);
+	r = wait_backend(f, XenbusStateInitWait);
 	if (r < 0)
 		return r;
 	*step = "negotiation";
@@ -301,7 +336,7 @@ int xenbus_front_connect(struct xenbus_front *f)
 	if ((r = set_up(f, &step)))
 		goto fail;
 	step = "the backend's Connected";
-	r = xenbus_wait_backend(f->dev, XenbusStateConnected, HANDSHAKE_TIMEOUT_NS);
+	r = wait_backend(f, XenbusStateConnected);
 	if (r < 0)
 		goto fail;
 	step = "connecting the data path";
@@ -315,5 +350,83 @@ int xenbus_front_connect(struct xenbus_front *f)
 	return 0;
 fail:
 	fail(f, 0, r, step);
+	return r;
+}
+
+/* ---- suspend ---- */
+
+void xenbus_front_suspend(struct xenbus_front *f)
+{
+	xs_unwatch(NULL, &f->dev->state_watch);
+}
+
+/* Watches the backend named in dev->otherend, its current state first (no "went backwards"). */
+static int follow(struct xenbus_device *dev)
+{
+	char sp[160];
+	XenbusState s = XenbusStateUnknown;
+
+	fmt_snprintf(sp, sizeof(sp), "%s/state", dev->otherend);
+	xenbus_read_state(sp, &s);
+	__atomic_store_n(&dev->backend_state, s, __ATOMIC_RELEASE);
+	dev->state_watch.path = dev->otherend;
+	return xs_watch(NULL, &dev->state_watch);
+}
+
+int xenbus_front_resume_cancelled(struct xenbus_front *f)
+{
+	return follow(f->dev);
+}
+
+void xenbus_front_forget_ref(grant_ref_t ref)
+{
+	/* the entry is empty in the new table: this only frees the ref, no backend is involved */
+	(void)gnttab_end_access(ref);
+}
+
+/* Every share's pages freed and grants forgotten; ports forgotten (they died with the domain). */
+static void forget_all(struct xenbus_front *f)
+{
+	for (unsigned s = 0; s < f->nshares; s++) {
+		struct xenbus_front_share *sh = &f->share[s];
+
+		for (unsigned i = 0; i < sh->count; i++) {
+			if (!sh->va[i])
+				continue;
+			for (unsigned k = 0; k < (1u << sh->order); k++)
+				xenbus_front_forget_ref(sh->ref[(i << sh->order) + k]);
+			page_free(sh->va[i], 1u << sh->order);
+			__atomic_sub_fetch(&shared_pages, 1u << sh->order, __ATOMIC_RELAXED);
+			sh->va[i] = NULL;
+		}
+	}
+	f->nshares = 0;
+	f->nports_open = 0;
+	f->published = 0;
+}
+
+int xenbus_front_reconnect(struct xenbus_front *f)
+{
+	struct xenbus_device *dev = f->dev;
+	struct xenbus_device now;
+	int r;
+
+	forget_all(f);
+	if ((r = xenbus_device_read(dev->type, dev->id, &now))) {
+		pr_warn("%s: %s: no backend after the resume (%d)\n", f->drv, dev->nodename, r);
+		return r;
+	}
+	if (strcmp(now.otherend, dev->otherend) || now.otherend_id != dev->otherend_id)
+		pr_info("%s: %s: backend now %s (domain %u)\n", f->drv, dev->nodename, now.otherend,
+			now.otherend_id);
+	memcpy(dev->otherend, now.otherend, sizeof(dev->otherend));
+	dev->otherend_id = now.otherend_id;
+	if ((r = follow(dev))) {
+		pr_warn("%s: %s: cannot watch the backend (%d)\n", f->drv, dev->nodename, r);
+		return r;
+	}
+	f->poll_backend = 1; /* we run in the watch thread (kernel/suspend.c) */
+	r = xenbus_front_connect(f);
+	f->poll_backend = 0;
 	return r;
 }

@@ -57,6 +57,11 @@ struct xenbus_front {
 	unsigned nports_open;
 	int published;	 /* the keys may be visible: the backend may have mapped our pages */
 	uint32_t parked; /* pages kept for good because the backend would not let go */
+	/*
+	 * Wait for the backend by reading its state node, not through the state watch: the resume
+	 * runs in the xenstore watch thread, where no watch event arrives until it returns.
+	 */
+	int poll_backend;
 };
 
 /* Fills f for dev; the rest of the fields are negotiate's to set. */
@@ -105,5 +110,29 @@ int xenbus_front_wait_closed(struct xenbus_device *dev, uint64_t timeout_ns);
 void xenbus_front_close_ports(struct xenbus_front *f);
 void xenbus_front_unshare(struct xenbus_front *f, unsigned s);
 void xenbus_front_release(struct xenbus_front *f); /* every port, then every share */
+
+/*
+ * Suspend (kernel/suspend.h). Save, restore and migration keep the guest's memory but not Xen's
+ * per-domain state: on a new domain every grant and event channel is gone, and the toolstack has
+ * made a fresh backend (maybe in another path, another domain) and a fresh frontend node in state
+ * Initialising. So a frontend stops following its backend before the suspend (the old backend's
+ * directory vanishing is not a close), and afterwards either follows the same one again (the
+ * suspend was cancelled) or runs the whole handshake again against whatever backend is named now.
+ */
+void xenbus_front_suspend(struct xenbus_front *f);
+/* Cancelled: nothing changed; follow the backend again. 0 or a negative errno. */
+int xenbus_front_resume_cancelled(struct xenbus_front *f);
+/*
+ * A new domain: forgets every grant and port (dead: never revoked against the backend, never
+ * closed), frees the shared pages, re-reads our backend's path and domain, follows it, and runs
+ * xenbus_front_connect again (negotiate re-reads the features, which may differ). 0 or the
+ * handshake's error (its teardown applied).
+ */
+int xenbus_front_reconnect(struct xenbus_front *f);
+/*
+ * A grant ref from before a new domain: handed back to the grant allocator without asking any
+ * backend (the new grant table's entry is empty; the kernel keeps its allocator across resume).
+ */
+void xenbus_front_forget_ref(grant_ref_t ref);
 
 #endif

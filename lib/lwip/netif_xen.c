@@ -214,12 +214,29 @@ static void *rx_loop(void *arg)
 	return NULL;
 }
 
+/*
+ * After a restore or a migration the switch ports and the peers' ARP caches still point where
+ * the domain was: a gratuitous ARP (our address, our MAC, broadcast) tells them where it is now.
+ */
+static void announce(struct xnetif *x)
+{
+	LOCK_TCPIP_CORE();
+	if (netif_is_up(&x->netif) && !ip4_addr_isany_val(*netif_ip4_addr(&x->netif))) {
+		etharp_gratuitous(&x->netif);
+		lwip_os_diag("net: %s: moved: gratuitous ARP sent\n", netfront_name(x->nf));
+	}
+	UNLOCK_TCPIP_CORE();
+}
+
 static void listener(struct netfront *nf, int up, void *arg)
 {
 	(void)arg;
-	for (unsigned i = 0; i < nifs; i++)
+	for (unsigned i = 0; i < nifs; i++) {
 		if (ifs[i].nf == nf && !up)
 			ifs[i].link = 0; /* the receiver thread tells lwIP as it leaves */
+		if (ifs[i].nf == nf && up == NETFRONT_MOVED && ifs[i].added)
+			announce(&ifs[i]);
+	}
 }
 
 static void tcpip_ready(void *arg)

@@ -323,8 +323,64 @@ int printk(int level, const char *fmt, ...)
 	return 0;
 }
 
+/* watches (xs_watch.c) and the device node (xenbus.c), for the reconnect after a new domain */
+static int watches;
+static char watched[160];
+
+int xs_watch(const struct xs_ctx *c, struct xs_watch *w)
+{
+	(void)c;
+	snprintf(watched, sizeof(watched), "%s", w->path);
+	watches++;
+	return 0;
+}
+
+int xs_unwatch(const struct xs_ctx *c, struct xs_watch *w)
+{
+	(void)c;
+	(void)w;
+	watches--;
+	return 0;
+}
+
+int xenbus_device_read(const char *type, const char *id, struct xenbus_device *d)
+{
+	char path[96];
+	uint64_t be;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->type, sizeof(d->type), "%s", type);
+	snprintf(d->id, sizeof(d->id), "%s", id);
+	snprintf(d->nodename, sizeof(d->nodename), "device/%s/%s", type, id);
+	snprintf(path, sizeof(path), "%s/backend", d->nodename);
+	if ((r = xs_read(NULL, path, d->otherend, sizeof(d->otherend))) < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/backend-id", d->nodename);
+	if ((r = xs_read_uint(NULL, path, &be)))
+		return r;
+	d->otherend_id = (uint32_t)be;
+	return 0;
+}
+
+void nf_suspend_init(void)
+{
+}
+
 /* blkfront's data path (blkfront.c) */
-static int blk_started, blk_released, blk_added;
+static int blk_started, blk_released, blk_added, blk_restarted;
+
+void blkfront_probing(int delta)
+{
+	(void)delta;
+}
+
+int blkfront_restart(struct blk_dev *d)
+{
+	evtchn_bind(d->port, NULL, d);
+	blk_restarted++;
+	return 0;
+}
 
 int blkfront_start(struct blk_dev *d)
 {
@@ -429,7 +485,9 @@ static void world(const char *type, const char *id)
 	ports_open = bad_closes = binds = 0;
 	next_port = 1;
 	backend_closing = backend_closed = waited_closed = backend_keeps_maps = 0;
-	blk_started = blk_released = blk_added = nf_rings_zeroed = nf_up = 0;
+	blk_started = blk_released = blk_added = blk_restarted = nf_rings_zeroed = nf_up = 0;
+	watches = 0;
+	watched[0] = 0;
 	log_buf[0] = 0;
 	memset(&dev, 0, sizeof(dev));
 	snprintf(dev.type, sizeof(dev.type), "%s", type);
@@ -635,4 +693,116 @@ Test(xenbus_front, a_device_we_closed_is_not_probed_again)
 	cr_assert_eq(steps, 0);
 	cr_assert_eq(writes, 0);
 	cr_assert_eq(heap_in_use(), 0);
+}
+
+/* ---- after a new domain (save/restore, migration) ---- */
+
+/*
+ * Xen's side of a new domain: every port is gone and the grant table is empty (nobody maps
+ * anything: ending an old ref only frees it locally); the toolstack made a new backend, here
+ * in another domain's directory, and a fresh frontend node in state Initialising.
+ */
+static void new_domain(const char *backend, const char *backend_id)
+{
+	memset(port_open, 0, sizeof(port_open));
+	ports_open = 0;
+	backend_maps(0);
+	backend_closed = 0;
+	snprintf(dev.otherend, sizeof(dev.otherend), "%s", "/stale/until/re-read");
+	char path[96];
+	snprintf(path, sizeof(path), "%s/backend", dev.nodename);
+	put(path, backend);
+	snprintf(path, sizeof(path), "%s/backend-id", dev.nodename);
+	put(path, backend_id);
+	snprintf(path, sizeof(path), "%s/state", dev.nodename);
+	put(path, "1");
+	log_buf[0] = 0;
+}
+
+static struct kv *key_of(const char *key)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/%s", dev.nodename, key);
+	return find(path);
+}
+
+/* blkfront: the old ring's grants forgotten, the new backend's smaller ring negotiated anew. */
+Test(xenbus_front, blkfront_reconnects_to_a_new_backend_after_a_new_domain)
+{
+	blk_world();
+	cr_assert_eq(blkfront_register(), 0);
+	cr_assert_eq(driver->probe(&dev), 0);
+	struct blk_dev *d = dev.priv;
+	cr_assert_eq(grants_out, 4);
+	cr_assert_eq(watches, 0); /* the fake xenbus watched before probe: not counted */
+	xenbus_front_suspend(&d->front);
+	new_domain("/local/domain/7/backend/vbd/9/51712", "7");
+	snprintf(dev.otherend, sizeof(dev.otherend), "/local/domain/7/backend/vbd/9/51712");
+	be_key("sectors", "131072");
+	be_key("max-ring-page-order", "0"); /* a backend with one ring page only */
+	be_key("mode", "w");
+	snprintf(dev.otherend, sizeof(dev.otherend), "%s", "/stale/until/re-read");
+	d->resuming = 1;
+	cr_assert_eq(xenbus_front_reconnect(&d->front), 0, "%s", log_buf);
+	cr_assert_str_eq(dev.otherend, "/local/domain/7/backend/vbd/9/51712");
+	cr_assert_eq(dev.otherend_id, 7);
+	cr_assert_str_eq(watched, dev.otherend);
+	cr_assert_eq(watches, 0, "unwatched once, watched once");
+	cr_assert_eq(blk_restarted, 1);
+	cr_assert_eq(blk_started, 1, "the data path was restarted, not started twice");
+	cr_assert_eq(d->ring_order, 0);
+	cr_assert_eq(grants_out, 1, "the old ring's 4 grants are not given back");
+	cr_assert_eq(pages_out, 1);
+	cr_assert_eq(bad_ends + bad_frees + freed_while_granted + bad_closes, 0,
+		     "bad revokes %d, bad frees %ld, freed while granted %ld, bad closes %d",
+		     bad_ends, bad_frees, freed_while_granted, bad_closes);
+	cr_assert_not_null(key_of("ring-ref"));
+	cr_assert_str_eq(our_state(), "4");
+	cr_assert(strstr(log_buf, "backend now /local/domain/7/backend/vbd/9/51712"), "%s",
+		  log_buf);
+}
+
+/* netfront: all its buffers shared again, the MAC it had kept even if the toolstack's differs. */
+Test(xenbus_front, netfront_reconnects_keeping_its_mac)
+{
+	kernel_pmem.free_pages = 400;
+	net_world();
+	cr_assert_eq(netfront_init(), 0);
+	cr_assert_eq(driver->probe(&dev), 0);
+	struct netfront *nf = dev.priv;
+	int before = grants_out;
+	xenbus_front_suspend(&nf->front);
+	new_domain("/local/domain/0/backend/vif/8/0", "0");
+	put("device/vif/0/mac", "00:16:3e:00:00:02");
+	snprintf(dev.otherend, sizeof(dev.otherend), "/local/domain/0/backend/vif/8/0");
+	be_key("feature-rx-copy", "1");
+	nf->resuming = 1;
+	cr_assert_eq(xenbus_front_reconnect(&nf->front), 0, "%s", log_buf);
+	cr_assert_eq(grants_out, before, "every shared page granted anew, the old forgotten");
+	cr_assert_eq(nf->mac[5], 1, "the mac changed");
+	cr_assert(strstr(log_buf, "keeping ours"), "%s", log_buf);
+	cr_assert_eq(nf->split, 0, "the new backend has no split channels");
+	cr_assert_eq(ports_open, 1);
+	cr_assert_eq(bad_ends + bad_frees + freed_while_granted + bad_closes, 0);
+	cr_assert(nf_rings_zeroed, "shared pages reached the new backend with old contents");
+}
+
+/* No backend named after the resume: an error, and nothing of the old device is left. */
+Test(xenbus_front, a_reconnect_without_a_backend_fails_cleanly)
+{
+	blk_world();
+	cr_assert_eq(blkfront_register(), 0);
+	cr_assert_eq(driver->probe(&dev), 0);
+	struct blk_dev *d = dev.priv;
+	xenbus_front_suspend(&d->front);
+	new_domain("", "0");
+	char path[96];
+	snprintf(path, sizeof(path), "%s/backend", dev.nodename);
+	find(path)->path[0] = 0; /* gone */
+	d->resuming = 1;
+	cr_assert_lt(xenbus_front_reconnect(&d->front), 0);
+	cr_assert_eq(grants_out + pages_out + ports_open, 0);
+	cr_assert_eq(bad_ends + bad_frees + bad_closes, 0);
+	cr_assert(strstr(log_buf, "no backend after the resume"), "%s", log_buf);
 }
