@@ -237,7 +237,7 @@ test-matrix: all $(BUILD)/sdk-test/appliance.elf
 DEFAULT_XEN_VERSION := 4.17
 # make test's scenario files and the ones too long for it (20 save/restore cycles, ...)
 MATRIX_SCENARIOS := tests/qemu/scenarios tests/dom0/scenarios tests/xen/scenarios tests/xen/scenarios-smp \
-	tests/xen/scenarios-suspend
+	tests/xen/scenarios-suspend tests/xen/scenarios-suspend-io
 
 # ---- running ----
 APP ?= hello
