@@ -35,6 +35,8 @@ struct suspend_hook {
 	 * evtchn_resume): never unbind or close a port from before (its number may now be
 	 * someone else's), bind the new one; a grant ref from before is free to end (the entry is
 	 * empty: gnttab_end_access succeeds) but its page may be given again only through a new ref.
+	 * Hooks run in the xenstore watch thread (the control watch): one that waits for a watch
+	 * event waits forever, so a hook polls what it waits for (xenbus_front's reconnect does).
 	 */
 	void (*resume)(bool new_domain);
 	struct suspend_hook *next; /* the kernel's list */
