@@ -19,6 +19,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/irq.h"
+#include "arch/x86/spinlock.h"
 #include "arch/x86/xen.h"
 #include "base/errno.h"
 #include "kernel/cpu.h"
@@ -46,7 +47,11 @@ static int park_new_domain;
 
 void suspend_hook_register(struct suspend_hook *h)
 {
+	static spinlock_t lock = SPINLOCK_INIT; /* drivers start on several CPUs at once */
+	unsigned long f = spin_lock_irqsave(&lock);
+
 	suspend_seq_add(&hooks, h);
+	spin_unlock_irqrestore(&lock, f);
 }
 
 void suspend_ready(void)

@@ -7,6 +7,10 @@ void suspend_seq_add(struct suspend_hook **list, struct suspend_hook *h)
 {
 	struct suspend_hook **p = list;
 
+	/* a hook is in the list once, however often its driver starts (the list would loop) */
+	for (struct suspend_hook *q = *list; q; q = q->next)
+		if (q == h)
+			return;
 	/* after every hook of the same level: registration order inside a level */
 	while (*p && (*p)->level <= h->level)
 		p = &(*p)->next;

@@ -272,8 +272,5 @@ static struct suspend_hook hook = {
 
 void blkfront_suspend_init(void)
 {
-	static int done;
-
-	if (!__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
-		suspend_hook_register(&hook);
+	suspend_hook_register(&hook);
 }

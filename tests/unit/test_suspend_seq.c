@@ -60,6 +60,16 @@ Test(suspend_seq, prepare_from_the_top_resume_from_the_bottom)
 	cr_assert_str_eq(trace, "Ccore Ccons Cxs Cblk Cnet Capp ");
 }
 
+Test(suspend_seq, a_hook_registered_twice_runs_once)
+{
+	struct suspend_hook *list = all();
+
+	suspend_seq_add(&list, &h_blk);
+	suspend_seq_add(&list, &h_core);
+	cr_assert_eq(suspend_seq_prepare(list, NULL), 0);
+	cr_assert_str_eq(trace, "papp pnet pblk pxs pcons pcore ");
+}
+
 Test(suspend_seq, a_refusal_resumes_exactly_those_that_prepared)
 {
 	struct suspend_hook *list = all();
