@@ -457,7 +457,7 @@ static void reconnect_new_domain(void)
 	unsigned failed = xs_reqs_fail_all(&reqs, -EAGAIN);
 	spin_unlock_irqrestore(&lock, f);
 	waitq_wake_all(&reply_wq);
-	if (xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &ev) || ev >= (1u << 12)) {
+	if (xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &ev) || !ev || ev >= (1u << 12)) {
 		ring_broke("no xenstore event channel after the restore");
 		return;
 	}
