@@ -6,7 +6,7 @@ import sys
 import tempfile
 import time
 
-from . import dom0, matrix, paths, qemu, report, rig, scenario
+from . import dom0, matrix, paths, qemu, report, rig, scenario, twohost
 from .scenario import ScenarioError
 from .suite import SELFTEST, SUITE_FILES, host_checks, run_domu, run_each, run_rig_boot, suite_code
 from .verdict import EXIT_CODES, E_USAGE, RIG, judge
@@ -310,6 +310,9 @@ the single-vCPU cases, one more (single-threaded TCG) for the cases with several
   --matrix            only the cases tests/matrix names for this platform and Xen version (what
                       `make test` runs on a version besides the default); domU: all in ONE rig boot,
                       without the rig's self-test
+  --two-hosts         (domU) two rigs on one network, each case's domain migrated from the first to
+                      the second (tools/pvhtest/twohost.py; the cases with --peer, e.g.
+                      tests/xen/scenarios-2host); logs $RIG_DIR/last-2host.log.a and .b
   --verbose           every console line as it comes
   --log FILE          (domU) the first rig boot's log (default $RIG_DIR/last.log; the second: FILE.smp)
   --list              list the cases that would run
@@ -319,7 +322,7 @@ the single-vCPU cases, one more (single-threaded TCG) for the cases with several
 def run_tests(argv):
     try:
         mine, rest, files = split_args(argv, ("--on", "--xen", "--only", "--log"),
-                                       ("--verbose", "--list", "--images", "--matrix"))
+                                       ("--verbose", "--list", "--images", "--matrix", "--two-hosts"))
         if rest:
             raise Usage(f"unknown option {rest[0]}")
         on = (mine.get("--on") or [None])[-1]
@@ -351,6 +354,8 @@ def run_tests(argv):
             if unknown:
                 raise Usage(f"no {on} case named {', '.join(sorted(unknown))}")
             cases = [c for c in cases if c.name in only]
+        if ("--two-hosts" in mine) != any(c.get("peer") for c in cases) and cases:
+            raise Usage("--two-hosts runs the cases with --peer (tests/xen/scenarios-2host), and only those")
         if "--list" not in mine:
             for c in cases:
                 scenario.check_files_of(c)
@@ -368,7 +373,10 @@ def run_tests(argv):
     # per Xen version (--xen or $XEN): build/results/domU.xml for the default, domU-4.20.xml ...
     xv = paths.xen_version(version)
     label = on if on == "qemu" or xv == paths.DEFAULT_XEN else f"{on}-{xv}"
-    if on == "domU":
+    if "--two-hosts" in mine:
+        label = "2host" + ("" if xv == paths.DEFAULT_XEN else f"-{xv}")
+        results, code = twohost.run(cases, rigd, version, (mine.get("--log") or [None])[-1], verbose)
+    elif on == "domU":
         results, code = run_domu(cases, rigd, version, (mine.get("--log") or [None])[-1], verbose, only,
                                  one_boot="--matrix" in mine)
     else:

@@ -230,6 +230,11 @@ class Stage:
         self.disk_args = []
         self.n = 0
         self.max_vcpus = 1
+        # a rig on a network (tools/pvhtest/twohost.py): QEMU's NIC, dom0's settings (/rig.env),
+        # and disks another QEMU opens too (no image locking)
+        self.net_args = []
+        self.dom0_env = {}
+        self.shared_disks = False
 
     def put(self, src, dst):
         key = os.path.realpath(src)
@@ -247,21 +252,34 @@ class Stage:
                 shutil.copy(src, self.root + dst)
             self.staged[key] = dst
 
-    def add(self, case):
+    def job_dir(self, case, dom0_test, posts):
+        """A new /jobs/NN/ with the parts every job has: name, timeout, dom0 scripts."""
         self.n += 1
         n = f"{self.n:02}"
         d = os.path.join(self.root, "jobs", n)
         os.makedirs(d)
-        self.max_vcpus = max(self.max_vcpus, case.num("vcpus", 1))
-        self.put(case.image, f"/jobs/{n}/kernel")
         open(os.path.join(d, "name"), "w").write(case.name + "\n")
         open(os.path.join(d, "timeout"), "w").write(f"{case.timeout}\n")
-        if case.get("dom0"):
-            shutil.copy(case.get("dom0"), os.path.join(d, "dom0-test"))
-            os.chmod(os.path.join(d, "dom0-test"), 0o755)
-        for i, p in enumerate(case.posts):
-            shutil.copy(p, os.path.join(d, f"dom0-post-{i + 1}"))
-            os.chmod(os.path.join(d, f"dom0-post-{i + 1}"), 0o755)
+        scripts = ([("dom0-test", dom0_test)] if dom0_test else []) + [(f"dom0-post-{i + 1}", p) for i, p in enumerate(posts)]
+        for dst, src in scripts:
+            shutil.copy(src, os.path.join(d, dst))
+            os.chmod(os.path.join(d, dst), 0o755)
+        return n, d
+
+    def add_receiver(self, case):
+        """The second host's side of a migration (twohost.py): no guest of its own; its dom0 script
+        (the case's --peer) takes the domain in, its --dom0-post scripts run after it; the same disks."""
+        n, d = self.job_dir(case, case.get("peer"), case.posts)
+        open(os.path.join(d, "receive"), "w").close()
+        # the kernel the migrated config names, as a pool's hosts all have their guests' files
+        self.put(case.image, f"/jobs/{n}/kernel")
+        for i, spec in enumerate(case.disks):
+            self.disk(case, n, d, i, spec)
+
+    def add(self, case, posts=None):
+        n, d = self.job_dir(case, case.get("dom0"), case.posts if posts is None else posts)
+        self.max_vcpus = max(self.max_vcpus, case.num("vcpus", 1))
+        self.put(case.image, f"/jobs/{n}/kernel")
         vcpus = case.num("vcpus", 1)
         cfg = {
             "name": f'"{case.name}"', "type": '"pvh"', "kernel": f'"/jobs/{n}/kernel"',
@@ -318,7 +336,8 @@ class Stage:
         serial = f"j{n}d{i}"  # dom0 finds the disk by this serial (/sys/block/vdX/serial)
         with open(os.path.join(d, "disks"), "a") as f:
             f.write(serial + "\n")
-        self.disk_args += ["-drive", f"file={file},if=none,id={serial},format=raw" + (",readonly=on" if ro else ""),
+        self.disk_args += ["-drive", f"file={file},if=none,id={serial},format=raw" + (",readonly=on" if ro else "")
+                           + (",file.locking=off" if self.shared_disks else ""),
                            "-device", f"virtio-blk-pci,drive={serial},serial={serial}{blocks}"]
         return f"'phy:@DISK{i}@,{vdev},{'r' if ro else 'w'}'"
 
@@ -326,6 +345,9 @@ class Stage:
         """The jobs' cpio in front of dom0's initramfs. Not compressed: gunzip in dom0 (TCG) costs
         more than QEMU's copy; plain first: it ends on a 512-byte block, while after a gzip member
         the kernel rejects a plain archive ("invalid magic at start of compressed archive")."""
+        if self.dom0_env:
+            with open(os.path.join(self.root, "rig.env"), "w") as f:
+                f.writelines(f"{k}={v}\n" for k, v in self.dom0_env.items())
         names = subprocess.run(["find", "."], cwd=self.root, capture_output=True, check=True).stdout
         names = b"\n".join(sorted(names.splitlines())) + b"\n"
         cpio = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=self.root, input=names,
@@ -354,8 +376,8 @@ def qemu_args(rig, stage, initrd):
     dom0_cmd = "console=hvc0 earlyprintk=xen quiet"  # no commas: QEMU splits -initrd at them
     return (["-accel", f"tcg,thread={stage.tcg_thread()}", "-cpu", env("QEMU_CPU", "max,-smap,-avx,-avx2"),
              "-m", env("QEMU_MEM", "1024"), "-smp", env("QEMU_SMP", "2"),
-             "-display", "none", "-vga", "none", "-nic", "none", "-monitor", "none", "-no-reboot"]
-            + stage.disk_args + env("QEMU_EXTRA", "").split()
+             "-display", "none", "-vga", "none", "-monitor", "none", "-no-reboot"]
+            + (stage.net_args or ["-nic", "none"]) + stage.disk_args + env("QEMU_EXTRA", "").split()
             + ["-kernel", os.path.join(rig, "xen"), "-append", xen_cmd,
                "-initrd", f"{os.path.join(rig, 'vmlinuz')} {dom0_cmd},{initrd}"])
 
@@ -365,14 +387,17 @@ def build_rig(rig, version=None):
     return subprocess.call([os.path.join(paths.XENRIG, "build")], env=env) == 0
 
 
-def boot(cases, rig, log_path, suite_mode, reader_kw, tick=None):
-    """One rig boot running `cases` in order; returns the RigReader with every job's record."""
+def boot(cases, rig, log_path, suite_mode, reader_kw, tick=None, setup=None):
+    """One rig boot running `cases` in order; returns the RigReader with every job's record.
+    setup(stage) stages the jobs instead of the plain stage.add of each case (twohost.py)."""
     with tempfile.TemporaryDirectory(prefix="xen-run.") as work:
         if suite_mode:
             shutil.rmtree(os.path.join(rig, "disks"), ignore_errors=True)
         stage = Stage(work, rig, suite_mode)
-        for c in cases:
+        for c in cases if setup is None else ():
             stage.add(c)
+        if setup:
+            setup(stage)
         initrd = stage.pack(work)
         deadline = 60 + sum(c.timeout + 30 for c in cases)
         q = Qemu(qemu_args(rig, stage, initrd), work, deadline)

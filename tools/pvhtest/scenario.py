@@ -20,6 +20,8 @@ Options (those a platform cannot do are refused, so a case never silently loses 
   --machine M --qemu ARGS                                            qemu (--qemu: dom0 too)
   --xen-cmdline STR                                                  dom0
   --maxvcpus N --disk FILE[,ro][,4k] --vif --dom0 SCRIPT --dom0-post SCRIPT --xl KEY=VALUE   domU
+  --peer SCRIPT          domU, two hosts only (tools/run-tests --two-hosts): the second rig's dom0
+                         script, which receives the domain the case's --dom0 script migrates to it
   --expect X             overrides EXPECT (useful with a platform suffix)
 Any option may carry a platform suffix, OPTION@PLATFORM, to apply on that platform only:
 "--expect@qemu skip", "--timeout@qemu 240". $TOP $BUILD $RIG_DIR $XENRIG may be used; relative
@@ -55,9 +57,10 @@ OPTIONS = {
     "--dom0": (True, ("domU",), False),
     "--dom0-post": (True, ("domU",), True),
     "--xl": (True, ("domU",), True),
+    "--peer": (True, ("domU",), False),
 }
 NUMERIC = ("--memory", "--vcpus", "--timeout", "--maxvcpus")
-PATH_OPTS = ("--module", "--dom0", "--dom0-post")
+PATH_OPTS = ("--module", "--dom0", "--dom0-post", "--peer")
 NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
@@ -183,7 +186,7 @@ def make_case(name, platform, expect, image, args, env, where, check_files=True)
 
 def check_files_of(c):
     """The files a case needs exist (images and rig files are built: checked only before a run)."""
-    for f in [c.get("module"), c.get("dom0")] + c.posts:
+    for f in [c.get("module"), c.get("dom0"), c.get("peer")] + c.posts:
         if f and not os.path.isfile(f):
             raise ScenarioError(f"{c.where}: {c.name}: no such file: {f}")
     if c.image and not os.path.isfile(c.image):
