@@ -232,9 +232,16 @@ test-matrix: all $(BUILD)/sdk-test/appliance.elf
 	$(Q)rc=0; for v in $(DEFAULT_XEN_VERSION) $(MATRIX_VERSIONS); do \
 		env -u RIG_DIR $(MAKE) --no-print-directory test-dom0 XEN=$$v || rc=1; \
 		env -u RIG_DIR $(MAKE) --no-print-directory test-xen XEN=$$v XEN_RUN_FLAGS="$(MATRIX_SCENARIOS)" || rc=1; \
+		env -u RIG_DIR $(MAKE) --no-print-directory test-2host XEN=$$v || rc=1; \
 	done; tools/matrix-table $(DEFAULT_XEN_VERSION) $(MATRIX_VERSIONS) | tee $(BUILD)/results/matrix.md; \
 	echo "matrix: $(BUILD)/results/matrix.md"; exit $$rc
 DEFAULT_XEN_VERSION := 4.17
+
+# Live migration between two rigs (two Xen-in-QEMU hosts on one network segment, disks shared):
+# tools/pvhtest/twohost.py; both rigs boot at once, about 4 minutes on 2 cores
+test-2host: rig all
+	$(Q)tools/setup test
+	$(Q)tools/run-tests --on domU --two-hosts tests/xen/scenarios-2host
 # make test's scenario files and the ones too long for it (20 save/restore cycles, ...)
 MATRIX_SCENARIOS := tests/qemu/scenarios tests/dom0/scenarios tests/xen/scenarios tests/xen/scenarios-smp \
 	tests/xen/scenarios-suspend tests/xen/scenarios-suspend-io

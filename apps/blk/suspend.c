@@ -10,6 +10,9 @@
  * published in data/blk/final. Keys (data/suspend/... as tests/xen/suspend-cycle uses them):
  * plan "MODE N", ready (the first pass is on the disk), count "<new domains> <cancelled>" after
  * each resume (pvh_on_resume), done (dom0: no more suspends), data/blk/dom0-checked (dom0's verdict).
+ * One more block after the region is written once, before any suspend, and checked at the end:
+ * the region is rewritten pass after pass and cannot tell whether the disk after a move to
+ * another host is the same disk; that block can (tests/xen/scenarios-2host).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +32,8 @@
 #define REGION_SECTS 8192u /* 4 MiB: dom0 checks it with awk, slow under TCG */
 #define NBLOCKS	     (REGION_SECTS / BLOCK_SECTS)
 #define PER_WRITER   (NBLOCKS / WRITERS)
+#define KEPT_BLOCK   NBLOCKS	 /* written once, before the first suspend */
+#define KEPT_PASS    0x7fffffffu /* a pass no writer reaches */
 
 struct writer {
 	pvh_blk_dev_t *d;
@@ -149,6 +154,26 @@ static unsigned verify(pvh_blk_dev_t *d)
 	return bad;
 }
 
+/* Writes (write = 1) or checks the block written once; 0 when written / found as written. */
+static int kept_block(pvh_blk_dev_t *d, int write)
+{
+	uint8_t *want = malloc(BLOCK_SECTS * 512), *got = malloc(BLOCK_SECTS * 512);
+	uint64_t at = (uint64_t)KEPT_BLOCK * BLOCK_SECTS * 512;
+	int r = -1;
+
+	if (want && got) {
+		block(want, KEPT_BLOCK, KEPT_PASS);
+		if (write)
+			r = pvh_blk_write(d, at, want, BLOCK_SECTS * 512) || pvh_blk_flush(d);
+		else
+			r = pvh_blk_read(d, at, got, BLOCK_SECTS * 512) ||
+			    memcmp(got, want, BLOCK_SECTS * 512);
+	}
+	free(want);
+	free(got);
+	return r ? -1 : 0;
+}
+
 static int start_writers(pvh_blk_dev_t *d)
 {
 	for (unsigned t = 0; t < WRITERS; t++) {
@@ -167,8 +192,10 @@ int blk_mode_suspend(const char *mode, int n)
 	struct pvh_blk_info in;
 
 	if (!pvh_tap_ok(d && pvh_blk_info(d, &in) == 0 && in.sector_size == 512 &&
-			    in.size >= REGION_SECTS * 512ull,
-			"xvda: at least 4 MiB of 512-byte sectors"))
+			    in.size >= (REGION_SECTS + BLOCK_SECTS) * 512ull,
+			"xvda: at least 4 MiB + 64 KiB of 512-byte sectors"))
+		return pvh_tap_result("blk-suspend");
+	if (!pvh_tap_ok(kept_block(d, 1) == 0, "a block written once, before any suspend"))
 		return pvh_tap_result("blk-suspend");
 	pvh_on_resume(on_resume, NULL);
 	pvh_snprintf(v, sizeof(v), "%s %d", mode, n);
@@ -207,6 +234,8 @@ int blk_mode_suspend(const char *mode, int n)
 		   "%lu blocks written, the slowest write took %lu ms",
 		   REGION_SECTS, bad, (unsigned long)blocks_written,
 		   (unsigned long)(longest / 1000000));
+	pvh_tap_ok(kept_block(d, 0) == 0,
+		   "the block written before the first suspend is still there");
 	struct pvh_blk_stats st;
 	if (pvh_blk_stats(d, &st) == 0)
 		pvh_tap_diag("xvda: %lu requests, %lu ring requests, %lu errors, %lu grants busy",

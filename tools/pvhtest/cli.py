@@ -62,7 +62,7 @@ def absolute_paths(case_args):
     """Paths on a command line are relative to the current directory (scenario files: the repository)."""
     out = list(case_args)
     for i, a in enumerate(out[:-1]):
-        if a in ("--module", "--dom0", "--dom0-post", "--disk") and not os.path.isabs(out[i + 1]):
+        if a in ("--module", "--dom0", "--dom0-post", "--peer", "--disk") and not os.path.isabs(out[i + 1]):
             out[i + 1] = os.path.abspath(out[i + 1])
     return out
 
