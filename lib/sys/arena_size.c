@@ -9,8 +9,8 @@
  * and at least 4 MiB, but never more than half of what is free: a small domain splits its free
  * pages evenly. The cap must hold at every size, not only below the 4 MiB floor: with the floor
  * alone, a domain with just over 4 MiB free left the arena a few pages (apps/net at 5 MiB got
- * 64 KiB, lwIP could allocate nothing and the guest answered no packet while 4 and 6 MiB served),
- * so the arena now grows with the free pages, never shrinks as they grow.
+ * about 70 KiB, lwIP could allocate nothing and the guest answered no packet while 4 and 6 MiB
+ * served), so the arena now grows with the free pages, never shrinks as they grow.
  */
 uint64_t sys_arena_pages(uint64_t total_pages, uint64_t free_pages)
 {

@@ -13,7 +13,7 @@ Test(arena_size, small_domain_halves)
 }
 
 /* Just over 4 MiB free: the 4 MiB floor must not leave the arena a few pages (apps/net at 5 MiB
- * got 16, so lwIP could allocate nothing) */
+ * got about 18, so lwIP could allocate nothing) */
 Test(arena_size, just_above_the_floor)
 {
 	cr_assert_geq(sys_arena_pages(5 * MIB, 1040), 520);
