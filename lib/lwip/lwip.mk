@@ -48,7 +48,10 @@ $(LWIP_LIB): $(LWIP_CORE_OBJS) $(LWIP_PORT_OBJS) $(LWIP_KERN_OBJS)
 
 # every image links it (as an archive, so at no cost to images that use no network)
 LIBC_LINK := --start-group $(LWIP_LIB) $(LIBC_LIBS) --end-group
-$(APPS:%=$(APP_BUILD)/%.pass1.elf) $(APPS:%=$(APP_BUILD)/%.elf): $(LWIP_LIB)
+# (the images linked high for the dom0 builder's relocation test link it too: without this a
+# parallel make could link them before the archive exists)
+$(APPS:%=$(APP_BUILD)/%.pass1.elf) $(APPS:%=$(APP_BUILD)/%.elf) $(APP_BUILD)/linkhigh/hello.elf \
+	$(APP_BUILD)/linkhigh/conformance.elf: $(LWIP_LIB)
 
 .PHONY: lwip
 lwip: $(LWIP_LIB)

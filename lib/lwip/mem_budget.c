@@ -1,5 +1,6 @@
 /* lwIP's memory (its heap and every pool: MEM_LIBC_MALLOC, MEMP_MEM_MALLOC) from the C library's malloc, under a limit sized from the arena the domain has. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/sys/sys.h"
@@ -28,6 +29,10 @@ static void set_limit(void)
 	uint64_t l = b.arena / 2;
 
 	limit = l < LIMIT_MIN ? LIMIT_MIN : l > LIMIT_MAX ? LIMIT_MAX : l;
+	/* said once: with less than that lwIP drops every frame, and the guest seems deaf */
+	if (b.arena < 2 * LIMIT_MIN)
+		printf("lwip: only %llu KiB of C library arena: network allocations will fail\n",
+		       (unsigned long long)(b.arena / 1024));
 	sys_mem_account("lwIP", &in_use, &peak, &limit);
 }
 

@@ -9,9 +9,7 @@
 #include "kernel/pmem.h"
 #include "lib/sys/sys.h"
 
-/* the kernel keeps an eighth of RAM, at least 4 MiB where there is more */
-#define KERNEL_RESERVE_MIN_PAGES 1024ul
-#define MIN_ARENA_PAGES		 16ul
+#define MIN_ARENA_PAGES 16ul
 
 static spinlock_t brk_lock = SPINLOCK_INIT;
 static uintptr_t base, brk, end;
@@ -20,16 +18,12 @@ static int tried;
 
 static void arena_init(void)
 {
-	uint64_t reserve = kernel_pmem.total_pages / 8;
+	uint64_t want = sys_arena_pages(kernel_pmem.total_pages, kernel_pmem.free_pages);
 
 	tried = 1;
-	if (reserve < KERNEL_RESERVE_MIN_PAGES)
-		reserve = KERNEL_RESERVE_MIN_PAGES;
-	/* a domain too small for that (xl builds them from 2 MiB): half of what is free each */
-	if (kernel_pmem.free_pages <= reserve)
-		reserve = kernel_pmem.free_pages / 2;
-	/* the largest contiguous run up to the limit: free memory may be in pieces */
-	for (uint64_t n = kernel_pmem.free_pages - reserve; n >= MIN_ARENA_PAGES; n -= n / 8 + 1) {
+	/* the largest contiguous run up to what the kernel leaves (arena_size.c): free memory may
+	 * be in pieces */
+	for (uint64_t n = want; n >= MIN_ARENA_PAGES; n -= n / 8 + 1) {
 		void *p = page_alloc(n);
 
 		if (p) {

@@ -71,6 +71,8 @@ int sys_isatty(int fd);
 /* ---- memory: one contiguous run of pages, all RAM but the kernel's reserve (brk.c) ---- */
 /* Returns the old break or NULL with *err = -SYS_ENOMEM; never hands out memory it does not own. */
 void *sys_sbrk(intptr_t incr, int *err);
+/* the arena's size in pages for a domain of total_pages with free_pages free (arena_size.c) */
+uint64_t sys_arena_pages(uint64_t total_pages, uint64_t free_pages);
 struct sys_brk_stats {
 	uint64_t in_use, arena, segments, failures; /* bytes below the break, bytes reserved */
 };

@@ -2,7 +2,7 @@
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_UNDER_TEST := base/fmt.c lib/libc/errno.c lib/api/result.c lib/api/tap.c lib/test/acpi.c kernel/memmap.c kernel/pmem.c kernel/heap.c kernel/startinfo.c \
 	kernel/cmdline.c kernel/ksyms.c kernel/pvclock.c kernel/evtchn_scan.c kernel/timerq.c \
-	kernel/gnttab_refs.c kernel/smp_discover.c kernel/suspend_seq.c
+	kernel/gnttab_refs.c kernel/smp_discover.c kernel/suspend_seq.c lib/sys/arena_size.c
 UNIT_UNDER_TEST += drivers/xenbus/xs_wire.c drivers/xenbus/xs_reqs.c drivers/xenbus/xs_late.c drivers/acpi/acpi.c
 UNIT_UNDER_TEST += drivers/blkfront/blkfront_req.c drivers/xenbus/xenbus_front.c \
 	drivers/blkfront/blkfront_xs.c drivers/netfront/netfront_xs.c
