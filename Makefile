@@ -213,6 +213,8 @@ test-layers:
 # cheapest first: a broken build or unit fails in seconds, before the rig boots; then the other
 # Xen versions' share of the matrix (tests/matrix)
 test: test-format test-layers test-build test-unit test-fuzz test-qemu test-dom0 test-xtf-mimic
+	$(Q)$(MAKE) --no-print-directory test-xen
+	$(Q)$(MAKE) --no-print-directory test-xen-versions
 
 # What the steps of make test build, built first on every CPU (the steps themselves run one after
 # another): the images of both libcs with lwIP and mbed TLS, the unit and fuzz programs. Serial,
@@ -222,8 +224,6 @@ test-build:
 	$(Q)tools/setup test
 	$(Q)$(MAKE) --no-print-directory -j$(TEST_JOBS) libc-all $(UNIT_BIN) $(BOOT32_BIN) fuzz-build \
 		$(BUILD)/hang.System.map
-	$(Q)$(MAKE) --no-print-directory test-xen
-	$(Q)$(MAKE) --no-print-directory test-xen-versions
 
 # The Xen versions besides the default: the PVH dom0 and domU cases tests/matrix names for each,
 # the domUs in one rig boot (tools/run-tests --matrix); every rig is built (fetched, pinned,
