@@ -394,10 +394,11 @@ def boot(cases, rig, log_path, suite_mode, reader_kw, tick=None, setup=None):
         if suite_mode:
             shutil.rmtree(os.path.join(rig, "disks"), ignore_errors=True)
         stage = Stage(work, rig, suite_mode)
-        for c in cases if setup is None else ():
-            stage.add(c)
         if setup:
             setup(stage)
+        else:
+            for c in cases:
+                stage.add(c)
         initrd = stage.pack(work)
         deadline = 60 + sum(c.timeout + 30 for c in cases)
         q = Qemu(qemu_args(rig, stage, initrd), work, deadline)
